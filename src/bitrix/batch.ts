@@ -1,0 +1,102 @@
+// Encoding commands into a `batch` call and decoding its answer (bitrix24-api.md §4).
+import qs from 'qs';
+import { BitrixError } from './errors.js';
+
+/** A reference to an earlier command of the same chain: `$result[<its key>][path...]`. */
+export interface ResultRef {
+  $ref: number;
+  path: (string | number)[];
+}
+
+export function ref(index: number, ...path: (string | number)[]): ResultRef {
+  return { $ref: index, path };
+}
+
+/** One REST call: a method and its parameters (may hold ResultRefs when part of a chain). */
+export interface Command {
+  method: string;
+  params: Record<string, unknown>;
+}
+
+/** What a command yields: its `result` plus `total`/`next` for lists. */
+export interface CommandResult {
+  result: unknown;
+  total?: number;
+  next?: number;
+}
+
+function isRef(value: unknown): value is ResultRef {
+  return typeof value === 'object' && value !== null && '$ref' in value;
+}
+
+function substituteRefs(value: unknown, keyOf: (index: number) => string): unknown {
+  if (isRef(value)) return `$result[${keyOf(value.$ref)}]${value.path.map((p) => `[${p}]`).join('')}`;
+  if (Array.isArray(value)) return value.map((v) => substituteRefs(v, keyOf));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteRefs(v, keyOf)]));
+  }
+  return value;
+}
+
+/** `method?query` in PHP http_build_query form. Booleans become Y/N as PHP methods expect;
+ * null becomes an empty value (which clears a field). */
+export function encodeCommand(command: Command, keyOf: (index: number) => string = (i) => `c${i}`): string {
+  const params = substituteRefs(command.params, keyOf) as Record<string, unknown>;
+  const query = qs.stringify(params, {
+    arrayFormat: 'indices',
+    // Keys are encoded too: operator prefixes such as `=%` would otherwise split the pair.
+    filter: (_prefix, value) => (typeof value === 'boolean' ? (value ? 'Y' : 'N') : value === null ? '' : value),
+  });
+  return query ? `${command.method}?${query}` : command.method;
+}
+
+export function hasRefs(params: unknown): boolean {
+  if (isRef(params)) return true;
+  if (Array.isArray(params)) return params.some(hasRefs);
+  if (typeof params === 'object' && params !== null) return Object.values(params).some(hasRefs);
+  return false;
+}
+
+type Section = Record<string, unknown> | unknown[];
+
+function section(value: unknown, key: string): unknown {
+  if (Array.isArray(value)) return undefined; // PHP's empty array `[]` for an empty section
+  if (typeof value === 'object' && value !== null) return (value as Record<string, unknown>)[key];
+  return undefined;
+}
+
+/** Splits a batch answer into one outcome per key: a CommandResult or a BitrixError. */
+export function decodeBatch(
+  keys: string[],
+  methods: string[],
+  batchResult: unknown,
+): (CommandResult | BitrixError)[] {
+  const body = (batchResult ?? {}) as Record<string, Section>;
+  return keys.map((key, i) => {
+    const error = section(body.result_error, key) as { error?: unknown; error_description?: unknown } | undefined;
+    if (error) {
+      return new BitrixError({
+        code: String(error.error ?? ''),
+        description: String(error.error_description ?? ''),
+        method: methods[i],
+      });
+    }
+    const result = section(body.result, key);
+    if (result === undefined) {
+      // halt=0 never skips a command; a missing key means the batch stopped early.
+      return new BitrixError({
+        code: 'BATCH_RESULT_MISSING',
+        description: 'the batch answer has no result for this command',
+        method: methods[i],
+        errorClass: 'upstream-failure',
+      });
+    }
+    const total = section(body.result_total, key);
+    const next = section(body.result_next, key);
+    return {
+      result,
+      total: total === undefined ? undefined : Number(total),
+      next: next === undefined ? undefined : Number(next),
+    };
+  });
+}

@@ -1,0 +1,160 @@
+// CRM metadata: smart-process types, funnels (categories), stages and dictionaries. All cached
+// in the portal's metadata cache; every list is read completely (no silent 50-row cut).
+import { BitrixError } from './errors.js';
+import { readKeysetPage } from './paging.js';
+import type { BitrixPortal } from './portal.js';
+import type { SubmitOptions } from './scheduler.js';
+import { asRecord, readAllByOffset, toFlag, toInt, toText } from './values.js';
+
+export const ENTITY = { lead: 1, deal: 2, contact: 3, company: 4 } as const;
+
+export type StageSemantics = 'PROCESS' | 'SUCCESS' | 'FAILURE';
+
+export interface StageRecord {
+  id: number;
+  statusId: string;
+  name: string;
+  sort: number;
+  color: string | null;
+  semantics: StageSemantics;
+  entityTypeId: number;
+  categoryId: number | null;
+}
+
+export interface CategoryRecord {
+  id: number;
+  entityTypeId: number;
+  name: string;
+  sort: number;
+  isDefault: boolean;
+}
+
+export interface SpaTypeRecord {
+  id: number;
+  entityTypeId: number;
+  title: string;
+  code: string | null;
+  flags: Record<string, boolean>;
+  raw: Record<string, unknown>;
+}
+
+/** Dictionary (crm.status ENTITY_ID) holding the stages of a funnel. */
+export function stageDictionary(entityTypeId: number, categoryId: number | null): string {
+  if (entityTypeId === ENTITY.lead) return 'STATUS';
+  if (entityTypeId === ENTITY.deal) return categoryId ? `DEAL_STAGE_${categoryId}` : 'DEAL_STAGE';
+  if (entityTypeId === 31) return `SMART_INVOICE_STAGE_${categoryId ?? 0}`;
+  return `DYNAMIC_${entityTypeId}_STAGE_${categoryId ?? 0}`;
+}
+
+function semanticsOf(row: Record<string, unknown>): StageSemantics {
+  // SPA rows: SEMANTICS null/'S'/'F'; lead and deal rows also carry EXTRA.SEMANTICS (§7.9).
+  const extra = toText(asRecord(row.EXTRA).SEMANTICS)?.toLowerCase();
+  if (extra === 'success') return 'SUCCESS';
+  if (extra === 'failure' || extra === 'apology') return 'FAILURE';
+  const s = toText(row.SEMANTICS);
+  if (s === 'S') return 'SUCCESS';
+  if (s === 'F') return 'FAILURE';
+  return 'PROCESS';
+}
+
+export function dictionary(portal: BitrixPortal, entityId: string, options: SubmitOptions = {}): Promise<Record<string, unknown>[]> {
+  return portal.metadata.get(
+    `status:${entityId}`,
+    () => readAllByOffset(portal, 'crm.status.list', { filter: { ENTITY_ID: entityId }, order: { SORT: 'ASC' } }, [], options),
+    options.meter,
+  );
+}
+
+export async function categories(portal: BitrixPortal, entityTypeId: number, options: SubmitOptions = {}): Promise<CategoryRecord[]> {
+  if (entityTypeId === ENTITY.lead) return []; // leads have no funnels
+  return portal.metadata.get(
+    `categories:${entityTypeId}`,
+    async () => {
+      try {
+        const rows = await readAllByOffset(portal, 'crm.category.list', { entityTypeId }, ['categories'], options);
+        return rows
+          .map((row) => ({
+            id: toInt(row.id) ?? 0,
+            entityTypeId,
+            name: toText(row.name) ?? '',
+            sort: toInt(row.sort) ?? 0,
+            isDefault: toFlag(row.isDefault),
+          }))
+          .sort((a, b) => a.sort - b.sort || a.id - b.id);
+      } catch (error) {
+        // Types without funnels answer ENTITY_TYPE_NOT_SUPPORTED: they have no categories.
+        if (error instanceof BitrixError && error.code === 'ENTITY_TYPE_NOT_SUPPORTED') return [];
+        throw error;
+      }
+    },
+    options.meter,
+  );
+}
+
+/** Stages of one funnel, or of every funnel of the type when categoryId is null. */
+export async function stages(
+  portal: BitrixPortal,
+  entityTypeId: number,
+  categoryId: number | null,
+  options: SubmitOptions = {},
+): Promise<StageRecord[]> {
+  let categoryIds: (number | null)[];
+  if (categoryId !== null) categoryIds = [categoryId];
+  else if (entityTypeId === ENTITY.lead) categoryIds = [null];
+  else categoryIds = (await categories(portal, entityTypeId, options)).map((c) => c.id);
+  const lists = await Promise.all(
+    categoryIds.map(async (cat) => {
+      const rows = await dictionary(portal, stageDictionary(entityTypeId, cat), options);
+      return rows.map(
+        (row): StageRecord => ({
+          id: toInt(row.ID) ?? 0,
+          statusId: toText(row.STATUS_ID) ?? '',
+          name: toText(row.NAME) ?? '',
+          sort: toInt(row.SORT) ?? 0,
+          color: toText(row.COLOR) ?? toText(asRecord(row.EXTRA).COLOR),
+          semantics: semanticsOf(row),
+          entityTypeId,
+          categoryId: cat ?? toInt(row.CATEGORY_ID),
+        }),
+      );
+    }),
+  );
+  return lists.flat();
+}
+
+const TYPE_LIST = { method: 'crm.type.list', idKey: 'id', rowsPath: ['types'] } as const;
+
+/** Every smart-process type (all pages, keyset). */
+export function spaTypes(portal: BitrixPortal, options: SubmitOptions = {}): Promise<SpaTypeRecord[]> {
+  return portal.metadata.get(
+    'spaTypes',
+    async () => {
+      const all: SpaTypeRecord[] = [];
+      let after = 0;
+      for (;;) {
+        const page = await readKeysetPage<Record<string, unknown>>(portal.scheduler, TYPE_LIST, {}, {}, after, 2_500, options);
+        all.push(...page.rows.map(toSpaType));
+        if (!page.hasNextPage || page.rows.length === 0) return all;
+        after = all[all.length - 1].id;
+      }
+    },
+    options.meter,
+  );
+}
+
+function toSpaType(row: Record<string, unknown>): SpaTypeRecord {
+  const flags: Record<string, boolean> = {};
+  for (const [key, value] of Object.entries(row)) if (/^is[A-Z]/.test(key)) flags[key] = toFlag(value);
+  return {
+    id: toInt(row.id) ?? 0,
+    entityTypeId: toInt(row.entityTypeId) ?? 0,
+    title: toText(row.title) ?? '',
+    code: toText(row.code),
+    flags,
+    raw: row,
+  };
+}
+
+export async function spaType(portal: BitrixPortal, entityTypeId: number, options: SubmitOptions = {}): Promise<SpaTypeRecord | null> {
+  return (await spaTypes(portal, options)).find((t) => t.entityTypeId === entityTypeId) ?? null;
+}

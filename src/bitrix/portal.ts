@@ -1,0 +1,73 @@
+// One portal = one transport, one limiter, one scheduler, one metadata cache, shared by every
+// GraphQL request. This is the object the rest of the gateway talks to.
+import type { Logger } from 'pino';
+import type { AuthConfig } from './auth.js';
+import type { Command, CommandResult } from './batch.js';
+import { LeakyBucket, type RateLimitPlan } from './limiter.js';
+import { MetadataCache, type MetadataCacheOptions } from './metadata.js';
+import { readKeysetPage, type KeysetPage, type ListMethod } from './paging.js';
+import { PortalScheduler, type SubmitOptions } from './scheduler.js';
+import { BitrixTransport, type TransportOptions } from './transport.js';
+
+export interface PortalOptions {
+  auth: AuthConfig;
+  plan: RateLimitPlan;
+  transport?: TransportOptions;
+  metadata?: MetadataCacheOptions;
+  logger?: Logger;
+  maxAttempts?: number;
+  baseBackoffMs?: number;
+}
+
+export class BitrixPortal {
+  readonly transport: BitrixTransport;
+  readonly limiter: LeakyBucket;
+  readonly scheduler: PortalScheduler;
+  readonly metadata: MetadataCache;
+
+  constructor(options: PortalOptions) {
+    this.transport = new BitrixTransport(options.auth, { ...options.transport, logger: options.logger });
+    this.limiter = new LeakyBucket(options.plan);
+    this.scheduler = new PortalScheduler(this.transport, this.limiter, {
+      logger: options.logger,
+      maxAttempts: options.maxAttempts,
+      baseBackoffMs: options.baseBackoffMs,
+    });
+    this.metadata = new MetadataCache(options.metadata);
+  }
+
+  /** A read command through the scheduler (batched, deduplicated, retried). */
+  read(method: string, params: Record<string, unknown>, options: SubmitOptions = {}): Promise<CommandResult> {
+    return this.scheduler.submit({ method, params }, options);
+  }
+
+  /** A write command: sent alone, never deduplicated, never blindly re-sent. */
+  write(method: string, params: Record<string, unknown>, options: SubmitOptions = {}): Promise<CommandResult> {
+    return this.scheduler.submit({ method, params }, { ...options, write: true });
+  }
+
+  chain(commands: Command[], options: SubmitOptions = {}) {
+    return this.scheduler.submitChain(commands, options);
+  }
+
+  page<Row>(
+    list: ListMethod,
+    base: Record<string, unknown>,
+    filter: Record<string, unknown>,
+    afterId: number,
+    first: number,
+    options: SubmitOptions = {},
+  ): Promise<KeysetPage<Row>> {
+    return readKeysetPage<Row>(this.scheduler, list, base, filter, afterId, first, options);
+  }
+
+  /** Secrets to redact from anything that leaves the process. */
+  secrets(): string[] {
+    return this.transport.secrets();
+  }
+
+  async close(): Promise<void> {
+    this.scheduler.close();
+    await this.transport.close();
+  }
+}

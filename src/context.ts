@@ -1,0 +1,23 @@
+// What every resolver and loader gets: the shared portal, and this request's cost meter,
+// cancellation signal and limits.
+import type { BitrixPortal } from './bitrix/portal.js';
+import type { CostMeter, SubmitOptions } from './bitrix/scheduler.js';
+
+export interface RequestLimits {
+  /** Largest `first` a connection accepts (≤ 2,500: one chained batch). */
+  maxPageSize: number;
+  defaultPageSize: number;
+}
+
+export interface Context {
+  portal: BitrixPortal;
+  meter: CostMeter;
+  /** Aborted when the client disconnects or the request's deadline passes. */
+  signal: AbortSignal;
+  limits: RequestLimits;
+}
+
+/** Submit options carrying this request's meter and signal. */
+export function upstream(ctx: Context): SubmitOptions {
+  return { meter: ctx.meter, signal: ctx.signal };
+}

@@ -1,0 +1,56 @@
+// Every error a client can see carries a stable `extensions.code`. Upstream (Bitrix) errors are
+// mapped by class; their texts are redacted of secrets; nothing is turned into a silent null.
+import { GraphQLError } from 'graphql';
+import { BitrixError, redact, type BitrixErrorClass } from './bitrix/errors.js';
+
+/** The stable codes, documented in the README. */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  VALIDATION_ERROR: 'VALIDATION_ERROR',
+  NOT_FOUND: 'NOT_FOUND',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  UPSTREAM_RATE_LIMITED: 'UPSTREAM_RATE_LIMITED',
+  UPSTREAM_BUSY: 'UPSTREAM_BUSY',
+  UPSTREAM_AUTH: 'UPSTREAM_AUTH',
+  UPSTREAM_BAD_REQUEST: 'UPSTREAM_BAD_REQUEST',
+  UPSTREAM_ERROR: 'UPSTREAM_ERROR',
+  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
+  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const BY_CLASS: Record<BitrixErrorClass, ErrorCode> = {
+  'rate-limited': ErrorCode.UPSTREAM_RATE_LIMITED,
+  'operating-limit': ErrorCode.UPSTREAM_BUSY,
+  auth: ErrorCode.UPSTREAM_AUTH,
+  'not-found': ErrorCode.NOT_FOUND,
+  'bad-request': ErrorCode.UPSTREAM_BAD_REQUEST,
+  'upstream-failure': ErrorCode.UPSTREAM_ERROR,
+  network: ErrorCode.UPSTREAM_UNAVAILABLE,
+  timeout: ErrorCode.UPSTREAM_TIMEOUT,
+};
+
+export function gatewayError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extra } });
+}
+
+export function badInput(message: string, field?: string): GraphQLError {
+  return gatewayError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
+}
+
+/** A BitrixError as a client-visible GraphQLError: code by class, the portal's own code and
+ * method for diagnosis, and no secret. */
+export function fromBitrixError(error: BitrixError, secrets: readonly string[]): GraphQLError {
+  const code = error.code.toUpperCase() === 'ACCESS_DENIED' ? ErrorCode.FORBIDDEN : BY_CLASS[error.errorClass];
+  return new GraphQLError(redact(error.message, secrets), {
+    extensions: {
+      code,
+      bitrix: { code: error.code, method: error.method, ...(error.httpStatus ? { status: error.httpStatus } : {}) },
+      ...(error.retryAfter !== undefined ? { retryAfter: error.retryAfter } : {}),
+    },
+  });
+}

@@ -1,0 +1,109 @@
+// Start-up: configuration, the embedded demo portal when no portal is configured, the HTTP
+// server, and an orderly shutdown on SIGTERM/SIGINT.
+import { createServer, type Server } from 'node:http';
+import type { Logger } from 'pino';
+import type { AuthConfig } from './bitrix/auth.js';
+import { BitrixPortal } from './bitrix/portal.js';
+import { ConfigValidationError, loadConfig, type Config } from './config.js';
+import { createLogger, registerSecrets } from './logger.js';
+import { createGateway } from './server.js';
+
+export interface Running {
+  url: string;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+export async function start(config: Config, logger?: Logger): Promise<Running> {
+  const log = logger ?? createLogger(config.logLevel);
+  let auth: AuthConfig;
+  let closeEmbedded: (() => Promise<void>) | null = null;
+  if (config.bitrix) {
+    auth = config.bitrix.kind === 'webhook' ? { kind: 'webhook', url: config.bitrix.url } : { ...config.bitrix };
+  } else {
+    const { startPortal } = await import('./emulator/portal.js');
+    const embedded = await startPortal({ size: config.demo.size, rateLimit: { enabled: config.demo.rateLimit } });
+    closeEmbedded = () => embedded.close();
+    auth = { kind: 'webhook', url: embedded.webhookUrl };
+    registerSecrets([new URL(embedded.webhookUrl).pathname.split('/')[3]]);
+    log.warn(
+      { size: config.demo.size, rateLimit: config.demo.rateLimit },
+      'no BITRIX_WEBHOOK_URL: serving the embedded demo portal (deterministic fake data, open access)',
+    );
+  }
+  const portal = new BitrixPortal({
+    auth,
+    plan: config.plan,
+    transport: { headersTimeoutMs: config.timeoutMs, bodyTimeoutMs: config.timeoutMs },
+    metadata: { ttlMs: config.metadataTtlMs },
+    logger: log.child({ component: 'bitrix' }),
+  });
+  registerSecrets(portal.secrets());
+  const gateway = createGateway({
+    portal,
+    logger: log,
+    limits: { maxPageSize: config.maxPageSize },
+    deadlineMs: config.deadlineMs,
+    graphiql: config.graphiql,
+    dev: config.env === 'development',
+  });
+  const server = createServer(gateway.yoga);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`;
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      gateway.setShuttingDown(); // readiness answers 503 from now on
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), 10_000);
+      await closed;
+      clearTimeout(force);
+      await gateway.yoga.dispose();
+      await portal.close();
+      await closeEmbedded?.();
+      log.info('stopped');
+    })());
+  return { url, server, stop };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    registerSecrets([process.env.BITRIX_WEBHOOK_URL ?? '', process.env.BITRIX_OAUTH_CLIENT_SECRET ?? '', process.env.BITRIX_OAUTH_REFRESH_TOKEN ?? '', process.env.BITRIX_OAUTH_ACCESS_TOKEN ?? '']);
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const log = createLogger(config.logLevel);
+  const running = await start(config, log);
+  log.info({ graphiql: config.graphiql }, `gateway listening on ${running.url}`);
+  if (config.graphiql) console.log(`GraphiQL: ${running.url}`);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      log.info({ signal }, 'shutting down');
+      running.stop().then(
+        () => process.exit(0),
+        (error) => {
+          log.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+// Run only when executed directly (tests import `start`).
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  void main();
+}

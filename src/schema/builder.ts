@@ -1,0 +1,34 @@
+// The one Pothos builder. Plugin order matters: errors wraps dataloader so load failures of
+// single-object fields can become typed results (graphql-stack.md §1.1).
+import SchemaBuilder from '@pothos/core';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import RelayPlugin from '@pothos/plugin-relay';
+import { DateTimeResolver, JSONObjectResolver, JSONResolver } from 'graphql-scalars';
+import type { Context } from '../context.js';
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date | string };
+    JSON: { Input: unknown; Output: unknown };
+    JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
+  };
+  Connection: { totalCount: number | (() => Promise<number>) };
+}>({
+  plugins: [RelayPlugin, ErrorsPlugin, DataloaderPlugin],
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+  },
+  errors: {
+    defaultTypes: [],
+  },
+});
+
+builder.addScalarType('DateTime', DateTimeResolver, {});
+builder.addScalarType('JSON', JSONResolver, {});
+builder.addScalarType('JSONObject', JSONObjectResolver, {});
+
+builder.queryType({ description: 'Read the CRM of one Bitrix24 portal.' });
+builder.mutationType({ description: 'Change the CRM of one Bitrix24 portal. Every create accepts an idempotency key.' });

@@ -1,0 +1,95 @@
+// Relay connections over Bitrix keyset paging. Cursors are opaque: the last id plus a hash of
+// the filter they were issued for, so a cursor cannot be replayed against another filter.
+import { createHash } from 'node:crypto';
+import type { KeysetPage } from '../bitrix/paging.js';
+import { stableJson } from '../bitrix/scheduler.js';
+import type { Context } from '../context.js';
+import { badInput } from '../errors.js';
+import { builder } from './builder.js';
+
+export interface ConnectionArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface ConnectionResult<Node> {
+  edges: { cursor: string; node: Node }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount: () => Promise<number>;
+}
+
+function filterHash(filter: unknown): string {
+  return createHash('sha256').update(stableJson(filter ?? null)).digest('base64url').slice(0, 10);
+}
+
+export function encodeCursor(id: number, filter: unknown): string {
+  return Buffer.from(JSON.stringify({ id, f: filterHash(filter) })).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, filter: unknown): number {
+  let parsed: { id?: unknown; f?: unknown };
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw badInput('`after` is not a cursor issued by this API', 'after');
+  }
+  if (typeof parsed?.id !== 'number' || !Number.isInteger(parsed.id) || parsed.id < 0) {
+    throw badInput('`after` is not a cursor issued by this API', 'after');
+  }
+  if (parsed.f !== filterHash(filter)) {
+    throw badInput('`after` was issued for a different filter; start again without it', 'after');
+  }
+  return parsed.id;
+}
+
+/** Validates `first` against the request's limits; returns the page size. */
+export function pageSize(ctx: Context, first: number | null | undefined): number {
+  if (first === null || first === undefined) return ctx.limits.defaultPageSize;
+  if (!Number.isInteger(first) || first < 0 || first > ctx.limits.maxPageSize) {
+    throw badInput(`\`first\` must be between 0 and ${ctx.limits.maxPageSize}`, 'first');
+  }
+  return first;
+}
+
+/** Resolves a forward connection with keyset paging. `scope` is everything that shapes the
+ * list (filter and parent), bound into the cursor. */
+export async function keysetConnection<Node>(
+  ctx: Context,
+  args: ConnectionArgs,
+  scope: unknown,
+  idOf: (node: Node) => number,
+  fetch: (afterId: number, first: number) => Promise<KeysetPage<Node>>,
+  count: () => Promise<number>,
+): Promise<ConnectionResult<Node>> {
+  const first = pageSize(ctx, args.first);
+  const after = args.after ? decodeCursor(args.after, scope) : 0;
+  const page = first === 0 ? { rows: [], hasNextPage: (await fetch(after, 1)).rows.length > 0 } : await fetch(after, first);
+  const edges = page.rows.map((node) => ({ cursor: encodeCursor(idOf(node), scope), node }));
+  let counted: Promise<number> | undefined;
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: after > 0,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+    // Only a selected totalCount costs a (COUNT) command.
+    totalCount: () => (counted ??= count()),
+  };
+}
+
+builder.globalConnectionField('totalCount', (t) =>
+  t.int({
+    nullable: false,
+    description: 'How many items match the filter in all pages. Costs one extra upstream command (a COUNT); select it only when needed.',
+    resolve: (parent) => (typeof parent.totalCount === 'function' ? parent.totalCount() : parent.totalCount),
+  }),
+);
+
+export const connectionArgs = {
+  first: {
+    description: 'Page size (default 50, at most the configured cap, 2,500 by default). Up to 2,500 rows cost one upstream HTTP request.',
+  },
+  after: { description: 'The `endCursor` of the previous page.' },
+};

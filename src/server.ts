@@ -1,0 +1,135 @@
+// Yoga and its plugins: per-request context (cost meter, deadline, limits), error codes and
+// masking, the visible-cost extension, liveness and readiness.
+import { initContextCache } from '@pothos/core';
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import { BitrixError, redact } from './bitrix/errors.js';
+import type { BitrixPortal } from './bitrix/portal.js';
+import { newMeter } from './bitrix/scheduler.js';
+import type { Context, RequestLimits } from './context.js';
+import { ErrorCode, fromBitrixError, gatewayError } from './errors.js';
+import { schema } from './schema/index.js';
+
+export interface GatewayOptions {
+  portal: BitrixPortal;
+  logger: Logger;
+  limits?: Partial<RequestLimits>;
+  deadlineMs?: number;
+  graphiql?: boolean;
+  /** Development: always show `extensions.bitrix` and keep error details. */
+  dev?: boolean;
+}
+
+export interface Gateway {
+  yoga: YogaServerInstance<Record<string, never>, Context>;
+  /** Readiness is false while shutting down. */
+  setShuttingDown(): void;
+}
+
+type YogaContext = Context & { request: Request };
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const { portal, logger } = options;
+  const secrets = () => portal.secrets();
+  const limits: RequestLimits = { maxPageSize: 2_500, defaultPageSize: 50, ...options.limits };
+  let shuttingDown = false;
+
+  const yoga = createYoga<Record<string, never>, Context>({
+    schema,
+    graphiql: options.graphiql ?? true,
+    landingPage: false,
+    multipart: false,
+    logging: false,
+    context: ({ request }): Context => ({
+      ...initContextCache(),
+      portal,
+      meter: newMeter(),
+      // The request's deadline and the client going away both cancel queued upstream work.
+      signal: AbortSignal.any([request.signal, AbortSignal.timeout(options.deadlineMs ?? 30_000)]),
+      limits,
+    }),
+    maskedErrors: {
+      maskError: (error, message) => maskError(error, message, secrets()),
+    },
+    plugins: [
+      useErrorCodes(),
+      useVisibleCost(options.dev ?? false),
+      useReadinessCheck({
+        endpoint: '/ready',
+        check: () => !shuttingDown,
+      }),
+    ],
+  });
+
+  logger.debug('gateway created');
+  return {
+    yoga,
+    setShuttingDown: () => {
+      shuttingDown = true;
+    },
+  };
+}
+
+/** Maps thrown errors to client-visible ones: Bitrix errors by class, our own GraphQLErrors
+ * as they are, anything else masked as INTERNAL_SERVER_ERROR. */
+export function maskError(error: unknown, message: string, secrets: readonly string[]): Error {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (original instanceof BitrixError) {
+    const mapped = fromBitrixError(original, secrets);
+    return error instanceof GraphQLError
+      ? new GraphQLError(mapped.message, { nodes: error.nodes, path: error.path, extensions: mapped.extensions })
+      : mapped;
+  }
+  if (error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError)) {
+    const code = error.extensions?.code ?? (error.originalError as GraphQLError | undefined)?.extensions?.code;
+    return new GraphQLError(redact(error.message, secrets), {
+      nodes: error.nodes,
+      path: error.path,
+      extensions: { ...error.extensions, ...(error.originalError as GraphQLError | undefined)?.extensions, code: code ?? ErrorCode.BAD_USER_INPUT },
+    });
+  }
+  if (error instanceof GraphQLError) {
+    return new GraphQLError(message, { nodes: error.nodes, path: error.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
+  }
+  return gatewayError(ErrorCode.INTERNAL_SERVER_ERROR, message);
+}
+
+/** Parse and validation errors get their codes too (Yoga leaves them without one). */
+function useErrorCodes(): Plugin {
+  const withCode = (errors: readonly Error[], code: ErrorCode) =>
+    errors.map((e) => (!(e instanceof GraphQLError) || e.extensions?.code ? e : new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, extensions: { ...e.extensions, code } })));
+  return {
+    onValidate() {
+      return ({ valid, result, setResult }) => {
+        if (!valid) setResult(withCode(result, ErrorCode.GRAPHQL_VALIDATION_FAILED));
+      };
+    },
+    onParse() {
+      return ({ result, replaceParseResult }) => {
+        if (result instanceof GraphQLError && !result.extensions?.code) {
+          replaceParseResult(new GraphQLError(result.message, { source: result.source, positions: result.positions, extensions: { ...result.extensions, code: ErrorCode.GRAPHQL_PARSE_FAILED } }));
+        }
+      };
+    },
+  };
+}
+
+/** `extensions.bitrix` {httpRequests, commands, cacheHits} when the client sends
+ * `x-bitrix-cost: 1` (always in development). */
+function useVisibleCost(always: boolean): Plugin<YogaContext> {
+  return {
+    onExecute({ args }) {
+      const ctx = args.contextValue as YogaContext;
+      const wanted = always || ctx.request?.headers.get('x-bitrix-cost') === '1';
+      if (!wanted) return;
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (Symbol.asyncIterator in (result as object)) return;
+          const r = result as ExecutionResult;
+          setResult({ ...r, extensions: { ...r.extensions, bitrix: { ...ctx.meter } } });
+        },
+      };
+    },
+  };
+}
