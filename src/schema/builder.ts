@@ -23,8 +23,15 @@ export const builder = new SchemaBuilder<{
   },
   errors: {
     defaultTypes: [],
+    // createContact → CreateContactResult = CreateContactSuccess { data } | NotFoundError | …
+    defaultResultOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Success` },
+    defaultUnionOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Result` },
   },
 });
+
+function capitalize(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
 
 builder.addScalarType('DateTime', DateTimeResolver, {});
 builder.addScalarType('JSON', JSONResolver, {});

@@ -1,0 +1,98 @@
+// Field definitions and values of CRM records, with human-readable display values.
+import { FieldInputError, displayValue, employeeIds, fieldsOf, resolveField, type FieldDefinition, type FieldOption, type FieldSet } from '../../bitrix/fields.js';
+import { fullName, type EmployeeRecord } from '../../bitrix/users.js';
+import { upstream, type Context } from '../../context.js';
+import { ErrorCode, gatewayError } from '../../errors.js';
+import { builder } from '../builder.js';
+import { Employee } from './employee.js';
+
+export interface FieldValueRecord {
+  def: FieldDefinition;
+  raw: unknown;
+  display: string | null;
+}
+
+const FieldOptionRef = builder.objectRef<FieldOption>('FieldOption').implement({
+  description: 'One value of a list (enumeration) field.',
+  fields: (t) => ({
+    id: t.exposeString('id', { nullable: false, description: 'The value id Bitrix24 stores.' }),
+    label: t.exposeString('label', { nullable: false, description: 'The label people see.' }),
+  }),
+});
+
+export const FieldDefinitionRef = builder.objectRef<FieldDefinition>('FieldDefinition').implement({
+  description: 'A field of a CRM entity type, system or custom (crm.item.fields).',
+  fields: (t) => ({
+    name: t.exposeString('name', { nullable: false, description: 'camelCase name as crm.item uses it, e.g. `ufCrm1_1721812814433`.' }),
+    upperName: t.exposeString('upperName', { nullable: false, description: 'UPPER_CASE name, e.g. `UF_CRM_1_1721812814433`.' }),
+    title: t.exposeString('title', { nullable: false, description: 'The human label.' }),
+    type: t.exposeString('type', { nullable: false, description: 'Bitrix type: string, enumeration, date, money, boolean, employee, crm_status, …' }),
+    required: t.exposeBoolean('required', { nullable: false, description: 'A value is required on create.' }),
+    readOnly: t.exposeBoolean('readOnly', { nullable: false, description: 'Cannot be written.' }),
+    multiple: t.exposeBoolean('multiple', { nullable: false, description: 'Holds a list of values.' }),
+    custom: t.exposeBoolean('custom', { nullable: false, description: 'A user field (UF_…) created on the portal.' }),
+    options: t.field({
+      type: [FieldOptionRef],
+      nullable: { list: false, items: false },
+      description: 'The values of a list field; empty for other types.',
+      resolve: (d) => d.options,
+    }),
+  }),
+});
+
+export const FieldValueRef = builder.objectRef<FieldValueRecord>('FieldValue').implement({
+  description: 'The value of one field of a record, raw and rendered for people.',
+  fields: (t) => ({
+    name: t.string({ nullable: false, description: 'camelCase name as crm.item names it.', resolve: (v) => v.def.name }),
+    upperName: t.string({ nullable: false, description: 'UPPER_CASE name.', resolve: (v) => v.def.upperName }),
+    title: t.string({ nullable: false, description: 'The human label of the field.', resolve: (v) => v.def.title }),
+    type: t.string({ nullable: false, description: 'Bitrix field type.', resolve: (v) => v.def.type }),
+    multiple: t.boolean({ nullable: false, description: 'The value is a list.', resolve: (v) => v.def.multiple }),
+    value: t.field({ type: 'JSON', description: 'The value as Bitrix24 stores it (ids for list values, "300|EUR" for money).', resolve: (v) => v.raw ?? null }),
+    display: t.string({
+      description: 'The value for people: list labels, employee names, Yes/No, "300.00 EUR", dates. Null when empty.',
+      resolve: (v) => v.display,
+    }),
+  }),
+});
+
+/** Values of the custom fields of a record; employee fields resolved to names in one batch. */
+export async function customFieldValues(ctx: Context, set: FieldSet, read: (def: FieldDefinition) => unknown): Promise<FieldValueRecord[]> {
+  const names = await employeeNames(ctx, employeeIds(set, read));
+  return set.all.filter((def) => def.custom).map((def) => valueOf(def, read(def), names));
+}
+
+/** One field's value by any accepted spelling of its name. */
+export async function fieldValue(ctx: Context, set: FieldSet, name: string, read: (def: FieldDefinition) => unknown): Promise<FieldValueRecord> {
+  let def: FieldDefinition;
+  try {
+    def = resolveField(set, name);
+  } catch (error) {
+    throw fieldError(error);
+  }
+  const raw = read(def);
+  const ids = def.type === 'employee' || def.type === 'user' ? (Array.isArray(raw) ? raw : [raw]).map(Number).filter((n) => n > 0) : [];
+  return valueOf(def, raw, await employeeNames(ctx, ids));
+}
+
+function valueOf(def: FieldDefinition, raw: unknown, names: Map<number, string>): FieldValueRecord {
+  return { def, raw: raw === undefined ? null : raw, display: displayValue(def, raw, (id) => names.get(id) ?? null) };
+}
+
+async function employeeNames(ctx: Context, ids: number[]): Promise<Map<number, string>> {
+  const names = new Map<number, string>();
+  if (ids.length === 0) return names;
+  const loaded = await Employee.getDataloader(ctx).loadMany([...new Set(ids)]);
+  for (const e of loaded) if (e && !(e instanceof Error)) names.set((e as EmployeeRecord).id, fullName(e as EmployeeRecord));
+  return names;
+}
+
+/** A FieldInputError as a client error naming the field. */
+export function fieldError(error: unknown): unknown {
+  if (error instanceof FieldInputError) return gatewayError(ErrorCode.BAD_USER_INPUT, error.message, { field: error.field });
+  return error;
+}
+
+export function fields(ctx: Context, entityTypeId: number): Promise<FieldSet> {
+  return fieldsOf(ctx.portal, entityTypeId, upstream(ctx));
+}
