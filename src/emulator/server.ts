@@ -41,6 +41,8 @@ const QUERY_LIMIT = (): ApiError => new ApiError('QUERY_LIMIT_EXCEEDED', 'Too ma
 export function createRequestHandler(d: FrontDeps): RequestListener {
   return (req, res) => {
     handle(d, req, res).catch((err: unknown) => {
+      // A client that hung up mid-body is not a portal bug.
+      if (req.destroyed && !req.complete) return void res.destroy();
       // Last resort: never let a bug take the server down.
       d.onInternalError?.(err, '');
       if (!res.headersSent) writeJson(res, 500, errorBody(INTERNAL()));

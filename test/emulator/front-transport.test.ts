@@ -1,4 +1,6 @@
 // HTTP front: URL forms, bodies, auth errors, envelopes (bitrix24-api.md §1, §2).
+import { connect } from 'node:net';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startPortal } from '../../src/emulator/portal.js';
@@ -170,6 +172,28 @@ describe('envelopes', () => {
     expect(r.json).toEqual({ error: 'INTERNAL_SERVER_ERROR', error_description: 'Internal server error' });
     expect(internalErrors.length).toBeGreaterThan(0);
     expect((await call(`${portal.webhookUrl}test.echo`)).status).toBe(200);
+  });
+});
+
+describe('robustness', () => {
+  it('survives clients that hang up mid-body or send garbage', async () => {
+    const { port } = new URL(portal.origin);
+    const sendRaw = (raw: string): Promise<void> =>
+      new Promise((resolve) => {
+        const socket = connect(Number(port), '127.0.0.1', () => {
+          socket.write(raw);
+          setTimeout(() => {
+            socket.destroy();
+            resolve();
+          }, 20);
+        });
+        socket.on('error', () => resolve());
+      });
+    const before = internalErrors.length;
+    await sendRaw(`POST /rest/7/abcdef0123456789/test.echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nabc`);
+    await sendRaw('NOT HTTP AT ALL\r\n\r\n');
+    expect((await call(`${portal.webhookUrl}test.echo`)).status).toBe(200);
+    expect(internalErrors.length).toBe(before);
   });
 });
 
