@@ -1,5 +1,5 @@
 // Field definitions and values of CRM records, with human-readable display values.
-import { FieldInputError, displayValue, employeeIds, fieldsOf, resolveField, type FieldDefinition, type FieldOption, type FieldSet } from '../../bitrix/fields.js';
+import { FieldInputError, convertInput, displayValue, employeeIds, fieldsOf, resolveField, type FieldDefinition, type FieldOption, type FieldSet } from '../../bitrix/fields.js';
 import { fullName, type EmployeeRecord } from '../../bitrix/users.js';
 import { upstream, type Context } from '../../context.js';
 import { ErrorCode, gatewayError } from '../../errors.js';
@@ -95,4 +95,31 @@ export function fieldError(error: unknown): unknown {
 
 export function fields(ctx: Context, entityTypeId: number): Promise<FieldSet> {
   return fieldsOf(ctx.portal, entityTypeId, upstream(ctx));
+}
+
+export interface FieldFilterInput {
+  name: string;
+  value: string;
+}
+
+/** `{name, value}`: equality on one field (e.g. the CPF). Shared by every list filter. */
+export const FieldFilter = builder.inputType('FieldFilter', {
+  description: 'Equality on one field, e.g. a custom CPF field. The name is checked against the portal\'s metadata (either spelling: `ufCrm41_…` or `UF_CRM_41_…`); list values may be given by label.',
+  fields: (t) => ({
+    name: t.string({ required: true, description: 'Field name, camelCase or UPPER_CASE.' }),
+    value: t.string({ required: true, description: 'The value to match exactly (taken literally, never as an operator).' }),
+  }),
+});
+
+/** Resolves a FieldFilter against the metadata: `{fieldName: convertedValue}` keyed by `key`
+ * spelling; unknown names become BAD_USER_INPUT naming the field. */
+export function fieldFilterValue(set: FieldSet, filter: FieldFilterInput, key: 'name' | 'upperName'): Record<string, unknown> {
+  try {
+    const def = resolveField(set, filter.name);
+    const converted = convertInput({ all: [def], byName: new Map([[def.name.toLowerCase(), { ...def, readOnly: false }]]) }, { [def.name]: filter.value }, key);
+    const value = converted[def[key]];
+    return { [def[key]]: Array.isArray(value) ? value[0] : value };
+  } catch (error) {
+    throw fieldError(error);
+  }
 }
