@@ -36,6 +36,8 @@ export interface PortalExtras {
   readonly controlUrl: string;
   /** `<origin>/rest/` — the OAuth `client_endpoint`. */
   readonly restUrl: string;
+  /** `<origin>/oauth/token/` — plays oauth.bitrix.info's token endpoint (only with `oauth`). */
+  readonly oauthTokenUrl: string;
   /** Mints an access/refresh token pair for `userId` (default the webhook owner). Needs `oauth`. */
   issueOAuthTokens(userId?: number): OAuthTokenResponse;
   /** Makes every access token issued so far answer 401 expired_token. Needs `oauth`. */
@@ -138,6 +140,7 @@ export async function startPortal(opts: StartPortalOptions = {}): Promise<Emulat
     webhookUrl: `${origin}/rest/${userId}/${secret}/`,
     controlUrl: `${origin}/_emulator/${secret}/`,
     restUrl: `${origin}/rest/`,
+    oauthTokenUrl: `${origin}/oauth/token/`,
     counters,
     state,
     resetCounters,

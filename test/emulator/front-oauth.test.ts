@@ -15,7 +15,7 @@ afterAll(() => portal.close());
 
 function refreshUrl(refreshToken: string, secret = client.clientSecret): string {
   const q = new URLSearchParams({ grant_type: 'refresh_token', client_id: client.clientId, client_secret: secret, refresh_token: refreshToken });
-  return `${portal.origin}/oauth/token/?${q}`;
+  return `${portal.oauthTokenUrl}?${q}`;
 }
 
 describe('OAuth calls', () => {
