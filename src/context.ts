@@ -15,6 +15,8 @@ export interface Context {
   /** Aborted when the client disconnects or the request's deadline passes. */
   signal: AbortSignal;
   limits: RequestLimits;
+  /** The `Idempotency-Key` header, applied to the create mutation of the request. */
+  idempotencyKey?: string;
 }
 
 /** Submit options carrying this request's meter and signal. */

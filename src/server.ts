@@ -48,6 +48,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       // The request's deadline and the client going away both cancel queued upstream work.
       signal: AbortSignal.any([request.signal, AbortSignal.timeout(options.deadlineMs ?? 30_000)]),
       limits,
+      idempotencyKey: request.headers.get('idempotency-key') ?? undefined,
     }),
     maskedErrors: {
       maskError: (error, message) => maskError(error, message, secrets()),

@@ -4,5 +4,8 @@ import { describeRelayTypes } from './relay-docs.js';
 import './connection.js';
 import './types/employee.js';
 import './types/stage.js';
+import './types/spa-type.js';
+import './types/spa-card.js';
+import './types/spa-card-mutations.js';
 
 export const schema = describeRelayTypes(builder.toSchema());

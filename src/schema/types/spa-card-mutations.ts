@@ -1,0 +1,284 @@
+// Writes on smart-process cards: create (idempotent), update, clear fields, move stage, delete
+// with an explicit, safe cascade.
+import { createHash } from 'node:crypto';
+import { spaTypes, stages } from '../../bitrix/crm-meta.js';
+import { convertInput, type FieldSet } from '../../bitrix/fields.js';
+import { addItem, deleteItem, getItem, itemFilter, updateItem, type ItemRecord } from '../../bitrix/items.js';
+import { stableJson } from '../../bitrix/scheduler.js';
+import { rowsAt } from '../../bitrix/values.js';
+import { upstream, type Context } from '../../context.js';
+import { builder } from '../builder.js';
+import { MUTATION_ERRORS, NotFoundError, ValidationError, mutationError } from './errors.js';
+import { fields } from './field.js';
+import { SpaCard } from './spa-card.js';
+
+const SpaCardInput = builder.inputType('SpaCardInput', {
+  description: 'Fields of a card. Omitted fields are left as they are.',
+  fields: (t) => ({
+    title: t.string({ description: 'The card title.' }),
+    categoryId: t.int({ description: 'The funnel (create only; use moveSpaCardStage to move).' }),
+    stageId: t.string({ description: 'The stage, e.g. `DT128_7:NEW`; must belong to the card\'s funnel.' }),
+    assignedById: t.int({ description: 'The responsible employee.' }),
+    contactIds: t.intList({ description: 'Linked contacts; the first is the primary one. Replaces the list.' }),
+    companyId: t.int({ description: 'The linked company.' }),
+    opportunity: t.float({ description: 'The amount (types with products).' }),
+    currency: t.string({ description: 'ISO currency of the amount.' }),
+    fields: t.field({
+      type: 'JSONObject',
+      description: 'Custom fields by name (`ufCrm1_…` or `UF_CRM_1_…`); list values by label or id; money as "300|EUR" or {amount, currency}; booleans as true/false. Unknown names are refused.',
+    }),
+  }),
+});
+
+const CreateSpaCardInput = builder.inputType('CreateSpaCardInput', {
+  description: 'A new card.',
+  fields: (t) => ({
+    title: t.string({ description: 'The card title.' }),
+    categoryId: t.int({ description: 'The funnel; the type\'s default funnel when omitted.' }),
+    stageId: t.string({ description: 'The first stage; the funnel\'s first stage when omitted.' }),
+    assignedById: t.int({ description: 'The responsible employee.' }),
+    contactIds: t.intList({ description: 'Linked contacts; the first is the primary one.' }),
+    companyId: t.int({ description: 'The linked company.' }),
+    opportunity: t.float({ description: 'The amount (types with products).' }),
+    currency: t.string({ description: 'ISO currency of the amount.' }),
+    fields: t.field({ type: 'JSONObject', description: 'Custom fields, as in SpaCardInput.fields.' }),
+    idempotencyKey: t.string({
+      description: 'Repeat a create safely: the same key never creates a second card, even when the first answer was lost. A reused key with a different input is a ValidationError. (The Idempotency-Key header works too.)',
+    }),
+  }),
+});
+
+export const CascadeMode = builder.enumType('CascadeMode', {
+  description: 'What else a delete removes.',
+  values: {
+    NONE: { description: 'Only the card.' },
+    ORPHANS: { description: 'Also the linked contacts and company, but only those nothing else (another card, deal or lead, or a contact of the company) links to.' },
+  } as const,
+});
+
+type CardInput = {
+  title?: string | null;
+  categoryId?: number | null;
+  stageId?: string | null;
+  assignedById?: number | null;
+  contactIds?: number[] | null;
+  companyId?: number | null;
+  opportunity?: number | null;
+  currency?: string | null;
+  fields?: Record<string, unknown> | null;
+};
+
+/** Input → crm.item fields; custom fields checked against the metadata. */
+function toItemFields(set: FieldSet, input: CardInput): Record<string, unknown> {
+  const out: Record<string, unknown> = input.fields ? convertInput(set, input.fields, 'name') : {};
+  if (input.title != null) out.title = input.title;
+  if (input.categoryId != null) out.categoryId = input.categoryId;
+  if (input.stageId != null) out.stageId = input.stageId;
+  if (input.assignedById != null) out.assignedById = input.assignedById;
+  if (input.contactIds != null) out.contactIds = input.contactIds;
+  if (input.companyId != null) out.companyId = input.companyId;
+  if (input.opportunity != null) out.opportunity = input.opportunity;
+  if (input.currency != null) out.currencyId = input.currency.toUpperCase();
+  return out;
+}
+
+async function checkStage(ctx: Context, entityTypeId: number, categoryId: number | null, stageId: string): Promise<void> {
+  const all = await stages(ctx.portal, entityTypeId, null, upstream(ctx));
+  const stage = all.find((s) => s.statusId === stageId);
+  if (!stage) throw new ValidationError(`stage "${stageId}" does not exist for type ${entityTypeId}`, 'stageId');
+  if (categoryId !== null && stage.categoryId !== categoryId) {
+    throw new ValidationError(`stage "${stageId}" belongs to funnel ${stage.categoryId}, not to the card's funnel ${categoryId}`, 'stageId');
+  }
+}
+
+async function existing(ctx: Context, entityTypeId: number, id: number): Promise<ItemRecord> {
+  const card = await getItem(ctx.portal, entityTypeId, id, upstream(ctx));
+  if (!card) throw new NotFoundError(`SpaCard ${entityTypeId}:${id} does not exist`, 'SpaCard', id);
+  return card;
+}
+
+/** The idempotency record for cards lives on the card itself: `xmlId` = key + input hash. */
+function idempotencyTag(key: string, entityTypeId: number, input: unknown): { prefix: string; tag: string } {
+  const keyHash = createHash('sha256').update(key).digest('hex').slice(0, 24);
+  const inputHash = createHash('sha256').update(stableJson({ entityTypeId, input })).digest('hex').slice(0, 16);
+  return { prefix: `b24gql:${keyHash}:`, tag: `b24gql:${keyHash}:${inputHash}` };
+}
+
+async function findByTag(ctx: Context, entityTypeId: number, prefix: string): Promise<ItemRecord | null> {
+  // A read-your-writes lookup: it must see a create whose answer was lost.
+  const res = await ctx.portal.read('crm.item.list', { entityTypeId, select: ['*'], filter: { '=%xmlId': `${prefix}%` }, start: -1 }, upstream(ctx));
+  const row = rowsAt(res.result, ['items'])[0];
+  return row ? ((await getItem(ctx.portal, entityTypeId, Number(row.id), upstream(ctx))) ?? null) : null;
+}
+
+builder.mutationFields((t) => ({
+  createSpaCard: t.field({
+    type: SpaCard,
+    description: 'Creates a card (the seed\'s createSpaCard, safe to retry with an idempotency key).',
+    errors: { types: MUTATION_ERRORS },
+    args: {
+      entityTypeId: t.arg.int({ required: true, description: 'The smart-process type.' }),
+      input: t.arg({ type: CreateSpaCardInput, required: true, description: 'The new card.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      try {
+        const { idempotencyKey, ...input } = args.input;
+        const key = idempotencyKey ?? ctx.idempotencyKey ?? null;
+        const set = await fields(ctx, args.entityTypeId);
+        const itemFields = toItemFields(set, input);
+        if (input.stageId) await checkStage(ctx, args.entityTypeId, input.categoryId ?? null, input.stageId);
+        if (key) {
+          const { prefix, tag } = idempotencyTag(key, args.entityTypeId, input);
+          const found = await findByTag(ctx, args.entityTypeId, prefix);
+          if (found) {
+            if (found.xmlId !== tag) throw new ValidationError('this idempotency key was already used with a different input', 'idempotencyKey');
+            return found;
+          }
+          itemFields.xmlId = tag;
+        }
+        return await addItem(ctx.portal, args.entityTypeId, itemFields, upstream(ctx));
+      } catch (error) {
+        throw mutationError(error, ctx, 'SpaCard');
+      }
+    },
+  }),
+  updateSpaCard: t.field({
+    type: SpaCard,
+    description: 'Changes fields of a card (the seed\'s updateSpaCardFields).',
+    errors: { types: MUTATION_ERRORS },
+    args: {
+      entityTypeId: t.arg.int({ required: true, description: 'The smart-process type.' }),
+      id: t.arg.int({ required: true, description: 'The card id.' }),
+      input: t.arg({ type: SpaCardInput, required: true, description: 'The fields to change.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      try {
+        const set = await fields(ctx, args.entityTypeId);
+        const itemFields = toItemFields(set, args.input);
+        const card = await existing(ctx, args.entityTypeId, args.id);
+        if (args.input.stageId) await checkStage(ctx, args.entityTypeId, args.input.categoryId ?? card.categoryId, args.input.stageId);
+        return await updateItem(ctx.portal, args.entityTypeId, args.id, itemFields, upstream(ctx));
+      } catch (error) {
+        throw mutationError(error, ctx, 'SpaCard', args.id);
+      }
+    },
+  }),
+  clearSpaCardFields: t.field({
+    type: SpaCard,
+    description: 'Empties the named fields of a card (the seed\'s clearSpaCardFields).',
+    errors: { types: MUTATION_ERRORS },
+    args: {
+      entityTypeId: t.arg.int({ required: true, description: 'The smart-process type.' }),
+      id: t.arg.int({ required: true, description: 'The card id.' }),
+      fields: t.arg.stringList({ required: true, description: 'Field names, either spelling.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      try {
+        if (args.fields.length === 0) throw new ValidationError('name at least one field to clear', 'fields');
+        const set = await fields(ctx, args.entityTypeId);
+        const cleared = convertInput(set, Object.fromEntries(args.fields.map((name) => [name, null])), 'name');
+        await existing(ctx, args.entityTypeId, args.id);
+        return await updateItem(ctx.portal, args.entityTypeId, args.id, cleared, upstream(ctx));
+      } catch (error) {
+        throw mutationError(error, ctx, 'SpaCard', args.id);
+      }
+    },
+  }),
+  moveSpaCardStage: t.field({
+    type: SpaCard,
+    description: 'Moves a card to another stage of its funnel. A stage of another funnel is a ValidationError.',
+    errors: { types: MUTATION_ERRORS },
+    args: {
+      entityTypeId: t.arg.int({ required: true, description: 'The smart-process type.' }),
+      id: t.arg.int({ required: true, description: 'The card id.' }),
+      stageId: t.arg.string({ required: true, description: 'The target stage, e.g. `DT128_7:CLIENT`.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      try {
+        const card = await existing(ctx, args.entityTypeId, args.id);
+        await checkStage(ctx, args.entityTypeId, card.categoryId, args.stageId);
+        return await updateItem(ctx.portal, args.entityTypeId, args.id, { stageId: args.stageId }, upstream(ctx));
+      } catch (error) {
+        throw mutationError(error, ctx, 'SpaCard', args.id);
+      }
+    },
+  }),
+  deleteSpaCard: t.field({
+    type: DeletedSpaCard,
+    description: 'Deletes a card, and with cascade ORPHANS its contacts and company that nothing else links to (the seed also deleted shared ones).',
+    errors: { types: MUTATION_ERRORS },
+    args: {
+      entityTypeId: t.arg.int({ required: true, description: 'The smart-process type.' }),
+      id: t.arg.int({ required: true, description: 'The card id.' }),
+      cascade: t.arg({ type: CascadeMode, defaultValue: 'NONE', description: 'What else to delete.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      try {
+        const card = await existing(ctx, args.entityTypeId, args.id);
+        await deleteItem(ctx.portal, args.entityTypeId, args.id, upstream(ctx));
+        if (args.cascade !== 'ORPHANS') return { bitrixId: args.id, deletedContactIds: [], deletedCompanyId: null, keptContactIds: card.contactIds, keptCompanyId: card.companyId };
+        return { bitrixId: args.id, ...(await deleteOrphans(ctx, card)) };
+      } catch (error) {
+        throw mutationError(error, ctx, 'SpaCard', args.id);
+      }
+    },
+  }),
+}));
+
+interface DeletedRecord {
+  bitrixId: number;
+  deletedContactIds: number[];
+  deletedCompanyId: number | null;
+  keptContactIds: number[];
+  keptCompanyId: number | null;
+}
+
+const DeletedSpaCard = builder.objectRef<DeletedRecord>('DeletedSpaCard').implement({
+  description: 'What a delete removed and what it kept because something else links to it.',
+  fields: (t) => ({
+    bitrixId: t.exposeInt('bitrixId', { nullable: false, description: 'The deleted card.' }),
+    deletedContactIds: t.exposeIntList('deletedContactIds', { nullable: false, description: 'Contacts deleted with it (ORPHANS).' }),
+    deletedCompanyId: t.exposeInt('deletedCompanyId', { description: 'The company deleted with it (ORPHANS).' }),
+    keptContactIds: t.exposeIntList('keptContactIds', { nullable: false, description: 'Linked contacts kept: still linked elsewhere, or cascade NONE.' }),
+    keptCompanyId: t.exposeInt('keptCompanyId', { description: 'The linked company, kept.' }),
+  }),
+});
+
+/** Is anything other than the (already deleted) card linked to this contact or company?
+ * One batch: every smart-process type's cards, deals and leads, and the company's contacts. */
+async function stillLinked(ctx: Context, kind: 'contact' | 'company', id: number, types: number[]): Promise<boolean> {
+  const options = upstream(ctx);
+  const probe = (method: string, params: Record<string, unknown>) =>
+    ctx.portal.read(method, { ...params, start: -1 }, options).then((r) => rowsAt(r.result, method === 'crm.item.list' ? ['items'] : []).length > 0);
+  const checks = types.map((entityTypeId) =>
+    probe('crm.item.list', { entityTypeId, select: ['id'], filter: itemFilter(kind === 'contact' ? { contactId: id } : { companyId: id }) }),
+  );
+  const key = kind === 'contact' ? 'CONTACT_ID' : 'COMPANY_ID';
+  checks.push(probe('crm.deal.list', { select: ['ID'], filter: { [`=${key}`]: id } }));
+  checks.push(probe('crm.lead.list', { select: ['ID'], filter: { [`=${key}`]: id } }));
+  if (kind === 'company') checks.push(probe('crm.contact.list', { select: ['ID'], filter: { '=COMPANY_ID': id } }));
+  return (await Promise.all(checks)).some(Boolean);
+}
+
+async function deleteOrphans(ctx: Context, card: ItemRecord): Promise<Omit<DeletedRecord, 'bitrixId'>> {
+  const types = (await spaTypes(ctx.portal, upstream(ctx))).filter((t) => t.flags.isClientEnabled).map((t) => t.entityTypeId);
+  const deletedContactIds: number[] = [];
+  const keptContactIds: number[] = [];
+  for (const contactId of card.contactIds) {
+    if (await stillLinked(ctx, 'contact', contactId, types)) keptContactIds.push(contactId);
+    else {
+      await ctx.portal.write('crm.contact.delete', { id: contactId }, upstream(ctx));
+      deletedContactIds.push(contactId);
+    }
+  }
+  let deletedCompanyId: number | null = null;
+  let keptCompanyId: number | null = null;
+  if (card.companyId) {
+    if (await stillLinked(ctx, 'company', card.companyId, types)) keptCompanyId = card.companyId;
+    else {
+      await ctx.portal.write('crm.company.delete', { id: card.companyId }, upstream(ctx));
+      deletedCompanyId = card.companyId;
+    }
+  }
+  return { deletedContactIds, deletedCompanyId, keptContactIds, keptCompanyId };
+}

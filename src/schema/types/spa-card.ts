@@ -1,0 +1,154 @@
+// Smart-process cards (crm.item): the type, its lookups and its list.
+import { categories, spaType, stages } from '../../bitrix/crm-meta.js';
+import { ITEM_LIST, countItems, itemFilter, toItem, type ItemRecord } from '../../bitrix/items.js';
+import { upstream, type Context } from '../../context.js';
+import { cardKey, loadCards } from '../../loaders/items.js';
+import { builder } from '../builder.js';
+import { connectionArgs, keysetConnection } from '../connection.js';
+import { Employee } from './employee.js';
+import { FieldFilter, FieldValueRef, customFieldValues, fieldFilterValue, fieldValue, fields } from './field.js';
+import { SpaType } from './spa-type.js';
+import { Category, Stage } from './stage.js';
+
+export const SpaCard = builder.loadableNodeRef('SpaCard', {
+  id: { resolve: (card: ItemRecord) => cardKey(card.entityTypeId, card.id) },
+  load: (keys: string[], ctx: Context) => loadCards(keys, ctx),
+});
+
+SpaCard.implement({
+  description: 'A smart-process card (crm.item of a smart-process type).',
+  fields: (t) => ({
+    bitrixId: t.exposeInt('id', { nullable: false, description: 'The card id in Bitrix24 (unique within its type).' }),
+    entityTypeId: t.exposeInt('entityTypeId', { nullable: false, description: 'The smart-process type of the card.' }),
+    spaType: t.field({
+      type: SpaType,
+      nullable: true,
+      description: 'The smart-process type of the card.',
+      resolve: (card, _args, ctx) => spaType(ctx.portal, card.entityTypeId, upstream(ctx)),
+    }),
+    title: t.exposeString('title', { description: 'The card title.' }),
+    stage: t.field({
+      type: Stage,
+      nullable: true,
+      description: 'The current stage; null for types without stages.',
+      resolve: async (card, _args, ctx) => {
+        if (!card.stageId) return null;
+        const list = await stages(ctx.portal, card.entityTypeId, card.categoryId, upstream(ctx));
+        return list.find((s) => s.statusId === card.stageId) ?? null;
+      },
+    }),
+    category: t.field({
+      type: Category,
+      nullable: true,
+      description: 'The funnel the card is in.',
+      resolve: async (card, _args, ctx) =>
+        card.categoryId === null ? null : ((await categories(ctx.portal, card.entityTypeId, upstream(ctx))).find((c) => c.id === card.categoryId) ?? null),
+    }),
+    assignedBy: t.field({
+      type: Employee,
+      nullable: true,
+      description: 'The responsible employee.',
+      resolve: (card) => card.assignedById || null,
+    }),
+    opportunity: t.exposeFloat('opportunity', { description: 'The amount, for types with products.' }),
+    currency: t.exposeString('currencyId', { description: 'ISO currency of the amount.' }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, description: 'When the card was created.', resolve: (card) => card.createdTime }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, description: 'When the card last changed.', resolve: (card) => card.updatedTime }),
+    customFields: t.field({
+      type: [FieldValueRef],
+      nullable: { list: false, items: false },
+      description: 'Every custom field with its raw value and its display value (list labels, employee names, money, dates).',
+      resolve: async (card, _args, ctx) => customFieldValues(ctx, await fields(ctx, card.entityTypeId), (def) => card.raw[def.name]),
+    }),
+    field: t.field({
+      type: FieldValueRef,
+      nullable: true,
+      description: 'One field (system or custom) by name, either spelling. An unknown name is an error naming it.',
+      args: { name: t.arg.string({ required: true, description: 'e.g. `ufCrm1_1721812814433` or `UF_CRM_1_1721812814433` or `title`.' }) },
+      resolve: async (card, args, ctx) => fieldValue(ctx, await fields(ctx, card.entityTypeId), args.name, (def) => card.raw[def.name]),
+    }),
+  }),
+});
+
+export const SpaCardFilter = builder.inputType('SpaCardFilter', {
+  description: 'Narrows a list of cards. All conditions must hold.',
+  fields: (t) => ({
+    assignedById: t.int({ description: 'Cards of this responsible employee.' }),
+    contactId: t.int({ description: 'Cards linked to this contact.' }),
+    companyId: t.int({ description: 'Cards linked to this company.' }),
+    search: t.string({ description: 'Substring of the title, taken literally.' }),
+    field: t.field({ type: FieldFilter, description: 'Equality on one field, e.g. a custom field.' }),
+  }),
+});
+
+export const SpaCardConnection = builder.connectionObject({ type: SpaCard, name: 'SpaCardConnection' });
+
+export interface CardListArgs {
+  entityTypeId: number;
+  categoryId?: number | null;
+  stageId?: string | null;
+  filter?: { assignedById?: number | null; contactId?: number | null; companyId?: number | null; search?: string | null; field?: { name: string; value: string } | null } | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+/** The card list behind `spaCards` and `Contact.spaCards`. */
+export async function cardConnection(ctx: Context, args: CardListArgs) {
+  const entityTypeId = args.entityTypeId;
+  const options = upstream(ctx);
+  // Start the metadata card fields need (descriptors, funnels) now: it rides in the same
+  // batch as the page instead of costing a request of its own later.
+  void fields(ctx, entityTypeId).catch(() => undefined);
+  void categories(ctx.portal, entityTypeId, options).catch(() => undefined);
+  const byField = args.filter?.field ? fieldFilterValue(await fields(ctx, entityTypeId), args.filter.field, 'name') : {};
+  const filter = itemFilter({
+    categoryId: args.categoryId,
+    stageId: args.stageId,
+    assignedById: args.filter?.assignedById,
+    contactId: args.filter?.contactId,
+    companyId: args.filter?.companyId,
+    search: args.filter?.search,
+    fields: byField,
+  });
+  const loader = SpaCard.getDataloader(ctx);
+  return keysetConnection(
+    ctx,
+    args,
+    { entityTypeId, filter },
+    (card: ItemRecord) => card.id,
+    async (after, first) => {
+      const page = await ctx.portal.page<Record<string, unknown>>(ITEM_LIST, { entityTypeId, select: ['*'] }, filter, after, first, options);
+      const rows = page.rows.map((row) => toItem(row, entityTypeId));
+      for (const row of rows) loader.prime(cardKey(entityTypeId, row.id), row);
+      return { rows, hasNextPage: page.hasNextPage };
+    },
+    () => countItems(ctx.portal, entityTypeId, filter, options),
+  );
+}
+
+builder.queryFields((t) => ({
+  spaCard: t.field({
+    type: SpaCard,
+    nullable: true,
+    description: 'One card; null when it does not exist.',
+    args: {
+      entityTypeId: t.arg.int({ required: true, description: 'The smart-process type, e.g. 128.' }),
+      id: t.arg.int({ required: true, description: 'The card id.' }),
+    },
+    resolve: (_root, args) => cardKey(args.entityTypeId, args.id),
+  }),
+  spaCards: t.field({
+    type: SpaCardConnection,
+    nullable: false,
+    description: 'Cards of one smart-process type in id order, keyset-paged: up to 2,500 per page in one upstream request (the seed paged by offset, unordered, 50 at a time).',
+    args: {
+      entityTypeId: t.arg.int({ required: true, description: 'The smart-process type, e.g. 128.' }),
+      categoryId: t.arg.int({ description: 'Only cards of this funnel.' }),
+      stageId: t.arg.string({ description: 'Only cards in this stage, e.g. `DT128_7:NEW`.' }),
+      filter: t.arg({ type: SpaCardFilter, description: 'More conditions.' }),
+      first: t.arg.int(connectionArgs.first),
+      after: t.arg.string(connectionArgs.after),
+    },
+    resolve: (_root, args, ctx) => cardConnection(ctx, args),
+  }),
+}));

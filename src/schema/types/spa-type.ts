@@ -1,0 +1,68 @@
+// Smart-process types (crm.type.*): what kinds of cards the portal has, their funnels,
+// stages and fields.
+import { categories, spaType, spaTypes, stages, type SpaTypeRecord } from '../../bitrix/crm-meta.js';
+import { upstream } from '../../context.js';
+import { builder } from '../builder.js';
+import { FieldDefinitionRef, fields } from './field.js';
+import { Category, Stage } from './stage.js';
+
+export const SpaType = builder.objectRef<SpaTypeRecord>('SpaType');
+
+const flag = (name: string) => (t: SpaTypeRecord) => t.flags[name] ?? false;
+
+builder.node(SpaType, {
+  description: 'A smart-process type (crm.type): a kind of card with its own funnels, stages and fields.',
+  id: { resolve: (t) => t.entityTypeId },
+  loadOne: (id, ctx) => spaType(ctx.portal, Number(id), upstream(ctx)),
+  fields: (t) => ({
+    entityTypeId: t.exposeInt('entityTypeId', { nullable: false, description: 'The id cards of this type are addressed with (e.g. 128).' }),
+    bitrixId: t.exposeInt('id', { nullable: false, description: 'The type record id (its custom fields are named UF_CRM_<this id>_…).' }),
+    title: t.exposeString('title', { nullable: false, description: 'The type name.' }),
+    code: t.exposeString('code', { description: 'Symbolic code, when set.' }),
+    categoriesEnabled: t.boolean({ nullable: false, description: 'Cards can be in several funnels.', resolve: flag('isCategoriesEnabled') }),
+    stagesEnabled: t.boolean({ nullable: false, description: 'Cards move through stages.', resolve: flag('isStagesEnabled') }),
+    clientEnabled: t.boolean({ nullable: false, description: 'Cards link to contacts and a company.', resolve: flag('isClientEnabled') }),
+    productsEnabled: t.boolean({ nullable: false, description: 'Cards have products, an amount and a currency.', resolve: flag('isLinkWithProductsEnabled') }),
+    beginCloseDatesEnabled: t.boolean({ nullable: false, description: 'Cards have begin and close dates.', resolve: flag('isBeginCloseDatesEnabled') }),
+    observersEnabled: t.boolean({ nullable: false, description: 'Cards have observers.', resolve: flag('isObserversEnabled') }),
+    automationEnabled: t.boolean({ nullable: false, description: 'Robots and triggers are available.', resolve: flag('isAutomationEnabled') }),
+    categories: t.field({
+      type: [Category],
+      nullable: { list: false, items: false },
+      description: 'The funnels of this type.',
+      resolve: (type, _args, ctx) => categories(ctx.portal, type.entityTypeId, upstream(ctx)),
+    }),
+    stages: t.field({
+      type: [Stage],
+      nullable: { list: false, items: false },
+      description: 'The stages of every funnel of this type.',
+      resolve: (type, _args, ctx) => stages(ctx.portal, type.entityTypeId, null, upstream(ctx)),
+    }),
+    fields: t.field({
+      type: [FieldDefinitionRef],
+      nullable: { list: false, items: false },
+      description: 'Every field of the cards of this type, system and custom.',
+      args: { customOnly: t.arg.boolean({ defaultValue: false, description: 'Only custom (UF_…) fields.' }) },
+      resolve: async (type, args, ctx) => {
+        const set = await fields(ctx, type.entityTypeId);
+        return args.customOnly ? set.all.filter((f) => f.custom) : set.all;
+      },
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  spaTypes: t.field({
+    type: [SpaType],
+    nullable: { list: false, items: false },
+    description: 'Every smart-process type of the portal (all pages: the seed stopped at 50).',
+    resolve: (_root, _args, ctx) => spaTypes(ctx.portal, upstream(ctx)),
+  }),
+  spaType: t.field({
+    type: SpaType,
+    nullable: true,
+    description: 'One smart-process type; null when the portal has none with that entityTypeId.',
+    args: { entityTypeId: t.arg.int({ required: true, description: 'e.g. 128.' }) },
+    resolve: (_root, args, ctx) => spaType(ctx.portal, args.entityTypeId, upstream(ctx)),
+  }),
+}));
