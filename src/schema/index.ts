@@ -7,5 +7,6 @@ import './types/stage.js';
 import './types/spa-type.js';
 import './types/spa-card.js';
 import './types/spa-card-mutations.js';
+import './types/company.js';
 
 export const schema = describeRelayTypes(builder.toSchema());

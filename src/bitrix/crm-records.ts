@@ -1,0 +1,186 @@
+// Shared REST plumbing of the old-style CRM methods (crm.company.*, crm.deal.*, crm.lead.*):
+// loading by ids (one `@ID` list command per 50 ids), keyset lists, counts, single reads,
+// writes and idempotent creates keyed by ORIGIN_ID. No GraphQL here.
+import { createHash } from 'node:crypto';
+import { BitrixError } from './errors.js';
+import type { ListMethod } from './paging.js';
+import type { BitrixPortal } from './portal.js';
+import { stableJson, type SubmitOptions } from './scheduler.js';
+import { asRecord, toInt, toText } from './values.js';
+
+/** One old-style entity family. */
+export interface OldEntity<R> {
+  /** `crm.company`, `crm.deal`, `crm.lead`. */
+  prefix: string;
+  entityTypeId: number;
+  /** What lists select: `*` and `UF_*` leave the multi-fields out, so they are named (§6.4). */
+  select: string[];
+  normalise(row: Record<string, unknown>): R;
+}
+
+export function listMethod(entity: OldEntity<unknown>): ListMethod {
+  return { method: `${entity.prefix}.list`, idKey: 'ID', rowsPath: [] };
+}
+
+/** A phone number or e-mail address of a record (crm_multifield, §6.3). */
+export interface CommunicationRecord {
+  id: number;
+  value: string;
+  valueType: string;
+}
+
+export function communications(value: unknown): CommunicationRecord[] {
+  if (!Array.isArray(value)) return [];
+  return (value as Record<string, unknown>[]).map((m) => ({
+    id: toInt(m.ID) ?? 0,
+    value: toText(m.VALUE) ?? '',
+    valueType: toText(m.VALUE_TYPE) ?? 'OTHER',
+  }));
+}
+
+function rows(result: unknown): Record<string, unknown>[] {
+  return Array.isArray(result) ? (result as Record<string, unknown>[]) : [];
+}
+
+/** Records by id: one `<prefix>.list` command per 50 ids (`@ID` filter, no COUNT), all through
+ * the scheduler so they ride in the next batch with whatever else is waiting. */
+export async function recordsByIds<R extends { id: number }>(
+  portal: BitrixPortal,
+  entity: OldEntity<R>,
+  ids: readonly number[],
+  options: SubmitOptions = {},
+): Promise<Map<number, R>> {
+  const found = new Map<number, R>();
+  const unique = [...new Set(ids.filter((id) => Number.isInteger(id) && id > 0))].sort((a, b) => a - b);
+  const chunks: number[][] = [];
+  for (let i = 0; i < unique.length; i += 50) chunks.push(unique.slice(i, i + 50));
+  const pages = await Promise.all(
+    chunks.map((chunk) =>
+      portal.read(`${entity.prefix}.list`, { select: entity.select, filter: { '@ID': chunk }, order: { ID: 'ASC' }, start: -1 }, options),
+    ),
+  );
+  for (const page of pages) {
+    for (const row of rows(page.result)) {
+      const record = entity.normalise(row);
+      found.set(record.id, record);
+    }
+  }
+  return found;
+}
+
+/** One keyset page of records matching `filter` (up to 2,500 rows in one HTTP request). */
+export async function recordPage<R>(
+  portal: BitrixPortal,
+  entity: OldEntity<R>,
+  filter: Record<string, unknown>,
+  afterId: number,
+  first: number,
+  options: SubmitOptions = {},
+): Promise<{ rows: R[]; hasNextPage: boolean }> {
+  const page = await portal.page<Record<string, unknown>>(listMethod(entity), { select: entity.select }, filter, afterId, first, options);
+  return { rows: page.rows.map((row) => entity.normalise(row)), hasNextPage: page.hasNextPage };
+}
+
+/** How many records match (one command with a COUNT; only when a client asks for totalCount). */
+export async function countRecords(portal: BitrixPortal, entity: OldEntity<unknown>, filter: Record<string, unknown>, options: SubmitOptions = {}): Promise<number> {
+  const res = await portal.read(`${entity.prefix}.list`, { select: ['ID'], filter, start: 0 }, options);
+  return res.total ?? 0;
+}
+
+/** `<prefix>.get`: every field (multi-fields included when set); null when there is no such record. */
+export async function getRecord<R>(portal: BitrixPortal, entity: OldEntity<R>, id: number, options: SubmitOptions = {}): Promise<R | null> {
+  try {
+    return entity.normalise(asRecord((await portal.read(`${entity.prefix}.get`, { id }, options)).result));
+  } catch (error) {
+    if (error instanceof BitrixError && error.errorClass === 'not-found') return null;
+    throw error;
+  }
+}
+
+/** `<prefix>.add`; returns the new id (old-style add answers a number, §2.6). */
+export async function addRecord(portal: BitrixPortal, entity: OldEntity<unknown>, fields: Record<string, unknown>, options: SubmitOptions = {}): Promise<number> {
+  const res = await portal.write(`${entity.prefix}.add`, { fields, params: { REGISTER_SONET_EVENT: 'N' } }, options);
+  const id = toInt(res.result);
+  if (!id) throw new BitrixError({ code: 'ERROR_UNEXPECTED_ANSWER', description: `${entity.prefix}.add answered no id`, method: `${entity.prefix}.add` });
+  return id;
+}
+
+export async function updateRecord(portal: BitrixPortal, entity: OldEntity<unknown>, id: number, fields: Record<string, unknown>, options: SubmitOptions = {}): Promise<void> {
+  await portal.write(`${entity.prefix}.update`, { id, fields, params: { REGISTER_SONET_EVENT: 'N' } }, options);
+}
+
+export async function deleteRecord(portal: BitrixPortal, entity: OldEntity<unknown>, id: number, options: SubmitOptions = {}): Promise<void> {
+  await portal.write(`${entity.prefix}.delete`, { id }, options);
+}
+
+// ---- idempotent creates -------------------------------------------------------------------------
+
+/** ORIGINATOR_ID of every record this gateway creates with an idempotency key. */
+export const ORIGINATOR = 'bitrix24-graphql';
+
+/** A short, stable hash of a create's input (what a replay must match). */
+export function inputHash(input: unknown): string {
+  return createHash('sha256').update(stableJson(input ?? null)).digest('base64url').slice(0, 16);
+}
+
+/** Where an idempotency key and its input hash are kept on a record. Entities with
+ * ORIGIN_VERSION keep `ORIGIN_ID = key`, `ORIGIN_VERSION = hash`; the others (leads have no
+ * ORIGIN_VERSION) keep `ORIGIN_ID = key#hash`. */
+export interface OriginStamp {
+  fields: Record<string, unknown>;
+  /** The filter that finds earlier creates with this key (may be wider; `matches` decides). */
+  filter: Record<string, unknown>;
+  /** 'same' = a replay of this very input; 'different' = the key was used for another input. */
+  matches(row: Record<string, unknown>): 'same' | 'different' | 'none';
+}
+
+export function originStamp(key: string, hash: string, hasOriginVersion: boolean): OriginStamp {
+  if (hasOriginVersion) {
+    return {
+      fields: { ORIGINATOR_ID: ORIGINATOR, ORIGIN_ID: key, ORIGIN_VERSION: hash },
+      filter: { '=ORIGINATOR_ID': ORIGINATOR, '=ORIGIN_ID': key },
+      // Filters compare case-insensitively; the key is exact.
+      matches: (row) => (toText(row.ORIGIN_ID) !== key ? 'none' : toText(row.ORIGIN_VERSION) === hash ? 'same' : 'different'),
+    };
+  }
+  const escaped = key.replace(/[%_\\]/g, '');
+  return {
+    fields: { ORIGINATOR_ID: ORIGINATOR, ORIGIN_ID: `${key}#${hash}` },
+    // LIKE on the key's literal characters (wildcards dropped, so it can only widen the match).
+    filter: escaped ? { '=ORIGINATOR_ID': ORIGINATOR, '%ORIGIN_ID': escaped } : { '=ORIGINATOR_ID': ORIGINATOR },
+    matches: (row) => {
+      const origin = toText(row.ORIGIN_ID) ?? '';
+      const cut = origin.lastIndexOf('#');
+      if (cut < 0 || origin.slice(0, cut) !== key) return 'none';
+      return origin.slice(cut + 1) === hash ? 'same' : 'different';
+    },
+  };
+}
+
+/** The earliest record created with this key, and whether it was created from the same input. */
+export async function findByOrigin(
+  portal: BitrixPortal,
+  entity: OldEntity<unknown>,
+  stamp: OriginStamp,
+  options: SubmitOptions = {},
+): Promise<{ id: number; same: boolean } | null> {
+  let after = 0;
+  // Normally one command: a key is used once. The loop only matters for wide LIKE matches.
+  for (let round = 0; round < 20; round++) {
+    const page = await portal.page<Record<string, unknown>>(
+      listMethod(entity),
+      { select: ['ID', 'ORIGIN_ID', 'ORIGINATOR_ID', 'ORIGIN_VERSION'] },
+      stamp.filter,
+      after,
+      2_500,
+      options,
+    );
+    for (const row of page.rows) {
+      const verdict = stamp.matches(row);
+      if (verdict !== 'none') return { id: toInt(row.ID) ?? 0, same: verdict === 'same' };
+    }
+    if (!page.hasNextPage || page.rows.length === 0) return null;
+    after = toInt(page.rows[page.rows.length - 1].ID) ?? 0;
+  }
+  return null;
+}
