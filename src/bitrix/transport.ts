@@ -126,7 +126,7 @@ export class BitrixTransport {
       statusCode = res.statusCode;
       text = await res.body.text();
     } catch (error) {
-      const mapped = this.mapNetworkError(method, error);
+      const mapped = this.mapNetworkError(method, error, options.signal);
       this.log('warn', method, undefined, started, mapped);
       throw mapped;
     }
@@ -163,7 +163,7 @@ export class BitrixTransport {
     };
   }
 
-  private mapNetworkError(method: string, error: unknown): BitrixError {
+  private mapNetworkError(method: string, error: unknown, signal?: AbortSignal): BitrixError {
     const code = (error as { code?: string })?.code ?? '';
     const name = (error as { name?: string })?.name ?? '';
     if (error instanceof undiciErrors.ConnectTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT') {
@@ -172,7 +172,7 @@ export class BitrixTransport {
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
       return new BitrixError({ code: 'RESPONSE_TIMEOUT', description: 'the portal did not answer in time', method, errorClass: 'timeout', ambiguous: true });
     }
-    if (name === 'AbortError' || code === 'UND_ERR_ABORTED') {
+    if (signal?.aborted || name === 'AbortError' || name === 'TimeoutError' || code === 'UND_ERR_ABORTED') {
       return new BitrixError({ code: 'ABORTED', description: 'the call was cancelled (deadline or client gone)', method, errorClass: 'timeout', ambiguous: true });
     }
     if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
