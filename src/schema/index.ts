@@ -4,6 +4,7 @@ import { describeRelayTypes } from './relay-docs.js';
 import './connection.js';
 import './types/employee.js';
 import './types/stage.js';
+import './types/contact.js';
 import './types/spa-type.js';
 import './types/spa-card.js';
 import './types/spa-card-mutations.js';

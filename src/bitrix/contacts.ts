@@ -1,0 +1,270 @@
+// Contacts over the old-style crm.contact.* methods (bitrix24-api.md §6): rows normalised to
+// numbers, booleans, null and ISO dates; multi-fields (PHONE/EMAIL) as {id, value, valueType};
+// list filters built so that user text is only ever a value, never a key (no injected operators).
+import type { FieldDefinition } from './fields.js';
+import type { ListMethod } from './paging.js';
+import type { BitrixPortal } from './portal.js';
+import type { SubmitOptions } from './scheduler.js';
+import { asRecord, rowsAt, toDate, toInt, toText } from './values.js';
+
+export const CONTACT_ENTITY_TYPE_ID = 3;
+export const CONTACT_LIST: ListMethod = { method: 'crm.contact.list', idKey: 'ID', rowsPath: [] };
+/** `*` and `UF_*` do not cover multi-fields: PHONE and EMAIL are listed explicitly (§6.4). */
+export const CONTACT_SELECT = ['*', 'UF_*', 'PHONE', 'EMAIL'];
+export const ORIGINATOR = 'bitrix24-graphql';
+
+export interface Communication {
+  /** The multi-field entry id (needed to change or delete one value). */
+  id: number;
+  value: string;
+  valueType: string;
+}
+
+export interface ContactRecord {
+  id: number;
+  name: string | null;
+  secondName: string | null;
+  lastName: string | null;
+  typeId: string | null;
+  assignedById: number | null;
+  companyId: number | null;
+  phones: Communication[];
+  emails: Communication[];
+  createdAt: string | null;
+  updatedAt: string | null;
+  originatorId: string | null;
+  originId: string | null;
+  originVersion: string | null;
+  /** The row as the portal sent it, for custom fields. */
+  raw: Record<string, unknown>;
+}
+
+export function toCommunications(value: unknown): Communication[] {
+  if (!Array.isArray(value)) return [];
+  return (value as unknown[])
+    .map(asRecord)
+    .map((e) => ({ id: toInt(e.ID) ?? 0, value: toText(e.VALUE) ?? '', valueType: toText(e.VALUE_TYPE) ?? 'OTHER' }))
+    .filter((e) => e.value !== '');
+}
+
+export function toContact(row: Record<string, unknown>): ContactRecord {
+  const assigned = toInt(row.ASSIGNED_BY_ID);
+  const company = toInt(row.COMPANY_ID);
+  return {
+    id: toInt(row.ID) ?? 0,
+    name: toText(row.NAME),
+    secondName: toText(row.SECOND_NAME),
+    lastName: toText(row.LAST_NAME),
+    typeId: toText(row.TYPE_ID),
+    assignedById: assigned && assigned > 0 ? assigned : null,
+    companyId: company && company > 0 ? company : null,
+    phones: toCommunications(row.PHONE),
+    emails: toCommunications(row.EMAIL),
+    createdAt: toDate(row.DATE_CREATE),
+    updatedAt: toDate(row.DATE_MODIFY),
+    originatorId: toText(row.ORIGINATOR_ID),
+    originId: toText(row.ORIGIN_ID),
+    originVersion: toText(row.ORIGIN_VERSION),
+    raw: row,
+  };
+}
+
+// crm.item.fields names some system fields differently from the old-style row keys.
+const OLD_NAMES: Record<string, string> = {
+  createdTime: 'DATE_CREATE',
+  updatedTime: 'DATE_MODIFY',
+  createdBy: 'CREATED_BY_ID',
+  updatedBy: 'MODIFY_BY_ID',
+};
+
+/** The old-style (crm.contact.*) key of a field described by crm.item.fields. */
+export function oldName(def: FieldDefinition): string {
+  return OLD_NAMES[def.name] ?? def.upperName;
+}
+
+/** Reads a field of a contact row by its definition. */
+export function readField(contact: ContactRecord, def: FieldDefinition): unknown {
+  return contact.raw[oldName(def)];
+}
+
+function chunks<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+/** Contacts by id: one crm.contact.list command per 50 ids (`@ID`), riding in the scheduler's
+ * next batch together with whatever else the request needs. */
+export async function contactsByIds(portal: BitrixPortal, ids: readonly number[], options: SubmitOptions = {}): Promise<Map<number, ContactRecord>> {
+  const found = new Map<number, ContactRecord>();
+  const wanted = [...new Set(ids.filter((id) => Number.isInteger(id) && id > 0))].sort((a, b) => a - b);
+  const pages = await Promise.all(
+    chunks(wanted, 50).map((chunk) =>
+      portal.read('crm.contact.list', { filter: { '@ID': chunk }, select: CONTACT_SELECT, order: { ID: 'ASC' }, start: -1 }, options),
+    ),
+  );
+  for (const page of pages) {
+    for (const row of rowsAt(page.result, [])) {
+      const contact = toContact(row);
+      found.set(contact.id, contact);
+    }
+  }
+  return found;
+}
+
+export async function contactById(portal: BitrixPortal, id: number, options: SubmitOptions = {}): Promise<ContactRecord | null> {
+  return (await contactsByIds(portal, [id], options)).get(id) ?? null;
+}
+
+// ---- list filters ---------------------------------------------------------------------------
+
+export interface ContactFilterSpec {
+  search?: string | null;
+  phone?: string | null;
+  email?: string | null;
+  typeId?: string | null;
+  assignedById?: number | null;
+  companyId?: number | null;
+  /** A resolved custom (or system) field and the value it must equal. */
+  field?: { def: FieldDefinition; value: string } | null;
+}
+
+/** The list filter(s) for a contact filter. Old-style lists have no OR (§6.4), so a name
+ * search becomes two filters (first name contains / last name contains) whose keyset streams
+ * are merged. Every user-supplied text is a value under a fixed key: a search such as `>ID`
+ * or `%` is matched literally. */
+export function contactFilters(spec: ContactFilterSpec = {}): Record<string, unknown>[] {
+  const base: Record<string, unknown> = {};
+  if (spec.phone) base.PHONE = spec.phone;
+  if (spec.email) base.EMAIL = spec.email;
+  if (spec.typeId) base.TYPE_ID = spec.typeId;
+  if (spec.assignedById != null) base.ASSIGNED_BY_ID = spec.assignedById;
+  if (spec.companyId != null) base.COMPANY_ID = spec.companyId;
+  if (spec.field) base[`=${oldName(spec.field.def)}`] = spec.field.value;
+  const search = spec.search?.trim();
+  if (!search) return [base];
+  return [
+    { ...base, '%NAME': search },
+    { ...base, '%LAST_NAME': search },
+  ];
+}
+
+/** Reads one keyset page over one or more filters (a union, ordered by id, without duplicates). */
+export async function contactPage(
+  portal: BitrixPortal,
+  filters: Record<string, unknown>[],
+  afterId: number,
+  first: number,
+  options: SubmitOptions = {},
+): Promise<{ rows: ContactRecord[]; hasNextPage: boolean }> {
+  const pages = await Promise.all(
+    filters.map((filter) => portal.page<Record<string, unknown>>(CONTACT_LIST, { select: CONTACT_SELECT }, filter, afterId, first, options)),
+  );
+  if (pages.length === 1) return { rows: pages[0].rows.map(toContact), hasNextPage: pages[0].hasNextPage };
+  const byId = new Map<number, ContactRecord>();
+  for (const page of pages) for (const row of page.rows) byId.set(toInt(row.ID) ?? 0, toContact(row));
+  const merged = [...byId.values()].sort((a, b) => a.id - b.id);
+  // A stream with more rows has them after its own last row, which is at or after our page's last
+  // row: so its hasNextPage is exact for the union too.
+  return { rows: merged.slice(0, first), hasNextPage: merged.length > first || pages.some((p) => p.hasNextPage) };
+}
+
+/** How many contacts match: one COUNT command, or for a name search the union by inclusion-
+ * exclusion (first name + last name - both), three COUNTs in one batch. */
+export async function contactCount(portal: BitrixPortal, filters: Record<string, unknown>[], options: SubmitOptions = {}): Promise<number> {
+  const count = async (filter: Record<string, unknown>) =>
+    (await portal.read('crm.contact.list', { filter, select: ['ID'], order: { ID: 'ASC' }, start: 0 }, options)).total ?? 0;
+  if (filters.length === 1) return count(filters[0]);
+  const [a, b] = filters;
+  const [na, nb, both] = await Promise.all([count(a), count(b), count({ ...a, ...b })]);
+  return na + nb - both;
+}
+
+// ---- find by communication (§6.7) ----------------------------------------------------------
+
+/** Contact ids having this phone or e-mail (crm.duplicate.findbycomm). `[]` when none. */
+export async function findContactIds(portal: BitrixPortal, type: 'PHONE' | 'EMAIL', value: string, options: SubmitOptions = {}): Promise<number[]> {
+  const res = await portal.read('crm.duplicate.findbycomm', { type, values: [value], entity_type: 'CONTACT' }, options);
+  const ids = asRecord(res.result).CONTACT;
+  return Array.isArray(ids) ? ids.map(toInt).filter((n): n is number => n !== null) : [];
+}
+
+// ---- addresses (crm.address, §6) -----------------------------------------------------------
+
+export interface AddressRecord {
+  typeId: number;
+  entityTypeId: number;
+  entityId: number;
+  address1: string | null;
+  address2: string | null;
+  city: string | null;
+  postalCode: string | null;
+  region: string | null;
+  province: string | null;
+  country: string | null;
+  countryCode: string | null;
+}
+
+export function toAddress(row: Record<string, unknown>): AddressRecord {
+  return {
+    typeId: toInt(row.TYPE_ID) ?? 0,
+    entityTypeId: toInt(row.ENTITY_TYPE_ID) ?? 0,
+    entityId: toInt(row.ENTITY_ID) ?? 0,
+    address1: toText(row.ADDRESS_1),
+    address2: toText(row.ADDRESS_2),
+    city: toText(row.CITY),
+    postalCode: toText(row.POSTAL_CODE),
+    region: toText(row.REGION),
+    province: toText(row.PROVINCE),
+    country: toText(row.COUNTRY),
+    countryCode: toText(row.COUNTRY_CODE),
+  };
+}
+
+/** Every address of one contact: filtered on ENTITY_TYPE_ID 3 *and* ENTITY_ID (the seed forgot
+ * the type and could return a company's address). A contact has one address per type, so one
+ * page is all of them; offset paging continues if a portal ever returns more. */
+export async function contactAddresses(portal: BitrixPortal, contactId: number, options: SubmitOptions = {}): Promise<AddressRecord[]> {
+  const filter = { ENTITY_TYPE_ID: CONTACT_ENTITY_TYPE_ID, ENTITY_ID: contactId };
+  const rows: Record<string, unknown>[] = [];
+  let start = 0;
+  for (;;) {
+    const page = await portal.read('crm.address.list', { filter, order: { TYPE_ID: 'ASC' }, select: ['*'], start }, options);
+    rows.push(...rowsAt(page.result, []));
+    if (page.next === undefined || page.next <= start) break;
+    start = page.next;
+  }
+  return rows.map(toAddress);
+}
+
+export interface AddressInput {
+  typeId?: number | null;
+  address1?: string | null;
+  address2?: string | null;
+  city?: string | null;
+  postalCode?: string | null;
+  region?: string | null;
+  province?: string | null;
+  country?: string | null;
+  countryCode?: string | null;
+}
+
+export function addressFields(contactId: number, input: AddressInput): Record<string, unknown> {
+  const fields: Record<string, unknown> = {
+    TYPE_ID: input.typeId ?? 1,
+    ENTITY_TYPE_ID: CONTACT_ENTITY_TYPE_ID,
+    ENTITY_ID: contactId,
+  };
+  const map: [keyof AddressInput, string][] = [
+    ['address1', 'ADDRESS_1'],
+    ['address2', 'ADDRESS_2'],
+    ['city', 'CITY'],
+    ['postalCode', 'POSTAL_CODE'],
+    ['region', 'REGION'],
+    ['province', 'PROVINCE'],
+    ['country', 'COUNTRY'],
+    ['countryCode', 'COUNTRY_CODE'],
+  ];
+  for (const [key, upper] of map) if (input[key] != null && input[key] !== '') fields[upper] = input[key];
+  return fields;
+}

@@ -1,0 +1,260 @@
+// Contacts (old-style crm.contact.*): the type, its root queries and its filter. Mutations live
+// in contact-mutations.ts. Company, deals and smart-process cards of a contact are added to
+// `Contact` by their own modules.
+import {
+  CONTACT_ENTITY_TYPE_ID,
+  contactAddresses,
+  contactCount,
+  contactFilters,
+  contactPage,
+  findContactIds,
+  readField,
+  type AddressRecord,
+  type Communication,
+  type ContactRecord,
+} from '../../bitrix/contacts.js';
+import { dictionary } from '../../bitrix/crm-meta.js';
+import { resolveField, type FieldDefinition } from '../../bitrix/fields.js';
+import { fullName } from '../../bitrix/users.js';
+import { toInt, toText } from '../../bitrix/values.js';
+import { upstream, type Context } from '../../context.js';
+import { badInput } from '../../errors.js';
+import { loadContacts } from '../../loaders/contacts.js';
+import { builder } from '../builder.js';
+import { connectionArgs, keysetConnection } from '../connection.js';
+import { Employee } from './employee.js';
+import { FieldDefinitionRef, FieldFilter, FieldValueRef, customFieldValues, fieldError, fieldFilterValue, fieldValue, fields } from './field.js';
+
+export interface ContactTypeRecord {
+  id: string;
+  name: string;
+  sort: number;
+}
+
+export const Contact = builder.loadableNodeRef('Contact', {
+  id: { resolve: (c: ContactRecord) => c.id, parse: (id) => Number(id) },
+  load: (ids: number[], ctx: Context) => loadContacts(ids, ctx),
+});
+
+export const ContactType = builder.objectRef<ContactTypeRecord>('ContactType').implement({
+  description: 'A contact type (the CONTACT_TYPE dictionary, crm.status.list), e.g. CLIENT or SUPPLIER.',
+  fields: (t) => ({
+    id: t.exposeString('id', { nullable: false, description: 'The status id stored in the contact, e.g. `CLIENT`. Use it in `ContactFilter.typeId` and `typeId` inputs.' }),
+    name: t.exposeString('name', { nullable: false, description: 'The label shown in Bitrix24.' }),
+    sort: t.exposeInt('sort', { nullable: false, description: 'Display order (ascending).' }),
+  }),
+});
+
+export const CommunicationRef = builder.objectRef<Communication>('Communication').implement({
+  description: 'One phone number or e-mail address of a contact (a Bitrix24 multi-field entry).',
+  fields: (t) => ({
+    id: t.exposeInt('id', { nullable: false, description: 'The entry id; use it to change or remove this one value.' }),
+    value: t.exposeString('value', { nullable: false, description: 'The phone number or e-mail address.' }),
+    valueType: t.exposeString('valueType', { nullable: false, description: 'WORK, MOBILE, HOME, FAX, PAGER, MAILING or OTHER.' }),
+  }),
+});
+
+export const Address = builder.objectRef<AddressRecord>('Address').implement({
+  description: 'A postal address of a CRM record (crm.address). A record has at most one address per type.',
+  fields: (t) => ({
+    typeId: t.exposeInt('typeId', { nullable: false, description: 'Address type: 1 actual, 4 registered, 6 legal, 9 beneficiary (crm.enum.addresstype).' }),
+    address1: t.exposeString('address1', { description: 'Street, house.' }),
+    address2: t.exposeString('address2', { description: 'Apartment, office, district.' }),
+    city: t.exposeString('city', { description: 'City.' }),
+    postalCode: t.exposeString('postalCode', { description: 'Postal code.' }),
+    region: t.exposeString('region', { description: 'Region (district).' }),
+    province: t.exposeString('province', { description: 'State or province.' }),
+    country: t.exposeString('country', { description: 'Country.' }),
+    countryCode: t.exposeString('countryCode', { description: 'Country code.' }),
+  }),
+});
+
+/** The CONTACT_TYPE dictionary (cached metadata). */
+export async function contactTypes(ctx: Context): Promise<ContactTypeRecord[]> {
+  const rows = await dictionary(ctx.portal, 'CONTACT_TYPE', upstream(ctx));
+  return rows.map((row) => ({ id: toText(row.STATUS_ID) ?? '', name: toText(row.NAME) ?? '', sort: toInt(row.SORT) ?? 0 }));
+}
+
+Contact.implement({
+  description: 'A CRM contact (a person). Phones and e-mails are lists; custom fields (such as a CPF) are read through `customFields` and `field`.',
+  fields: (t) => ({
+    bitrixId: t.exposeInt('id', { nullable: false, description: 'The contact id in Bitrix24.' }),
+    name: t.exposeString('name', { description: 'First name.' }),
+    secondName: t.exposeString('secondName', { description: 'Second (middle) name.' }),
+    lastName: t.exposeString('lastName', { description: 'Last name.' }),
+    fullName: t.string({ nullable: false, description: 'First, second and last name joined with spaces.', resolve: (c) => fullName(c) }),
+    phones: t.field({
+      type: [CommunicationRef],
+      nullable: { list: false, items: false },
+      description: 'Phone numbers (empty when none).',
+      resolve: (c) => c.phones,
+    }),
+    emails: t.field({
+      type: [CommunicationRef],
+      nullable: { list: false, items: false },
+      description: 'E-mail addresses (empty when none).',
+      resolve: (c) => c.emails,
+    }),
+    type: t.field({
+      type: ContactType,
+      nullable: true,
+      description: 'The contact type (CONTACT_TYPE dictionary); null when unset.',
+      resolve: async (c, _args, ctx) => {
+        if (!c.typeId) return null;
+        return (await contactTypes(ctx)).find((type) => type.id === c.typeId) ?? { id: c.typeId, name: c.typeId, sort: 0 };
+      },
+    }),
+    assignedBy: t.field({
+      type: Employee,
+      nullable: true,
+      description: 'The responsible employee; null when unset.',
+      resolve: (c) => c.assignedById,
+    }),
+    addresses: t.field({
+      type: [Address],
+      nullable: { list: false, items: false },
+      description: 'The addresses of this contact (crm.address with ENTITY_TYPE_ID 3), by type.',
+      resolve: (c, _args, ctx) => contactAddresses(ctx.portal, c.id, upstream(ctx)),
+    }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, description: 'When the contact was created.', resolve: (c) => c.createdAt }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, description: 'When the contact was last changed.', resolve: (c) => c.updatedAt }),
+    customFields: t.field({
+      type: [FieldValueRef],
+      nullable: { list: false, items: false },
+      description: 'Every custom field (UF_CRM_…) of the contact, raw and rendered for people.',
+      resolve: async (c, _args, ctx) => customFieldValues(ctx, await fields(ctx, CONTACT_ENTITY_TYPE_ID), (def) => readField(c, def)),
+    }),
+    field: t.field({
+      type: FieldValueRef,
+      nullable: true,
+      description: 'One field by name (`ufCrmCpf` or `UF_CRM_CPF`, also system fields). An unknown name is an error naming it.',
+      args: { name: t.arg.string({ required: true, description: 'The field name, camelCase or UPPER_CASE.' }) },
+      resolve: async (c, args, ctx) => fieldValue(ctx, await fields(ctx, CONTACT_ENTITY_TYPE_ID), args.name, (def) => readField(c, def)),
+    }),
+  }),
+});
+
+export const ContactFilter = builder.inputType('ContactFilter', {
+  description: 'Which contacts to list. All conditions must hold.',
+  fields: (t) => ({
+    search: t.string({ description: 'Text contained in the first name or the last name. Taken literally (no operators).' }),
+    phone: t.string({ description: 'A phone number the contact has (exact match, as Bitrix24 filters phones).' }),
+    email: t.string({ description: 'An e-mail address the contact has (exact match).' }),
+    typeId: t.string({ description: 'The contact type id, e.g. `CLIENT` (see `contactTypes`).' }),
+    assignedById: t.int({ description: 'The responsible employee\'s user id.' }),
+    companyId: t.int({ description: 'The id of the contact\'s (primary) company.' }),
+    field: t.field({ type: FieldFilter, description: 'Equality on one field, typically a custom one such as the CPF.' }),
+  }),
+});
+
+export const ContactConnection = builder.connectionObject({
+  type: Contact,
+  name: 'ContactConnection',
+  description: 'A page of contacts in id order.',
+  edgesField: { description: 'The contacts of this page with their cursors.' },
+});
+
+export type ContactFilterArg = typeof ContactFilter.$inferInput;
+
+/** Bitrix list filters for a ContactFilter (custom field names are checked on the portal). */
+export async function buildContactFilters(ctx: Context, filter: ContactFilterArg | null | undefined): Promise<Record<string, unknown>[]> {
+  let field: { def: FieldDefinition; value: string } | null = null;
+  if (filter?.field) {
+    const set = await fields(ctx, CONTACT_ENTITY_TYPE_ID);
+    // Checks the name (BAD_USER_INPUT naming it) and converts list labels to ids.
+    const [[upper, value]] = Object.entries(fieldFilterValue(set, filter.field, 'upperName'));
+    field = { def: set.byName.get(upper.toLowerCase())!, value: String(value) };
+  }
+  return contactFilters({
+    search: filter?.search,
+    phone: filter?.phone,
+    email: filter?.email,
+    typeId: filter?.typeId,
+    assignedById: filter?.assignedById,
+    companyId: filter?.companyId,
+    field,
+  });
+}
+
+builder.queryFields((t) => ({
+  contact: t.field({
+    type: Contact,
+    nullable: true,
+    description: 'One contact by Bitrix id; null when there is no such contact.',
+    args: { id: t.arg.int({ required: true, description: 'The contact id in Bitrix24.' }) },
+    resolve: (_root, args) => args.id,
+  }),
+  contacts: t.field({
+    type: ContactConnection,
+    nullable: false,
+    description: 'Contacts in id order, with keyset paging (up to 2,500 per page in one upstream request; no 50-row limit).',
+    args: {
+      first: t.arg.int(connectionArgs.first),
+      after: t.arg.string(connectionArgs.after),
+      filter: t.arg({ type: ContactFilter, description: 'Conditions on the contacts; all contacts when omitted.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const filters = await buildContactFilters(ctx, args.filter);
+      return keysetConnection(
+        ctx,
+        args,
+        { contacts: filters },
+        (c: ContactRecord) => c.id,
+        async (after, first) => {
+          const page = await contactPage(ctx.portal, filters, after, first, upstream(ctx));
+          const loader = Contact.getDataloader(ctx);
+          for (const row of page.rows) loader.prime(row.id, row);
+          return page;
+        },
+        () => contactCount(ctx.portal, filters, upstream(ctx)),
+      );
+    },
+  }),
+  findContacts: t.field({
+    type: [Contact],
+    nullable: { list: false, items: false },
+    description: 'Contacts having this phone number or e-mail address (crm.duplicate.findbycomm); with both, contacts having either. In id order.',
+    args: {
+      phone: t.arg.string({ description: 'A phone number; formatting and extensions are ignored in matching.' }),
+      email: t.arg.string({ description: 'An e-mail address.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const phone = args.phone?.trim();
+      const email = args.email?.trim();
+      if (!phone && !email) throw badInput('give `phone` or `email`', 'phone');
+      const lists = await Promise.all([
+        phone ? findContactIds(ctx.portal, 'PHONE', phone, upstream(ctx)) : [],
+        email ? findContactIds(ctx.portal, 'EMAIL', email, upstream(ctx)) : [],
+      ]);
+      const ids = [...new Set(lists.flat())].sort((a, b) => a - b);
+      const loaded = await Contact.getDataloader(ctx).loadMany(ids);
+      // A contact deleted between the two calls is simply not returned.
+      return loaded.filter((c): c is ContactRecord => c !== null && !(c instanceof Error));
+    },
+  }),
+  contactTypes: t.field({
+    type: [ContactType],
+    nullable: { list: false, items: false },
+    description: 'The contact types of the portal (the seed\'s getTypeId), in display order.',
+    resolve: (_root, _args, ctx) => contactTypes(ctx),
+  }),
+  contactFields: t.field({
+    type: [FieldDefinitionRef],
+    nullable: { list: false, items: false },
+    description: 'Every field of contacts, system and custom, with list values (the seed\'s getSpecificContactField, for all fields).',
+    resolve: async (_root, _args, ctx) => (await fields(ctx, CONTACT_ENTITY_TYPE_ID)).all,
+  }),
+  contactField: t.field({
+    type: FieldDefinitionRef,
+    nullable: false,
+    description: 'One field of contacts by name (`ufCrmCpf` or `UF_CRM_CPF`); an unknown name is an error naming it.',
+    args: { name: t.arg.string({ required: true, description: 'The field name, camelCase or UPPER_CASE.' }) },
+    resolve: async (_root, args, ctx) => {
+      try {
+        return resolveField(await fields(ctx, CONTACT_ENTITY_TYPE_ID), args.name);
+      } catch (error) {
+        throw fieldError(error);
+      }
+    },
+  }),
+}));
