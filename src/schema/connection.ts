@@ -1,6 +1,7 @@
 // Relay connections over Bitrix keyset paging. Cursors are opaque: the last id plus a hash of
 // the filter they were issued for, so a cursor cannot be replayed against another filter.
 import { createHash } from 'node:crypto';
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { KeysetPage } from '../bitrix/paging.js';
 import { stableJson } from '../bitrix/scheduler.js';
 import type { Context } from '../context.js';
@@ -60,12 +61,18 @@ export async function keysetConnection<Node>(
   idOf: (node: Node) => number,
   fetch: (afterId: number, first: number) => Promise<KeysetPage<Node>>,
   count: () => Promise<number>,
+  info?: GraphQLResolveInfo,
 ): Promise<ConnectionResult<Node>> {
   const first = pageSize(ctx, args.first);
   const after = args.after ? decodeCursor(args.after, scope) : 0;
+  let counted: Promise<number> | undefined;
+  // A selected totalCount starts with the page, so both commands ride in the same batch.
+  if (info && selects(info, 'totalCount')) {
+    counted = count();
+    counted.catch(() => undefined);
+  }
   const page = first === 0 ? { rows: [], hasNextPage: (await fetch(after, 1)).rows.length > 0 } : await fetch(after, first);
   const edges = page.rows.map((node) => ({ cursor: encodeCursor(idOf(node), scope), node }));
-  let counted: Promise<number> | undefined;
   return {
     edges,
     pageInfo: {
@@ -77,6 +84,17 @@ export async function keysetConnection<Node>(
     // Only a selected totalCount costs a (COUNT) command.
     totalCount: () => (counted ??= count()),
   };
+}
+
+/** Whether the current field's selection (fragments included) asks for `name`. */
+export function selects(info: GraphQLResolveInfo, name: string): boolean {
+  const visit = (set: SelectionSetNode | undefined): boolean =>
+    !!set?.selections.some((sel) => {
+      if (sel.kind === Kind.FIELD) return sel.name.value === name;
+      if (sel.kind === Kind.INLINE_FRAGMENT) return visit(sel.selectionSet);
+      return visit(info.fragments[sel.name.value]?.selectionSet);
+    });
+  return info.fieldNodes.some((node) => visit(node.selectionSet));
 }
 
 builder.globalConnectionField('totalCount', (t) =>

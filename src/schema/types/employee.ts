@@ -97,7 +97,7 @@ builder.queryFields((t) => ({
       after: t.arg.string(connectionArgs.after),
       filter: t.arg({ type: EmployeeFilter, description: 'Default: active employees, no extranet users.' }),
     },
-    resolve: (_root, args, ctx) => {
+    resolve: (_root, args, ctx, info) => {
       const filter = employeeFilter({
         active: args.filter ? args.filter.active : true,
         departmentId: args.filter?.departmentId,
@@ -117,6 +117,7 @@ builder.queryFields((t) => ({
           return { rows, hasNextPage: page.hasNextPage };
         },
         async () => (await ctx.portal.read('user.get', { FILTER: filter, start: 0 }, upstream(ctx))).total ?? 0,
+        info,
       );
     },
   }),

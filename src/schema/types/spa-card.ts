@@ -1,4 +1,5 @@
 // Smart-process cards (crm.item): the type, its lookups and its list.
+import type { GraphQLResolveInfo } from 'graphql';
 import { categories, spaType, stages } from '../../bitrix/crm-meta.js';
 import { ITEM_LIST, countItems, itemFilter, toItem, type ItemRecord } from '../../bitrix/items.js';
 import { upstream, type Context } from '../../context.js';
@@ -93,7 +94,7 @@ export interface CardListArgs {
 }
 
 /** The card list behind `spaCards` and `Contact.spaCards`. */
-export async function cardConnection(ctx: Context, args: CardListArgs) {
+export async function cardConnection(ctx: Context, args: CardListArgs, info?: GraphQLResolveInfo) {
   const entityTypeId = args.entityTypeId;
   const options = upstream(ctx);
   // Start the metadata card fields need (descriptors, funnels) now: it rides in the same
@@ -123,6 +124,7 @@ export async function cardConnection(ctx: Context, args: CardListArgs) {
       return { rows, hasNextPage: page.hasNextPage };
     },
     () => countItems(ctx.portal, entityTypeId, filter, options),
+    info,
   );
 }
 
@@ -149,6 +151,6 @@ builder.queryFields((t) => ({
       first: t.arg.int(connectionArgs.first),
       after: t.arg.string(connectionArgs.after),
     },
-    resolve: (_root, args, ctx) => cardConnection(ctx, args),
+    resolve: (_root, args, ctx, info) => cardConnection(ctx, args, info),
   }),
 }));

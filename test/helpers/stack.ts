@@ -1,0 +1,88 @@
+// The real stack for end-to-end tests: the embedded portal on a loopback port, the gateway's
+// own transport/scheduler against it, and Yoga behind a real HTTP server. Nothing is mocked.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { BitrixPortal } from '../../src/bitrix/portal.js';
+import type { RateLimitPlan } from '../../src/bitrix/limiter.js';
+import { startPortal, type EmulatorPortal, type StartPortalOptions } from '../../src/emulator/portal.js';
+import { createLogger, registerSecrets } from '../../src/logger.js';
+import { createGateway, type Gateway, type GatewayOptions } from '../../src/server.js';
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  // Loosely typed on purpose: tests assert on shapes, including malformed ones.
+  body: { data?: T; errors?: any; extensions?: any } & Record<string, any>;
+  text: string;
+}
+
+export interface Stack {
+  emulator: EmulatorPortal;
+  portal: BitrixPortal;
+  gateway: Gateway;
+  url: string;
+  /** Every log line the gateway wrote (for secret-leak scans). */
+  logs: string[];
+  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  emulator?: StartPortalOptions;
+  plan?: RateLimitPlan;
+  gateway?: Partial<Omit<GatewayOptions, 'portal' | 'logger'>>;
+  maxAttempts?: number;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const emulator = await startPortal({ size: 'small', ...options.emulator });
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const logger = createLogger('debug', sink);
+  const portal = new BitrixPortal({
+    auth: { kind: 'webhook', url: emulator.webhookUrl },
+    plan: options.plan ?? { drainPerSecond: 1_000, bucket: 10_000 },
+    logger,
+    maxAttempts: options.maxAttempts,
+    baseBackoffMs: 20,
+  });
+  registerSecrets(portal.secrets());
+  const gateway = createGateway({ portal, logger, ...options.gateway });
+  const server: Server = createServer(gateway.yoga);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  return {
+    emulator,
+    portal,
+    gateway,
+    url,
+    logs,
+    async gql(query, variables, headers) {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await res.text();
+      let body: GraphQLResponse['body'];
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = {};
+      }
+      return { status: res.status, body, text };
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await gateway.yoga.dispose();
+      await portal.close();
+      await emulator.close();
+    },
+  };
+}
