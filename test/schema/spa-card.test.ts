@@ -1,0 +1,147 @@
+// Smart processes end to end: types, funnels, stages, cards, custom fields, paging, exact
+// upstream request counts.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO } from '../../src/emulator/seed.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+
+let s: Stack;
+const UF = DEMO.uf.onboarding;
+beforeAll(async () => {
+  s = await startStack();
+});
+afterAll(() => s.close());
+beforeEach(() => s.emulator.resetCounters());
+
+describe('smart-process metadata', () => {
+  it('lists every type with flags, funnels, stages and fields', async () => {
+    const r = await s.gql(`{ spaTypes { entityTypeId title categoriesEnabled stagesEnabled clientEnabled } spaType(entityTypeId: 128) {
+      title categories { bitrixId name isDefault } stages { statusId } fields(customOnly: true) { name upperName title type options { id label } } } missing: spaType(entityTypeId: 999) { title } }`);
+    expect(r.body.errors).toBeUndefined();
+    expect(r.body.data.spaTypes.map((t: any) => t.entityTypeId).sort((a: number, b: number) => a - b)).toEqual([128, 130, 1032]);
+    const t = r.body.data.spaType;
+    expect(t.categories.map((c: any) => c.bitrixId)).toEqual([7, 8]);
+    expect(t.stages.map((x: any) => x.statusId)).toEqual([...DEMO.stages.onboardingMain, ...DEMO.stages.onboardingEnterprise]);
+    const priority = t.fields.find((f: any) => f.upperName === UF.priority.upper);
+    expect(priority).toMatchObject({ name: UF.priority.camel, type: 'enumeration' });
+    expect(priority.options.map((o: any) => o.label)).toEqual(Object.values(DEMO.priorityItems));
+    expect(r.body.data.missing).toBeNull();
+  });
+
+  it('gives stages of deals and leads with semantics', async () => {
+    const r = await s.gql('{ deals: stages(entityTypeId: 2, categoryId: 1) { statusId semantics category { bitrixId } } leads: stages(entityTypeId: 1) { statusId semantics category { name } } categories(entityTypeId: 2) { bitrixId } }');
+    expect(r.body.data.deals.map((x: any) => x.statusId)).toEqual(DEMO.stages.dealPartners);
+    expect(r.body.data.deals.find((x: any) => x.statusId === 'C1:WON').semantics).toBe('SUCCESS');
+    expect(r.body.data.deals.find((x: any) => x.statusId === 'C1:LOSE').semantics).toBe('FAILURE');
+    expect(r.body.data.leads.map((x: any) => x.statusId)).toEqual(DEMO.stages.lead);
+    expect(r.body.data.leads[0].category).toBeNull();
+    expect(r.body.data.categories.map((c: any) => c.bitrixId)).toEqual([0, 1]);
+  });
+});
+
+describe('spaCard', () => {
+  it('reads one card with rendered custom fields, both name spellings, and null for a missing one', async () => {
+    const r = await s.gql(`{ card: spaCard(entityTypeId: 128, id: 1) { bitrixId title stage { statusId } category { bitrixId } assignedBy { bitrixId }
+      customFields { name upperName title type value display }
+      camel: field(name: "${UF.priority.camel}") { display } upper: field(name: "${UF.priority.upper}") { value display }
+      titleField: field(name: "title") { value } }
+      missing: spaCard(entityTypeId: 128, id: 999999) { title } }`);
+    expect(r.body.errors).toBeUndefined();
+    const card = r.body.data.card;
+    expect(card.bitrixId).toBe(1);
+    expect(card.camel.display).toBe(card.upper.display);
+    expect(Object.values(DEMO.priorityItems)).toContain(card.upper.display);
+    expect(DEMO.priorityItems[String(card.upper.value)]).toBe(card.upper.display);
+    expect(card.titleField.value).toBe(card.title);
+    const byName = Object.fromEntries(card.customFields.map((f: any) => [f.name, f]));
+    expect(byName[UF.budget.camel].display).toMatch(/^\d+\.\d{2} [A-Z]{3}$/);
+    expect(['Yes', 'No']).toContain(byName[UF.vip.camel].display);
+    expect(byName[UF.dueDate.camel].display ?? '2000-01-01').toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    if (byName[UF.mentor.camel].value) expect(byName[UF.mentor.camel].display).toMatch(/\S+ \S+/);
+    expect(r.body.data.missing).toBeNull();
+  });
+
+  it('refuses an unknown field name, naming it', async () => {
+    const r = await s.gql('{ spaCard(entityTypeId: 128, id: 1) { field(name: "ufCrm1_nope") { value } } }');
+    expect(r.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'ufCrm1_nope' });
+    expect(r.body.errors[0].message).toContain('ufCrm1_nope');
+  });
+
+  it('maps an unknown smart process to NOT_FOUND, not to an empty list', async () => {
+    const r = await s.gql('{ spaCards(entityTypeId: 999, first: 5) { edges { node { title } } } }');
+    expect(r.body.errors[0].extensions.code).toBe('NOT_FOUND');
+    expect(r.body.errors[0].extensions.bitrix.method).toBe('crm.item.list');
+  });
+});
+
+describe('spaCards', () => {
+  const Q = `query($first: Int, $after: String, $categoryId: Int, $stageId: String, $filter: SpaCardFilter) {
+    spaCards(entityTypeId: 128, first: $first, after: $after, categoryId: $categoryId, stageId: $stageId, filter: $filter) {
+      totalCount edges { node { bitrixId stage { statusId } category { bitrixId } assignedBy { bitrixId } } } pageInfo { hasNextPage endCursor }
+    } }`;
+
+  it('pages through every card (more than 50 per page) with exact pageInfo', async () => {
+    const seen: number[] = [];
+    let after: string | null = null;
+    let total = 0;
+    for (;;) {
+      const r: any = await s.gql(Q, { first: 70, after });
+      const page = r.body.data.spaCards;
+      total = page.totalCount;
+      seen.push(...page.edges.map((e: any) => e.node.bitrixId));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(seen.length).toBe(total);
+    expect(total).toBe(160);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+  });
+
+  it('filters by funnel, stage, assignee, title and a custom list field given by label', async () => {
+    const cat = await s.gql(Q, { first: 200, categoryId: 8 });
+    expect(cat.body.data.spaCards.edges.length).toBeGreaterThan(0);
+    for (const e of cat.body.data.spaCards.edges) expect(e.node.category.bitrixId).toBe(8);
+    const stage = await s.gql(Q, { first: 200, stageId: 'DT128_7:NEW' });
+    for (const e of stage.body.data.spaCards.edges) expect(e.node.stage.statusId).toBe('DT128_7:NEW');
+    const mine = await s.gql(Q, { first: 200, filter: { assignedById: 2 } });
+    for (const e of mine.body.data.spaCards.edges) expect(e.node.assignedBy.bitrixId).toBe(2);
+    const high = await s.gql(`{ spaCards(entityTypeId: 128, first: 200, filter: {field: {name: "${UF.priority.upper}", value: "High"}}) { totalCount edges { node { field(name: "${UF.priority.camel}") { display } } } } }`);
+    expect(high.body.data.spaCards.totalCount).toBeGreaterThan(0);
+    for (const e of high.body.data.spaCards.edges) expect(e.node.field.display).toBe('High');
+  });
+
+  it('takes search text literally: operator characters never change the filter', async () => {
+    for (const text of ['>0', '!', '%', '=Onboarding 1', '%Onboarding%']) {
+      const r = await s.gql(Q, { first: 10, filter: { search: text } });
+      expect(r.body.errors).toBeUndefined();
+      expect(r.body.data.spaCards.totalCount).toBe(0);
+    }
+    const r = await s.gql(Q, { first: 200, filter: { search: 'Onboarding 15' } });
+    expect(r.body.data.spaCards.edges.length).toBeGreaterThan(0);
+  });
+
+  it('refuses an unknown filter field and a bad list value, naming the field', async () => {
+    const r = await s.gql(Q, { first: 5, filter: { field: { name: 'UF_CRM_NOPE', value: 'x' } } });
+    expect(r.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'UF_CRM_NOPE' });
+    const v = await s.gql(Q, { first: 5, filter: { field: { name: UF.priority.camel, value: 'Sometimes' } } });
+    expect(v.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(s.emulator.counters.commandsByMethod['crm.item.list'] ?? 0).toBe(0);
+  });
+
+  it('B1 shape: 160 cards with stage, assignee and custom-field displays cost 2 HTTP requests, cold or warm', async () => {
+    const q = `{ spaCards(entityTypeId: 128, first: 160) { edges { node { title stage { name } assignedBy { fullName } customFields { display } } } } }`;
+    s.portal.metadata.invalidate();
+    s.emulator.resetCounters();
+    const cold = await s.gql(q, {}, { 'x-bitrix-cost': '1' });
+    expect(cold.body.errors).toBeUndefined();
+    expect(cold.body.data.spaCards.edges).toHaveLength(160);
+    expect(s.emulator.counters.httpRequests).toBe(2);
+    expect(cold.body.extensions.bitrix.httpRequests).toBe(2);
+    s.emulator.resetCounters();
+    const warm = await s.gql(q, {}, { 'x-bitrix-cost': '1' });
+    expect(warm.body.data).toEqual(cold.body.data);
+    expect(s.emulator.counters.httpRequests).toBe(2);
+    // The page rides in a batch (a 4-command chain); the employees' user.get goes alone.
+    expect(s.emulator.counters.byMethod).toEqual({ batch: 1, 'user.get': 1 });
+  });
+});
