@@ -84,7 +84,10 @@ export function itemFilter(filter: ItemFilter): Record<string, unknown> {
   if (filter.categoryId != null) out['=categoryId'] = filter.categoryId;
   if (filter.stageId) out['=stageId'] = filter.stageId;
   if (filter.assignedById != null) out['=assignedById'] = filter.assignedById;
-  if (filter.contactId != null) out['=contactId'] = filter.contactId;
+  // contactIds, not contactId: a contact may be a card's second or third client. (Filtering on
+  // the multiple binding field is UNCONFIRMED on real portals, bitrix24-api.md §11; the
+  // emulator matches when any bound contact is equal.)
+  if (filter.contactId != null) out['=contactIds'] = filter.contactId;
   if (filter.companyId != null) out['=companyId'] = filter.companyId;
   // `%` (LIKE substring) takes the value literally: Bitrix escapes it; no operator can hide in it.
   if (filter.search) out['%title'] = filter.search;

@@ -8,6 +8,7 @@ import './types/contact.js';
 import './types/spa-type.js';
 import './types/spa-card.js';
 import './types/spa-card-mutations.js';
+import './types/spa-card-links.js';
 import './types/company.js';
 
 export const schema = describeRelayTypes(builder.toSchema());

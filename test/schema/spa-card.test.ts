@@ -144,4 +144,30 @@ describe('spaCards', () => {
     // The page rides in a batch (a 4-command chain); the employees' user.get goes alone.
     expect(s.emulator.counters.byMethod).toEqual({ batch: 1, 'user.get': 1 });
   });
+
+  it('B1 full shape with contacts and companies: still 2 HTTP requests, every contact and employee in one batch', async () => {
+    const q = `{ spaCards(entityTypeId: 128, first: 160) { edges { node { title stage { name } assignedBy { fullName }
+      contact { fullName phones { value } } contacts { bitrixId } company { title } customFields { display } } } } }`;
+    s.portal.metadata.invalidate();
+    s.emulator.resetCounters();
+    const cold = await s.gql(q);
+    expect(cold.body.errors).toBeUndefined();
+    const edges = cold.body.data.spaCards.edges;
+    expect(edges.filter((e: any) => e.node.contact).length).toBeGreaterThan(100);
+    for (const e of edges) if (e.node.contact) expect(e.node.contacts[0].bitrixId).toBeGreaterThan(0);
+    expect(s.emulator.counters.httpRequests).toBe(2);
+    s.emulator.resetCounters();
+    await s.gql(q);
+    expect(s.emulator.counters.httpRequests).toBe(2);
+  });
+
+  it('Contact.spaCards lists the cards of a contact shared by several cards', async () => {
+    const r = await s.gql('{ spaCards(entityTypeId: 128, first: 160) { edges { node { bitrixId contacts { bitrixId } } } } }');
+    const byContact = new Map<number, number[]>();
+    for (const e of r.body.data.spaCards.edges) for (const c of e.node.contacts) byContact.set(c.bitrixId, [...(byContact.get(c.bitrixId) ?? []), e.node.bitrixId]);
+    const [contactId, cards] = [...byContact].sort((a, b) => b[1].length - a[1].length)[0];
+    expect(cards.length).toBeGreaterThan(1);
+    const mine = await s.gql('query($id: Int!) { contact(id: $id) { spaCards(entityTypeId: 128, first: 50) { totalCount edges { node { bitrixId } } } } }', { id: contactId });
+    expect(mine.body.data.contact.spaCards.edges.map((e: any) => e.node.bitrixId).sort((a: number, b: number) => a - b)).toEqual([...cards].sort((a, b) => a - b));
+  });
 });
