@@ -125,10 +125,11 @@ export function inputHash(input: unknown): string {
 
 /** Where an idempotency key and its input hash are kept on a record. Entities with
  * ORIGIN_VERSION keep `ORIGIN_ID = key`, `ORIGIN_VERSION = hash`; the others (leads have no
- * ORIGIN_VERSION) keep `ORIGIN_ID = key#hash`. */
+ * ORIGIN_VERSION) keep `ORIGIN_ID = b24gql:<hash of key>:<input hash>`, found by prefix (the
+ * prefix is hex, so no LIKE wildcard can hide in it). */
 export interface OriginStamp {
   fields: Record<string, unknown>;
-  /** The filter that finds earlier creates with this key (may be wider; `matches` decides). */
+  /** The filter that finds earlier creates with this key. */
   filter: Record<string, unknown>;
   /** 'same' = a replay of this very input; 'different' = the key was used for another input. */
   matches(row: Record<string, unknown>): 'same' | 'different' | 'none';
@@ -139,20 +140,18 @@ export function originStamp(key: string, hash: string, hasOriginVersion: boolean
     return {
       fields: { ORIGINATOR_ID: ORIGINATOR, ORIGIN_ID: key, ORIGIN_VERSION: hash },
       filter: { '=ORIGINATOR_ID': ORIGINATOR, '=ORIGIN_ID': key },
-      // Filters compare case-insensitively; the key is exact.
+      // Filters may compare case-insensitively; the key is exact.
       matches: (row) => (toText(row.ORIGIN_ID) !== key ? 'none' : toText(row.ORIGIN_VERSION) === hash ? 'same' : 'different'),
     };
   }
-  const escaped = key.replace(/[%_\\]/g, '');
+  const prefix = `b24gql:${createHash('sha256').update(key).digest('hex').slice(0, 24)}:`;
   return {
-    fields: { ORIGINATOR_ID: ORIGINATOR, ORIGIN_ID: `${key}#${hash}` },
-    // LIKE on the key's literal characters (wildcards dropped, so it can only widen the match).
-    filter: escaped ? { '=ORIGINATOR_ID': ORIGINATOR, '%ORIGIN_ID': escaped } : { '=ORIGINATOR_ID': ORIGINATOR },
+    fields: { ORIGINATOR_ID: ORIGINATOR, ORIGIN_ID: `${prefix}${hash}` },
+    filter: { '=ORIGINATOR_ID': ORIGINATOR, '=%ORIGIN_ID': `${prefix}%` },
     matches: (row) => {
       const origin = toText(row.ORIGIN_ID) ?? '';
-      const cut = origin.lastIndexOf('#');
-      if (cut < 0 || origin.slice(0, cut) !== key) return 'none';
-      return origin.slice(cut + 1) === hash ? 'same' : 'different';
+      if (!origin.startsWith(prefix)) return 'none';
+      return origin === `${prefix}${hash}` ? 'same' : 'different';
     },
   };
 }
@@ -164,23 +163,14 @@ export async function findByOrigin(
   stamp: OriginStamp,
   options: SubmitOptions = {},
 ): Promise<{ id: number; same: boolean } | null> {
-  let after = 0;
-  // Normally one command: a key is used once. The loop only matters for wide LIKE matches.
-  for (let round = 0; round < 20; round++) {
-    const page = await portal.page<Record<string, unknown>>(
-      listMethod(entity),
-      { select: ['ID', 'ORIGIN_ID', 'ORIGINATOR_ID', 'ORIGIN_VERSION'] },
-      stamp.filter,
-      after,
-      2_500,
-      options,
-    );
-    for (const row of page.rows) {
-      const verdict = stamp.matches(row);
-      if (verdict !== 'none') return { id: toInt(row.ID) ?? 0, same: verdict === 'same' };
-    }
-    if (!page.hasNextPage || page.rows.length === 0) return null;
-    after = toInt(page.rows[page.rows.length - 1].ID) ?? 0;
+  const res = await portal.read(
+    `${entity.prefix}.list`,
+    { select: ['ID', 'ORIGIN_ID', 'ORIGINATOR_ID', 'ORIGIN_VERSION'], filter: stamp.filter, order: { ID: 'ASC' }, start: -1 },
+    options,
+  );
+  for (const row of rows(res.result)) {
+    const verdict = stamp.matches(row);
+    if (verdict !== 'none') return { id: toInt(row.ID) ?? 0, same: verdict === 'same' };
   }
   return null;
 }

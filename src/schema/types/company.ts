@@ -1,13 +1,16 @@
 // Companies: the Company type, its lookups and its keyset list.
 import { COMPANY, companyFilter, type CompanyRecord } from '../../bitrix/companies.js';
+import { contactCount, contactPage, type ContactRecord } from '../../bitrix/contacts.js';
 import { countRecords, recordPage } from '../../bitrix/crm-records.js';
 import { ENTITY } from '../../bitrix/crm-meta.js';
+import { rowsAt, toInt, toIntList } from '../../bitrix/values.js';
 import { upstream, type Context } from '../../context.js';
 import { loadCompanies } from '../../loaders/crm.js';
 import { builder } from '../builder.js';
 import { connectionArgs, keysetConnection } from '../connection.js';
+import { CommunicationRef, Contact, ContactConnection } from './contact.js';
 import { Employee } from './employee.js';
-import { FieldFilter, FieldValueRef, customFieldValues, fieldFilterValue, fieldValue, fields } from './field.js';
+import { FieldDefinitionRef, FieldFilter, FieldValueRef, customFieldValues, fieldFilterValue, fieldValue, fields } from './field.js';
 
 export const Company = builder.loadableNodeRef('Company', {
   id: { resolve: (c: CompanyRecord) => c.id, parse: (id) => Number(id) },
@@ -27,11 +30,46 @@ Company.implement({
     title: t.exposeString('title', { description: 'Company name.' }),
     companyType: t.exposeString('companyType', { description: 'Company type code from the COMPANY_TYPE dictionary, e.g. CUSTOMER.' }),
     industry: t.exposeString('industry', { description: 'Industry code from the INDUSTRY dictionary, e.g. IT.' }),
+    phones: t.field({
+      type: [CommunicationRef],
+      nullable: { list: false, items: false },
+      description: 'Phone numbers of the company.',
+      resolve: (c) => c.phones,
+    }),
+    emails: t.field({
+      type: [CommunicationRef],
+      nullable: { list: false, items: false },
+      description: 'E-mail addresses of the company.',
+      resolve: (c) => c.emails,
+    }),
     assignedBy: t.field({
       type: Employee,
       nullable: true,
       description: 'The responsible employee.',
       resolve: (c) => c.assignedById,
+    }),
+    contacts: t.field({
+      type: ContactConnection,
+      nullable: false,
+      description: 'The contacts linked to this company (as their primary company or as one of several), in id order.',
+      args: { first: t.arg.int(connectionArgs.first), after: t.arg.string(connectionArgs.after) },
+      resolve: (c, args, ctx) => {
+        // COMPANY_IDS is write-only in reads but a filter key: it matches every binding.
+        const filters = [{ '=COMPANY_IDS': c.id }];
+        return keysetConnection(
+          ctx,
+          args,
+          { companyContacts: c.id },
+          (contact: ContactRecord) => contact.id,
+          async (after, first) => {
+            const page = await contactPage(ctx.portal, filters, after, first, upstream(ctx));
+            const loader = Contact.getDataloader(ctx);
+            for (const row of page.rows) loader.prime(row.id, row);
+            return page;
+          },
+          () => contactCount(ctx.portal, filters, upstream(ctx)),
+        );
+      },
     }),
     createdAt: t.field({ type: 'DateTime', nullable: true, description: 'When the company was created.', resolve: (c) => c.createdAt }),
     updatedAt: t.field({ type: 'DateTime', nullable: true, description: 'When the company was last changed.', resolve: (c) => c.updatedAt }),
@@ -64,6 +102,12 @@ const CompanyFilterInput = builder.inputType('CompanyFilter', {
 export const CompanyConnection = builder.connectionObject({ type: Company, name: 'CompanyConnection' });
 
 builder.queryFields((t) => ({
+  companyFields: t.field({
+    type: [FieldDefinitionRef],
+    nullable: { list: false, items: false },
+    description: 'Every field of companies, system and custom, with list values.',
+    resolve: async (_root, _args, ctx) => (await fields(ctx, ENTITY.company)).all,
+  }),
   company: t.field({
     type: Company,
     nullable: true,
@@ -102,5 +146,54 @@ builder.queryFields((t) => ({
         () => countRecords(ctx.portal, COMPANY, filter, upstream(ctx)),
       );
     },
+  }),
+}));
+
+/** Companies of contacts, primary first: crm.item (entityTypeId 3) reads `companyIds`, which
+ * old-style reads never return (COMPANY_IDS is write-only there, bitrix24-api.md §6.2). One
+ * command per 50 contacts in one batch, then the companies in the next. */
+async function companiesOfContacts(ctx: Context, contactIds: readonly number[]): Promise<CompanyRecord[][]> {
+  const chunks: number[][] = [];
+  for (let i = 0; i < contactIds.length; i += 50) chunks.push(contactIds.slice(i, i + 50));
+  const pages = await Promise.all(
+    chunks.map((chunk) =>
+      ctx.portal.read(
+        'crm.item.list',
+        { entityTypeId: ENTITY.contact, select: ['id', 'companyId', 'companyIds'], filter: { '@id': chunk }, order: { id: 'ASC' }, start: -1 },
+        upstream(ctx),
+      ),
+    ),
+  );
+  const idsOf = new Map<number, number[]>();
+  for (const page of pages) {
+    for (const row of rowsAt(page.result, ['items'])) {
+      const primary = toInt(row.companyId) ?? 0;
+      const rest = toIntList(row.companyIds).filter((id) => id > 0 && id !== primary);
+      idsOf.set(toInt(row.id) ?? 0, primary > 0 ? [primary, ...rest] : rest);
+    }
+  }
+  const all = [...new Set([...idsOf.values()].flat())];
+  const loaded = await Company.getDataloader(ctx).loadMany(all);
+  const byId = new Map<number, CompanyRecord>();
+  for (const c of loaded) {
+    if (c instanceof Error) throw c;
+    if (c) byId.set(c.id, c);
+  }
+  return contactIds.map((id) => (idsOf.get(id) ?? []).map((cid) => byId.get(cid)).filter((c): c is CompanyRecord => c !== undefined));
+}
+
+builder.objectFields(Contact, (t) => ({
+  company: t.field({
+    type: Company,
+    nullable: true,
+    description: 'The primary company of the contact (COMPANY_ID).',
+    resolve: (c: ContactRecord) => c.companyId,
+  }),
+  companies: t.loadableList({
+    type: Company,
+    nullable: false,
+    description: 'Every company linked to the contact (crm.item `companyIds`), the primary one first.',
+    load: (contactIds: number[], ctx: Context) => companiesOfContacts(ctx, contactIds),
+    resolve: (c: ContactRecord) => c.id,
   }),
 }));

@@ -1,0 +1,155 @@
+// Deals: the Deal type, its lookups and its keyset list (also under Company and Contact).
+import { countRecords, recordPage } from '../../bitrix/crm-records.js';
+import { ENTITY, categories, stages } from '../../bitrix/crm-meta.js';
+import { DEAL, dealFilter, type DealFilter, type DealRecord } from '../../bitrix/deals.js';
+import type { ContactRecord } from '../../bitrix/contacts.js';
+import type { CompanyRecord } from '../../bitrix/companies.js';
+import { upstream, type Context } from '../../context.js';
+import { loadDeals } from '../../loaders/crm.js';
+import { builder } from '../builder.js';
+import { connectionArgs, keysetConnection, type ConnectionArgs } from '../connection.js';
+import { Company, oldValue } from './company.js';
+import { Contact } from './contact.js';
+import { Employee } from './employee.js';
+import { FieldDefinitionRef, FieldFilter, FieldValueRef, customFieldValues, fieldFilterValue, fieldValue, fields } from './field.js';
+import { Category, Stage } from './stage.js';
+
+export const Deal = builder.loadableNodeRef('Deal', {
+  id: { resolve: (d: DealRecord) => d.id, parse: (id) => Number(id) },
+  load: (ids: number[], ctx: Context) => loadDeals(ids, ctx),
+});
+
+Deal.implement({
+  description: 'A deal of the CRM (crm.deal): an opportunity in a funnel, with its company and contact.',
+  fields: (t) => ({
+    bitrixId: t.exposeInt('id', { nullable: false, description: 'The deal id in Bitrix24.' }),
+    title: t.exposeString('title', { description: 'Deal name.' }),
+    stageId: t.exposeString('stageId', { description: 'The stage id, e.g. `NEW` or `C1:WON`.' }),
+    stage: t.field({
+      type: Stage,
+      nullable: true,
+      description: 'The stage of the deal in its funnel.',
+      resolve: async (d, _args, ctx) =>
+        d.stageId ? ((await stages(ctx.portal, ENTITY.deal, d.categoryId, upstream(ctx))).find((s) => s.statusId === d.stageId) ?? null) : null,
+    }),
+    categoryId: t.exposeInt('categoryId', { nullable: false, description: 'The funnel id (0 is the default funnel).' }),
+    category: t.field({
+      type: Category,
+      nullable: true,
+      description: 'The funnel (pipeline) of the deal.',
+      resolve: async (d, _args, ctx) => (await categories(ctx.portal, ENTITY.deal, upstream(ctx))).find((c) => c.id === d.categoryId) ?? null,
+    }),
+    opportunity: t.exposeFloat('opportunity', { description: 'The amount.' }),
+    currency: t.exposeString('currencyId', { description: 'ISO currency of the amount, e.g. BRL.' }),
+    company: t.field({ type: Company, nullable: true, description: 'The company of the deal (COMPANY_ID).', resolve: (d) => d.companyId }),
+    contact: t.field({ type: Contact, nullable: true, description: 'The primary contact of the deal (CONTACT_ID).', resolve: (d) => d.contactId }),
+    assignedBy: t.field({ type: Employee, nullable: true, description: 'The responsible employee.', resolve: (d) => d.assignedById }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, description: 'When the deal was created.', resolve: (d) => d.createdAt }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, description: 'When the deal was last changed.', resolve: (d) => d.updatedAt }),
+    customFields: t.field({
+      type: [FieldValueRef],
+      nullable: { list: false, items: false },
+      description: 'Every custom (UF_…) field of the deal with its value, raw and rendered.',
+      resolve: async (d, _args, ctx) => customFieldValues(ctx, await fields(ctx, ENTITY.deal), (def) => oldValue(d.raw, def.upperName)),
+    }),
+    field: t.field({
+      type: FieldValueRef,
+      nullable: true,
+      description: 'One field by name (camelCase or UPPER_CASE, system fields too). An unknown name is a BAD_USER_INPUT error.',
+      args: { name: t.arg.string({ required: true, description: 'Field name, camelCase or UPPER_CASE.' }) },
+      resolve: async (d, args, ctx) => fieldValue(ctx, await fields(ctx, ENTITY.deal), args.name, (def) => oldValue(d.raw, def.upperName)),
+    }),
+  }),
+});
+
+const DealFilterInput = builder.inputType('DealFilter', {
+  description: 'Which deals to list. All conditions must hold.',
+  fields: (t) => ({
+    companyId: t.int({ description: 'Deals of this company (COMPANY_ID).' }),
+    contactId: t.int({ description: 'Deals whose primary contact is this contact (CONTACT_ID).' }),
+    categoryId: t.int({ description: 'Deals of this funnel (0 is the default funnel).' }),
+    stageId: t.string({ description: 'Deals in this stage, e.g. `NEW` or `C1:WON`.' }),
+    assignedById: t.int({ description: 'Deals of this responsible employee.' }),
+    search: t.string({ description: 'Text contained in the title, taken literally.' }),
+    field: t.field({ type: FieldFilter, description: 'Equality on one field, checked against the portal metadata.' }),
+  }),
+});
+
+export const DealConnection = builder.connectionObject({ type: Deal, name: 'DealConnection' });
+
+/** A deal list: the root `deals` field and the ones under Company and Contact. */
+export async function dealConnection(ctx: Context, args: ConnectionArgs, spec: DealFilter) {
+  const filter = dealFilter(spec);
+  return keysetConnection(
+    ctx,
+    args,
+    { deals: filter },
+    (d: DealRecord) => d.id,
+    async (after, first) => {
+      const page = await recordPage(ctx.portal, DEAL, filter, after, first, upstream(ctx));
+      const loader = Deal.getDataloader(ctx);
+      for (const row of page.rows) loader.prime(row.id, row);
+      return page;
+    },
+    () => countRecords(ctx.portal, DEAL, filter, upstream(ctx)),
+  );
+}
+
+builder.queryFields((t) => ({
+  deal: t.field({
+    type: Deal,
+    nullable: true,
+    description: 'One deal by Bitrix id; null when there is no such deal.',
+    args: { id: t.arg.int({ required: true, description: 'The Bitrix deal id.' }) },
+    resolve: (_root, args) => args.id,
+  }),
+  deals: t.field({
+    type: DealConnection,
+    nullable: false,
+    description: 'Deals in id order, with keyset paging. Filter by company or contact with their real bindings (the seed\'s getDealsByCompany filtered on a field deals do not have).',
+    args: {
+      first: t.arg.int(connectionArgs.first),
+      after: t.arg.string(connectionArgs.after),
+      filter: t.arg({ type: DealFilterInput, description: 'Conditions; all deals when omitted.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const f = args.filter;
+      const extra = f?.field ? fieldFilterValue(await fields(ctx, ENTITY.deal), f.field, 'upperName') : {};
+      return dealConnection(ctx, args, {
+        companyId: f?.companyId,
+        contactId: f?.contactId,
+        categoryId: f?.categoryId,
+        stageId: f?.stageId,
+        assignedById: f?.assignedById,
+        search: f?.search,
+        fields: extra,
+      });
+    },
+  }),
+  dealFields: t.field({
+    type: [FieldDefinitionRef],
+    nullable: { list: false, items: false },
+    description: 'Every field of deals, system and custom, with list values.',
+    resolve: async (_root, _args, ctx) => (await fields(ctx, ENTITY.deal)).all,
+  }),
+}));
+
+builder.objectFields(Company, (t) => ({
+  deals: t.field({
+    type: DealConnection,
+    nullable: false,
+    description: 'The deals of this company (COMPANY_ID), in id order.',
+    args: { first: t.arg.int(connectionArgs.first), after: t.arg.string(connectionArgs.after) },
+    resolve: (c: CompanyRecord, args, ctx) => dealConnection(ctx, args, { companyId: c.id }),
+  }),
+}));
+
+builder.objectFields(Contact, (t) => ({
+  deals: t.field({
+    type: DealConnection,
+    nullable: false,
+    description: 'The deals whose primary contact is this contact (CONTACT_ID), in id order.',
+    args: { first: t.arg.int(connectionArgs.first), after: t.arg.string(connectionArgs.after) },
+    resolve: (c: ContactRecord, args, ctx) => dealConnection(ctx, args, { contactId: c.id }),
+  }),
+}));

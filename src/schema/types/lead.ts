@@ -1,0 +1,129 @@
+// Leads: the Lead type, its lookups and its keyset list. Mutations are in lead-mutations.ts.
+import { countRecords, recordPage } from '../../bitrix/crm-records.js';
+import { ENTITY, stages } from '../../bitrix/crm-meta.js';
+import { LEAD, leadFilter, type LeadRecord } from '../../bitrix/leads.js';
+import { fullName } from '../../bitrix/users.js';
+import { upstream, type Context } from '../../context.js';
+import { loadLeads } from '../../loaders/crm.js';
+import { builder } from '../builder.js';
+import { connectionArgs, keysetConnection } from '../connection.js';
+import { Company, oldValue } from './company.js';
+import { CommunicationRef, Contact } from './contact.js';
+import { Employee } from './employee.js';
+import { FieldDefinitionRef, FieldFilter, FieldValueRef, customFieldValues, fieldFilterValue, fieldValue, fields } from './field.js';
+import { Stage } from './stage.js';
+
+export const Lead = builder.loadableNodeRef('Lead', {
+  id: { resolve: (l: LeadRecord) => l.id, parse: (id) => Number(id) },
+  load: (ids: number[], ctx: Context) => loadLeads(ids, ctx),
+});
+
+Lead.implement({
+  description: 'A lead of the CRM (crm.lead): a prospect not yet converted into a contact, company or deal.',
+  fields: (t) => ({
+    bitrixId: t.exposeInt('id', { nullable: false, description: 'The lead id in Bitrix24.' }),
+    title: t.exposeString('title', { description: 'Lead name (TITLE).' }),
+    name: t.exposeString('name', { description: 'First name of the person.' }),
+    secondName: t.exposeString('secondName', { description: 'Second (middle) name of the person.' }),
+    lastName: t.exposeString('lastName', { description: 'Last name of the person.' }),
+    fullName: t.string({ nullable: false, description: 'First, second and last name joined with spaces (empty when none is set).', resolve: (l) => fullName(l) }),
+    companyTitle: t.exposeString('companyTitle', { description: 'The company name as typed into the lead (COMPANY_TITLE).' }),
+    statusId: t.exposeString('statusId', { description: 'The status code from the STATUS dictionary, e.g. NEW or CONVERTED.' }),
+    status: t.field({
+      type: Stage,
+      nullable: true,
+      description: 'The status (stage) of the lead.',
+      resolve: async (l, _args, ctx) =>
+        l.statusId ? ((await stages(ctx.portal, ENTITY.lead, null, upstream(ctx))).find((s) => s.statusId === l.statusId) ?? null) : null,
+    }),
+    sourceId: t.exposeString('sourceId', { description: 'Source code from the SOURCE dictionary, e.g. WEB.' }),
+    opportunity: t.exposeFloat('opportunity', { description: 'The expected amount.' }),
+    currency: t.exposeString('currencyId', { description: 'ISO currency of the amount.' }),
+    phones: t.field({
+      type: [CommunicationRef],
+      nullable: { list: false, items: false },
+      description: 'Phone numbers of the lead.',
+      resolve: (l) => l.phones,
+    }),
+    emails: t.field({
+      type: [CommunicationRef],
+      nullable: { list: false, items: false },
+      description: 'E-mail addresses of the lead.',
+      resolve: (l) => l.emails,
+    }),
+    company: t.field({ type: Company, nullable: true, description: 'The linked company (COMPANY_ID), when set.', resolve: (l) => l.companyId }),
+    contact: t.field({ type: Contact, nullable: true, description: 'The linked contact (CONTACT_ID), when set.', resolve: (l) => l.contactId }),
+    assignedBy: t.field({ type: Employee, nullable: true, description: 'The responsible employee.', resolve: (l) => l.assignedById }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, description: 'When the lead was created.', resolve: (l) => l.createdAt }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, description: 'When the lead was last changed.', resolve: (l) => l.updatedAt }),
+    customFields: t.field({
+      type: [FieldValueRef],
+      nullable: { list: false, items: false },
+      description: 'Every custom (UF_…) field of the lead with its value, raw and rendered.',
+      resolve: async (l, _args, ctx) => customFieldValues(ctx, await fields(ctx, ENTITY.lead), (def) => oldValue(l.raw, def.upperName)),
+    }),
+    field: t.field({
+      type: FieldValueRef,
+      nullable: true,
+      description: 'One field by name (camelCase or UPPER_CASE, system fields too). An unknown name is a BAD_USER_INPUT error.',
+      args: { name: t.arg.string({ required: true, description: 'Field name, camelCase or UPPER_CASE.' }) },
+      resolve: async (l, args, ctx) => fieldValue(ctx, await fields(ctx, ENTITY.lead), args.name, (def) => oldValue(l.raw, def.upperName)),
+    }),
+  }),
+});
+
+const LeadFilterInput = builder.inputType('LeadFilter', {
+  description: 'Which leads to list. All conditions must hold.',
+  fields: (t) => ({
+    search: t.string({ description: 'Text contained in the title, taken literally (a leading `>`, `!`, `%` or `=` is just a character).' }),
+    statusId: t.string({ description: 'Leads with this status code, e.g. NEW.' }),
+    assignedById: t.int({ description: 'Leads of this responsible employee.' }),
+    field: t.field({ type: FieldFilter, description: 'Equality on one field, checked against the portal metadata.' }),
+  }),
+});
+
+export const LeadConnection = builder.connectionObject({ type: Lead, name: 'LeadConnection' });
+
+builder.queryFields((t) => ({
+  lead: t.field({
+    type: Lead,
+    nullable: true,
+    description: 'One lead by Bitrix id (the seed\'s getLeadFields); null when there is no such lead.',
+    args: { id: t.arg.int({ required: true, description: 'The Bitrix lead id.' }) },
+    resolve: (_root, args) => args.id,
+  }),
+  leads: t.field({
+    type: LeadConnection,
+    nullable: false,
+    description: 'Leads in id order, with keyset paging (no 50-row limit).',
+    args: {
+      first: t.arg.int(connectionArgs.first),
+      after: t.arg.string(connectionArgs.after),
+      filter: t.arg({ type: LeadFilterInput, description: 'Conditions; all leads when omitted.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const f = args.filter;
+      const extra = f?.field ? fieldFilterValue(await fields(ctx, ENTITY.lead), f.field, 'upperName') : {};
+      const filter = leadFilter({ search: f?.search, statusId: f?.statusId, assignedById: f?.assignedById, fields: extra });
+      return keysetConnection(
+        ctx,
+        args,
+        { leads: filter },
+        (l: LeadRecord) => l.id,
+        async (after, first) => {
+          const page = await recordPage(ctx.portal, LEAD, filter, after, first, upstream(ctx));
+          const loader = Lead.getDataloader(ctx);
+          for (const row of page.rows) loader.prime(row.id, row);
+          return page;
+        },
+        () => countRecords(ctx.portal, LEAD, filter, upstream(ctx)),
+      );
+    },
+  }),
+  leadFields: t.field({
+    type: [FieldDefinitionRef],
+    nullable: { list: false, items: false },
+    description: 'Every field of leads, system and custom, with list values.',
+    resolve: async (_root, _args, ctx) => (await fields(ctx, ENTITY.lead)).all,
+  }),
+}));
