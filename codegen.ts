@@ -1,0 +1,25 @@
+// GraphQL Code Generator for consumers of the gateway: a typed client (client preset, string
+// documents for Node backends, persisted-document hashes) generated from the committed
+// schema.graphql and the operations of examples/consumer. `npm run codegen`.
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+const config: CodegenConfig = {
+  schema: 'schema.graphql',
+  documents: ['examples/consumer/src/**/*.ts', '!examples/consumer/src/gql/**'],
+  ignoreNoDocuments: true,
+  generates: {
+    'examples/consumer/src/gql/': {
+      preset: 'client',
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
+      config: {
+        documentMode: 'string',
+        useTypeImports: true,
+        enumType: 'string-literal',
+        strictScalars: true,
+        scalars: { DateTime: 'string', JSON: 'unknown', JSONObject: 'Record<string, unknown>' },
+      },
+    },
+  },
+};
+
+export default config;
