@@ -170,4 +170,25 @@ describe('spaCards', () => {
     const mine = await s.gql('query($id: Int!) { contact(id: $id) { spaCards(entityTypeId: 128, first: 50) { totalCount edges { node { bitrixId } } } } }', { id: contactId });
     expect(mine.body.data.contact.spaCards.edges.map((e: any) => e.node.bitrixId).sort((a: number, b: number) => a - b)).toEqual([...cards].sort((a, b) => a - b));
   });
+
+  it('custom orderBy pages correctly with the offset fallback (one request per page)', async () => {
+    const q = `query($after: String) { spaCards(entityTypeId: 128, first: 70, after: $after, orderBy: {field: TITLE, direction: DESC}) {
+      edges { node { bitrixId title } } pageInfo { hasNextPage endCursor } } }`;
+    const seen: { bitrixId: number; title: string }[] = [];
+    let after: string | null = null;
+    s.emulator.resetCounters();
+    for (let pages = 0; ; pages++) {
+      const r: any = await s.gql(q, { after });
+      expect(r.body.errors).toBeUndefined();
+      seen.push(...r.body.data.spaCards.edges.map((e: any) => e.node));
+      if (!r.body.data.spaCards.pageInfo.hasNextPage) break;
+      after = r.body.data.spaCards.pageInfo.endCursor;
+      expect(pages).toBeLessThan(5);
+    }
+    expect(seen).toHaveLength(160);
+    expect(new Set(seen.map((c) => c.bitrixId)).size).toBe(160);
+    const sorted = [...seen].sort((a, b) => (a.title < b.title ? 1 : a.title > b.title ? -1 : a.bitrixId - b.bitrixId));
+    expect(seen).toEqual(sorted);
+    expect(s.emulator.counters.httpRequests).toBe(3);
+  });
 });

@@ -1,6 +1,7 @@
 // Smart-process cards (crm.item): the type, its lookups and its list.
 import type { GraphQLResolveInfo } from 'graphql';
 import { categories, spaType, stages } from '../../bitrix/crm-meta.js';
+import { readOffsetPage } from '../../bitrix/paging.js';
 import { ITEM_LIST, countItems, itemFilter, toItem, type ItemRecord } from '../../bitrix/items.js';
 import { upstream, type Context } from '../../context.js';
 import { cardKey, loadCards } from '../../loaders/items.js';
@@ -84,6 +85,30 @@ export const SpaCardFilter = builder.inputType('SpaCardFilter', {
 
 export const SpaCardConnection = builder.connectionObject({ type: SpaCard, name: 'SpaCardConnection' });
 
+const SpaCardOrderField = builder.enumType('SpaCardOrderField', {
+  description: 'What to sort cards by.',
+  values: {
+    ID: { value: 'id', description: 'Card id (creation order). The fast, keyset-paged default.' },
+    TITLE: { value: 'title', description: 'Title.' },
+    CREATED_AT: { value: 'createdTime', description: 'Creation time.' },
+    UPDATED_AT: { value: 'updatedTime', description: 'Last change.' },
+    OPPORTUNITY: { value: 'opportunity', description: 'Amount.' },
+  } as const,
+});
+
+export const OrderDirection = builder.enumType('OrderDirection', {
+  description: 'Sort direction.',
+  values: { ASC: { description: 'Ascending.' }, DESC: { description: 'Descending.' } } as const,
+});
+
+const SpaCardOrder = builder.inputType('SpaCardOrder', {
+  description: 'A sort order for cards; ties are broken by id.',
+  fields: (t) => ({
+    field: t.field({ type: SpaCardOrderField, required: true, description: 'What to sort by.' }),
+    direction: t.field({ type: OrderDirection, defaultValue: 'ASC', description: 'Ascending by default.' }),
+  }),
+});
+
 export interface CardListArgs {
   entityTypeId: number;
   categoryId?: number | null;
@@ -91,6 +116,7 @@ export interface CardListArgs {
   filter?: { assignedById?: number | null; contactId?: number | null; companyId?: number | null; search?: string | null; field?: { name: string; value: string } | null } | null;
   first?: number | null;
   after?: string | null;
+  orderBy?: { field: string; direction?: 'ASC' | 'DESC' | null } | null;
 }
 
 /** The card list behind `spaCards` and `Contact.spaCards`. */
@@ -112,15 +138,24 @@ export async function cardConnection(ctx: Context, args: CardListArgs, info?: Gr
     fields: byField,
   });
   const loader = SpaCard.getDataloader(ctx);
+  const base = { entityTypeId, select: ['*'] };
+  const order = args.orderBy && !(args.orderBy.field === 'id' && args.orderBy.direction !== 'DESC') ? { [args.orderBy.field]: args.orderBy.direction ?? 'ASC' } : null;
+  // Keyset cursors hold the last id; offset cursors (custom order) hold the position.
+  const positions = new Map<ItemRecord, number>();
   return keysetConnection(
     ctx,
     args,
-    { entityTypeId, filter },
-    (card: ItemRecord) => card.id,
+    { entityTypeId, filter, order },
+    (card: ItemRecord) => positions.get(card) ?? card.id,
     async (after, first) => {
-      const page = await ctx.portal.page<Record<string, unknown>>(ITEM_LIST, { entityTypeId, select: ['*'] }, filter, after, first, options);
+      const page = order
+        ? await readOffsetPage<Record<string, unknown>>(ctx.portal.scheduler, ITEM_LIST, base, filter, order as Record<string, 'ASC' | 'DESC'>, after, first, options)
+        : await ctx.portal.page<Record<string, unknown>>(ITEM_LIST, base, filter, after, first, options);
       const rows = page.rows.map((row) => toItem(row, entityTypeId));
-      for (const row of rows) loader.prime(cardKey(entityTypeId, row.id), row);
+      rows.forEach((row, i) => {
+        loader.prime(cardKey(entityTypeId, row.id), row);
+        if (order) positions.set(row, after + i + 1);
+      });
       return { rows, hasNextPage: page.hasNextPage };
     },
     () => countItems(ctx.portal, entityTypeId, filter, options),
@@ -148,6 +183,11 @@ builder.queryFields((t) => ({
       categoryId: t.arg.int({ description: 'Only cards of this funnel.' }),
       stageId: t.arg.string({ description: 'Only cards in this stage, e.g. `DT128_7:NEW`.' }),
       filter: t.arg({ type: SpaCardFilter, description: 'More conditions.' }),
+      orderBy: t.arg({
+        type: SpaCardOrder,
+        description:
+          'Sort order. By id ascending (the default) pages are keyset-paged: fast at any depth. Any other order falls back to offset paging with a COUNT per 50 rows: correct, but slower on large portals, and a card created meanwhile can shift later pages by one.',
+      }),
       first: t.arg.int(connectionArgs.first),
       after: t.arg.string(connectionArgs.after),
     },
