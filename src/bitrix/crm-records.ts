@@ -174,3 +174,28 @@ export async function findByOrigin(
   }
   return null;
 }
+
+// ---- field names ----------------------------------------------------------------------------------
+
+// crm.item.fields names some system fields differently from the old-style row keys.
+const OLD_NAMES: Record<string, string> = {
+  createdTime: 'DATE_CREATE',
+  updatedTime: 'DATE_MODIFY',
+  createdBy: 'CREATED_BY_ID',
+  updatedBy: 'MODIFY_BY_ID',
+};
+const OLD_NAMES_BY_TYPE: Record<number, Record<string, string>> = {
+  1: { stageId: 'STATUS_ID', stageSemanticId: 'STATUS_SEMANTIC_ID' },
+  4: { typeId: 'COMPANY_TYPE' },
+};
+
+/** The old-style key (crm.company/deal/lead row and `fields` key) of a crm.item.fields field. */
+export function oldKey(entityTypeId: number, def: { name: string; upperName: string }): string {
+  return OLD_NAMES_BY_TYPE[entityTypeId]?.[def.name] ?? OLD_NAMES[def.name] ?? def.upperName;
+}
+
+/** A field's raw value on an old-style row ('' is how old-style says "unset"). */
+export function oldValue(raw: Record<string, unknown>, entityTypeId: number, def: { name: string; upperName: string }): unknown {
+  const value = raw[oldKey(entityTypeId, def)];
+  return value === '' || value === undefined ? null : value;
+}

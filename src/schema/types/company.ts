@@ -1,7 +1,7 @@
 // Companies: the Company type, its lookups and its keyset list.
 import { COMPANY, companyFilter, type CompanyRecord } from '../../bitrix/companies.js';
 import { contactCount, contactPage, type ContactRecord } from '../../bitrix/contacts.js';
-import { countRecords, recordPage } from '../../bitrix/crm-records.js';
+import { countRecords, oldValue, recordPage } from '../../bitrix/crm-records.js';
 import { ENTITY } from '../../bitrix/crm-meta.js';
 import { rowsAt, toInt, toIntList } from '../../bitrix/values.js';
 import { upstream, type Context } from '../../context.js';
@@ -16,12 +16,6 @@ export const Company = builder.loadableNodeRef('Company', {
   id: { resolve: (c: CompanyRecord) => c.id, parse: (id) => Number(id) },
   load: (ids: number[], ctx: Context) => loadCompanies(ids, ctx),
 });
-
-/** A custom field's raw value on an old-style record ('' is how old-style says "unset"). */
-export function oldValue(raw: Record<string, unknown>, upperName: string): unknown {
-  const value = raw[upperName];
-  return value === '' || value === undefined ? null : value;
-}
 
 Company.implement({
   description: 'A company of the CRM (crm.company).',
@@ -77,14 +71,14 @@ Company.implement({
       type: [FieldValueRef],
       nullable: { list: false, items: false },
       description: 'Every custom (UF_…) field of the company with its value, raw and rendered.',
-      resolve: async (c, _args, ctx) => customFieldValues(ctx, await fields(ctx, ENTITY.company), (def) => oldValue(c.raw, def.upperName)),
+      resolve: async (c, _args, ctx) => customFieldValues(ctx, await fields(ctx, ENTITY.company), (def) => oldValue(c.raw, ENTITY.company, def)),
     }),
     field: t.field({
       type: FieldValueRef,
       nullable: true,
       description: 'One field by name (`ufCrmCnpj` or `UF_CRM_CNPJ`, system fields too). An unknown name is a BAD_USER_INPUT error.',
       args: { name: t.arg.string({ required: true, description: 'Field name, camelCase or UPPER_CASE.' }) },
-      resolve: async (c, args, ctx) => fieldValue(ctx, await fields(ctx, ENTITY.company), args.name, (def) => oldValue(c.raw, def.upperName)),
+      resolve: async (c, args, ctx) => fieldValue(ctx, await fields(ctx, ENTITY.company), args.name, (def) => oldValue(c.raw, ENTITY.company, def)),
     }),
   }),
 });

@@ -1,5 +1,5 @@
 // Deals: the Deal type, its lookups and its keyset list (also under Company and Contact).
-import { countRecords, recordPage } from '../../bitrix/crm-records.js';
+import { countRecords, oldValue, recordPage } from '../../bitrix/crm-records.js';
 import { ENTITY, categories, stages } from '../../bitrix/crm-meta.js';
 import { DEAL, dealFilter, type DealFilter, type DealRecord } from '../../bitrix/deals.js';
 import type { ContactRecord } from '../../bitrix/contacts.js';
@@ -8,7 +8,7 @@ import { upstream, type Context } from '../../context.js';
 import { loadDeals } from '../../loaders/crm.js';
 import { builder } from '../builder.js';
 import { connectionArgs, keysetConnection, type ConnectionArgs } from '../connection.js';
-import { Company, oldValue } from './company.js';
+import { Company } from './company.js';
 import { Contact } from './contact.js';
 import { Employee } from './employee.js';
 import { FieldDefinitionRef, FieldFilter, FieldValueRef, customFieldValues, fieldFilterValue, fieldValue, fields } from './field.js';
@@ -50,14 +50,14 @@ Deal.implement({
       type: [FieldValueRef],
       nullable: { list: false, items: false },
       description: 'Every custom (UF_…) field of the deal with its value, raw and rendered.',
-      resolve: async (d, _args, ctx) => customFieldValues(ctx, await fields(ctx, ENTITY.deal), (def) => oldValue(d.raw, def.upperName)),
+      resolve: async (d, _args, ctx) => customFieldValues(ctx, await fields(ctx, ENTITY.deal), (def) => oldValue(d.raw, ENTITY.deal, def)),
     }),
     field: t.field({
       type: FieldValueRef,
       nullable: true,
       description: 'One field by name (camelCase or UPPER_CASE, system fields too). An unknown name is a BAD_USER_INPUT error.',
       args: { name: t.arg.string({ required: true, description: 'Field name, camelCase or UPPER_CASE.' }) },
-      resolve: async (d, args, ctx) => fieldValue(ctx, await fields(ctx, ENTITY.deal), args.name, (def) => oldValue(d.raw, def.upperName)),
+      resolve: async (d, args, ctx) => fieldValue(ctx, await fields(ctx, ENTITY.deal), args.name, (def) => oldValue(d.raw, ENTITY.deal, def)),
     }),
   }),
 });

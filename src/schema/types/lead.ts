@@ -1,5 +1,5 @@
 // Leads: the Lead type, its lookups and its keyset list. Mutations are in lead-mutations.ts.
-import { countRecords, recordPage } from '../../bitrix/crm-records.js';
+import { countRecords, oldValue, recordPage } from '../../bitrix/crm-records.js';
 import { ENTITY, stages } from '../../bitrix/crm-meta.js';
 import { LEAD, leadFilter, type LeadRecord } from '../../bitrix/leads.js';
 import { fullName } from '../../bitrix/users.js';
@@ -7,7 +7,7 @@ import { upstream, type Context } from '../../context.js';
 import { loadLeads } from '../../loaders/crm.js';
 import { builder } from '../builder.js';
 import { connectionArgs, keysetConnection } from '../connection.js';
-import { Company, oldValue } from './company.js';
+import { Company } from './company.js';
 import { CommunicationRef, Contact } from './contact.js';
 import { Employee } from './employee.js';
 import { FieldDefinitionRef, FieldFilter, FieldValueRef, customFieldValues, fieldFilterValue, fieldValue, fields } from './field.js';
@@ -60,14 +60,14 @@ Lead.implement({
       type: [FieldValueRef],
       nullable: { list: false, items: false },
       description: 'Every custom (UF_…) field of the lead with its value, raw and rendered.',
-      resolve: async (l, _args, ctx) => customFieldValues(ctx, await fields(ctx, ENTITY.lead), (def) => oldValue(l.raw, def.upperName)),
+      resolve: async (l, _args, ctx) => customFieldValues(ctx, await fields(ctx, ENTITY.lead), (def) => oldValue(l.raw, ENTITY.lead, def)),
     }),
     field: t.field({
       type: FieldValueRef,
       nullable: true,
       description: 'One field by name (camelCase or UPPER_CASE, system fields too). An unknown name is a BAD_USER_INPUT error.',
       args: { name: t.arg.string({ required: true, description: 'Field name, camelCase or UPPER_CASE.' }) },
-      resolve: async (l, args, ctx) => fieldValue(ctx, await fields(ctx, ENTITY.lead), args.name, (def) => oldValue(l.raw, def.upperName)),
+      resolve: async (l, args, ctx) => fieldValue(ctx, await fields(ctx, ENTITY.lead), args.name, (def) => oldValue(l.raw, ENTITY.lead, def)),
     }),
   }),
 });
