@@ -25,6 +25,7 @@ const schema = z.object({
   BITRIX_RATE_PER_SECOND: z.coerce.number().positive().optional(),
   BITRIX_RATE_BUCKET: int(1, 10_000).optional(),
   BITRIX_TIMEOUT_MS: int(1_000, 60_000).default(30_000),
+  BITRIX_OPERATING_LIMIT_SECONDS: int(1, 100_000).default(480),
   METADATA_TTL_MS: int(0, 86_400_000).default(300_000),
   MAX_PAGE_SIZE: int(1, 2_500).default(2_500),
   REQUEST_DEADLINE_MS: int(1_000, 600_000).default(30_000),
@@ -55,6 +56,8 @@ export interface Config {
       }
     | null;
   plan: RateLimitPlan;
+  /** Per-method execution budget over 10 minutes (cloud: 480 s). */
+  operatingLimitSeconds: number;
   timeoutMs: number;
   metadataTtlMs: number;
   maxPageSize: number;
@@ -112,6 +115,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       drainPerSecond: env.BITRIX_RATE_PER_SECOND ?? base.drainPerSecond,
       bucket: env.BITRIX_RATE_BUCKET ?? base.bucket,
     },
+    operatingLimitSeconds: env.BITRIX_OPERATING_LIMIT_SECONDS,
     timeoutMs: env.BITRIX_TIMEOUT_MS,
     metadataTtlMs: env.METADATA_TTL_MS,
     maxPageSize: env.MAX_PAGE_SIZE,

@@ -14,6 +14,8 @@ export interface Context {
   meter: CostMeter;
   /** Aborted when the client disconnects or the request's deadline passes. */
   signal: AbortSignal;
+  /** Epoch ms when this request's deadline passes. */
+  deadline: number;
   limits: RequestLimits;
   /** The `Idempotency-Key` header, applied to the create mutation of the request. */
   idempotencyKey?: string;
@@ -21,5 +23,5 @@ export interface Context {
 
 /** Submit options carrying this request's meter and signal. */
 export function upstream(ctx: Context): SubmitOptions {
-  return { meter: ctx.meter, signal: ctx.signal };
+  return { meter: ctx.meter, signal: ctx.signal, deadline: ctx.deadline };
 }

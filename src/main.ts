@@ -36,6 +36,7 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
     plan: config.plan,
     transport: { headersTimeoutMs: config.timeoutMs, bodyTimeoutMs: config.timeoutMs },
     metadata: { ttlMs: config.metadataTtlMs },
+    operating: { limitSeconds: config.operatingLimitSeconds },
     logger: log.child({ component: 'bitrix' }),
   });
   registerSecrets(portal.secrets());

@@ -34,6 +34,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const secrets = () => portal.secrets();
   const limits: RequestLimits = { maxPageSize: 2_500, defaultPageSize: 50, ...options.limits };
   let shuttingDown = false;
+  const deadlineMs = options.deadlineMs ?? 30_000;
 
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
@@ -46,7 +47,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       portal,
       meter: newMeter(),
       // The request's deadline and the client going away both cancel queued upstream work.
-      signal: AbortSignal.any([request.signal, AbortSignal.timeout(options.deadlineMs ?? 30_000)]),
+      signal: AbortSignal.any([request.signal, AbortSignal.timeout(deadlineMs)]),
+      deadline: Date.now() + deadlineMs,
       limits,
       idempotencyKey: request.headers.get('idempotency-key') ?? undefined,
     }),
@@ -58,7 +60,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       useVisibleCost(options.dev ?? false),
       useReadinessCheck({
         endpoint: '/ready',
-        check: () => !shuttingDown,
+        // Not ready while draining or while the portal is failing; never leaks details.
+        check: async () => !shuttingDown && (await portal.reachable()),
       }),
     ],
   });

@@ -23,6 +23,8 @@ export interface CommandResult {
   result: unknown;
   total?: number;
   next?: number;
+  /** The command's `result_time` (batch) or `time` (direct call). */
+  time?: { processing?: number; operating?: number; operating_reset_at?: number };
 }
 
 function isRef(value: unknown): value is ResultRef {
@@ -93,10 +95,12 @@ export function decodeBatch(
     }
     const total = section(body.result_total, key);
     const next = section(body.result_next, key);
+    const time = section(body.result_time, key) as CommandResult['time'];
     return {
       result,
       total: total === undefined ? undefined : Number(total),
       next: next === undefined ? undefined : Number(next),
+      time,
     };
   });
 }

@@ -45,6 +45,11 @@ export class LeakyBucket {
     return true;
   }
 
+  /** Gives back a slot taken but not used. */
+  refund(): void {
+    this.level = Math.max(0, this.level - 1);
+  }
+
   /** Milliseconds until `tryAcquire` can succeed. */
   msUntilAvailable(): number {
     this.drain();

@@ -3,7 +3,9 @@
 import type { Logger } from 'pino';
 import type { AuthConfig } from './auth.js';
 import type { Command, CommandResult } from './batch.js';
+import { CircuitBreaker, type BreakerOptions } from './breaker.js';
 import { LeakyBucket, type RateLimitPlan } from './limiter.js';
+import { OperatingBudget, type OperatingOptions } from './operating.js';
 import { MetadataCache, type MetadataCacheOptions } from './metadata.js';
 import { readKeysetPage, type KeysetPage, type ListMethod } from './paging.js';
 import { PortalScheduler, type SubmitOptions } from './scheduler.js';
@@ -17,6 +19,10 @@ export interface PortalOptions {
   logger?: Logger;
   maxAttempts?: number;
   baseBackoffMs?: number;
+  operating?: OperatingOptions;
+  breaker?: BreakerOptions;
+  /** How long a readiness answer is reused, so probes do not spend the rate budget. */
+  readinessCacheMs?: number;
 }
 
 export class BitrixPortal {
@@ -32,8 +38,32 @@ export class BitrixPortal {
       logger: options.logger,
       maxAttempts: options.maxAttempts,
       baseBackoffMs: options.baseBackoffMs,
+      budget: new OperatingBudget(options.operating),
+      breaker: new CircuitBreaker(options.breaker),
     });
     this.metadata = new MetadataCache(options.metadata);
+    this.readinessCacheMs = options.readinessCacheMs ?? 5_000;
+  }
+
+  private readonly readinessCacheMs: number;
+  private readiness: { at: number; ok: Promise<boolean> } | null = null;
+
+  /** Is the portal answering? False while the circuit is open; otherwise a recent answer
+   * counts, else one cheap probe (user.current) whose result is reused for a few seconds. */
+  reachable(): Promise<boolean> {
+    if (this.scheduler.breaker.state === 'open') return Promise.resolve(false);
+    const now = Date.now();
+    if (now - this.transport.lastAnswerAt < this.readinessCacheMs) return Promise.resolve(true);
+    if (!this.readiness || now - this.readiness.at >= this.readinessCacheMs) {
+      this.readiness = {
+        at: now,
+        ok: this.read('user.current', {}, { deadline: now + 3_000 }).then(
+          () => true,
+          () => false,
+        ),
+      };
+    }
+    return this.readiness.ok;
   }
 
   /** A read command through the scheduler (batched, deduplicated, retried). */

@@ -1,13 +1,16 @@
 // The portal scheduler: one per portal, shared by every GraphQL request. Callers submit REST
 // commands; the scheduler packs the commands of all concurrent requests into `batch` calls of
 // at most 50, sends identical reads once, keeps chained commands together, waits on the
-// limiter instead of provoking 503s, and hands every caller its own result or error.
+// limiter and the operating budget instead of provoking 503/429, retries reads within their
+// deadline, fails fast while the portal is down, and hands every caller its own outcome.
 // At low load a command leaves on the next turn of the event loop; under saturation commands
 // pile up while the limiter waits, so every request that leaves is a full batch.
 import type { Logger } from 'pino';
 import { decodeBatch, encodeCommand, hasRefs, type Command, type CommandResult } from './batch.js';
+import { CircuitBreaker } from './breaker.js';
 import { BitrixError } from './errors.js';
 import type { LeakyBucket } from './limiter.js';
+import { OperatingBudget } from './operating.js';
 import type { BitrixTransport } from './transport.js';
 
 export const MAX_BATCH = 50;
@@ -25,8 +28,10 @@ export function newMeter(): CostMeter {
 
 export interface SubmitOptions {
   meter?: CostMeter;
-  /** Cancels the command while it waits in the queue (the client left, or its deadline passed). */
+  /** Cancels the command while it waits (the client left, or its deadline passed). */
   signal?: AbortSignal;
+  /** Epoch ms after which waiting (for the limiter, the budget or a retry) is pointless. */
+  deadline?: number;
   /** Writes are never deduplicated, never batched with others, and never re-sent after an
    * ambiguous failure. */
   write?: boolean;
@@ -37,6 +42,7 @@ interface Waiter {
   reject(error: unknown): void;
   meter?: CostMeter;
   signal?: AbortSignal;
+  deadline?: number;
 }
 
 interface Pending {
@@ -46,9 +52,10 @@ interface Pending {
   waiters: Waiter[];
   attempts: number;
   settled: boolean;
+  lastError?: BitrixError;
 }
 
-/** A unit is what must travel in one HTTP request: one command, or a chain with $result refs. */
+/** What must travel in one HTTP request: one command, or a chain with $result refs. */
 interface Unit {
   items: Pending[];
   chained: boolean;
@@ -58,9 +65,11 @@ export interface SchedulerOptions {
   logger?: Logger;
   /** Batches in flight at once. The bucket is the real limit; this bounds memory and sockets. */
   maxInFlight?: number;
-  /** Attempts for a read on a transient failure (1 = no retry). */
+  /** Attempts for a read on a transient failure, within its deadline. */
   maxAttempts?: number;
   baseBackoffMs?: number;
+  budget?: OperatingBudget;
+  breaker?: CircuitBreaker;
 }
 
 export interface SchedulerStats {
@@ -70,6 +79,8 @@ export interface SchedulerStats {
   deduplicated: number;
   retries: number;
   limiterWaits: number;
+  budgetWaits: number;
+  failedFast: number;
 }
 
 export class PortalScheduler {
@@ -78,8 +89,11 @@ export class PortalScheduler {
   private inFlight = 0;
   private pumpScheduled = false;
   private timer: NodeJS.Timeout | null = null;
+  private timerAt = 0;
   private closed = false;
-  readonly stats: SchedulerStats = { httpRequests: 0, batches: 0, commands: 0, deduplicated: 0, retries: 0, limiterWaits: 0 };
+  readonly budget: OperatingBudget;
+  readonly breaker: CircuitBreaker;
+  readonly stats: SchedulerStats = { httpRequests: 0, batches: 0, commands: 0, deduplicated: 0, retries: 0, limiterWaits: 0, budgetWaits: 0, failedFast: 0 };
   /** Observers of every HTTP request sent (metrics). */
   onSend?: (info: { commands: number; batch: boolean }) => void;
 
@@ -87,13 +101,17 @@ export class PortalScheduler {
     private readonly transport: BitrixTransport,
     private readonly limiter: LeakyBucket,
     private readonly options: SchedulerOptions = {},
-  ) {}
+  ) {
+    this.budget = options.budget ?? new OperatingBudget();
+    this.breaker = options.breaker ?? new CircuitBreaker();
+  }
 
   /** Submits one command; resolves with its result or rejects with its own BitrixError. */
   submit(command: Command, options: SubmitOptions = {}): Promise<CommandResult> {
     return new Promise<CommandResult>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, meter: options.meter, signal: options.signal };
+      const waiter: Waiter = { resolve, reject, meter: options.meter, signal: options.signal, deadline: options.deadline };
       if (options.signal?.aborted) return reject(abortError(command.method));
+      if (this.breaker.state === 'open' && this.breaker.msUntilProbe() > 0) return reject(this.circuitOpen(command.method));
       const write = options.write ?? false;
       const dedupeKey = write ? undefined : `${command.method}\u0000${stableJson(command.params)}`;
       const existing = dedupeKey ? this.inflightReads.get(dedupeKey) : undefined;
@@ -115,23 +133,22 @@ export class PortalScheduler {
   submitChain(commands: Command[], options: SubmitOptions = {}): Promise<(CommandResult | BitrixError)[]> {
     if (commands.length === 0) return Promise.resolve([]);
     if (commands.length > MAX_BATCH) throw new RangeError(`a chain holds at most ${MAX_BATCH} commands`);
-    const promises: Promise<CommandResult | BitrixError>[] = [];
-    const items: Pending[] = commands.map((command) => {
-      let waiter!: Waiter;
-      promises.push(
-        new Promise<CommandResult>((resolve, reject) => {
-          waiter = { resolve, reject, meter: options.meter, signal: options.signal };
-        }).catch((error: unknown) => (error instanceof BitrixError ? error : Promise.reject(error))),
-      );
-      return { command, write: false, waiters: [waiter], attempts: 0, settled: false };
-    });
-    if (options.signal?.aborted) {
-      for (const item of items) this.settle(item, abortError(item.command.method));
-    } else {
-      for (const item of items) this.watchAbort(item, item.waiters[0]);
-      this.enqueue({ items, chained: true });
-    }
-    return Promise.all(promises);
+    const promises = commands.map((command) => this.submitPart(command, options));
+    const items = promises.map((p) => p.item);
+    if (options.signal?.aborted) for (const item of items) this.settle(item, abortError(item.command.method));
+    else if (this.breaker.state === 'open' && this.breaker.msUntilProbe() > 0) for (const item of items) this.settle(item, this.circuitOpen(item.command.method));
+    else this.enqueue({ items, chained: true });
+    return Promise.all(promises.map((p) => p.promise));
+  }
+
+  private submitPart(command: Command, options: SubmitOptions) {
+    let waiter!: Waiter;
+    const promise = new Promise<CommandResult>((resolve, reject) => {
+      waiter = { resolve, reject, meter: options.meter, signal: options.signal, deadline: options.deadline };
+    }).catch((error: unknown) => (error instanceof BitrixError ? error : Promise.reject(error)));
+    const item: Pending = { command, write: false, waiters: [waiter], attempts: 0, settled: false };
+    this.watchAbort(item, waiter);
+    return { item, promise };
   }
 
   private enqueue(unit: Unit): void {
@@ -150,46 +167,96 @@ export class PortalScheduler {
     });
   }
 
+  private wakeIn(ms: number): void {
+    const at = Date.now() + ms;
+    if (this.timer && this.timerAt <= at) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.pump();
+    }, ms);
+  }
+
   private pump(): void {
     while (this.queue.length > 0 && this.inFlight < (this.options.maxInFlight ?? 8)) {
-      this.dropCancelled();
+      this.queue = this.queue.filter((unit) => unit.items.some((item) => !item.settled));
       if (this.queue.length === 0) return;
-      if (!this.limiter.tryAcquire()) {
-        this.stats.limiterWaits++;
-        if (!this.timer) {
-          this.timer = setTimeout(() => {
-            this.timer = null;
-            this.pump();
-          }, this.limiter.msUntilAvailable());
+      if (this.breaker.state !== 'closed') {
+        if (this.breaker.state === 'open' && this.breaker.msUntilProbe() > 0) {
+          this.failAll(this.queue.splice(0), (m) => this.circuitOpen(m));
+          return;
         }
+        if (!this.breaker.allow()) return this.wakeIn(100); // a probe is in flight
+        const probe = this.takeBatch();
+        if (!probe) return this.breaker.success(); // nothing sendable; do not hold the probe slot
+        void this.send(probe);
         return;
       }
+      if (!this.limiter.tryAcquire()) {
+        this.stats.limiterWaits++;
+        return this.wakeIn(this.limiter.msUntilAvailable());
+      }
       const units = this.takeBatch();
+      if (!units) {
+        this.limiter.refund();
+        return;
+      }
       void this.send(units);
     }
   }
 
-  /** Takes units in arrival order until 50 commands; writes travel alone. */
-  private takeBatch(): Unit[] {
-    const first = this.queue.shift()!;
-    if (first.items[0].write) return [first];
-    const taken = [first];
-    let size = first.items.length;
+  /** Takes units in arrival order up to 50 commands, within each method's operating
+   * allowance; writes travel alone. Units whose method is out of budget wait, or fail with
+   * UPSTREAM_BUSY when their deadline would pass first. */
+  private takeBatch(): Unit[] | null {
+    const allowance = new Map<string, number>();
+    const allowed = (unit: Unit) => {
+      const need = new Map<string, number>();
+      for (const item of unit.items) need.set(item.command.method, (need.get(item.command.method) ?? 0) + 1);
+      for (const [method, n] of need) {
+        if (!allowance.has(method)) allowance.set(method, this.budget.allowance(method));
+        if (allowance.get(method)! < n) return false;
+      }
+      for (const [method, n] of need) allowance.set(method, allowance.get(method)! - n);
+      return true;
+    };
+    const taken: Unit[] = [];
+    let size = 0;
     for (let i = 0; i < this.queue.length && size < MAX_BATCH; ) {
       const unit = this.queue[i];
-      if (!unit.items[0].write && size + unit.items.length <= MAX_BATCH) {
+      const write = unit.items[0].write;
+      const fits = write ? size === 0 : size + unit.items.length <= MAX_BATCH && !(taken[0]?.items[0].write ?? false);
+      if (fits && allowed(unit)) {
         taken.push(unit);
         size += unit.items.length;
         this.queue.splice(i, 1);
+        if (write) break;
       } else {
         i++;
       }
     }
-    return taken;
+    this.deferOutOfBudget();
+    return taken.length ? taken : null;
   }
 
-  private dropCancelled(): void {
-    this.queue = this.queue.filter((unit) => unit.items.some((item) => !item.settled));
+  /** Queued units whose method has no allowance: fail those that cannot wait, wake later for the rest. */
+  private deferOutOfBudget(): void {
+    let soonest = Infinity;
+    const now = Date.now();
+    this.queue = this.queue.filter((unit) => {
+      const waits = Math.max(...unit.items.map((item) => this.budget.msUntilAllowed(item.command.method)));
+      if (waits === 0) return true;
+      this.stats.budgetWaits++;
+      const deadline = Math.min(...unit.items.flatMap((item) => item.waiters.map((w) => w.deadline ?? Infinity)));
+      if (now + waits > deadline) {
+        for (const item of unit.items) this.settle(item, busyError(item.command.method, waits));
+        return false;
+      }
+      soonest = Math.min(soonest, waits);
+      return true;
+    });
+    if (soonest < Infinity) this.wakeIn(soonest);
   }
 
   private async send(units: Unit[]): Promise<void> {
@@ -201,43 +268,59 @@ export class PortalScheduler {
     const direct = items.length === 1 && !hasRefs(items[0].command.params);
     this.onSend?.({ commands: items.length, batch: !direct });
     try {
-      if (direct) {
-        const item = items[0];
-        try {
-          const response = await this.transport.call(item.command.method, item.command.params);
-          this.settle(item, { result: response.result, total: response.total, next: response.next });
-        } catch (error) {
-          this.fail(item, error);
-        }
-        return;
-      }
-      this.stats.batches++;
-      const keys: string[] = [];
-      const cmd: Record<string, string> = {};
-      for (const unit of units) {
-        const base = keys.length;
-        unit.items.forEach((item, i) => {
-          const key = `c${base + i}`;
-          keys.push(key);
-          cmd[key] = encodeCommand(item.command, (index) => `c${base + index}`);
-        });
-      }
       let outcomes: (CommandResult | BitrixError)[];
       try {
-        const response = await this.transport.call('batch', { halt: 0, cmd });
-        outcomes = decodeBatch(keys, items.map((i) => i.command.method), response.result);
-      } catch (error) {
-        for (const unit of units) {
-          // A chain is retried whole, a single read alone; ambiguity only matters to writes.
-          for (const item of unit.items) this.fail(item, error, unit.chained ? unit : undefined);
+        if (direct) {
+          const response = await this.transport.call(items[0].command.method, items[0].command.params);
+          outcomes = [{ result: response.result, total: response.total, next: response.next, time: response.time }];
+        } else {
+          this.stats.batches++;
+          const cmd: Record<string, string> = {};
+          let base = 0;
+          for (const unit of units) {
+            const offset = base;
+            unit.items.forEach((item, i) => (cmd[`c${offset + i}`] = encodeCommand(item.command, (index) => `c${offset + index}`)));
+            base += unit.items.length;
+          }
+          const keys = Object.keys(cmd);
+          const response = await this.transport.call('batch', { halt: 0, cmd });
+          outcomes = decodeBatch(keys, items.map((i) => i.command.method), response.result);
         }
-        return;
+        this.breaker.success();
+      } catch (error) {
+        this.noteFailure(error);
+        // A direct call's own error envelope (4xx) is that command's outcome, not an outage.
+        if (direct && error instanceof BitrixError && error.httpStatus !== undefined && error.httpStatus < 500 && error.errorClass !== 'rate-limited') {
+          outcomes = [error];
+        } else {
+          for (const unit of units) this.retryOrSettle(unit, error);
+          return;
+        }
       }
-      outcomes.forEach((outcome, i) => this.settle(items[i], outcome));
+      const unitOf = new Map(units.flatMap((unit) => unit.items.map((item) => [item, unit] as const)));
+      outcomes.forEach((outcome, i) => {
+        const item = items[i];
+        const unit = unitOf.get(item)!;
+        if (!(outcome instanceof BitrixError)) {
+          this.budget.observe(item.command.method, outcome.time);
+          this.settle(item, outcome);
+        } else if (unit.chained) {
+          this.settle(item, outcome); // one failed link: the paging code decides what it means
+        } else {
+          this.retryOrSettle(unit, outcome);
+        }
+      });
     } finally {
       this.inFlight--;
       if (this.queue.length > 0) this.schedulePump();
     }
+  }
+
+  private noteFailure(error: unknown): void {
+    if (!(error instanceof BitrixError)) return this.breaker.failure();
+    if (error.errorClass === 'rate-limited') this.limiter.onRejected();
+    if (['network', 'upstream-failure'].includes(error.errorClass) || (error.errorClass === 'timeout' && error.code !== 'ABORTED')) this.breaker.failure();
+    else this.breaker.success(); // the portal answered: it is up
   }
 
   /** Counts the HTTP request once per GraphQL request riding in it, and each of its commands. */
@@ -253,30 +336,36 @@ export class PortalScheduler {
     for (const meter of meters) meter.httpRequests++;
   }
 
-  private fail(item: Pending, error: unknown, chain?: Unit): void {
-    if (item.settled) return;
-    const bitrixError = error instanceof BitrixError ? error : undefined;
-    if (bitrixError?.errorClass === 'rate-limited') this.limiter.onRejected();
+  /** Retries a unit within its deadline when that is safe, or settles it with the error. A
+   * chain is retried whole (its references need every earlier command). */
+  private retryOrSettle(unit: Unit, error: unknown): void {
+    const live = unit.items.filter((i) => !i.settled);
+    if (live.length === 0) return;
+    const e = error instanceof BitrixError ? error : undefined;
+    if (e?.errorClass === 'operating-limit') for (const i of live) this.budget.onBlocked(i.command.method);
+    const first = live[0];
     const retryable =
-      bitrixError !== undefined &&
-      bitrixError.transient &&
+      e !== undefined &&
+      (e.transient || e.errorClass === 'operating-limit') &&
       // A write is re-sent only when the portal certainly did not execute it.
-      (!item.write || (!bitrixError.ambiguous && bitrixError.errorClass !== 'upstream-failure')) &&
-      item.attempts + 1 < (this.options.maxAttempts ?? 4);
-    if (!retryable) {
-      this.settle(item, error instanceof Error ? error : new Error(String(error)));
+      (!first.write || (!e.ambiguous && (e.errorClass === 'rate-limited' || e.errorClass === 'operating-limit'))) &&
+      first.attempts + 1 < (this.options.maxAttempts ?? 10);
+    const delay = Math.min(8_000, (this.options.baseBackoffMs ?? 250) * 2 ** first.attempts) * (0.5 + Math.random());
+    const deadline = Math.min(...live.flatMap((i) => i.waiters.map((w) => w.deadline ?? Infinity)));
+    if (!retryable || Date.now() + delay > deadline) {
+      for (const i of live) this.settle(i, error instanceof Error ? error : new Error(String(error)));
       return;
     }
-    item.attempts++;
-    if (chain && chain.items[0] !== item) return; // the chain's first item re-queues the whole chain
+    for (const i of live) i.attempts++;
     this.stats.retries++;
-    const base = this.options.baseBackoffMs ?? 250;
-    const delay = Math.min(8_000, base * 2 ** (item.attempts - 1)) * (0.5 + Math.random());
     setTimeout(() => {
-      const unit = chain ?? { items: [item], chained: false };
       if (unit.items.every((i) => i.settled)) return;
       this.enqueue(unit);
     }, delay).unref();
+  }
+
+  private failAll(units: Unit[], error: (method: string) => BitrixError): void {
+    for (const unit of units) for (const item of unit.items) this.settle(item, error(item.command.method));
   }
 
   private settle(item: Pending, outcome: CommandResult | Error): void {
@@ -308,16 +397,42 @@ export class PortalScheduler {
     );
   }
 
+  private circuitOpen(method: string): BitrixError {
+    this.stats.failedFast++;
+    return new BitrixError({
+      code: 'CIRCUIT_OPEN',
+      description: 'the portal keeps failing; requests fail fast until it recovers',
+      method,
+      errorClass: 'network',
+      retryAfter: Math.ceil(this.breaker.msUntilProbe() / 1000),
+    });
+  }
+
+  /** Pending commands, for readiness and metrics. */
+  get queued(): number {
+    return this.queue.reduce((n, u) => n + u.items.length, 0);
+  }
+
   close(): void {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
-    for (const unit of this.queue) for (const item of unit.items) this.settle(item, abortError(item.command.method));
-    this.queue = [];
+    this.failAll(this.queue.splice(0), abortError);
   }
 }
 
 function abortError(method: string): BitrixError {
-  return new BitrixError({ code: 'ABORTED', description: 'the request was cancelled before it was sent', method, errorClass: 'timeout' });
+  return new BitrixError({ code: 'ABORTED', description: 'the request was cancelled before its answer arrived (deadline or client gone)', method, errorClass: 'timeout' });
+}
+
+function busyError(method: string, waitMs: number): BitrixError {
+  const retryAfter = Math.ceil(waitMs / 1000);
+  return new BitrixError({
+    code: 'OPERATION_TIME_LIMIT',
+    description: `${method} is at its operating-time budget on the portal; retry in ${retryAfter} s`,
+    method,
+    errorClass: 'operating-limit',
+    retryAfter,
+  });
 }
 
 /** JSON with sorted keys, so equal parameter objects give equal dedupe keys. */

@@ -48,6 +48,8 @@ export class BitrixTransport {
   private readonly userAgent: string;
   /** HTTP requests sent, including failed ones. */
   requestCount = 0;
+  /** When the portal last answered with an envelope (success or error), epoch ms. */
+  lastAnswerAt = 0;
   /** A name for logs and metrics that contains no secret. */
   readonly portalName: string;
 
@@ -131,6 +133,7 @@ export class BitrixTransport {
       throw mapped;
     }
     const parsed = parseEnvelope(text);
+    if (parsed) this.lastAnswerAt = Date.now();
     if (!parsed) {
       const error = new BitrixError({
         code: 'INVALID_RESPONSE',

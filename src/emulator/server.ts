@@ -206,8 +206,10 @@ function runCommand(d: FrontDeps, method: string, params: Params, userId: number
   } catch (err) {
     error = err instanceof ApiError ? err : reportInternal(d, err, method);
   }
-  const processing = (performance.now() - t0) / 1000;
-  d.operating.charge(method, d.operating.cost(processing));
+  // `processing` is what the portal charges to the method's operating budget (§3.2), so the
+  // simulated cost is reported as the processing time: a client can track budgets from it.
+  const processing = d.operating.cost((performance.now() - t0) / 1000);
+  d.operating.charge(method, processing);
   const time = callTime(startMs, Date.now(), processing, d.utcOffset);
   return error ? { error, time } : { result, time };
 }

@@ -1,0 +1,103 @@
+// The per-method operating budget (bitrix24-api.md §3.2): the portal blocks a method with 429
+// OPERATION_TIME_LIMIT once its execution time in a 10-minute window passes the limit (480 s
+// on cloud). We track each method's use from the answers themselves — `time.operating` and
+// `operating_reset_at` of direct calls (authoritative), plus the `processing` of every command
+// inside a batch (batch answers carry no `operating`) — and stop sending a method while it is
+// near its limit, so the portal never has to refuse it.
+
+export interface OperatingOptions {
+  limitSeconds?: number;
+  windowSeconds?: number;
+  /** Kept free below the limit: the call that crosses the limit still completes, so we stop
+   * while one more batch of the method still fits. */
+  marginSeconds?: number;
+}
+
+interface MethodUse {
+  /** Seconds used in the window as of `at` (from `time.operating`), or 0. */
+  base: number;
+  at: number;
+  /** When the oldest minute-bucket drops (ms), from `operating_reset_at`. */
+  resetAt: number | null;
+  /** Processing seen since `at` (batch commands): [time ms, seconds]. */
+  since: [number, number][];
+  /** Average processing of one command, to size batches. */
+  avg: number;
+  /** A 429 was seen: blocked until then (ms). */
+  blockedUntil: number;
+}
+
+export class OperatingBudget {
+  private readonly methods = new Map<string, MethodUse>();
+  readonly limit: number;
+  private readonly windowMs: number;
+  private readonly margin: number;
+
+  constructor(options: OperatingOptions = {}, private readonly now: () => number = Date.now) {
+    this.limit = options.limitSeconds ?? 480;
+    this.windowMs = (options.windowSeconds ?? 600) * 1000;
+    this.margin = options.marginSeconds ?? Math.max(5, this.limit * 0.05);
+  }
+
+  private use(method: string): MethodUse {
+    let u = this.methods.get(method);
+    if (!u) {
+      u = { base: 0, at: this.now(), resetAt: null, since: [], avg: 0, blockedUntil: 0 };
+      this.methods.set(method, u);
+    }
+    return u;
+  }
+
+  /** Records what an answer says about a method. `operating` only comes with direct calls. */
+  observe(method: string, time: { operating?: number; operating_reset_at?: number; processing?: number } | undefined): void {
+    if (!time) return;
+    const u = this.use(method);
+    const t = this.now();
+    if (typeof time.processing === 'number') u.avg = u.avg === 0 ? time.processing : u.avg * 0.8 + time.processing * 0.2;
+    if (typeof time.operating === 'number') {
+      u.base = time.operating;
+      u.at = t;
+      u.since = [];
+      u.resetAt = typeof time.operating_reset_at === 'number' ? time.operating_reset_at * 1000 : null;
+    } else if (typeof time.processing === 'number') {
+      u.since.push([t, time.processing]);
+    }
+  }
+
+  /** The portal answered 429 for this method: hold it until its oldest bucket drops. */
+  onBlocked(method: string): void {
+    const u = this.use(method);
+    u.blockedUntil = Math.max(u.blockedUntil, u.resetAt ?? this.now() + 60_000);
+  }
+
+  /** Seconds used in the window, as far as we know. */
+  used(method: string): number {
+    const u = this.methods.get(method);
+    if (!u) return 0;
+    const t = this.now();
+    u.since = u.since.filter(([at]) => t - at < this.windowMs);
+    // Past the reset time the oldest bucket has dropped; we no longer know how much is left of
+    // `base`, so we keep only what we saw ourselves and let the next direct answer correct it.
+    const base = u.resetAt !== null && t >= u.resetAt ? 0 : u.base;
+    return base + u.since.reduce((sum, [, s]) => sum + s, 0);
+  }
+
+  /** How many more commands of `method` may be sent now (Infinity when far from the limit). */
+  allowance(method: string): number {
+    const u = this.methods.get(method);
+    if (!u) return Infinity;
+    if (this.now() < u.blockedUntil) return 0;
+    const room = this.limit - this.margin - this.used(method);
+    if (room <= 0) return 0;
+    return u.avg > 0 ? Math.max(1, Math.floor(room / u.avg)) : Infinity;
+  }
+
+  /** Milliseconds until `method` may be sent again (0 when it may now). */
+  msUntilAllowed(method: string): number {
+    if (this.allowance(method) > 0) return 0;
+    const u = this.methods.get(method)!;
+    const t = this.now();
+    const candidates = [u.blockedUntil, u.resetAt ?? 0, ...u.since.map(([at]) => at + this.windowMs)].filter((x) => x > t);
+    return candidates.length ? Math.min(...candidates) - t + 1_000 : 1_000;
+  }
+}
