@@ -1,7 +1,7 @@
 // Companies: the Company type, its lookups and its keyset list.
 import { COMPANY, companyFilter, type CompanyRecord } from '../../bitrix/companies.js';
 import { contactCount, contactPage, type ContactRecord } from '../../bitrix/contacts.js';
-import { countRecords, oldValue, recordPage } from '../../bitrix/crm-records.js';
+import { oldValue } from '../../bitrix/crm-records.js';
 import { ENTITY } from '../../bitrix/crm-meta.js';
 import { rowsAt, toInt, toIntList } from '../../bitrix/values.js';
 import { upstream, type Context } from '../../context.js';
@@ -9,6 +9,7 @@ import { loadCompanies } from '../../loaders/crm.js';
 import { builder } from '../builder.js';
 import { connectionArgs, keysetConnection } from '../connection.js';
 import { CommunicationRef, Contact, ContactConnection } from './contact.js';
+import { oldConnection } from './crm-lists.js';
 import { Employee } from './employee.js';
 import { FieldDefinitionRef, FieldFilter, FieldValueRef, customFieldValues, fieldFilterValue, fieldValue, fields } from './field.js';
 
@@ -118,7 +119,7 @@ builder.queryFields((t) => ({
       after: t.arg.string(connectionArgs.after),
       filter: t.arg({ type: CompanyFilterInput, description: 'Conditions; all companies when omitted.' }),
     },
-    resolve: async (_root, args, ctx) => {
+    resolve: async (_root, args, ctx, info) => {
       const extra = args.filter?.field ? fieldFilterValue(await fields(ctx, ENTITY.company), args.filter.field, 'upperName') : {};
       const filter = companyFilter({
         search: args.filter?.search,
@@ -126,19 +127,7 @@ builder.queryFields((t) => ({
         companyType: args.filter?.companyType,
         fields: extra,
       });
-      return keysetConnection(
-        ctx,
-        args,
-        { companies: filter },
-        (c: CompanyRecord) => c.id,
-        async (after, first) => {
-          const page = await recordPage(ctx.portal, COMPANY, filter, after, first, upstream(ctx));
-          const loader = Company.getDataloader(ctx);
-          for (const row of page.rows) loader.prime(row.id, row);
-          return page;
-        },
-        () => countRecords(ctx.portal, COMPANY, filter, upstream(ctx)),
-      );
+      return oldConnection(ctx, info, args, COMPANY, filter, Company);
     },
   }),
 }));

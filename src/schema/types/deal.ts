@@ -1,5 +1,6 @@
 // Deals: the Deal type, its lookups and its keyset list (also under Company and Contact).
-import { countRecords, oldValue, recordPage } from '../../bitrix/crm-records.js';
+import type { GraphQLResolveInfo } from 'graphql';
+import { oldValue } from '../../bitrix/crm-records.js';
 import { ENTITY, categories, stages } from '../../bitrix/crm-meta.js';
 import { DEAL, dealFilter, type DealFilter, type DealRecord } from '../../bitrix/deals.js';
 import type { ContactRecord } from '../../bitrix/contacts.js';
@@ -7,9 +8,10 @@ import type { CompanyRecord } from '../../bitrix/companies.js';
 import { upstream, type Context } from '../../context.js';
 import { loadDeals } from '../../loaders/crm.js';
 import { builder } from '../builder.js';
-import { connectionArgs, keysetConnection, type ConnectionArgs } from '../connection.js';
+import { connectionArgs, type ConnectionArgs } from '../connection.js';
 import { Company } from './company.js';
 import { Contact } from './contact.js';
+import { oldConnection } from './crm-lists.js';
 import { Employee } from './employee.js';
 import { FieldDefinitionRef, FieldFilter, FieldValueRef, customFieldValues, fieldFilterValue, fieldValue, fields } from './field.js';
 import { Category, Stage } from './stage.js';
@@ -78,21 +80,8 @@ const DealFilterInput = builder.inputType('DealFilter', {
 export const DealConnection = builder.connectionObject({ type: Deal, name: 'DealConnection' });
 
 /** A deal list: the root `deals` field and the ones under Company and Contact. */
-export async function dealConnection(ctx: Context, args: ConnectionArgs, spec: DealFilter) {
-  const filter = dealFilter(spec);
-  return keysetConnection(
-    ctx,
-    args,
-    { deals: filter },
-    (d: DealRecord) => d.id,
-    async (after, first) => {
-      const page = await recordPage(ctx.portal, DEAL, filter, after, first, upstream(ctx));
-      const loader = Deal.getDataloader(ctx);
-      for (const row of page.rows) loader.prime(row.id, row);
-      return page;
-    },
-    () => countRecords(ctx.portal, DEAL, filter, upstream(ctx)),
-  );
+function dealConnection(ctx: Context, info: GraphQLResolveInfo, args: ConnectionArgs, spec: DealFilter) {
+  return oldConnection(ctx, info, args, DEAL, dealFilter(spec), Deal);
 }
 
 builder.queryFields((t) => ({
@@ -112,10 +101,10 @@ builder.queryFields((t) => ({
       after: t.arg.string(connectionArgs.after),
       filter: t.arg({ type: DealFilterInput, description: 'Conditions; all deals when omitted.' }),
     },
-    resolve: async (_root, args, ctx) => {
+    resolve: async (_root, args, ctx, info) => {
       const f = args.filter;
       const extra = f?.field ? fieldFilterValue(await fields(ctx, ENTITY.deal), f.field, 'upperName') : {};
-      return dealConnection(ctx, args, {
+      return dealConnection(ctx, info, args, {
         companyId: f?.companyId,
         contactId: f?.contactId,
         categoryId: f?.categoryId,
@@ -140,7 +129,7 @@ builder.objectFields(Company, (t) => ({
     nullable: false,
     description: 'The deals of this company (COMPANY_ID), in id order.',
     args: { first: t.arg.int(connectionArgs.first), after: t.arg.string(connectionArgs.after) },
-    resolve: (c: CompanyRecord, args, ctx) => dealConnection(ctx, args, { companyId: c.id }),
+    resolve: (c: CompanyRecord, args, ctx, info) => dealConnection(ctx, info, args, { companyId: c.id }),
   }),
 }));
 
@@ -150,6 +139,6 @@ builder.objectFields(Contact, (t) => ({
     nullable: false,
     description: 'The deals whose primary contact is this contact (CONTACT_ID), in id order.',
     args: { first: t.arg.int(connectionArgs.first), after: t.arg.string(connectionArgs.after) },
-    resolve: (c: ContactRecord, args, ctx) => dealConnection(ctx, args, { contactId: c.id }),
+    resolve: (c: ContactRecord, args, ctx, info) => dealConnection(ctx, info, args, { contactId: c.id }),
   }),
 }));

@@ -1,14 +1,15 @@
 // Leads: the Lead type, its lookups and its keyset list. Mutations are in lead-mutations.ts.
-import { countRecords, oldValue, recordPage } from '../../bitrix/crm-records.js';
+import { oldValue } from '../../bitrix/crm-records.js';
 import { ENTITY, stages } from '../../bitrix/crm-meta.js';
 import { LEAD, leadFilter, type LeadRecord } from '../../bitrix/leads.js';
 import { fullName } from '../../bitrix/users.js';
 import { upstream, type Context } from '../../context.js';
 import { loadLeads } from '../../loaders/crm.js';
 import { builder } from '../builder.js';
-import { connectionArgs, keysetConnection } from '../connection.js';
+import { connectionArgs } from '../connection.js';
 import { Company } from './company.js';
 import { CommunicationRef, Contact } from './contact.js';
+import { oldConnection } from './crm-lists.js';
 import { Employee } from './employee.js';
 import { FieldDefinitionRef, FieldFilter, FieldValueRef, customFieldValues, fieldFilterValue, fieldValue, fields } from './field.js';
 import { Stage } from './stage.js';
@@ -101,23 +102,11 @@ builder.queryFields((t) => ({
       after: t.arg.string(connectionArgs.after),
       filter: t.arg({ type: LeadFilterInput, description: 'Conditions; all leads when omitted.' }),
     },
-    resolve: async (_root, args, ctx) => {
+    resolve: async (_root, args, ctx, info) => {
       const f = args.filter;
       const extra = f?.field ? fieldFilterValue(await fields(ctx, ENTITY.lead), f.field, 'upperName') : {};
       const filter = leadFilter({ search: f?.search, statusId: f?.statusId, assignedById: f?.assignedById, fields: extra });
-      return keysetConnection(
-        ctx,
-        args,
-        { leads: filter },
-        (l: LeadRecord) => l.id,
-        async (after, first) => {
-          const page = await recordPage(ctx.portal, LEAD, filter, after, first, upstream(ctx));
-          const loader = Lead.getDataloader(ctx);
-          for (const row of page.rows) loader.prime(row.id, row);
-          return page;
-        },
-        () => countRecords(ctx.portal, LEAD, filter, upstream(ctx)),
-      );
+      return oldConnection(ctx, info, args, LEAD, filter, Lead);
     },
   }),
   leadFields: t.field({
