@@ -13,5 +13,6 @@ import './types/spa-card-links.js';
 import './types/company.js';
 import './types/deal.js';
 import './types/lead.js';
+import './types/deal-mutations.js';
 
 export const schema = describeGeneratedTypes(builder.toSchema());

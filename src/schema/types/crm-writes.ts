@@ -1,0 +1,130 @@
+// Shared steps of the company and lead mutations (old-style crm.company.* / crm.lead.*): custom
+// fields checked against the metadata, references checked before anything is sent, existence
+// checks, and idempotent creates keyed by ORIGIN_ID.
+import { serialised } from '../../bitrix/contact-writes.js';
+import { dictionary } from '../../bitrix/crm-meta.js';
+import {
+  addRecord,
+  findByOrigin,
+  getRecord,
+  inputHash,
+  oldKey,
+  originStamp,
+  recordsByIds,
+  type OldEntity,
+} from '../../bitrix/crm-records.js';
+import { convertInput, resolveField, type FieldSet } from '../../bitrix/fields.js';
+import { toInt, toText } from '../../bitrix/values.js';
+import { upstream, type Context } from '../../context.js';
+import { NotFoundError, ValidationError } from './errors.js';
+import { Employee } from './employee.js';
+
+/** Descriptions of the result types the errors plugin generates for one mutation. */
+export function errors(what: string) {
+  return {
+    union: { description: `The outcome of ${what}: the success, or a typed error.` },
+    result: { description: `${what.charAt(0).toUpperCase()}${what.slice(1)} succeeded.` },
+    dataField: { description: 'The result.' },
+  };
+}
+
+const MANAGED = /^(ORIGIN_ID|ORIGINATOR_ID|ORIGIN_VERSION|PHONE|EMAIL|WEB|IM|FM)$/;
+
+/** `fields` JSON (either spelling) → old-style keys. Unknown names, read-only fields and bad
+ * values are FieldInputErrors naming the field (ValidationError in the payload). */
+export function customFields(set: FieldSet, entityTypeId: number, input: Record<string, unknown> | null | undefined): Record<string, unknown> {
+  if (!input) return {};
+  const converted = convertInput(set, input, 'name');
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(converted)) {
+    const def = set.byName.get(name.toLowerCase())!;
+    const key = oldKey(entityTypeId, def);
+    if (MANAGED.test(key) || def.type === 'crm_multifield') {
+      throw new ValidationError(`${key} cannot be set through \`fields\` (use phones/emails, or idempotencyKey for the origin)`, name);
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+/** The names of fields to clear → `{OLD_KEY: null}`; required and read-only fields refused. */
+export function clearedFields(set: FieldSet, entityTypeId: number, names: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of names) {
+    let def;
+    try {
+      def = resolveField(set, name);
+    } catch {
+      throw new ValidationError(`unknown field "${name}": it is not a field of this entity on the portal`, name);
+    }
+    const key = oldKey(entityTypeId, def);
+    if (def.readOnly) throw new ValidationError(`field "${name}" is read-only`, name);
+    if (def.required) throw new ValidationError(`field "${name}" is required and cannot be emptied`, name);
+    if (MANAGED.test(key)) throw new ValidationError(`field "${name}" cannot be cleared here`, name);
+    out[key] = def.multiple ? [] : null;
+  }
+  return out;
+}
+
+/** A dictionary code given by code or by label → the code; otherwise a ValidationError. */
+export async function dictionaryCode(ctx: Context, entityId: string, given: string, field: string): Promise<string> {
+  const rows = await dictionary(ctx.portal, entityId, upstream(ctx));
+  const wanted = given.trim().toLowerCase();
+  const row =
+    rows.find((r) => toText(r.STATUS_ID)?.toLowerCase() === wanted) ?? rows.find((r) => toText(r.NAME)?.toLowerCase() === wanted);
+  if (!row) {
+    const options = rows.map((r) => toText(r.STATUS_ID)).join(', ');
+    throw new ValidationError(`"${given}" is not a value of ${entityId} (${options})`, field);
+  }
+  return toText(row.STATUS_ID)!;
+}
+
+/** An employee id that must exist. */
+export async function checkEmployee(ctx: Context, id: number, field: string): Promise<number> {
+  const employee = id > 0 ? await Employee.getDataloader(ctx).load(id) : null;
+  if (!employee) throw new ValidationError(`there is no user with id ${id}`, field);
+  return id;
+}
+
+/** A record that must exist (a missing one is a NotFoundError, never an ambiguous portal text). */
+export async function existing<R>(ctx: Context, entity: OldEntity<R>, id: number, name: string): Promise<R> {
+  const record = id > 0 ? await getRecord(ctx.portal, entity, id, upstream(ctx)) : null;
+  if (!record) throw new NotFoundError(`${name} ${id} does not exist`, name, id);
+  return record;
+}
+
+/** A linked record (company, contact) that must exist. */
+export async function checkLinked(ctx: Context, entity: OldEntity<{ id: number }>, id: number, field: string, name: string): Promise<number> {
+  const found = await recordsByIds(ctx.portal, entity, [id], upstream(ctx));
+  if (!found.has(id)) throw new ValidationError(`there is no ${name} with id ${id}`, field);
+  return id;
+}
+
+/** Creates a record once per idempotency key: a replay of the same input returns the record
+ * created first (even when its answer was lost); the key with another input is refused. Creates
+ * with one key never run concurrently in this gateway. Without a key: a plain add. */
+export async function idempotentCreate<R>(
+  ctx: Context,
+  entity: OldEntity<R>,
+  set: FieldSet,
+  key: string | null | undefined,
+  input: unknown,
+  fields: Record<string, unknown>,
+): Promise<number> {
+  if (!key) return addRecord(ctx.portal, entity, fields, upstream(ctx));
+  if (key.length > 200) throw new ValidationError('idempotencyKey is longer than 200 characters', 'idempotencyKey');
+  const stamp = originStamp(key, inputHash(input), set.byName.has('origin_version'));
+  return serialised(ctx.portal, `${entity.prefix}:${key}`, async () => {
+    const found = await findByOrigin(ctx.portal, entity, stamp, upstream(ctx));
+    if (found) {
+      if (!found.same) throw new ValidationError('this idempotencyKey was already used with a different input', 'idempotencyKey');
+      return found.id;
+    }
+    return addRecord(ctx.portal, entity, { ...fields, ...stamp.fields }, upstream(ctx));
+  });
+}
+
+export function positiveId(id: number | null | undefined): number | null {
+  const n = toInt(id);
+  return n && n > 0 ? n : null;
+}

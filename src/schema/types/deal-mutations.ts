@@ -1,0 +1,97 @@
+// Writes on deals: updateDeal. Old-style crm.deal.update is deprecated (and absent from the
+// embedded portal); crm.item.update with entityTypeId 2 is the documented way to change a deal.
+import { COMPANY } from '../../bitrix/companies.js';
+import { ENTITY, stages } from '../../bitrix/crm-meta.js';
+import { getRecord } from '../../bitrix/crm-records.js';
+import { DEAL, type DealRecord } from '../../bitrix/deals.js';
+import { convertInput } from '../../bitrix/fields.js';
+import { updateItem } from '../../bitrix/items.js';
+import { upstream, type Context } from '../../context.js';
+import { builder } from '../builder.js';
+import { checkEmployee, checkLinked, errors, existing } from './crm-writes.js';
+import { Deal } from './deal.js';
+import { MUTATION_ERRORS, NotFoundError, ValidationError, mutationError } from './errors.js';
+import { fields } from './field.js';
+
+const UpdateDealInput = builder.inputType('UpdateDealInput', {
+  description: 'Changes to a deal. Omitted fields are left as they are.',
+  fields: (t) => ({
+    title: t.string({ description: 'Deal name (not blank).' }),
+    stageId: t.string({ description: 'The new stage, e.g. `PREPARATION` or `C1:WON`; it must belong to the deal\'s funnel.' }),
+    assignedById: t.int({ description: 'The responsible employee (must exist).' }),
+    companyId: t.int({ description: 'The company of the deal (must exist; 0 unlinks it).' }),
+    opportunity: t.float({ description: 'The amount.' }),
+    currency: t.string({ description: 'ISO currency of the amount, e.g. BRL.' }),
+    fields: t.field({
+      type: 'JSONObject',
+      description: 'Custom (or other) fields by name, camelCase or UPPER_CASE, e.g. {"UF_CRM_1721244707107": 12.5}. Unknown names, read-only fields and bad values are a ValidationError naming the field; nothing is sent then.',
+    }),
+  }),
+});
+
+type DealInput = typeof UpdateDealInput.$inferInput;
+
+/** Input → crm.item fields (camelCase), every reference checked. */
+async function dealFields(ctx: Context, deal: DealRecord, input: DealInput): Promise<Record<string, unknown>> {
+  const set = await fields(ctx, ENTITY.deal);
+  const out: Record<string, unknown> = input.fields ? convertInput(set, input.fields, 'name') : {};
+  for (const name of Object.keys(out)) {
+    if (/^(stageId|categoryId|contactIds|contactId)$/.test(name)) throw new ValidationError(`set ${name} with its own input field, not through \`fields\``, name);
+  }
+  if (input.title != null) {
+    if (!input.title.trim()) throw new ValidationError('title must not be blank', 'title');
+    out.title = input.title.trim();
+  }
+  if (input.opportunity != null) {
+    if (!Number.isFinite(input.opportunity) || input.opportunity < 0) throw new ValidationError('opportunity must be a non-negative amount', 'opportunity');
+    out.opportunity = input.opportunity;
+  }
+  if (input.currency != null) {
+    if (!/^[A-Za-z]{3}$/.test(input.currency)) throw new ValidationError('currency must be an ISO code such as BRL', 'currency');
+    out.currencyId = input.currency.toUpperCase();
+  }
+  await Promise.all([
+    input.stageId != null ? checkStage(ctx, deal, input.stageId) : undefined,
+    input.assignedById != null ? checkEmployee(ctx, input.assignedById, 'assignedById') : undefined,
+    input.companyId ? checkLinked(ctx, COMPANY, input.companyId, 'companyId', 'company') : undefined,
+  ]);
+  if (input.stageId != null) out.stageId = input.stageId;
+  if (input.assignedById != null) out.assignedById = input.assignedById;
+  if (input.companyId != null) out.companyId = input.companyId;
+  return out;
+}
+
+async function checkStage(ctx: Context, deal: DealRecord, stageId: string): Promise<void> {
+  const all = await stages(ctx.portal, ENTITY.deal, null, upstream(ctx));
+  const stage = all.find((s) => s.statusId === stageId);
+  if (!stage) throw new ValidationError(`stage "${stageId}" does not exist for deals`, 'stageId');
+  if (stage.categoryId !== deal.categoryId) {
+    throw new ValidationError(`stage "${stageId}" belongs to funnel ${stage.categoryId}, not to the deal's funnel ${deal.categoryId}`, 'stageId');
+  }
+}
+
+builder.mutationFields((t) => ({
+  updateDeal: t.field({
+    type: Deal,
+    description: 'Changes fields of a deal (stage within its funnel, amount, company, employee, custom fields). A missing deal is a NotFoundError.',
+    errors: { types: MUTATION_ERRORS, ...errors('updateDeal') },
+    args: {
+      id: t.arg.int({ required: true, description: 'The deal id.' }),
+      input: t.arg({ type: UpdateDealInput, required: true, description: 'The changes.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      try {
+        const deal = await existing(ctx, DEAL, args.id, 'Deal');
+        const out = await dealFields(ctx, deal, args.input);
+        if (Object.keys(out).length === 0) return deal;
+        await updateItem(ctx.portal, ENTITY.deal, args.id, out, upstream(ctx));
+        const fresh = await getRecord(ctx.portal, DEAL, args.id, upstream(ctx));
+        if (!fresh) throw new NotFoundError(`Deal ${args.id} vanished right after the write`, 'Deal', args.id);
+        Deal.getDataloader(ctx).clear(args.id).prime(args.id, fresh);
+        return fresh;
+      } catch (error) {
+        throw mutationError(error, ctx, 'Deal', args.id);
+      }
+    },
+  }),
+}));
