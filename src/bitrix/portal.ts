@@ -91,6 +91,21 @@ export class BitrixPortal {
     return readKeysetPage<Row>(this.scheduler, list, base, filter, afterId, first, options);
   }
 
+  private readonly exclusive = new Map<string, Promise<unknown>>();
+
+  /** Runs `fn` after every earlier call with the same key has finished. Idempotent creates use
+   * it so two concurrent requests with one key cannot both miss the lookup and both create. */
+  serialize<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.exclusive.get(key) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    this.exclusive.set(key, tail);
+    void tail.then(() => {
+      if (this.exclusive.get(key) === tail) this.exclusive.delete(key);
+    });
+    return run;
+  }
+
   /** Secrets to redact from anything that leaves the process. */
   secrets(): string[] {
     return this.transport.secrets();

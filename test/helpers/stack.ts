@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { BitrixPortal } from '../../src/bitrix/portal.js';
+import { BitrixPortal, type PortalOptions } from '../../src/bitrix/portal.js';
 import type { RateLimitPlan } from '../../src/bitrix/limiter.js';
 import { startPortal, type EmulatorPortal, type StartPortalOptions } from '../../src/emulator/portal.js';
 import { createLogger, registerSecrets } from '../../src/logger.js';
@@ -31,6 +31,8 @@ export interface StackOptions {
   emulator?: StartPortalOptions;
   plan?: RateLimitPlan;
   gateway?: Partial<Omit<GatewayOptions, 'portal' | 'logger'>>;
+  /** Extra options for the gateway's portal client (operating budget, breaker, retries). */
+  portal?: Partial<Omit<PortalOptions, 'auth' | 'plan' | 'logger'>>;
   maxAttempts?: number;
 }
 
@@ -50,6 +52,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     logger,
     maxAttempts: options.maxAttempts,
     baseBackoffMs: 20,
+    ...options.portal,
   });
   registerSecrets(portal.secrets());
   const gateway = createGateway({ portal, logger, ...options.gateway });

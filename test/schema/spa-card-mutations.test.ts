@@ -74,6 +74,8 @@ describe('createSpaCard', () => {
     expect(await countCards()).toBe(before + 2);
     const changed = await create({ title: 'Something else', idempotencyKey: 'order-4711' });
     expect(changed).toMatchObject({ __typename: 'ValidationError', field: 'idempotencyKey' });
+    const concurrent = await Promise.all(Array.from({ length: 5 }, () => create({ title: 'Concurrent', idempotencyKey: 'same-time' })));
+    expect(new Set(concurrent.map((c) => c.data.bitrixId)).size).toBe(1);
     const viaHeader = await create({ title: 'Header key' }, { 'idempotency-key': 'hdr-1' });
     const viaHeaderAgain = await create({ title: 'Header key' }, { 'idempotency-key': 'hdr-1' });
     expect(viaHeaderAgain.data.bitrixId).toBe(viaHeader.data.bitrixId);

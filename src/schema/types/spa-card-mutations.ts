@@ -127,16 +127,16 @@ builder.mutationFields((t) => ({
         const set = await fields(ctx, args.entityTypeId);
         const itemFields = toItemFields(set, input);
         if (input.stageId) await checkStage(ctx, args.entityTypeId, input.categoryId ?? null, input.stageId);
-        if (key) {
-          const { prefix, tag } = idempotencyTag(key, args.entityTypeId, input);
+        if (!key) return await addItem(ctx.portal, args.entityTypeId, itemFields, upstream(ctx));
+        const { prefix, tag } = idempotencyTag(key, args.entityTypeId, input);
+        return await ctx.portal.serialize(prefix, async () => {
           const found = await findByTag(ctx, args.entityTypeId, prefix);
           if (found) {
             if (found.xmlId !== tag) throw new ValidationError('this idempotency key was already used with a different input', 'idempotencyKey');
             return found;
           }
-          itemFields.xmlId = tag;
-        }
-        return await addItem(ctx.portal, args.entityTypeId, itemFields, upstream(ctx));
+          return addItem(ctx.portal, args.entityTypeId, { ...itemFields, xmlId: tag }, upstream(ctx));
+        });
       } catch (error) {
         throw mutationError(error, ctx, 'SpaCard');
       }
