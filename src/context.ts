@@ -2,6 +2,7 @@
 // cancellation signal and limits.
 import type { BitrixPortal } from './bitrix/portal.js';
 import type { CostMeter, SubmitOptions } from './bitrix/scheduler.js';
+import type { EventHub } from './events/hub.js';
 
 export interface RequestLimits {
   /** Largest `first` a connection accepts (≤ 2,500: one chained batch). */
@@ -17,6 +18,8 @@ export interface Context {
   /** Epoch ms when this request's deadline passes. */
   deadline: number;
   limits: RequestLimits;
+  /** CRM change events, for subscriptions. */
+  events: EventHub;
   /** The `Idempotency-Key` header, applied to the create mutation of the request. */
   idempotencyKey?: string;
 }

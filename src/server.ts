@@ -9,6 +9,8 @@ import type { BitrixPortal } from './bitrix/portal.js';
 import { newMeter } from './bitrix/scheduler.js';
 import type { Context, RequestLimits } from './context.js';
 import { ErrorCode, fromBitrixError, gatewayError } from './errors.js';
+import { EventHub } from './events/hub.js';
+import { useBitrixEvents } from './events/receiver.js';
 import { schema } from './schema/index.js';
 
 export interface GatewayOptions {
@@ -19,12 +21,15 @@ export interface GatewayOptions {
   graphiql?: boolean;
   /** Development: always show `extensions.bitrix` and keep error details. */
   dev?: boolean;
+  /** The event bus (in memory by default) and the outgoing webhook's application token. */
+  events?: { hub?: EventHub; applicationToken?: string };
 }
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, Context>;
   /** Readiness is false while shutting down. */
   setShuttingDown(): void;
+  events: EventHub;
 }
 
 type YogaContext = Context & { request: Request };
@@ -34,6 +39,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const secrets = () => portal.secrets();
   const limits: RequestLimits = { maxPageSize: 2_500, defaultPageSize: 50, ...options.limits };
   let shuttingDown = false;
+  const hub = options.events?.hub ?? new EventHub();
   const deadlineMs = options.deadlineMs ?? 30_000;
 
   const yoga = createYoga<Record<string, never>, Context>({
@@ -49,6 +55,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       // The request's deadline and the client going away both cancel queued upstream work.
       signal: AbortSignal.any([request.signal, AbortSignal.timeout(deadlineMs)]),
       deadline: Date.now() + deadlineMs,
+      events: hub,
       limits,
       idempotencyKey: request.headers.get('idempotency-key') ?? undefined,
     }),
@@ -57,6 +64,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     plugins: [
       useErrorCodes(),
+      useBitrixEvents({ applicationToken: options.events?.applicationToken, hub, portal, logger }),
       useVisibleCost(options.dev ?? false),
       useReadinessCheck({
         endpoint: '/ready',
@@ -72,6 +80,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     setShuttingDown: () => {
       shuttingDown = true;
     },
+    events: hub,
   };
 }
 

@@ -35,6 +35,8 @@ export interface SubmitOptions {
   /** Writes are never deduplicated, never batched with others, and never re-sent after an
    * ambiguous failure. */
   write?: boolean;
+  /** Must see the portal as it is now: never joins an identical read already in flight. */
+  fresh?: boolean;
 }
 
 interface Waiter {
@@ -114,7 +116,7 @@ export class PortalScheduler {
       if (this.breaker.state === 'open' && this.breaker.msUntilProbe() > 0) return reject(this.circuitOpen(command.method));
       const write = options.write ?? false;
       const dedupeKey = write ? undefined : `${command.method}\u0000${stableJson(command.params)}`;
-      const existing = dedupeKey ? this.inflightReads.get(dedupeKey) : undefined;
+      const existing = dedupeKey && !options.fresh ? this.inflightReads.get(dedupeKey) : undefined;
       if (existing && !existing.settled) {
         existing.waiters.push(waiter);
         this.stats.deduplicated++;
@@ -122,7 +124,7 @@ export class PortalScheduler {
         return;
       }
       const pending: Pending = { command, write, dedupeKey, waiters: [waiter], attempts: 0, settled: false };
-      if (dedupeKey) this.inflightReads.set(dedupeKey, pending);
+      if (dedupeKey && !options.fresh) this.inflightReads.set(dedupeKey, pending);
       this.watchAbort(pending, waiter);
       this.enqueue({ items: [pending], chained: false });
     });

@@ -10,6 +10,7 @@ import { FaultInjector } from './faults.js';
 import { LeakyBucket, OperatingBudget, operatingLimitConfig, rateLimitConfig } from './limits.js';
 import { OAuthServer } from './oauth.js';
 import type { OAuthTokenResponse } from './oauth.js';
+import { EventDispatcher, type OutgoingWebhook } from './events.js';
 import { createRequestHandler } from './server.js';
 import { DEMO_SIZES } from './types.js';
 import type { DemoSizes, FaultConfig, Portal, PortalOptions, PortalState } from './types.js';
@@ -26,6 +27,8 @@ export interface StartPortalOptions extends PortalOptions {
   state?: PortalState;
   /** Called with unexpected handler exceptions (answered 500 INTERNAL_SERVER_ERROR). */
   onInternalError?: (err: unknown, method: string) => void;
+  /** Deliver change events to this handler, as a configured outgoing webhook does. */
+  outgoingWebhook?: OutgoingWebhook;
 }
 
 /** Emulator-only controls on top of the Portal contract. */
@@ -46,6 +49,10 @@ export interface PortalExtras {
   setLatency(ms: number): void;
   /** Empties the leaky bucket and the operating-time windows (counters untouched). */
   resetLimiters(): void;
+  /** Starts (or with null stops) delivering change events to a handler URL. */
+  setOutgoingWebhook(config: OutgoingWebhook | null): void;
+  /** Outgoing-webhook deliveries: counts, and a way to wait for those in flight. */
+  readonly events: { readonly delivered: number; readonly failed: number; drain(): Promise<void> };
 }
 
 export type EmulatorPortal = Portal & PortalExtras;
@@ -75,13 +82,15 @@ export async function startPortal(opts: StartPortalOptions = {}): Promise<Emulat
   assertUtcOffset(utcOffset);
   let latencyMs = opts.latencyMs ?? 0;
 
+  let origin = '';
   const state = opts.state ?? (await loadState({ seed, sizes: resolveSizes(opts.size), utcOffset, userId }));
+  const events = new EventDispatcher(state, () => origin);
+  if (opts.outgoingWebhook) events.configure(opts.outgoingWebhook);
   const counters = newCounters();
   const bucket = new LeakyBucket(rateLimitConfig(opts.rateLimit));
   const operating = new OperatingBudget(operatingLimitConfig(opts.operatingLimit));
   const faults = new FaultInjector(seed);
 
-  let origin = '';
   const oauth = opts.oauth ? new OAuthServer(opts.oauth, () => origin, () => void counters.tokenRefreshes++) : null;
 
   const setFaults = (config: FaultConfig | null): void => faults.set(config);
@@ -153,6 +162,8 @@ export async function startPortal(opts: StartPortalOptions = {}): Promise<Emulat
     },
     issueOAuthTokens: (uid?: number) => needOAuth().issue(uid ?? userId),
     expireAccessTokens: () => needOAuth().expireAccessTokens(),
+    setOutgoingWebhook: (config: OutgoingWebhook | null) => events.configure(config),
+    events,
     close(): Promise<void> {
       // Graceful: stop accepting, then cut keep-alive and in-flight sockets.
       closing ??= new Promise<void>((resolve) => {

@@ -1,0 +1,76 @@
+// Outgoing webhooks (bitrix24-api.md §9.3): every committed change is POSTed to the configured
+// handler as Bitrix does it — form-encoded, PHP-style nested keys, only ids in the payload,
+// and `auth[application_token]` for the handler to verify. No redelivery on failure (§3.3).
+import qs from 'qs';
+import type { ChangeEvent, PortalState } from './types.js';
+
+export interface OutgoingWebhook {
+  handlerUrl: string;
+  applicationToken: string;
+}
+
+const NAMES: Record<number, string> = { 1: 'LEAD', 2: 'DEAL', 3: 'CONTACT', 4: 'COMPANY' };
+
+/** ONCRMCONTACTUPDATE, ONCRMDYNAMICITEMADD, … */
+export function eventName(change: ChangeEvent): string {
+  const entity = NAMES[change.entityTypeId] ?? 'DYNAMICITEM';
+  return `ONCRM${entity}${change.action.toUpperCase()}`;
+}
+
+export function eventBody(change: ChangeEvent, token: string, origin: string, handlerId = 1): string {
+  const fields: Record<string, string> = { ID: String(change.id) };
+  if (!NAMES[change.entityTypeId]) fields.ENTITY_TYPE_ID = String(change.entityTypeId);
+  return qs.stringify({
+    event: eventName(change),
+    event_handler_id: String(handlerId),
+    data: { FIELDS: fields },
+    ts: String(Math.floor(Date.now() / 1000)),
+    auth: {
+      domain: new URL(origin).host,
+      client_endpoint: `${origin}/rest/`,
+      server_endpoint: 'https://oauth.bitrix.info/rest/',
+      member_id: 'demo0member0id',
+      application_token: token,
+    },
+  });
+}
+
+/** Subscribes to the portal's changes and delivers them while a webhook is configured. */
+export class EventDispatcher {
+  private config: OutgoingWebhook | null = null;
+  delivered = 0;
+  failed = 0;
+  private pending = new Set<Promise<void>>();
+
+  constructor(state: PortalState, private readonly origin: () => string) {
+    state.onChange((change) => {
+      if (!this.config) return;
+      const { handlerUrl, applicationToken } = this.config;
+      // Asynchronous, after the answer to the call that made the change: like the queue server.
+      const delivery = new Promise<void>((resolve) => setTimeout(resolve, 5))
+        .then(() =>
+          fetch(handlerUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: eventBody(change, applicationToken, this.origin()),
+            signal: AbortSignal.timeout(5_000),
+          }),
+        )
+        .then(
+          (res) => void (res.ok ? this.delivered++ : this.failed++),
+          () => void this.failed++,
+        );
+      this.pending.add(delivery);
+      void delivery.finally(() => this.pending.delete(delivery));
+    });
+  }
+
+  configure(config: OutgoingWebhook | null): void {
+    this.config = config;
+  }
+
+  /** Waits for deliveries in flight (tests, shutdown). */
+  async drain(): Promise<void> {
+    await Promise.all([...this.pending]);
+  }
+}
