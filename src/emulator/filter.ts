@@ -156,10 +156,10 @@ function leaf(acc: Access, op: string, raw: unknown, opts: FilterOptions): Pred 
       const eq = acc.multiple && x === EMPTY ? (rec: unknown) => vals(acc, rec).length === 0 : anyOf((v) => eqOne(acc, v, x));
       return (rec) => !eq(rec);
     }
-    case '>': return anyOf((v) => (cmp(v, x) ?? 0) > 0 && cmp(v, x) !== null);
-    case '>=': return anyOf((v) => cmp(v, x) !== null && cmp(v, x)! >= 0);
-    case '<': return anyOf((v) => cmp(v, x) !== null && cmp(v, x)! < 0);
-    case '<=': return anyOf((v) => cmp(v, x) !== null && cmp(v, x)! <= 0);
+    case '>': return anyOf((v) => (cmp(v, x) ?? NaN) > 0);
+    case '>=': return anyOf((v) => (cmp(v, x) ?? NaN) >= 0);
+    case '<': return anyOf((v) => (cmp(v, x) ?? NaN) < 0);
+    case '<=': return anyOf((v) => (cmp(v, x) ?? NaN) <= 0);
     case '%':
     case '!%': {
       const needle = String(x === EMPTY ? '' : x).toLowerCase();

@@ -1,7 +1,7 @@
 // The two renderings of one canonical record (§2.6): old-style (UPPER_CASE, ids and numbers as
 // strings, 'Y'/'N', '' for empty dates) and crm.item (camelCase, numbers, 'Y'/'N', ISO or null).
 import { storageOf, type FieldDef } from './fields.js';
-import { isDerived, MULTI_TYPES, type Multi, type Rec, type Schema } from './schemas.js';
+import { isDerived, type Multi, type Rec, type Schema } from './schemas.js';
 import { asList, isoDate, isoDateTime } from './util.js';
 
 // ---- old-style ---------------------------------------------------------------------------------
@@ -151,4 +151,3 @@ export function renderItem(schema: Schema, rec: Rec, offset: string, sel: ItemSe
   return Object.keys(out).length ? out : [];
 }
 
-export { MULTI_TYPES };

@@ -172,7 +172,7 @@ function applyFm(w: WriteCtx, list: Multi[], input: unknown): Multi[] {
       const id = Number(key);
       const idx = out.findIndex((m) => m.id === id);
       if (idx < 0) continue;
-      if (value === '' ) {
+      if (value === '') {
         out = out.filter((_, i) => i !== idx);
         continue;
       }

@@ -214,7 +214,7 @@ describe('crm.item.list', () => {
     const inStage = q({ stageId: stage });
     expect(inStage.length).toBeGreaterThan(0);
     expect(q({ '@stageId': [stage, 'DT128_7:NEW'] }).length).toBeGreaterThan(inStage.length);
-    const count = (filter: Record<string, unknown>) => list({ filter, select: ['id'] }).total;
+    const count = (filter: Record<string, unknown>) => list({ filter, select: ['id'] }).total ?? 0;
     expect(count({ [U.vip.camel]: 1 }) + count({ [U.vip.camel]: '0' })).toBe(160);
     expect(count({ [U.vip.camel]: 1 })).toBeGreaterThan(0);
     expect(q({ [U.vip.camel]: 'Y' })).toEqual([]);
