@@ -26,6 +26,8 @@ const schema = z.object({
   BITRIX_RATE_BUCKET: int(1, 10_000).optional(),
   BITRIX_TIMEOUT_MS: int(1_000, 60_000).default(30_000),
   BITRIX_OPERATING_LIMIT_SECONDS: int(1, 100_000).default(480),
+  /** The outgoing webhook's application token: enables POST /bitrix/events. */
+  BITRIX_EVENTS_TOKEN: z.string().min(8).optional(),
   METADATA_TTL_MS: int(0, 86_400_000).default(300_000),
   MAX_PAGE_SIZE: int(1, 2_500).default(2_500),
   REQUEST_DEADLINE_MS: int(1_000, 600_000).default(30_000),
@@ -56,6 +58,7 @@ export interface Config {
       }
     | null;
   plan: RateLimitPlan;
+  eventsToken: string | undefined;
   /** Per-method execution budget over 10 minutes (cloud: 480 s). */
   operatingLimitSeconds: number;
   timeoutMs: number;
@@ -115,6 +118,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       drainPerSecond: env.BITRIX_RATE_PER_SECOND ?? base.drainPerSecond,
       bucket: env.BITRIX_RATE_BUCKET ?? base.bucket,
     },
+    eventsToken: env.BITRIX_EVENTS_TOKEN,
     operatingLimitSeconds: env.BITRIX_OPERATING_LIMIT_SECONDS,
     timeoutMs: env.BITRIX_TIMEOUT_MS,
     metadataTtlMs: env.METADATA_TTL_MS,

@@ -1,5 +1,6 @@
 // Start-up: configuration, the embedded demo portal when no portal is configured, the HTTP
 // server, and an orderly shutdown on SIGTERM/SIGINT.
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { AuthConfig } from './bitrix/auth.js';
@@ -18,12 +19,18 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
   const log = logger ?? createLogger(config.logLevel);
   let auth: AuthConfig;
   let closeEmbedded: (() => Promise<void>) | null = null;
+  let eventsToken = config.eventsToken;
+  let connectEvents: ((handlerUrl: string) => void) | null = null;
   if (config.bitrix) {
     auth = config.bitrix.kind === 'webhook' ? { kind: 'webhook', url: config.bitrix.url } : { ...config.bitrix };
   } else {
     const { startPortal } = await import('./emulator/portal.js');
     const embedded = await startPortal({ size: config.demo.size, rateLimit: { enabled: config.demo.rateLimit } });
     closeEmbedded = () => embedded.close();
+    // The demo portal sends its change events to this gateway, like an outgoing webhook.
+    eventsToken ??= randomBytes(16).toString('hex');
+    const token = eventsToken;
+    connectEvents = (handlerUrl) => embedded.setOutgoingWebhook({ handlerUrl, applicationToken: token });
     auth = { kind: 'webhook', url: embedded.webhookUrl };
     registerSecrets([new URL(embedded.webhookUrl).pathname.split('/')[3]]);
     log.warn(
@@ -39,7 +46,7 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
     operating: { limitSeconds: config.operatingLimitSeconds },
     logger: log.child({ component: 'bitrix' }),
   });
-  registerSecrets(portal.secrets());
+  registerSecrets([...portal.secrets(), ...(eventsToken ? [eventsToken] : [])]);
   const gateway = createGateway({
     portal,
     logger: log,
@@ -47,6 +54,7 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
     deadlineMs: config.deadlineMs,
     graphiql: config.graphiql,
     dev: config.env === 'development',
+    events: { applicationToken: eventsToken },
   });
   const server = createServer(gateway.yoga);
   await new Promise<void>((resolve, reject) => {
@@ -56,6 +64,7 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`;
+  connectEvents?.(`http://127.0.0.1:${port}/bitrix/events`);
 
   let stopping: Promise<void> | null = null;
   const stop = () =>

@@ -4,6 +4,7 @@
 // there are), and publish it on the bus.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
 import qs from 'qs';
 import type { Logger } from 'pino';
 import { contactsByIds } from '../bitrix/contacts.js';
@@ -15,10 +16,26 @@ const ENTITY: Record<string, number> = { LEAD: 1, DEAL: 2, CONTACT: 3, COMPANY: 
 const EVENT = /^ONCRM(LEAD|DEAL|CONTACT|COMPANY|DYNAMICITEM)(ADD|UPDATE|DELETE)(?:_\d+)?$/;
 const MAX_BODY = 64 * 1024;
 
+/** Last known stage per card, to tell a move from another update (events carry no old values).
+ * In memory by default; shared through Redis when replicas share the event stream. */
+export interface StageMemory {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, stageId: string): Promise<void>;
+}
+
+export function memoryStageMemory(max = 100_000): StageMemory {
+  const map = new LRUCache<string, string>({ max });
+  return {
+    get: async (key) => map.get(key),
+    set: async (key, stageId) => void map.set(key, stageId),
+  };
+}
+
 export interface ReceiverOptions {
   /** The outgoing webhook's application token; without one the endpoint answers 404. */
   applicationToken?: string;
   hub: EventHub;
+  stages?: StageMemory;
   portal: BitrixPortal;
   logger: Logger;
   path?: string;
@@ -49,7 +66,7 @@ export function parseEvent(body: Record<string, unknown>): ParsedEvent | null {
 
 /** Fetches the record an event is about (a fresh read: it must not join a read started before
  * the change) and tells whether a card update was a stage move. */
-export async function freshChange(portal: BitrixPortal, event: ParsedEvent): Promise<CrmChange> {
+export async function freshChange(portal: BitrixPortal, event: ParsedEvent, stages: StageMemory = memoryStageMemory()): Promise<CrmChange> {
   const base = { ...event, record: null, moved: false, at: Date.now() };
   if (event.action === 'delete') return base;
   const options = { fresh: true, deadline: Date.now() + 10_000 };
@@ -59,9 +76,15 @@ export async function freshChange(portal: BitrixPortal, event: ParsedEvent): Pro
   }
   if (event.entityTypeId >= 5) {
     const item: ItemRecord | null = (await itemsByIds(portal, event.entityTypeId, [event.id], options)).get(event.id) ?? null;
-    // Bitrix stamps movedTime when the stage changes: an update whose movedTime is its
-    // updatedTime was a move (events carry no old values to compare).
-    const moved = !!item && event.action === 'update' && typeof item.raw.movedTime === 'string' && item.raw.movedTime === item.updatedTime;
+    let moved = false;
+    if (item?.stageId) {
+      const key = `${event.entityTypeId}:${event.id}`;
+      const before = await stages.get(key);
+      // Compare with the stage we saw last; for a card we have never seen, Bitrix's own stamp
+      // tells: movedTime equals updatedTime when the last update changed the stage.
+      moved = event.action === 'update' && (before !== undefined ? before !== item.stageId : item.raw.movedTime === item.updatedTime);
+      await stages.set(key, item.stageId);
+    }
     return { ...base, record: item as unknown as Record<string, unknown> | null, moved };
   }
   return base; // leads, deals, companies: published with their id (no subscription needs more yet)
@@ -69,6 +92,7 @@ export async function freshChange(portal: BitrixPortal, event: ParsedEvent): Pro
 
 export function useBitrixEvents(options: ReceiverOptions): Plugin {
   const path = options.path ?? '/bitrix/events';
+  const stageMemory = options.stages ?? memoryStageMemory();
   const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
   return {
     async onRequest({ request, url, endResponse }) {
@@ -86,7 +110,7 @@ export function useBitrixEvents(options: ReceiverOptions): Plugin {
       const event = parseEvent(body);
       if (!event) return endResponse(json(200, { ignored: true }));
       try {
-        const change = await freshChange(options.portal, event);
+        const change = await freshChange(options.portal, event, stageMemory);
         options.hub.publish(change);
         options.logger.info({ event: body.event, entityTypeId: event.entityTypeId, id: event.id, moved: change.moved }, 'event published');
         return endResponse(json(200, { published: true }));

@@ -10,9 +10,12 @@ import './types/spa-type.js';
 import './types/spa-card.js';
 import './types/spa-card-mutations.js';
 import './types/spa-card-links.js';
+import './types/subscriptions.js';
 import './types/company.js';
 import './types/deal.js';
 import './types/lead.js';
+import './types/company-mutations.js';
+import './types/lead-mutations.js';
 import './types/deal-mutations.js';
 
 export const schema = describeGeneratedTypes(builder.toSchema());

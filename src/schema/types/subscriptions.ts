@@ -1,0 +1,97 @@
+// Live updates over SSE: a contact changed, a card changed, a card moved. Each event carries the
+// fresh record, fetched once by the receiver whatever the number of subscribers.
+import type { ContactRecord } from '../../bitrix/contacts.js';
+import type { ItemRecord } from '../../bitrix/items.js';
+import type { CrmChange } from '../../events/hub.js';
+import { builder } from '../builder.js';
+import { Contact } from './contact.js';
+import { SpaCard } from './spa-card.js';
+
+const ChangeAction = builder.enumType('ChangeAction', {
+  description: 'What happened to a record.',
+  values: {
+    ADD: { value: 'add', description: 'Created.' },
+    UPDATE: { value: 'update', description: 'Changed.' },
+    DELETE: { value: 'delete', description: 'Deleted.' },
+  } as const,
+});
+
+const ContactChange = builder.objectRef<CrmChange>('ContactChange').implement({
+  description: 'A contact was created, changed or deleted in the portal.',
+  fields: (t) => ({
+    action: t.field({ type: ChangeAction, nullable: false, description: 'What happened.', resolve: (c) => c.action }),
+    bitrixId: t.exposeInt('id', { nullable: false, description: 'The contact id.' }),
+    contact: t.field({
+      type: Contact,
+      nullable: true,
+      description: 'The contact as it is now; null when deleted.',
+      resolve: (c) => (c.record as unknown as ContactRecord | null) ?? null,
+    }),
+    at: t.field({ type: 'DateTime', nullable: false, description: 'When the gateway received the event.', resolve: (c) => new Date(c.at) }),
+  }),
+});
+
+const SpaCardChange = builder.objectRef<CrmChange>('SpaCardChange').implement({
+  description: 'A smart-process card was created, changed, moved or deleted in the portal.',
+  fields: (t) => ({
+    action: t.field({ type: ChangeAction, nullable: false, description: 'What happened.', resolve: (c) => c.action }),
+    entityTypeId: t.exposeInt('entityTypeId', { nullable: false, description: 'The smart-process type.' }),
+    bitrixId: t.exposeInt('id', { nullable: false, description: 'The card id.' }),
+    moved: t.exposeBoolean('moved', { nullable: false, description: 'True when this update moved the card to another stage.' }),
+    card: t.field({
+      type: SpaCard,
+      nullable: true,
+      description: 'The card as it is now (with its new stage); null when deleted.',
+      resolve: (c) => (c.record as unknown as ItemRecord | null) ?? null,
+    }),
+    at: t.field({ type: 'DateTime', nullable: false, description: 'When the gateway received the event.', resolve: (c) => new Date(c.at) }),
+  }),
+});
+
+function card(change: CrmChange): ItemRecord | null {
+  return (change.record as unknown as ItemRecord | null) ?? null;
+}
+
+builder.subscriptionType({ description: 'Live CRM changes (Server-Sent Events: send `Accept: text/event-stream`).' });
+
+builder.subscriptionFields((t) => ({
+  contactChanged: t.field({
+    type: ContactChange,
+    nullable: false,
+    description: 'Contacts created, changed or deleted; one contact when `id` is given.',
+    args: { id: t.arg.int({ description: 'Only this contact.' }) },
+    subscribe: (_root, args, ctx) => ctx.events.subscribe((c) => c.entityTypeId === 3 && (args.id == null || c.id === args.id)),
+    resolve: (change) => change,
+  }),
+  spaCardChanged: t.field({
+    type: SpaCardChange,
+    nullable: false,
+    description: 'Cards of a type created, changed, moved or deleted; narrowed to a funnel or a stage (by the card\'s state after the change; deletions reach only unnarrowed subscriptions).',
+    args: {
+      entityTypeId: t.arg.int({ required: true, description: 'The smart-process type.' }),
+      categoryId: t.arg.int({ description: 'Only cards in this funnel.' }),
+      stageId: t.arg.string({ description: 'Only cards now in this stage.' }),
+    },
+    subscribe: (_root, args, ctx) =>
+      ctx.events.subscribe((c) => {
+        if (c.entityTypeId !== args.entityTypeId) return false;
+        const now = card(c);
+        if (args.categoryId != null && now?.categoryId !== args.categoryId) return false;
+        if (args.stageId != null && now?.stageId !== args.stageId) return false;
+        return true;
+      }),
+    resolve: (change) => change,
+  }),
+  spaCardMoved: t.field({
+    type: SpaCardChange,
+    nullable: false,
+    description: 'Cards of a type moved to another stage (live boards); narrowed to a funnel.',
+    args: {
+      entityTypeId: t.arg.int({ required: true, description: 'The smart-process type.' }),
+      categoryId: t.arg.int({ description: 'Only cards in this funnel.' }),
+    },
+    subscribe: (_root, args, ctx) =>
+      ctx.events.subscribe((c) => c.entityTypeId === args.entityTypeId && c.moved && (args.categoryId == null || card(c)?.categoryId === args.categoryId)),
+    resolve: (change) => change,
+  }),
+}));
