@@ -1,6 +1,7 @@
 // The one Pothos builder. Plugin order matters: errors wraps dataloader so load failures of
 // single-object fields can become typed results (graphql-stack.md §1.1).
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
@@ -16,7 +17,11 @@ export const builder = new SchemaBuilder<{
   };
   Connection: { totalCount: number | (() => Promise<number>) };
 }>({
-  plugins: [RelayPlugin, ErrorsPlugin, DataloaderPlugin],
+  plugins: [RelayPlugin, ErrorsPlugin, DataloaderPlugin, ComplexityPlugin],
+  // Complexity approximates rows fetched: connection fields multiply their children by `first`,
+  // so plain lists (phones, departments) count once. The gateway checks the configurable limit
+  // per request with these numbers (src/http/limits.ts); the plugin's own resolver check is off.
+  complexity: { defaultComplexity: 1, defaultListMultiplier: 1, disabled: true },
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',

@@ -95,6 +95,7 @@ builder.queryFields((t) => ({
   }),
   leads: t.field({
     type: LeadConnection,
+    complexity: (args) => ({ field: 1, multiplier: args.first ?? 50 }),
     nullable: false,
     description: 'Leads in id order, with keyset paging (no 50-row limit).',
     args: {

@@ -35,6 +35,7 @@ builder.objectFields(SpaCard, (t) => ({
 builder.objectFields(Contact, (t) => ({
   spaCards: t.field({
     type: SpaCardConnection,
+    complexity: (args) => ({ field: 1, multiplier: args.first ?? 50 }),
     nullable: false,
     description: 'Cards of one smart-process type linked to this contact (the seed\'s getSpaCardByContactId returned only the first, in no order).',
     args: {
