@@ -13,6 +13,8 @@ const config: CodegenConfig = {
       presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
       config: {
         documentMode: 'string',
+        // The consumer is an ESM package type-checked with NodeNext: relative imports need `.js`.
+        importExtension: '.js',
         useTypeImports: true,
         enumType: 'string-literal',
         strictScalars: true,
