@@ -26,6 +26,8 @@ const schema = z.object({
   BITRIX_RATE_BUCKET: int(1, 10_000).optional(),
   BITRIX_TIMEOUT_MS: int(1_000, 60_000).default(30_000),
   BITRIX_OPERATING_LIMIT_SECONDS: int(1, 100_000).default(480),
+  /** Shared state for several replicas (redis://host:port/db). */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   /** The outgoing webhook's application token: enables POST /bitrix/events. */
   BITRIX_EVENTS_TOKEN: z.string().min(8).optional(),
   METADATA_TTL_MS: int(0, 86_400_000).default(300_000),
@@ -59,6 +61,7 @@ export interface Config {
     | null;
   plan: RateLimitPlan;
   eventsToken: string | undefined;
+  redisUrl: string | undefined;
   /** Per-method execution budget over 10 minutes (cloud: 480 s). */
   operatingLimitSeconds: number;
   timeoutMs: number;
@@ -119,6 +122,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       bucket: env.BITRIX_RATE_BUCKET ?? base.bucket,
     },
     eventsToken: env.BITRIX_EVENTS_TOKEN,
+    redisUrl: env.REDIS_URL,
     operatingLimitSeconds: env.BITRIX_OPERATING_LIMIT_SECONDS,
     timeoutMs: env.BITRIX_TIMEOUT_MS,
     metadataTtlMs: env.METADATA_TTL_MS,

@@ -7,6 +7,7 @@ import type { AuthConfig } from './bitrix/auth.js';
 import { BitrixPortal } from './bitrix/portal.js';
 import { ConfigValidationError, loadConfig, type Config } from './config.js';
 import { createLogger, registerSecrets } from './logger.js';
+import { connectReplication } from './replication.js';
 import { createGateway } from './server.js';
 
 export interface Running {
@@ -38,12 +39,19 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
       'no BITRIX_WEBHOOK_URL: serving the embedded demo portal (deterministic fake data, open access)',
     );
   }
+  const portalName = auth.kind === 'webhook' ? new URL(auth.url).host : new URL(auth.clientEndpoint).host;
+  const operating = { limitSeconds: config.operatingLimitSeconds };
+  const replication = config.redisUrl ? connectReplication(config.redisUrl, portalName, config.plan, operating, log) : null;
+  if (replication) log.info('REDIS_URL set: limits, metadata cache, idempotency locks and events are shared by all replicas');
   const portal = new BitrixPortal({
     auth,
     plan: config.plan,
     transport: { headersTimeoutMs: config.timeoutMs, bodyTimeoutMs: config.timeoutMs },
-    metadata: { ttlMs: config.metadataTtlMs },
-    operating: { limitSeconds: config.operatingLimitSeconds },
+    metadata: { ttlMs: config.metadataTtlMs, remote: replication?.metadataRemote },
+    operating,
+    limiter: replication?.limiter,
+    budget: replication?.budget,
+    lock: replication?.lock,
     logger: log.child({ component: 'bitrix' }),
   });
   registerSecrets([...portal.secrets(), ...(eventsToken ? [eventsToken] : [])]);
@@ -54,7 +62,7 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
     deadlineMs: config.deadlineMs,
     graphiql: config.graphiql,
     dev: config.env === 'development',
-    events: { applicationToken: eventsToken },
+    events: { applicationToken: eventsToken, hub: replication?.hub, stages: replication?.stages },
   });
   const server = createServer(gateway.yoga);
   await new Promise<void>((resolve, reject) => {
@@ -77,6 +85,7 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
       clearTimeout(force);
       await gateway.yoga.dispose();
       await portal.close();
+      await replication?.close();
       await closeEmbedded?.();
       log.info('stopped');
     })());

@@ -10,7 +10,7 @@ import { newMeter } from './bitrix/scheduler.js';
 import type { Context, RequestLimits } from './context.js';
 import { ErrorCode, fromBitrixError, gatewayError } from './errors.js';
 import { EventHub } from './events/hub.js';
-import { useBitrixEvents } from './events/receiver.js';
+import { useBitrixEvents, type StageMemory } from './events/receiver.js';
 import { schema } from './schema/index.js';
 
 export interface GatewayOptions {
@@ -22,7 +22,7 @@ export interface GatewayOptions {
   /** Development: always show `extensions.bitrix` and keep error details. */
   dev?: boolean;
   /** The event bus (in memory by default) and the outgoing webhook's application token. */
-  events?: { hub?: EventHub; applicationToken?: string };
+  events?: { hub?: EventHub; applicationToken?: string; stages?: StageMemory };
 }
 
 export interface Gateway {
@@ -64,7 +64,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     plugins: [
       useErrorCodes(),
-      useBitrixEvents({ applicationToken: options.events?.applicationToken, hub, portal, logger }),
+      useBitrixEvents({ applicationToken: options.events?.applicationToken, hub, stages: options.events?.stages, portal, logger }),
       useVisibleCost(options.dev ?? false),
       useReadinessCheck({
         endpoint: '/ready',

@@ -12,7 +12,15 @@ export const PLANS: Record<'standard' | 'enterprise', RateLimitPlan> = {
   enterprise: { drainPerSecond: 5, bucket: 250 },
 };
 
-export class LeakyBucket {
+/** What the scheduler needs from a rate limiter: a slot now (0), or how long to wait (ms). */
+export interface RateLimiter {
+  acquire(): number | Promise<number>;
+  refund(): void;
+  /** The portal answered 503 anyway (another client shares the limit): back off. */
+  onRejected(): void;
+}
+
+export class LeakyBucket implements RateLimiter {
   private level = 0;
   private updatedAt: number;
   /** Total time callers were told to wait, for metrics. */
@@ -43,6 +51,10 @@ export class LeakyBucket {
     if (this.level + 1 > this.capacity) return false;
     this.level += 1;
     return true;
+  }
+
+  acquire(): number {
+    return this.tryAcquire() ? 0 : this.msUntilAvailable();
   }
 
   /** Gives back a slot taken but not used. */

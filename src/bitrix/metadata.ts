@@ -13,6 +13,11 @@ export interface MetadataCacheOptions {
   ttlMs?: number;
   staleMs?: number;
   max?: number;
+  /** A second level shared by replicas (Redis). */
+  remote?: {
+    get(key: string): Promise<Entry | null>;
+    set(key: string, entry: Entry, ttlMs: number): Promise<void>;
+  };
 }
 
 export class MetadataCache {
@@ -23,7 +28,10 @@ export class MetadataCache {
   hits = 0;
   misses = 0;
 
+  private readonly remote: MetadataCacheOptions['remote'];
+
   constructor(options: MetadataCacheOptions = {}, private readonly now: () => number = Date.now) {
+    this.remote = options.remote;
     this.ttlMs = options.ttlMs ?? 5 * 60_000;
     this.staleMs = options.staleMs ?? 60 * 60_000;
     this.entries = new LRUCache({ max: options.max ?? 2_000 });
@@ -53,15 +61,26 @@ export class MetadataCache {
   private refresh<T>(key: string, load: () => Promise<T>): Promise<T> {
     let pending = this.loading.get(key) as Promise<T> | undefined;
     if (!pending) {
-      pending = load()
-        .then((value) => {
-          this.entries.set(key, { value, fetchedAt: this.now() });
-          return value;
+      pending = this.loadThrough(key, load)
+        .then((entry) => {
+          this.entries.set(key, entry);
+          return entry.value as T;
         })
         .finally(() => this.loading.delete(key));
       this.loading.set(key, pending);
     }
     return pending;
+  }
+
+  /** Another replica's fresh copy when there is one; else the portal, shared for the others. */
+  private async loadThrough<T>(key: string, load: () => Promise<T>): Promise<Entry> {
+    if (this.remote) {
+      const shared = await this.remote.get(key);
+      if (shared && this.now() - shared.fetchedAt < this.ttlMs) return shared;
+    }
+    const entry = { value: await load(), fetchedAt: this.now() };
+    if (this.remote) await this.remote.set(key, entry, this.ttlMs + this.staleMs);
+    return entry;
   }
 
   /** Drops every entry whose key starts with `prefix` (all when omitted). */

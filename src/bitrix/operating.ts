@@ -29,6 +29,10 @@ interface MethodUse {
 
 export class OperatingBudget {
   private readonly methods = new Map<string, MethodUse>();
+  /** What other replicas report per method (seconds in the window), when shared. */
+  private readonly sharedUse = new Map<string, number>();
+  /** Called with every processing time seen, to share it (Redis). */
+  onObserve?: (method: string, seconds: number) => void;
   readonly limit: number;
   private readonly windowMs: number;
   private readonly margin: number;
@@ -53,7 +57,10 @@ export class OperatingBudget {
     if (!time) return;
     const u = this.use(method);
     const t = this.now();
-    if (typeof time.processing === 'number') u.avg = u.avg === 0 ? time.processing : u.avg * 0.8 + time.processing * 0.2;
+    if (typeof time.processing === 'number') {
+      u.avg = u.avg === 0 ? time.processing : u.avg * 0.8 + time.processing * 0.2;
+      this.onObserve?.(method, time.processing);
+    }
     if (typeof time.operating === 'number') {
       u.base = time.operating;
       u.at = t;
@@ -70,10 +77,19 @@ export class OperatingBudget {
     u.blockedUntil = Math.max(u.blockedUntil, u.resetAt ?? this.now() + 60_000);
   }
 
-  /** Seconds used in the window, as far as we know. */
+  /** Sum reported by all replicas for a method (see SharedOperating). */
+  setShared(method: string, seconds: number): void {
+    this.sharedUse.set(method, seconds);
+  }
+
+  /** Seconds used in the window, as far as we know (ours, or all replicas' when larger). */
   used(method: string): number {
     const u = this.methods.get(method);
-    if (!u) return 0;
+    if (!u) return this.sharedUse.get(method) ?? 0;
+    return Math.max(this.localUse(u), this.sharedUse.get(method) ?? 0);
+  }
+
+  private localUse(u: MethodUse): number {
     const t = this.now();
     u.since = u.since.filter(([at]) => t - at < this.windowMs);
     // Past the reset time the oldest bucket has dropped; we no longer know how much is left of
@@ -85,17 +101,18 @@ export class OperatingBudget {
   /** How many more commands of `method` may be sent now (Infinity when far from the limit). */
   allowance(method: string): number {
     const u = this.methods.get(method);
-    if (!u) return Infinity;
-    if (this.now() < u.blockedUntil) return 0;
+    if (!u && !this.sharedUse.has(method)) return Infinity;
+    if (u && this.now() < u.blockedUntil) return 0;
     const room = this.limit - this.margin - this.used(method);
     if (room <= 0) return 0;
-    return u.avg > 0 ? Math.max(1, Math.floor(room / u.avg)) : Infinity;
+    return u && u.avg > 0 ? Math.max(1, Math.floor(room / u.avg)) : Infinity;
   }
 
   /** Milliseconds until `method` may be sent again (0 when it may now). */
   msUntilAllowed(method: string): number {
     if (this.allowance(method) > 0) return 0;
-    const u = this.methods.get(method)!;
+    const u = this.methods.get(method);
+    if (!u) return 1_000; // only other replicas' use: look again soon
     const t = this.now();
     const candidates = [u.blockedUntil, u.resetAt ?? 0, ...u.since.map(([at]) => at + this.windowMs)].filter((x) => x > t);
     return candidates.length ? Math.min(...candidates) - t + 1_000 : 1_000;

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { AuthConfig } from './auth.js';
 import type { Command, CommandResult } from './batch.js';
 import { CircuitBreaker, type BreakerOptions } from './breaker.js';
-import { LeakyBucket, type RateLimitPlan } from './limiter.js';
+import { LeakyBucket, type RateLimiter, type RateLimitPlan } from './limiter.js';
 import { OperatingBudget, type OperatingOptions } from './operating.js';
 import { MetadataCache, type MetadataCacheOptions } from './metadata.js';
 import { readKeysetPage, type KeysetPage, type ListMethod } from './paging.js';
@@ -23,27 +23,36 @@ export interface PortalOptions {
   breaker?: BreakerOptions;
   /** How long a readiness answer is reused, so probes do not spend the rate budget. */
   readinessCacheMs?: number;
+  /** A shared limiter (Redis) instead of the in-process bucket. */
+  limiter?: RateLimiter;
+  /** A shared operating budget (Redis) instead of the in-process one. */
+  budget?: OperatingBudget;
+  /** A lock across replicas for `serialize` (Redis); in-process only when absent. */
+  lock?: <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 }
 
 export class BitrixPortal {
   readonly transport: BitrixTransport;
-  readonly limiter: LeakyBucket;
+  readonly limiter: RateLimiter;
   readonly scheduler: PortalScheduler;
   readonly metadata: MetadataCache;
 
   constructor(options: PortalOptions) {
     this.transport = new BitrixTransport(options.auth, { ...options.transport, logger: options.logger });
-    this.limiter = new LeakyBucket(options.plan);
+    this.limiter = options.limiter ?? new LeakyBucket(options.plan);
     this.scheduler = new PortalScheduler(this.transport, this.limiter, {
       logger: options.logger,
       maxAttempts: options.maxAttempts,
       baseBackoffMs: options.baseBackoffMs,
-      budget: new OperatingBudget(options.operating),
+      budget: options.budget ?? new OperatingBudget(options.operating),
       breaker: new CircuitBreaker(options.breaker),
     });
     this.metadata = new MetadataCache(options.metadata);
     this.readinessCacheMs = options.readinessCacheMs ?? 5_000;
+    this.lock = options.lock;
   }
+
+  private readonly lock: PortalOptions['lock'];
 
   private readonly readinessCacheMs: number;
   private readiness: { at: number; ok: Promise<boolean> } | null = null;
@@ -97,7 +106,8 @@ export class BitrixPortal {
    * it so two concurrent requests with one key cannot both miss the lookup and both create. */
   serialize<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const previous = this.exclusive.get(key) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
+    const locked = this.lock ? () => this.lock!(key, fn) : fn;
+    const run = previous.then(locked, locked);
     const tail = run.catch(() => undefined);
     this.exclusive.set(key, tail);
     void tail.then(() => {

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { decodeBatch, encodeCommand, hasRefs, type Command, type CommandResult } from './batch.js';
 import { CircuitBreaker } from './breaker.js';
 import { BitrixError } from './errors.js';
-import type { LeakyBucket } from './limiter.js';
+import type { RateLimiter } from './limiter.js';
 import { OperatingBudget } from './operating.js';
 import type { BitrixTransport } from './transport.js';
 
@@ -101,7 +101,7 @@ export class PortalScheduler {
 
   constructor(
     private readonly transport: BitrixTransport,
-    private readonly limiter: LeakyBucket,
+    private readonly limiter: RateLimiter,
     private readonly options: SchedulerOptions = {},
   ) {
     this.budget = options.budget ?? new OperatingBudget();
@@ -165,7 +165,7 @@ export class PortalScheduler {
     // so by the next macrotask their commands are all here and leave together.
     setImmediate(() => {
       this.pumpScheduled = false;
-      this.pump();
+      void this.pump();
     });
   }
 
@@ -176,11 +176,32 @@ export class PortalScheduler {
     this.timerAt = at;
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.pump();
+      void this.pump();
     }, ms);
   }
 
-  private pump(): void {
+  private pumping = false;
+  private repump = false;
+
+  /** Sends what the limiter, the breaker and the budgets allow. Not re-entrant: the limiter
+   * may answer asynchronously (a shared bucket in Redis). */
+  private async pump(): Promise<void> {
+    if (this.pumping) {
+      this.repump = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.repump = false;
+        await this.pumpOnce();
+      } while (this.repump && !this.closed);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async pumpOnce(): Promise<void> {
     while (this.queue.length > 0 && this.inFlight < (this.options.maxInFlight ?? 8)) {
       this.queue = this.queue.filter((unit) => unit.items.some((item) => !item.settled));
       if (this.queue.length === 0) return;
@@ -195,9 +216,10 @@ export class PortalScheduler {
         void this.send(probe);
         return;
       }
-      if (!this.limiter.tryAcquire()) {
+      const wait = await this.limiter.acquire();
+      if (wait > 0) {
         this.stats.limiterWaits++;
-        return this.wakeIn(this.limiter.msUntilAvailable());
+        return this.wakeIn(wait);
       }
       const units = this.takeBatch();
       if (!units) {

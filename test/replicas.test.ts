@@ -1,0 +1,161 @@
+// Issue 7: two gateway processes, one Redis, one rate-limited emulator. The portal's limit is
+// shared, events fan out to every replica, idempotency keys hold across replicas, and losing
+// Redis degrades (in-memory, conservative) instead of failing, then recovers.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventBody } from '../src/emulator/events.js';
+import { startPortal, type EmulatorPortal } from '../src/emulator/portal.js';
+import { subscribe } from './helpers/sse.js';
+
+const REDIS = '/usr/bin/redis-server';
+const TOKEN = 'replica-events-token-42';
+const hasRedis = existsSync(REDIS);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(check: () => Promise<boolean>, ms = 15_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('timed out waiting');
+}
+
+function startRedis(port: number): ChildProcess {
+  return spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+}
+
+interface Replica {
+  url: string;
+  logs: string[];
+  process: ChildProcess;
+  gql(query: string, variables?: Record<string, unknown>): Promise<any>;
+}
+
+async function startReplica(env: Record<string, string>): Promise<Replica> {
+  const port = await freePort();
+  const logs: string[] = [];
+  const child = spawn('node_modules/.bin/tsx', ['src/main.ts'], {
+    env: { ...process.env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', GATEWAY_AUTH: 'off', REQUEST_DEADLINE_MS: '60000', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => logs.push(String(d)));
+  child.stderr!.on('data', (d) => logs.push(String(d)));
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(`${base}/health`)).ok);
+  return {
+    url: `${base}/graphql`,
+    logs,
+    process: child,
+    async gql(query, variables) {
+      const res = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+      return res.json();
+    },
+  };
+}
+
+describe.skipIf(!hasRedis)('two replicas sharing one Redis', () => {
+  let emulator: EmulatorPortal;
+  let redisPort: number;
+  let redis: ChildProcess;
+  let a: Replica;
+  let b: Replica;
+
+  beforeAll(async () => {
+    emulator = await startPortal({ size: 'small', rateLimit: { enabled: true, drainPerSecond: 10, bucket: 20 } });
+    redisPort = await freePort();
+    redis = startRedis(redisPort);
+    const env = {
+      BITRIX_WEBHOOK_URL: emulator.webhookUrl,
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      BITRIX_EVENTS_TOKEN: TOKEN,
+      BITRIX_PLAN: 'custom',
+      BITRIX_RATE_PER_SECOND: '10',
+      BITRIX_RATE_BUCKET: '20',
+    };
+    await new Promise((r) => setTimeout(r, 300));
+    [a, b] = await Promise.all([startReplica(env), startReplica(env)]);
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const child of [a?.process, b?.process, redis]) child?.kill('SIGTERM');
+    await emulator?.close();
+  });
+
+  it('a burst through both replicas stays within the portal bucket: 0 QUERY_LIMIT_EXCEEDED', async () => {
+    emulator.resetLimiters();
+    emulator.resetCounters();
+    // Sequential queries on both replicas at once: each is its own HTTP request upstream, so
+    // two unshared buckets would send about twice the portal's burst.
+    const run = async (replica: Replica, from: number) => {
+      const codes: string[] = [];
+      for (let id = from; id < from + 35; id++) {
+        const r = await replica.gql('query($id: Int!) { spaCard(entityTypeId: 128, id: $id) { title } }', { id });
+        codes.push(r.errors ? r.errors[0].extensions.code : 'OK');
+      }
+      return codes;
+    };
+    const codes = (await Promise.all([run(a, 1), run(b, 50)])).flat();
+    expect(codes.filter((c) => c !== 'OK')).toEqual([]);
+    expect(emulator.counters.httpRequests).toBeGreaterThan(40);
+    expect(emulator.counters.rateLimited).toBe(0);
+    expect(emulator.counters.maxBucketLevel).toBeLessThanOrEqual(20);
+  }, 60_000);
+
+  it('an event posted to replica A reaches a subscriber on replica B, as the fresh object', async () => {
+    const sub = subscribe(b.url, 'subscription { spaCardChanged(entityTypeId: 130) { action bitrixId card { bitrixId title } } }');
+    await sub.ready;
+    await new Promise((r) => setTimeout(r, 200));
+    const res = await fetch(a.url.replace('/graphql', '/bitrix/events'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: eventBody({ entityTypeId: 130, id: 4, action: 'update' }, TOKEN, emulator.origin),
+    });
+    expect(res.status).toBe(200);
+    const [event] = await sub.waitFor(1, 10_000);
+    expect(event.data.spaCardChanged).toMatchObject({ action: 'UPDATE', bitrixId: 4, card: { bitrixId: 4, title: expect.any(String) } });
+    // A forged one is refused by A and reaches nobody on B.
+    const forged = await fetch(a.url.replace('/graphql', '/bitrix/events'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: eventBody({ entityTypeId: 130, id: 5, action: 'delete' }, 'forged-token-000', emulator.origin),
+    });
+    expect(forged.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sub.events).toHaveLength(1);
+    sub.close();
+  }, 30_000);
+
+  it('an idempotency key used on replica A is honoured on replica B, even at the same moment', async () => {
+    const create = (r: Replica) =>
+      r.gql('mutation { createSpaCard(entityTypeId: 130, input: {title: "Once", idempotencyKey: "replica-key-1"}) { __typename ... on CreateSpaCardSuccess { data { bitrixId } } } }');
+    const results = await Promise.all([create(a), create(b), create(a), create(b)]);
+    const ids = results.map((r) => r.data.createSpaCard.data.bitrixId);
+    expect(new Set(ids).size).toBe(1);
+  }, 30_000);
+
+  it('without Redis it keeps serving in a clear degraded state, and recovers when Redis returns', async () => {
+    redis.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 300));
+    const during = await a.gql('{ spaCard(entityTypeId: 128, id: 3) { title } }');
+    expect(during.errors).toBeUndefined();
+    await waitFor(async () => a.logs.join('').includes('DEGRADED'));
+    redis = startRedis(redisPort);
+    await waitFor(async () => {
+      await a.gql('{ spaCard(entityTypeId: 128, id: 4) { title } }');
+      return a.logs.join('').includes('redis is back');
+    }, 20_000);
+    const after = await b.gql('{ spaCard(entityTypeId: 128, id: 5) { title } }');
+    expect(after.errors).toBeUndefined();
+  }, 40_000);
+});
