@@ -27,6 +27,14 @@ describe('smart-process metadata', () => {
     expect(r.body.data.missing).toBeNull();
   });
 
+  it('finds one field by either spelling with its list values (getSpaSpecificField)', async () => {
+    const r = await s.gql(`{ a: spaField(entityTypeId: 128, name: "${UF.priority.upper}") { name title options { label } } b: spaField(entityTypeId: 128, name: "${UF.priority.camel.toUpperCase()}") { name } c: spaField(entityTypeId: 128, name: "nope") { name } }`);
+    expect(r.body.data.a.name).toBe(UF.priority.camel);
+    expect(r.body.data.a.options.map((o: any) => o.label)).toEqual(Object.values(DEMO.priorityItems));
+    expect(r.body.data.b.name).toBe(UF.priority.camel);
+    expect(r.body.data.c).toBeNull();
+  });
+
   it('gives stages of deals and leads with semantics', async () => {
     const r = await s.gql('{ deals: stages(entityTypeId: 2, categoryId: 1) { statusId semantics category { bitrixId } } leads: stages(entityTypeId: 1) { statusId semantics category { name } } categories(entityTypeId: 2) { bitrixId } }');
     expect(r.body.data.deals.map((x: any) => x.statusId)).toEqual(DEMO.stages.dealPartners);

@@ -58,6 +58,16 @@ builder.queryFields((t) => ({
     description: 'Every smart-process type of the portal (all pages: the seed stopped at 50).',
     resolve: (_root, _args, ctx) => spaTypes(ctx.portal, upstream(ctx)),
   }),
+  spaField: t.field({
+    type: FieldDefinitionRef,
+    nullable: true,
+    description: 'One field of a smart-process type by name, either spelling, with its list values (the seed\'s getSpaSpecificField); null when the type has no such field.',
+    args: {
+      entityTypeId: t.arg.int({ required: true, description: 'e.g. 128.' }),
+      name: t.arg.string({ required: true, description: 'e.g. `ufCrm1_1721812814433` or `UF_CRM_1_1721812814433`.' }),
+    },
+    resolve: async (_root, args, ctx) => (await fields(ctx, args.entityTypeId)).byName.get(args.name.toLowerCase()) ?? null,
+  }),
   spaType: t.field({
     type: SpaType,
     nullable: true,
