@@ -18,7 +18,7 @@ const GENERATED = join(ROOT, 'examples/consumer/src/gql');
 describe('codegen output', () => {
   it('is up to date with schema.graphql and the consumer operations (run `npm run codegen` when this fails)', async () => {
     const outputs = await generate({ ...config, cwd: ROOT, silent: true, verbose: false } as Parameters<typeof generate>[0], false);
-    const produced = new Map(outputs.map((o: { filename: string; content: string }) => [relative(GENERATED, resolve(ROOT, o.filename)), o.content]));
+    const produced = new Map<string, string>(outputs.map((o: { filename: string; content: string }) => [relative(GENERATED, resolve(ROOT, o.filename)), o.content]));
     expect([...produced.keys()].sort()).toEqual(readdirSync(GENERATED).sort());
     for (const [file, content] of produced) {
       expect(readFileSync(join(GENERATED, file), 'utf8'), `examples/consumer/src/gql/${file} is stale`).toBe(content);
