@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { parseWebhookUrl } from './bitrix/auth.js';
 import { PLANS, type RateLimitPlan } from './bitrix/limiter.js';
+import { parseApiKeys, type ApiKey } from './http/auth.js';
+import { DEFAULT_LIMITS, type AbuseLimits, type RateLimit } from './http/limits.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
@@ -37,6 +39,29 @@ const schema = z.object({
   /** Embedded demo portal: size and whether its rate limit is on. */
   DEMO_SIZE: z.enum(['small', 'large']).default('small'),
   DEMO_RATE_LIMIT: bool.optional(),
+  /** Gateway auth (README "Authentication"): `name:read+write:sha256hex`, comma-separated. */
+  GATEWAY_API_KEYS: z.string().optional(),
+  /** `off` runs a real portal without API keys (must be said explicitly). */
+  GATEWAY_AUTH: z.enum(['on', 'off']).optional(),
+  /** Per-caller request rate (README "Limits"); RATE_LIMIT_PER_SECOND=0 turns it off. */
+  RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).max(100_000).default(20),
+  RATE_LIMIT_BURST: int(1, 100_000).default(60),
+  /** Behind our own reverse proxy: rate-limit open access by the first X-Forwarded-For address. */
+  TRUST_PROXY: bool.optional(),
+  MAX_DEPTH: int(1, 100).default(DEFAULT_LIMITS.maxDepth),
+  MAX_ALIASES: int(0, 1_000).default(DEFAULT_LIMITS.maxAliases),
+  MAX_TOKENS: int(10, 100_000).default(DEFAULT_LIMITS.maxTokens),
+  MAX_DIRECTIVES: int(0, 1_000).default(DEFAULT_LIMITS.maxDirectives),
+  MAX_COMPLEXITY: int(1, 100_000_000).default(DEFAULT_LIMITS.maxComplexity),
+  MAX_BODY_BYTES: int(1_024, 100 * 1024 * 1024).default(DEFAULT_LIMITS.maxBodyBytes),
+  /** Introspection; default: on except in production. */
+  INTROSPECTION: bool.optional(),
+  /** persisted-documents.json from the consumers' codegen (hash → document). */
+  PERSISTED_OPERATIONS: z.string().min(1).optional(),
+  PERSISTED_OPERATIONS_ONLY: bool.optional(),
+  /** OpenTelemetry: traces are exported to <endpoint>/v1/traces when set. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('bitrix24-graphql'),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -70,6 +95,20 @@ export interface Config {
   deadlineMs: number;
   graphiql: boolean;
   demo: { size: 'small' | 'large'; rateLimit: boolean };
+  security: {
+    /** Empty: open access (the demo, or GATEWAY_AUTH=off). */
+    apiKeys: ApiKey[];
+    /** GATEWAY_AUTH=off: open access to a real portal, decided explicitly. */
+    authOff: boolean;
+    rateLimit: RateLimit | null;
+    trustProxy: boolean;
+    limits: AbuseLimits;
+    introspection: boolean;
+    /** "Did you mean …" in validation errors (hidden in production). */
+    suggestions: boolean;
+    persisted: { path: string; only: boolean } | null;
+  };
+  otel: { endpoint: string; serviceName: string } | null;
 }
 
 export class ConfigValidationError extends Error {
@@ -111,6 +150,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (env.BITRIX_PLAN === 'custom' && (!env.BITRIX_RATE_PER_SECOND || !env.BITRIX_RATE_BUCKET)) {
     throw new ConfigValidationError('invalid configuration: BITRIX_PLAN=custom needs BITRIX_RATE_PER_SECOND and BITRIX_RATE_BUCKET');
   }
+  const security = securityConfig(env);
   return {
     env: env.NODE_ENV,
     port: env.PORT,
@@ -130,5 +170,53 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     deadlineMs: env.REQUEST_DEADLINE_MS,
     graphiql: env.GRAPHIQL ?? env.NODE_ENV !== 'production',
     demo: { size: env.DEMO_SIZE, rateLimit: env.DEMO_RATE_LIMIT ?? true },
+    security,
+    otel: env.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: env.OTEL_SERVICE_NAME } : null,
+  };
+}
+
+/** Start-up refuses a real portal behind an open endpoint: that must be a decision
+ * (GATEWAY_AUTH=off), not an accident. The embedded demo may run open. */
+export function assertAuthDecision(config: Config): void {
+  if (config.bitrix && !config.security.apiKeys.length && !config.security.authOff) {
+    throw new ConfigValidationError(
+      'invalid configuration: a portal is configured but GATEWAY_API_KEYS is empty; set API keys, or GATEWAY_AUTH=off to serve it without authentication',
+    );
+  }
+}
+
+function securityConfig(env: Env): Config['security'] {
+  let apiKeys: ApiKey[];
+  try {
+    apiKeys = parseApiKeys(env.GATEWAY_API_KEYS);
+  } catch (error) {
+    throw new ConfigValidationError(`invalid configuration: ${(error as Error).message}`);
+  }
+  if (env.GATEWAY_AUTH === 'off' && apiKeys.length) {
+    throw new ConfigValidationError('invalid configuration: GATEWAY_AUTH=off contradicts GATEWAY_API_KEYS; remove one');
+  }
+  if (env.GATEWAY_AUTH === 'on' && !apiKeys.length) {
+    throw new ConfigValidationError('invalid configuration: GATEWAY_AUTH=on needs GATEWAY_API_KEYS');
+  }
+  if (env.PERSISTED_OPERATIONS_ONLY && !env.PERSISTED_OPERATIONS) {
+    throw new ConfigValidationError('invalid configuration: PERSISTED_OPERATIONS_ONLY needs PERSISTED_OPERATIONS (the manifest path)');
+  }
+  const production = env.NODE_ENV === 'production';
+  return {
+    apiKeys,
+    authOff: env.GATEWAY_AUTH === 'off',
+    rateLimit: env.RATE_LIMIT_PER_SECOND > 0 ? { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST } : null,
+    trustProxy: env.TRUST_PROXY ?? false,
+    limits: {
+      maxDepth: env.MAX_DEPTH,
+      maxAliases: env.MAX_ALIASES,
+      maxTokens: env.MAX_TOKENS,
+      maxDirectives: env.MAX_DIRECTIVES,
+      maxComplexity: env.MAX_COMPLEXITY,
+      maxBodyBytes: env.MAX_BODY_BYTES,
+    },
+    introspection: env.INTROSPECTION ?? !production,
+    suggestions: !production,
+    persisted: env.PERSISTED_OPERATIONS ? { path: env.PERSISTED_OPERATIONS, only: env.PERSISTED_OPERATIONS_ONLY ?? false } : null,
   };
 }

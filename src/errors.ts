@@ -20,6 +20,19 @@ export const ErrorCode = {
   GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
   GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  // Gateway protection (src/http/): rejected before anything is sent upstream.
+  RATE_LIMITED: 'RATE_LIMITED',
+  QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
+  TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
+  TOO_MANY_TOKENS: 'TOO_MANY_TOKENS',
+  TOO_MANY_DIRECTIVES: 'TOO_MANY_DIRECTIVES',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  INTROSPECTION_DISABLED: 'INTROSPECTION_DISABLED',
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  PERSISTED_QUERY_REQUIRED: 'PERSISTED_QUERY_REQUIRED',
+  // Emitted by Yoga itself for malformed HTTP requests; listed so the table is complete.
+  BAD_REQUEST: 'BAD_REQUEST',
+  REQUEST_ENTITY_TOO_LARGE: 'REQUEST_ENTITY_TOO_LARGE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -36,6 +49,11 @@ const BY_CLASS: Record<BitrixErrorClass, ErrorCode> = {
 
 export function gatewayError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extra } });
+}
+
+/** A request-level rejection: an error with an HTTP status (and headers) for Yoga to answer with. */
+export function requestError(code: ErrorCode, message: string, status: number, headers?: Record<string, string>): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, http: { status, ...(headers ? { headers } : {}) } } });
 }
 
 export function badInput(message: string, field?: string): GraphQLError {

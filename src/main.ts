@@ -5,9 +5,10 @@ import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { AuthConfig } from './bitrix/auth.js';
 import { BitrixPortal } from './bitrix/portal.js';
-import { ConfigValidationError, loadConfig, type Config } from './config.js';
+import { ConfigValidationError, assertAuthDecision, loadConfig, type Config } from './config.js';
 import { createLogger, registerSecrets } from './logger.js';
 import { connectReplication } from './replication.js';
+import { loadPersistedDocuments, type PersistedOptions } from './http/persisted.js';
 import { createGateway } from './server.js';
 
 export interface Running {
@@ -17,6 +18,7 @@ export interface Running {
 }
 
 export async function start(config: Config, logger?: Logger): Promise<Running> {
+  assertAuthDecision(config);
   const log = logger ?? createLogger(config.logLevel);
   let auth: AuthConfig;
   let closeEmbedded: (() => Promise<void>) | null = null;
@@ -55,6 +57,20 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
     logger: log.child({ component: 'bitrix' }),
   });
   registerSecrets([...portal.secrets(), ...(eventsToken ? [eventsToken] : [])]);
+  const { security } = config;
+  let persisted: PersistedOptions | undefined;
+  if (security.persisted) {
+    try {
+      persisted = { documents: await loadPersistedDocuments(security.persisted.path), only: security.persisted.only };
+    } catch (error) {
+      await portal.close();
+      await closeEmbedded?.();
+      throw new ConfigValidationError(`invalid configuration: ${(error as Error).message}`);
+    }
+    log.info({ operations: persisted.documents.size, only: persisted.only }, 'persisted operations loaded');
+  }
+  // Loaded only when asked for: without the variable no OpenTelemetry code is imported.
+  const telemetry = config.otel ? (await import('./http/telemetry.js')).startTelemetry({ ...config.otel, logger: log }) : null;
   const gateway = createGateway({
     portal,
     logger: log,
@@ -63,6 +79,14 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
     graphiql: config.graphiql,
     dev: config.env === 'development',
     events: { applicationToken: eventsToken, hub: replication?.hub, stages: replication?.stages },
+    apiKeys: security.apiKeys,
+    abuse: security.limits,
+    rateLimit: security.rateLimit,
+    trustProxy: security.trustProxy,
+    introspection: security.introspection,
+    suggestions: security.suggestions,
+    persisted,
+    plugins: telemetry ? [telemetry.plugin] : [],
   });
   const server = createServer(gateway.yoga);
   await new Promise<void>((resolve, reject) => {
@@ -86,6 +110,7 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
       await gateway.yoga.dispose();
       await portal.close();
       await replication?.close();
+      await telemetry?.shutdown();
       await closeEmbedded?.();
       log.info('stopped');
     })());
@@ -105,7 +130,16 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.logLevel);
-  const running = await start(config, log);
+  let running: Running;
+  try {
+    running = await start(config, log);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
   log.info({ graphiql: config.graphiql }, `gateway listening on ${running.url}`);
   if (config.graphiql) console.log(`GraphiQL: ${running.url}`);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -1,5 +1,7 @@
 // Yoga and its plugins: per-request context (cost meter, deadline, limits), error codes and
-// masking, the visible-cost extension, liveness and readiness.
+// masking, the visible-cost extension, liveness and readiness. The production surface lives in
+// src/http/ (auth, abuse limits, persisted operations, metrics, request logs) and is composed
+// here; plugin order matters where hooks share a phase (noted below).
 import { initContextCache } from '@pothos/core';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
@@ -11,6 +13,13 @@ import type { Context, RequestLimits } from './context.js';
 import { ErrorCode, fromBitrixError, gatewayError } from './errors.js';
 import { EventHub } from './events/hub.js';
 import { useBitrixEvents, type StageMemory } from './events/receiver.js';
+import { useAuth, type ApiKey } from './http/auth.js';
+import { renderGraphiQL } from './http/graphiql.js';
+import { DEFAULT_LIMITS, useArmor, useComplexityLimit, useProductionHardening, useRateLimit, type AbuseLimits, type RateLimit } from './http/limits.js';
+import { useRequestLog } from './http/logging.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
+import { usePersisted, type PersistedOptions } from './http/persisted.js';
+import { stateOf } from './http/state.js';
 import { schema } from './schema/index.js';
 
 export interface GatewayOptions {
@@ -23,6 +32,20 @@ export interface GatewayOptions {
   dev?: boolean;
   /** The event bus (in memory by default) and the outgoing webhook's application token. */
   events?: { hub?: EventHub; applicationToken?: string; stages?: StageMemory };
+  /** API keys (stored hashed). None: open access, with a warning at start. */
+  apiKeys?: readonly ApiKey[];
+  /** Depth, aliases, tokens, directives, complexity, body size (src/http/limits.ts defaults). */
+  abuse?: Partial<AbuseLimits>;
+  /** Requests per caller; null turns the limit off. Default 20/s, burst 60. */
+  rateLimit?: RateLimit | null;
+  /** Rate-limit open access by the first X-Forwarded-For address (behind our own proxy). */
+  trustProxy?: boolean;
+  /** Introspection and "Did you mean …" suggestions (both off in production). Default on. */
+  introspection?: boolean;
+  suggestions?: boolean;
+  persisted?: PersistedOptions;
+  /** More Yoga plugins (OpenTelemetry), run before the gateway's own. */
+  plugins?: Plugin[];
 }
 
 export interface Gateway {
@@ -30,6 +53,7 @@ export interface Gateway {
   /** Readiness is false while shutting down. */
   setShuttingDown(): void;
   events: EventHub;
+  metrics: Metrics;
 }
 
 type YogaContext = Context & { request: Request };
@@ -41,17 +65,26 @@ export function createGateway(options: GatewayOptions): Gateway {
   let shuttingDown = false;
   const hub = options.events?.hub ?? new EventHub();
   const deadlineMs = options.deadlineMs ?? 30_000;
+  const apiKeys = options.apiKeys ?? [];
+  const abuse: AbuseLimits = { ...DEFAULT_LIMITS, ...options.abuse };
+  const rateLimit = options.rateLimit === undefined ? { perSecond: 20, burst: 60 } : options.rateLimit;
+  const metrics = createMetrics({ portal, keys: apiKeys });
+  if (!apiKeys.length) logger.warn('no GATEWAY_API_KEYS: the GraphQL endpoint is open to anyone who can reach it (read and write)');
 
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
     graphiql: options.graphiql ?? true,
+    renderGraphiQL,
     landingPage: false,
     multipart: false,
     logging: false,
+    maxRequestBodySize: abuse.maxBodyBytes,
+    // documentId: persisted operations (GraphQL over HTTP's field for them).
+    extraParamNames: options.persisted ? ['documentId'] : undefined,
     context: ({ request }): Context => ({
       ...initContextCache(),
       portal,
-      meter: newMeter(),
+      meter: (stateOf(request).meter = newMeter()),
       // The request's deadline and the client going away both cancel queued upstream work.
       signal: AbortSignal.any([request.signal, AbortSignal.timeout(deadlineMs)]),
       deadline: Date.now() + deadlineMs,
@@ -63,7 +96,18 @@ export function createGateway(options: GatewayOptions): Gateway {
       maskError: (error, message) => maskError(error, message, secrets()),
     },
     plugins: [
+      // First: sees every request and response (request id, clock, error codes, log line).
+      useRequestLog({ logger, onDone: (state) => metrics.observe(state) }),
+      metrics.plugin,
+      ...(options.plugins ?? []),
       useErrorCodes(),
+      // Auth, then the rate limit (whose bucket is the caller), both before the body is read.
+      useAuth({ keys: apiKeys, trustProxy: options.trustProxy ?? false }),
+      ...(rateLimit ? [useRateLimit(rateLimit)] : []),
+      ...(options.persisted ? [usePersisted(options.persisted)] : []),
+      useArmor(abuse),
+      ...useProductionHardening({ introspection: options.introspection ?? true, suggestions: options.suggestions ?? true }),
+      useComplexityLimit(abuse.maxComplexity),
       useBitrixEvents({ applicationToken: options.events?.applicationToken, hub, stages: options.events?.stages, portal, logger }),
       useVisibleCost(options.dev ?? false),
       useReadinessCheck({
@@ -81,6 +125,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       shuttingDown = true;
     },
     events: hub,
+    metrics,
   };
 }
 

@@ -1,0 +1,180 @@
+// Abuse limits for arbitrary documents. Each rejection happens before anything is sent upstream
+// and carries a stable extensions.code (README "Error codes"):
+// - graphql-armor: depth (fragments flattened), aliases, directives as validation rules; tokens
+//   in the parser, so a huge document is refused while it is read;
+// - complexity (Pothos plugin numbers: a connection's `first` multiplies its children), checked
+//   per request because it depends on variables (Yoga caches validation by document);
+// - production: no introspection, no "Did you mean …" suggestions;
+// - a token bucket per API key (per client address when the gateway is open): 429 RATE_LIMITED
+//   with Retry-After.
+import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import { createComplexityRule } from '@pothos/plugin-complexity';
+import { GraphQLError, getNamedType, isIntrospectionType, validate, type ValidationContext, type ValidationRule } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
+import { ErrorCode, requestError } from '../errors.js';
+import { stateOf } from './state.js';
+
+export interface AbuseLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  /** Pothos complexity: roughly the number of fields × rows the operation may return. */
+  maxComplexity: number;
+  /** Request body cap in bytes (Yoga answers 413 REQUEST_ENTITY_TOO_LARGE). */
+  maxBodyBytes: number;
+}
+
+export const DEFAULT_LIMITS: AbuseLimits = {
+  maxDepth: 12,
+  maxAliases: 15,
+  maxTokens: 2_000,
+  maxDirectives: 20,
+  maxComplexity: 50_000,
+  maxBodyBytes: 256 * 1024,
+};
+
+function coded(code: ErrorCode, message: string): GraphQLError {
+  return requestError(code, message.replace(/^Syntax Error: /, ''), 400);
+}
+
+/** An armor rejection handler: report the error with our code instead of armor's uncoded one. */
+const reportAs = (code: ErrorCode) => (context: ValidationContext | null, error: GraphQLError) => {
+  context?.reportError(coded(code, error.message));
+};
+
+export function useArmor(limits: AbuseLimits): Plugin {
+  const common = { propagateOnRejection: false, exposeLimits: true } as const;
+  const rules: ValidationRule[] = [
+    maxDepthRule({ ...common, n: limits.maxDepth, flattenFragments: true, onReject: [reportAs(ErrorCode.QUERY_TOO_DEEP)] }),
+    maxAliasesRule({ ...common, n: limits.maxAliases, onReject: [reportAs(ErrorCode.TOO_MANY_ALIASES)] }),
+    maxDirectivesRule({ ...common, n: limits.maxDirectives, onReject: [reportAs(ErrorCode.TOO_MANY_DIRECTIVES)] }),
+  ];
+  const tokens = maxTokensPlugin({
+    n: limits.maxTokens,
+    exposeLimits: true,
+    // Thrown from inside the lexer: parsing stops at the limit.
+    onReject: [
+      (_ctx, error) => {
+        throw coded(ErrorCode.TOO_MANY_TOKENS, error.message);
+      },
+    ],
+  });
+  return {
+    onParse: tokens.onParse,
+    onValidate({ addValidationRule }) {
+      for (const rule of rules) addValidationRule(rule);
+    },
+  };
+}
+
+/** Complexity of the operation about to run, against the limit; checked in execute because the
+ * variables (`first: $n`) change it and Yoga caches validation per document. */
+export function useComplexityLimit(maxComplexity: number): Plugin {
+  const check = (args: { schema: import('graphql').GraphQLSchema; document: import('graphql').DocumentNode; variableValues?: unknown; operationName?: string | null; contextValue: unknown }) => {
+    const errors = validate(args.schema, args.document, [
+      createComplexityRule({
+        variableValues: (args.variableValues ?? {}) as Record<string, unknown>,
+        operationName: args.operationName ?? undefined,
+        context: args.contextValue as object,
+        validate: (state, report) => {
+          if (state.complexity > maxComplexity) {
+            report(
+              requestError(
+                ErrorCode.QUERY_TOO_COMPLEX,
+                `Query complexity ${state.complexity} exceeds the limit of ${maxComplexity}: ask for fewer rows (\`first\`) or fewer fields.`,
+                400,
+              ),
+            );
+          }
+        },
+      }),
+    ]);
+    return errors.length ? errors : undefined;
+  };
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const errors = check(args);
+      if (errors) setResultAndStopExecution({ errors });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const errors = check(args);
+      if (errors) setResultAndStopExecution({ errors });
+    },
+  };
+}
+
+/** Refuses `__schema` / `__type` (not `__typename`) with INTROSPECTION_DISABLED. */
+const noIntrospection: ValidationRule = (context) => ({
+  Field(node) {
+    // Only the entry points: the fields below them would repeat the same error.
+    const type = getNamedType(context.getType());
+    if ((node.name.value === '__schema' || node.name.value === '__type') && type && isIntrospectionType(type)) {
+      context.reportError(
+        new GraphQLError(`Introspection is disabled (field "${node.name.value}"); use the published schema.graphql.`, {
+          nodes: node,
+          extensions: { code: ErrorCode.INTROSPECTION_DISABLED },
+        }),
+      );
+    }
+  },
+});
+
+/** Production hardening: no introspection, no field suggestions in validation messages. */
+export function useProductionHardening(options: { introspection: boolean; suggestions: boolean }): Plugin[] {
+  const plugins: Plugin[] = [];
+  if (!options.introspection) plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(noIntrospection) });
+  if (!options.suggestions) plugins.push(blockFieldSuggestionsPlugin() as Plugin);
+  return plugins;
+}
+
+export interface RateLimit {
+  /** Sustained requests per second per caller. */
+  perSecond: number;
+  /** Requests a caller may send at once. */
+  burst: number;
+}
+
+/** Token buckets per caller, bounded in number (the least recently seen callers are dropped). */
+export class RateLimiter {
+  private readonly buckets = new LRUCache<string, { tokens: number; at: number }>({ max: 10_000 });
+
+  constructor(
+    private readonly limit: RateLimit,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Takes one token; returns 0 when allowed, else the seconds until a token is back. */
+  take(key: string): number {
+    const now = this.now();
+    const bucket = this.buckets.get(key) ?? { tokens: this.limit.burst, at: now };
+    bucket.tokens = Math.min(this.limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.limit.perSecond);
+    bucket.at = now;
+    this.buckets.set(key, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / this.limit.perSecond));
+  }
+}
+
+/** Runs after auth: the caller's bucket is known (key name, or client address when open). */
+export function useRateLimit(limit: RateLimit): Plugin {
+  const limiter = new RateLimiter(limit);
+  return {
+    onRequestParse({ request }) {
+      const caller = stateOf(request).caller;
+      if (!caller) return;
+      const retryAfter = limiter.take(caller.bucket);
+      if (retryAfter > 0) {
+        throw requestError(ErrorCode.RATE_LIMITED, `Too many requests; retry in ${retryAfter} s.`, 429, { 'Retry-After': String(retryAfter) });
+      }
+    },
+  };
+}
