@@ -1,0 +1,179 @@
+// Writes on companies: create (idempotent), update (explicit phone/e-mail operations), clear
+// fields, delete. Everything is checked before anything is sent.
+import { COMPANY, type CompanyRecord } from '../../bitrix/companies.js';
+import { multiFieldEntries, newEntries, type CommUpdate } from '../../bitrix/contact-writes.js';
+import { ENTITY } from '../../bitrix/crm-meta.js';
+import { deleteRecord, getRecord, updateRecord } from '../../bitrix/crm-records.js';
+import type { FieldSet } from '../../bitrix/fields.js';
+import { upstream, type Context } from '../../context.js';
+import { builder } from '../builder.js';
+import { Company } from './company.js';
+import { CommunicationInput, CommunicationsUpdate } from './contact-inputs.js';
+import { checkEmployee, clearedFields, customFields, dictionaryCode, errors, existing, idempotentCreate } from './crm-writes.js';
+import { MUTATION_ERRORS, NotFoundError, ValidationError, mutationError } from './errors.js';
+import { fields } from './field.js';
+
+const fieldsDoc =
+  'Custom (or other) fields by name, `ufCrmCnpj` or `UF_CRM_CNPJ`, e.g. {"ufCrmCnpj": "12345678000199"}. List values by label or id. Unknown names, read-only fields and bad values are a ValidationError naming the field; nothing is sent then.';
+
+const CreateCompanyInput = builder.inputType('CreateCompanyInput', {
+  description: 'A new company.',
+  fields: (t) => ({
+    title: t.string({ required: true, description: 'Company name (required, not blank).' }),
+    companyType: t.string({ description: 'COMPANY_TYPE code or label, e.g. CUSTOMER or "Client".' }),
+    industry: t.string({ description: 'INDUSTRY code or label, e.g. IT.' }),
+    assignedById: t.int({ description: 'The responsible employee (must exist).' }),
+    comments: t.string({ description: 'A comment.' }),
+    phones: t.field({ type: [CommunicationInput], description: 'Phone numbers.' }),
+    emails: t.field({ type: [CommunicationInput], description: 'E-mail addresses.' }),
+    fields: t.field({ type: 'JSONObject', description: fieldsDoc }),
+    idempotencyKey: t.string({
+      description:
+        'Repeat a create safely: the same key never creates a second company, even when the first answer was lost (stored in ORIGIN_ID, with ORIGINATOR_ID "bitrix24-graphql"). The key with a different input is a ValidationError. (The Idempotency-Key header works too.)',
+    }),
+  }),
+});
+
+const UpdateCompanyInput = builder.inputType('UpdateCompanyInput', {
+  description: 'Changes to a company. Omitted fields are left as they are.',
+  fields: (t) => ({
+    title: t.string({ description: 'Company name (not blank).' }),
+    companyType: t.string({ description: 'COMPANY_TYPE code or label.' }),
+    industry: t.string({ description: 'INDUSTRY code or label.' }),
+    assignedById: t.int({ description: 'The responsible employee (must exist).' }),
+    comments: t.string({ description: 'A comment.' }),
+    phones: t.field({ type: CommunicationsUpdate, description: 'How to change the phone numbers (replace all, or add / change / remove single ones).' }),
+    emails: t.field({ type: CommunicationsUpdate, description: 'How to change the e-mail addresses.' }),
+    fields: t.field({ type: 'JSONObject', description: fieldsDoc }),
+  }),
+});
+
+type CompanyInput = Omit<typeof UpdateCompanyInput.$inferInput, 'phones' | 'emails'>;
+
+/** Typed input → old-style fields, with every reference checked (in one batch). */
+async function companyFields(ctx: Context, set: FieldSet, input: CompanyInput): Promise<Record<string, unknown>> {
+  const out = customFields(set, ENTITY.company, input.fields);
+  if (input.title != null) {
+    if (!input.title.trim()) throw new ValidationError('title must not be blank', 'title');
+    out.TITLE = input.title.trim();
+  }
+  if (input.comments != null) out.COMMENTS = input.comments;
+  const [companyType, industry] = await Promise.all([
+    input.companyType != null ? dictionaryCode(ctx, 'COMPANY_TYPE', input.companyType, 'companyType') : undefined,
+    input.industry != null ? dictionaryCode(ctx, 'INDUSTRY', input.industry, 'industry') : undefined,
+    input.assignedById != null ? checkEmployee(ctx, input.assignedById, 'assignedById') : undefined,
+  ]);
+  if (companyType !== undefined) out.COMPANY_TYPE = companyType;
+  if (industry !== undefined) out.INDUSTRY = industry;
+  if (input.assignedById != null) out.ASSIGNED_BY_ID = input.assignedById;
+  return out;
+}
+
+async function reloaded(ctx: Context, id: number): Promise<CompanyRecord> {
+  const company = await getRecord(ctx.portal, COMPANY, id, upstream(ctx));
+  if (!company) throw new NotFoundError(`Company ${id} vanished right after the write`, 'Company', id);
+  Company.getDataloader(ctx).clear(id).prime(id, company);
+  return company;
+}
+
+interface DeletedCompanyRecord {
+  bitrixId: number;
+}
+
+const DeletedCompany = builder.objectRef<DeletedCompanyRecord>('DeletedCompany').implement({
+  description: 'A deleted company.',
+  fields: (t) => ({
+    bitrixId: t.exposeInt('bitrixId', { nullable: false, description: 'The id the company had.' }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createCompany: t.field({
+    type: Company,
+    description: 'Creates a company (the seed\'s createCompany), safe to retry with an idempotency key.',
+    errors: { types: MUTATION_ERRORS, ...errors('createCompany') },
+    args: { input: t.arg({ type: CreateCompanyInput, required: true, description: 'The new company.' }) },
+    resolve: async (_root, args, ctx) => {
+      try {
+        const { idempotencyKey, phones, emails, ...rest } = args.input;
+        const set = await fields(ctx, ENTITY.company);
+        const out = await companyFields(ctx, set, rest);
+        if (phones?.length) out.PHONE = newEntries('PHONE', phones, 'phones');
+        if (emails?.length) out.EMAIL = newEntries('EMAIL', emails, 'emails');
+        const id = await idempotentCreate(ctx, COMPANY, set, idempotencyKey ?? ctx.idempotencyKey, { phones, emails, ...rest }, out);
+        return await reloaded(ctx, id);
+      } catch (error) {
+        throw mutationError(error, ctx, 'Company');
+      }
+    },
+  }),
+  updateCompany: t.field({
+    type: Company,
+    description: 'Changes fields of a company (the seed\'s updateCompanyFields). A missing company is a NotFoundError.',
+    errors: { types: MUTATION_ERRORS, ...errors('updateCompany') },
+    args: {
+      id: t.arg.int({ required: true, description: 'The company id.' }),
+      input: t.arg({ type: UpdateCompanyInput, required: true, description: 'The changes.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      try {
+        const { phones, emails, ...rest } = args.input;
+        const [set, current] = await Promise.all([fields(ctx, ENTITY.company), existing(ctx, COMPANY, args.id, 'Company')]);
+        const out = await companyFields(ctx, set, rest);
+        if (phones) out.PHONE = multiFieldEntries('PHONE', current.phones, phones as CommUpdate, 'phones');
+        if (emails) out.EMAIL = multiFieldEntries('EMAIL', current.emails, emails as CommUpdate, 'emails');
+        for (const key of ['PHONE', 'EMAIL']) if (Array.isArray(out[key]) && (out[key] as unknown[]).length === 0) delete out[key];
+        if (Object.keys(out).length === 0) return current;
+        await updateRecord(ctx.portal, COMPANY, args.id, out, upstream(ctx));
+        return await reloaded(ctx, args.id);
+      } catch (error) {
+        throw mutationError(error, ctx, 'Company', args.id);
+      }
+    },
+  }),
+  clearCompanyFields: t.field({
+    type: Company,
+    description:
+      'Empties the named fields of a company (the seed\'s clearCompanyFields; either spelling; `phones`/`emails` remove every phone / e-mail). Unknown, read-only or required names are a ValidationError; nothing is sent then.',
+    errors: { types: MUTATION_ERRORS, ...errors('clearCompanyFields') },
+    args: {
+      id: t.arg.int({ required: true, description: 'The company id.' }),
+      fields: t.arg.stringList({ required: true, description: 'Field names, e.g. ["ufCrmCnpj", "COMMENTS", "phones"].' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      try {
+        if (args.fields.length === 0) throw new ValidationError('name at least one field to clear', 'fields');
+        const multi: Record<string, 'PHONE' | 'EMAIL'> = { phones: 'PHONE', phone: 'PHONE', emails: 'EMAIL', email: 'EMAIL' };
+        const plain = args.fields.filter((name) => !multi[name.toLowerCase()]);
+        const [set, current] = await Promise.all([fields(ctx, ENTITY.company), existing(ctx, COMPANY, args.id, 'Company')]);
+        const out = clearedFields(set, ENTITY.company, plain);
+        for (const name of args.fields) {
+          const kind = multi[name.toLowerCase()];
+          const list = kind === 'PHONE' ? current.phones : kind === 'EMAIL' ? current.emails : [];
+          if (kind && list.length) out[kind] = list.map((c) => ({ ID: c.id, DELETE: 'Y' }));
+        }
+        if (Object.keys(out).length === 0) return current;
+        await updateRecord(ctx.portal, COMPANY, args.id, out, upstream(ctx));
+        return await reloaded(ctx, args.id);
+      } catch (error) {
+        throw mutationError(error, ctx, 'Company', args.id);
+      }
+    },
+  }),
+  deleteCompany: t.field({
+    type: DeletedCompany,
+    description: 'Deletes a company (its deals, contacts and leads stay, unlinked). A missing company is a NotFoundError.',
+    errors: { types: MUTATION_ERRORS, ...errors('deleteCompany') },
+    args: { id: t.arg.int({ required: true, description: 'The company id.' }) },
+    resolve: async (_root, args, ctx) => {
+      try {
+        await existing(ctx, COMPANY, args.id, 'Company');
+        await deleteRecord(ctx.portal, COMPANY, args.id, upstream(ctx));
+        Company.getDataloader(ctx).clear(args.id);
+        return { bitrixId: args.id };
+      } catch (error) {
+        throw mutationError(error, ctx, 'Company', args.id);
+      }
+    },
+  }),
+}));

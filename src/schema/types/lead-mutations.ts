@@ -1,0 +1,208 @@
+// Writes on leads: create (idempotent, WITH its title: the seed deleted TITLE from the caller's
+// dict and never sent it) and update. Everything is checked before anything is sent.
+import { COMPANY } from '../../bitrix/companies.js';
+import { contactsByIds } from '../../bitrix/contacts.js';
+import { multiFieldEntries, newEntries, type CommUpdate } from '../../bitrix/contact-writes.js';
+import { ENTITY } from '../../bitrix/crm-meta.js';
+import { deleteRecord, getRecord, updateRecord } from '../../bitrix/crm-records.js';
+import type { FieldSet } from '../../bitrix/fields.js';
+import { LEAD, type LeadRecord } from '../../bitrix/leads.js';
+import { upstream, type Context } from '../../context.js';
+import { builder } from '../builder.js';
+import { CommunicationInput, CommunicationsUpdate } from './contact-inputs.js';
+import { checkEmployee, checkLinked, customFields, dictionaryCode, errors, existing, idempotentCreate } from './crm-writes.js';
+import { MUTATION_ERRORS, NotFoundError, ValidationError, mutationError } from './errors.js';
+import { fields } from './field.js';
+import { Lead } from './lead.js';
+
+const fieldsDoc =
+  'Custom (or other) fields by name, camelCase or UPPER_CASE. List values by label or id. Unknown names, read-only fields and bad values are a ValidationError naming the field; nothing is sent then.';
+
+const leadFieldDocs = {
+  name: 'First name of the person.',
+  secondName: 'Second (middle) name.',
+  lastName: 'Last name.',
+  companyTitle: 'The company name as typed (COMPANY_TITLE).',
+  statusId: 'Status code or label from the STATUS dictionary, e.g. NEW or "In progress".',
+  sourceId: 'Source code or label from the SOURCE dictionary, e.g. WEB.',
+  assignedById: 'The responsible employee (must exist).',
+  companyId: 'A linked company (must exist).',
+  contactId: 'A linked contact (must exist).',
+  opportunity: 'The expected amount.',
+  currency: 'ISO currency of the amount, e.g. BRL.',
+  comments: 'A comment.',
+};
+
+const CreateLeadInput = builder.inputType('CreateLeadInput', {
+  description: 'A new lead.',
+  fields: (t) => ({
+    title: t.string({ required: true, description: 'Lead name (TITLE; required, not blank). The seed dropped it.' }),
+    name: t.string({ description: leadFieldDocs.name }),
+    secondName: t.string({ description: leadFieldDocs.secondName }),
+    lastName: t.string({ description: leadFieldDocs.lastName }),
+    companyTitle: t.string({ description: leadFieldDocs.companyTitle }),
+    statusId: t.string({ description: leadFieldDocs.statusId }),
+    sourceId: t.string({ description: leadFieldDocs.sourceId }),
+    assignedById: t.int({ description: leadFieldDocs.assignedById }),
+    companyId: t.int({ description: leadFieldDocs.companyId }),
+    contactId: t.int({ description: leadFieldDocs.contactId }),
+    opportunity: t.float({ description: leadFieldDocs.opportunity }),
+    currency: t.string({ description: leadFieldDocs.currency }),
+    comments: t.string({ description: leadFieldDocs.comments }),
+    phones: t.field({ type: [CommunicationInput], description: 'Phone numbers.' }),
+    emails: t.field({ type: [CommunicationInput], description: 'E-mail addresses.' }),
+    fields: t.field({ type: 'JSONObject', description: fieldsDoc }),
+    idempotencyKey: t.string({
+      description:
+        'Repeat a create safely: the same key never creates a second lead, even when the first answer was lost (kept in ORIGIN_ID, with ORIGINATOR_ID "bitrix24-graphql"). The key with a different input is a ValidationError. (The Idempotency-Key header works too.)',
+    }),
+  }),
+});
+
+const UpdateLeadInput = builder.inputType('UpdateLeadInput', {
+  description: 'Changes to a lead. Omitted fields are left as they are.',
+  fields: (t) => ({
+    title: t.string({ description: 'Lead name (not blank).' }),
+    name: t.string({ description: leadFieldDocs.name }),
+    secondName: t.string({ description: leadFieldDocs.secondName }),
+    lastName: t.string({ description: leadFieldDocs.lastName }),
+    companyTitle: t.string({ description: leadFieldDocs.companyTitle }),
+    statusId: t.string({ description: leadFieldDocs.statusId }),
+    sourceId: t.string({ description: leadFieldDocs.sourceId }),
+    assignedById: t.int({ description: leadFieldDocs.assignedById }),
+    companyId: t.int({ description: leadFieldDocs.companyId }),
+    contactId: t.int({ description: leadFieldDocs.contactId }),
+    opportunity: t.float({ description: leadFieldDocs.opportunity }),
+    currency: t.string({ description: leadFieldDocs.currency }),
+    comments: t.string({ description: leadFieldDocs.comments }),
+    phones: t.field({ type: CommunicationsUpdate, description: 'How to change the phone numbers.' }),
+    emails: t.field({ type: CommunicationsUpdate, description: 'How to change the e-mail addresses.' }),
+    fields: t.field({ type: 'JSONObject', description: fieldsDoc }),
+  }),
+});
+
+type LeadInput = Omit<typeof UpdateLeadInput.$inferInput, 'phones' | 'emails'>;
+
+const TEXT: [keyof LeadInput, string][] = [
+  ['name', 'NAME'],
+  ['secondName', 'SECOND_NAME'],
+  ['lastName', 'LAST_NAME'],
+  ['companyTitle', 'COMPANY_TITLE'],
+  ['comments', 'COMMENTS'],
+];
+
+/** Typed input → old-style fields, with every reference checked (in one batch). */
+async function leadFields(ctx: Context, set: FieldSet, input: LeadInput): Promise<Record<string, unknown>> {
+  const out = customFields(set, ENTITY.lead, input.fields);
+  if (input.title != null) {
+    if (!input.title.trim()) throw new ValidationError('title must not be blank', 'title');
+    out.TITLE = input.title.trim();
+  }
+  for (const [key, upper] of TEXT) if (input[key] != null) out[upper] = input[key];
+  if (input.opportunity != null) {
+    if (!Number.isFinite(input.opportunity) || input.opportunity < 0) throw new ValidationError('opportunity must be a non-negative amount', 'opportunity');
+    out.OPPORTUNITY = input.opportunity;
+  }
+  if (input.currency != null) {
+    if (!/^[A-Za-z]{3}$/.test(input.currency)) throw new ValidationError('currency must be an ISO code such as BRL', 'currency');
+    out.CURRENCY_ID = input.currency.toUpperCase();
+  }
+  const [statusId, sourceId] = await Promise.all([
+    input.statusId != null ? dictionaryCode(ctx, 'STATUS', input.statusId, 'statusId') : undefined,
+    input.sourceId != null ? dictionaryCode(ctx, 'SOURCE', input.sourceId, 'sourceId') : undefined,
+    input.assignedById != null ? checkEmployee(ctx, input.assignedById, 'assignedById') : undefined,
+    input.companyId != null ? checkLinked(ctx, COMPANY, input.companyId, 'companyId', 'company') : undefined,
+    input.contactId != null ? checkContact(ctx, input.contactId) : undefined,
+  ]);
+  if (statusId !== undefined) out.STATUS_ID = statusId;
+  if (sourceId !== undefined) out.SOURCE_ID = sourceId;
+  if (input.assignedById != null) out.ASSIGNED_BY_ID = input.assignedById;
+  if (input.companyId != null) out.COMPANY_ID = input.companyId;
+  if (input.contactId != null) out.CONTACT_ID = input.contactId;
+  return out;
+}
+
+async function checkContact(ctx: Context, id: number): Promise<void> {
+  const found = await contactsByIds(ctx.portal, [id], upstream(ctx));
+  if (!found.has(id)) throw new ValidationError(`there is no contact with id ${id}`, 'contactId');
+}
+
+async function reloaded(ctx: Context, id: number): Promise<LeadRecord> {
+  const lead = await getRecord(ctx.portal, LEAD, id, upstream(ctx));
+  if (!lead) throw new NotFoundError(`Lead ${id} vanished right after the write`, 'Lead', id);
+  Lead.getDataloader(ctx).clear(id).prime(id, lead);
+  return lead;
+}
+
+interface DeletedLeadRecord {
+  bitrixId: number;
+}
+
+const DeletedLead = builder.objectRef<DeletedLeadRecord>('DeletedLead').implement({
+  description: 'A deleted lead.',
+  fields: (t) => ({
+    bitrixId: t.exposeInt('bitrixId', { nullable: false, description: 'The id the lead had.' }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createLead: t.field({
+    type: Lead,
+    description: 'Creates a lead with its title (the seed\'s createLead lost it), safe to retry with an idempotency key.',
+    errors: { types: MUTATION_ERRORS, ...errors('createLead') },
+    args: { input: t.arg({ type: CreateLeadInput, required: true, description: 'The new lead.' }) },
+    resolve: async (_root, args, ctx) => {
+      try {
+        const { idempotencyKey, phones, emails, ...rest } = args.input;
+        const set = await fields(ctx, ENTITY.lead);
+        const out = await leadFields(ctx, set, rest);
+        if (phones?.length) out.PHONE = newEntries('PHONE', phones, 'phones');
+        if (emails?.length) out.EMAIL = newEntries('EMAIL', emails, 'emails');
+        const id = await idempotentCreate(ctx, LEAD, set, idempotencyKey ?? ctx.idempotencyKey, { phones, emails, ...rest }, out);
+        return await reloaded(ctx, id);
+      } catch (error) {
+        throw mutationError(error, ctx, 'Lead');
+      }
+    },
+  }),
+  updateLead: t.field({
+    type: Lead,
+    description: 'Changes fields of a lead. A missing lead is a NotFoundError.',
+    errors: { types: MUTATION_ERRORS, ...errors('updateLead') },
+    args: {
+      id: t.arg.int({ required: true, description: 'The lead id.' }),
+      input: t.arg({ type: UpdateLeadInput, required: true, description: 'The changes.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      try {
+        const { phones, emails, ...rest } = args.input;
+        const [set, current] = await Promise.all([fields(ctx, ENTITY.lead), existing(ctx, LEAD, args.id, 'Lead')]);
+        const out = await leadFields(ctx, set, rest);
+        if (phones) out.PHONE = multiFieldEntries('PHONE', current.phones, phones as CommUpdate, 'phones');
+        if (emails) out.EMAIL = multiFieldEntries('EMAIL', current.emails, emails as CommUpdate, 'emails');
+        for (const key of ['PHONE', 'EMAIL']) if (Array.isArray(out[key]) && (out[key] as unknown[]).length === 0) delete out[key];
+        if (Object.keys(out).length === 0) return current;
+        await updateRecord(ctx.portal, LEAD, args.id, out, upstream(ctx));
+        return await reloaded(ctx, args.id);
+      } catch (error) {
+        throw mutationError(error, ctx, 'Lead', args.id);
+      }
+    },
+  }),
+  deleteLead: t.field({
+    type: DeletedLead,
+    description: 'Deletes a lead. A missing lead is a NotFoundError.',
+    errors: { types: MUTATION_ERRORS, ...errors('deleteLead') },
+    args: { id: t.arg.int({ required: true, description: 'The lead id.' }) },
+    resolve: async (_root, args, ctx) => {
+      try {
+        await existing(ctx, LEAD, args.id, 'Lead');
+        await deleteRecord(ctx.portal, LEAD, args.id, upstream(ctx));
+        Lead.getDataloader(ctx).clear(args.id);
+        return { bitrixId: args.id };
+      } catch (error) {
+        throw mutationError(error, ctx, 'Lead', args.id);
+      }
+    },
+  }),
+}));

@@ -1,0 +1,185 @@
+// lead / leads / createLead / updateLead / deleteLead end to end over HTTP (60 demo leads).
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { all, commands, ids, row } from './crm-truth.js';
+
+let s: Stack;
+beforeAll(async () => {
+  s = await startStack();
+});
+afterAll(() => s.close());
+beforeEach(() => s.emulator.resetCounters());
+
+const PAGE = `query($first: Int, $after: String, $filter: LeadFilter) {
+  leads(first: $first, after: $after, filter: $filter) {
+    totalCount
+    edges { node { bitrixId } }
+    pageInfo { hasNextPage hasPreviousPage endCursor }
+  }
+}`;
+const RESULT = '__typename ... on Error { message } ... on ValidationError { field } ... on NotFoundError { entity bitrixId } ... on UpstreamError { retryable }';
+const LEAD = 'bitrixId title name lastName fullName statusId status { name semantics } sourceId opportunity currency company { bitrixId } contact { bitrixId } assignedBy { bitrixId } phones { id value valueType } emails { value }';
+const CREATE = `mutation($input: CreateLeadInput!) { createLead(input: $input) { ${RESULT} ... on CreateLeadSuccess { data { ${LEAD} } } } }`;
+const UPDATE = `mutation($id: Int!, $input: UpdateLeadInput!) { updateLead(id: $id, input: $input) { ${RESULT} ... on UpdateLeadSuccess { data { ${LEAD} } } } }`;
+
+const codes = (r: { body: { errors?: { extensions?: Record<string, unknown> }[] } }) => (r.body.errors ?? []).map((e) => e.extensions?.code);
+const bitrixIds = (r: any) => r.body.data.leads.edges.map((e: any) => e.node.bitrixId);
+
+async function create(input: Record<string, unknown>) {
+  const r = await s.gql(CREATE, { input });
+  expect(r.body.errors).toBeUndefined();
+  return r.body.data.createLead;
+}
+
+describe('lead(id) and leads', () => {
+  it('returns a lead with its status and people (the seed\'s getLeadFields)', async () => {
+    const truth = row(s, 'crm.lead', 3);
+    const r = await s.gql(`{ lead(id: 3) { id ${LEAD} createdAt customFields { name } } missing: lead(id: 55555) { title } }`);
+    expect(r.body.errors).toBeUndefined();
+    const l = r.body.data.lead;
+    expect(l).toMatchObject({ bitrixId: 3, title: truth.TITLE, name: truth.NAME, lastName: truth.LAST_NAME, statusId: truth.STATUS_ID, assignedBy: { bitrixId: Number(truth.ASSIGNED_BY_ID) } });
+    expect(l.fullName).toBe(`${truth.NAME} ${truth.LAST_NAME}`);
+    expect(l.status.name).toBeTruthy();
+    expect(l.phones.map((p: any) => p.value)).toEqual((truth.PHONE ?? []).map((p: any) => p.VALUE));
+    expect(Buffer.from(l.id, 'base64').toString()).toBe('Lead:3');
+    expect(r.body.data.missing).toBeNull();
+  });
+
+  it('pages past 50 rows with exact pageInfo and totalCount, in one request per page', async () => {
+    const truth = ids(all(s, 'crm.lead'));
+    const p1 = await s.gql(PAGE, { first: 50 });
+    expect(s.emulator.counters.httpRequests).toBe(1);
+    expect(p1.body.data.leads.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    const p2 = await s.gql(PAGE, { first: 50, after: p1.body.data.leads.pageInfo.endCursor });
+    expect(p2.body.data.leads.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    expect([...bitrixIds(p1), ...bitrixIds(p2)]).toEqual(truth);
+    expect(p1.body.data.leads.totalCount).toBe(truth.length);
+  });
+
+  it('filters by title text, status and employee; text is literal', async () => {
+    const sample = row(s, 'crm.lead', 5);
+    const word = String(sample.TITLE).split(' ')[0];
+    for (const [filter, truthFilter] of [
+      [{ search: word }, { '%TITLE': word }],
+      [{ statusId: sample.STATUS_ID }, { STATUS_ID: sample.STATUS_ID }],
+      [{ assignedById: Number(sample.ASSIGNED_BY_ID), statusId: sample.STATUS_ID }, { ASSIGNED_BY_ID: sample.ASSIGNED_BY_ID, STATUS_ID: sample.STATUS_ID }],
+    ] as [Record<string, unknown>, Record<string, unknown>][]) {
+      const r = await s.gql(PAGE, { first: 100, filter });
+      const truth = ids(all(s, 'crm.lead', truthFilter));
+      expect(truth.length).toBeGreaterThan(0);
+      expect(bitrixIds(r), JSON.stringify(filter)).toEqual(truth);
+    }
+    for (const search of ['>0', '!inquiry', '%', '=']) expect(bitrixIds(await s.gql(PAGE, { first: 100, filter: { search } }))).toEqual([]);
+    expect(codes(await s.gql(PAGE, { first: -1 }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await s.gql(PAGE, { first: 3000 }))).toEqual([expect.stringMatching(/^(BAD_USER_INPUT|QUERY_TOO_COMPLEX)$/)]);
+    expect(codes(await s.gql(PAGE, { first: 3, filter: { field: { name: 'nope', value: 'x' } } }))).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('lists the field definitions of leads', async () => {
+    const r = await s.gql('{ leadFields { upperName } }');
+    expect(r.body.data.leadFields.map((f: any) => f.upperName)).toContain('TITLE');
+  });
+});
+
+describe('createLead', () => {
+  it('creates a lead WITH its title (the seed\'s createLead dropped it), references checked, labels accepted', async () => {
+    const out = await create({
+      title: 'Website inquiry',
+      name: 'Maria',
+      lastName: 'Souza',
+      statusId: 'In progress',
+      sourceId: 'WEB',
+      assignedById: 2,
+      companyId: 3,
+      contactId: 4,
+      opportunity: 1500.5,
+      currency: 'brl',
+      phones: [{ value: '+55 21 99999-0000', valueType: 'MOBILE' }],
+      emails: [{ value: 'maria@example.test' }],
+    });
+    expect(out.__typename).toBe('CreateLeadSuccess');
+    expect(out.data).toMatchObject({
+      title: 'Website inquiry',
+      fullName: 'Maria Souza',
+      statusId: 'IN_PROCESS',
+      status: { name: 'In progress', semantics: 'PROCESS' },
+      sourceId: 'WEB',
+      opportunity: 1500.5,
+      currency: 'BRL',
+      company: { bitrixId: 3 },
+      contact: { bitrixId: 4 },
+      assignedBy: { bitrixId: 2 },
+      emails: [{ value: 'maria@example.test' }],
+    });
+    expect(row(s, 'crm.lead', out.data.bitrixId)).toMatchObject({ TITLE: 'Website inquiry', STATUS_ID: 'IN_PROCESS' });
+  });
+
+  it('refuses bad input with a ValidationError naming the field, and sends nothing', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ title: 'x', statusId: 'NOPE' }, 'statusId'],
+      [{ title: 'x', companyId: 999999 }, 'companyId'],
+      [{ title: 'x', contactId: 999999 }, 'contactId'],
+      [{ title: 'x', assignedById: 999 }, 'assignedById'],
+      [{ title: 'x', currency: 'EURO' }, 'currency'],
+      [{ title: 'x', opportunity: -4 }, 'opportunity'],
+      [{ title: 'x', fields: { ufCrmWhatever: 1 } }, 'ufCrmWhatever'],
+      [{ title: ' ' }, 'title'],
+      [{ title: 'x', emails: [{ value: 'a@b' }] }, 'emails[0].value'],
+    ];
+    for (const [input, field] of cases) {
+      const out = await create(input);
+      expect(out, JSON.stringify(input)).toMatchObject({ __typename: 'ValidationError', field });
+    }
+    expect(commands(s, 'crm.lead.add')).toBe(0);
+  });
+
+  it('is idempotent with a key (kept in ORIGIN_ID: leads have no ORIGIN_VERSION)', async () => {
+    const input = { title: 'Idem lead', idempotencyKey: '50% off_promo' };
+    const first = await create(input);
+    const again = await create(input);
+    expect(again.data.bitrixId).toBe(first.data.bitrixId);
+    expect(commands(s, 'crm.lead.add')).toBe(1);
+    expect(row(s, 'crm.lead', first.data.bitrixId)).toMatchObject({ ORIGINATOR_ID: 'bitrix24-graphql', ORIGIN_ID: expect.stringMatching(/^b24gql:[0-9a-f]{24}:/) });
+    const other = await create({ ...input, name: 'Changed' });
+    expect(other).toMatchObject({ __typename: 'ValidationError', field: 'idempotencyKey' });
+    // A key that LIKE would treat as a pattern matching the first one is still another key.
+    const wild = await create({ title: 'Idem lead', idempotencyKey: '50%' });
+    expect(wild.data.bitrixId).not.toBe(first.data.bitrixId);
+  });
+
+  it('a lost answer is an UpstreamError; the retry with the same key returns the lead created, never a second one', async () => {
+    const input = { title: 'Lost lead', idempotencyKey: 'lost-lead' };
+    s.emulator.setFaults({ rate: 1, kinds: ['dropAfterCommit'], methods: ['crm.lead.add'] });
+    const lost = await create(input);
+    s.emulator.setFaults(null);
+    expect(lost).toMatchObject({ __typename: 'UpstreamError', retryable: false });
+    const retry = await create(input);
+    expect(all(s, 'crm.lead', { TITLE: 'Lost lead' }).map((l) => Number(l.ID))).toEqual([retry.data.bitrixId]);
+  });
+});
+
+describe('updateLead and deleteLead', () => {
+  it('changes fields and phones; a missing lead is a NotFoundError', async () => {
+    const made = (await create({ title: 'To update', phones: [{ value: '+55 11 1234-5678' }] })).data;
+    const r = await s.gql(UPDATE, {
+      id: made.bitrixId,
+      input: { title: 'Updated', statusId: 'JUNK', lastName: 'Lima', phones: { update: [{ id: made.phones[0].id, valueType: 'HOME' }] } },
+    });
+    expect(r.body.errors).toBeUndefined();
+    expect(r.body.data.updateLead.data).toMatchObject({ title: 'Updated', statusId: 'JUNK', status: { semantics: 'FAILURE' }, lastName: 'Lima' });
+    expect(r.body.data.updateLead.data.phones).toMatchObject([{ id: made.phones[0].id, value: '+55 11 1234-5678', valueType: 'HOME' }]);
+
+    const missing = await s.gql(UPDATE, { id: 777777, input: { title: 'x' } });
+    expect(missing.body.data.updateLead).toMatchObject({ __typename: 'NotFoundError', entity: 'Lead', bitrixId: 777777 });
+    const bad = await s.gql(UPDATE, { id: made.bitrixId, input: { statusId: 'C1:WON' } });
+    expect(bad.body.data.updateLead).toMatchObject({ __typename: 'ValidationError', field: 'statusId' });
+  });
+
+  it('deletes a lead; deleting it again is a NotFoundError', async () => {
+    const id = (await create({ title: 'Doomed lead' })).data.bitrixId;
+    const DELETE = `mutation($id: Int!) { deleteLead(id: $id) { ${RESULT} ... on DeleteLeadSuccess { data { bitrixId } } } }`;
+    expect((await s.gql(DELETE, { id })).body.data.deleteLead).toEqual({ __typename: 'DeleteLeadSuccess', data: { bitrixId: id } });
+    expect(row(s, 'crm.lead', id)).toBeNull();
+    expect((await s.gql(DELETE, { id })).body.data.deleteLead).toMatchObject({ __typename: 'NotFoundError' });
+  });
+});
