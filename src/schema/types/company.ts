@@ -9,9 +9,9 @@ import { loadCompanies } from '../../loaders/crm.js';
 import { builder } from '../builder.js';
 import { connectionArgs, keysetConnection } from '../connection.js';
 import { CommunicationRef, Contact, ContactConnection } from './contact.js';
-import { oldConnection } from './crm-lists.js';
+import { oldConnection, oldFieldFilter } from './crm-lists.js';
 import { Employee } from './employee.js';
-import { FieldDefinitionRef, FieldFilter, FieldValueRef, customFieldValues, fieldFilterValue, fieldValue, fields } from './field.js';
+import { FieldDefinitionRef, FieldFilter, FieldValueRef, customFieldValues, fieldValue, fields } from './field.js';
 
 export const Company = builder.loadableNodeRef('Company', {
   id: { resolve: (c: CompanyRecord) => c.id, parse: (id) => Number(id) },
@@ -122,7 +122,7 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: CompanyFilterInput, description: 'Conditions; all companies when omitted.' }),
     },
     resolve: async (_root, args, ctx, info) => {
-      const extra = args.filter?.field ? fieldFilterValue(await fields(ctx, ENTITY.company), args.filter.field, 'upperName') : {};
+      const extra = await oldFieldFilter(ctx, ENTITY.company, args.filter?.field);
       const filter = companyFilter({
         search: args.filter?.search,
         assignedById: args.filter?.assignedById,

@@ -2,8 +2,9 @@
 // selects totalCount, its COUNT command is submitted together with the page, so both ride in the
 // same batch: a filtered list with its total is one upstream HTTP request.
 import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
-import { countRecords, recordPage, type OldEntity } from '../../bitrix/crm-records.js';
+import { countRecords, oldKey, recordPage, type OldEntity } from '../../bitrix/crm-records.js';
 import { upstream, type Context } from '../../context.js';
+import { fieldFilterValue, fields, type FieldFilterInput } from './field.js';
 import { decodeCursor, keysetConnection, pageSize, type ConnectionArgs } from '../connection.js';
 
 /** Whether the field being resolved selects `name` directly (through fragments too). */
@@ -50,4 +51,14 @@ export function oldConnection<R extends { id: number }>(
     },
     () => early ?? count(),
   );
+}
+
+/** A `field: {name, value}` filter → `{OLD_KEY: value}` (name checked against the metadata,
+ * list labels converted); {} when none. */
+export async function oldFieldFilter(ctx: Context, entityTypeId: number, filter: FieldFilterInput | null | undefined): Promise<Record<string, unknown>> {
+  if (!filter) return {};
+  const set = await fields(ctx, entityTypeId);
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(fieldFilterValue(set, filter, 'name'))) out[oldKey(entityTypeId, set.byName.get(name.toLowerCase())!)] = value;
+  return out;
 }

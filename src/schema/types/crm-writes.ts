@@ -14,7 +14,7 @@ import {
   type OldEntity,
 } from '../../bitrix/crm-records.js';
 import { convertInput, resolveField, type FieldSet } from '../../bitrix/fields.js';
-import { toInt, toText } from '../../bitrix/values.js';
+import { toText } from '../../bitrix/values.js';
 import { upstream, type Context } from '../../context.js';
 import { NotFoundError, ValidationError } from './errors.js';
 import { Employee } from './employee.js';
@@ -122,9 +122,4 @@ export async function idempotentCreate<R>(
     }
     return addRecord(ctx.portal, entity, { ...fields, ...stamp.fields }, upstream(ctx));
   });
-}
-
-export function positiveId(id: number | null | undefined): number | null {
-  const n = toInt(id);
-  return n && n > 0 ? n : null;
 }

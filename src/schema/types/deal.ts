@@ -11,9 +11,9 @@ import { builder } from '../builder.js';
 import { connectionArgs, type ConnectionArgs } from '../connection.js';
 import { Company } from './company.js';
 import { Contact } from './contact.js';
-import { oldConnection } from './crm-lists.js';
+import { oldConnection, oldFieldFilter } from './crm-lists.js';
 import { Employee } from './employee.js';
-import { FieldDefinitionRef, FieldFilter, FieldValueRef, customFieldValues, fieldFilterValue, fieldValue, fields } from './field.js';
+import { FieldDefinitionRef, FieldFilter, FieldValueRef, customFieldValues, fieldValue, fields } from './field.js';
 import { Category, Stage } from './stage.js';
 
 export const Deal = builder.loadableNodeRef('Deal', {
@@ -104,7 +104,7 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, ctx, info) => {
       const f = args.filter;
-      const extra = f?.field ? fieldFilterValue(await fields(ctx, ENTITY.deal), f.field, 'upperName') : {};
+      const extra = await oldFieldFilter(ctx, ENTITY.deal, f?.field);
       return dealConnection(ctx, info, args, {
         companyId: f?.companyId,
         contactId: f?.contactId,

@@ -9,9 +9,9 @@ import { builder } from '../builder.js';
 import { connectionArgs } from '../connection.js';
 import { Company } from './company.js';
 import { CommunicationRef, Contact } from './contact.js';
-import { oldConnection } from './crm-lists.js';
+import { oldConnection, oldFieldFilter } from './crm-lists.js';
 import { Employee } from './employee.js';
-import { FieldDefinitionRef, FieldFilter, FieldValueRef, customFieldValues, fieldFilterValue, fieldValue, fields } from './field.js';
+import { FieldDefinitionRef, FieldFilter, FieldValueRef, customFieldValues, fieldValue, fields } from './field.js';
 import { Stage } from './stage.js';
 
 export const Lead = builder.loadableNodeRef('Lead', {
@@ -105,7 +105,7 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, ctx, info) => {
       const f = args.filter;
-      const extra = f?.field ? fieldFilterValue(await fields(ctx, ENTITY.lead), f.field, 'upperName') : {};
+      const extra = await oldFieldFilter(ctx, ENTITY.lead, f?.field);
       const filter = leadFilter({ search: f?.search, statusId: f?.statusId, assignedById: f?.assignedById, fields: extra });
       return oldConnection(ctx, info, args, LEAD, filter, Lead);
     },
