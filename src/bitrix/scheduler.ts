@@ -402,23 +402,34 @@ export class PortalScheduler {
     }
   }
 
+  /** Waiters per request signal: one abort listener per request, not one per command. */
+  private readonly watched = new WeakMap<AbortSignal, Set<[Pending, Waiter]>>();
+
   /** A cancelled waiter leaves; the command is dropped only when nobody else waits for it. */
   private watchAbort(item: Pending, waiter: Waiter): void {
     const signal = waiter.signal;
     if (!signal) return;
-    signal.addEventListener(
-      'abort',
-      () => {
-        if (item.settled) return;
-        item.waiters = item.waiters.filter((w) => w !== waiter);
-        waiter.reject(abortError(item.command.method));
-        if (item.waiters.length === 0) {
-          item.settled = true;
-          if (item.dedupeKey && this.inflightReads.get(item.dedupeKey) === item) this.inflightReads.delete(item.dedupeKey);
-        }
-      },
-      { once: true },
-    );
+    let entries = this.watched.get(signal);
+    if (!entries) {
+      const set = new Set<[Pending, Waiter]>();
+      entries = set;
+      this.watched.set(signal, set);
+      signal.addEventListener('abort', () => {
+        for (const [pending, w] of set) this.abandon(pending, w);
+        set.clear();
+      }, { once: true });
+    }
+    entries.add([item, waiter]);
+  }
+
+  private abandon(item: Pending, waiter: Waiter): void {
+    if (item.settled) return;
+    item.waiters = item.waiters.filter((w) => w !== waiter);
+    waiter.reject(abortError(item.command.method));
+    if (item.waiters.length === 0) {
+      item.settled = true;
+      if (item.dedupeKey && this.inflightReads.get(item.dedupeKey) === item) this.inflightReads.delete(item.dedupeKey);
+    }
   }
 
   private circuitOpen(method: string): BitrixError {
