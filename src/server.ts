@@ -141,10 +141,13 @@ export function maskError(error: unknown, message: string, secrets: readonly str
   }
   if (error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError)) {
     const code = error.extensions?.code ?? (error.originalError as GraphQLError | undefined)?.extensions?.code;
+    // Yoga's JSON parser puts the parser's message, which quotes the start of the body, into
+    // extensions.originalError: a key or token inside a broken body would come back. Drop it.
+    const { originalError: _quoted, ...extensions } = { ...error.extensions, ...(error.originalError as GraphQLError | undefined)?.extensions };
     return new GraphQLError(redact(error.message, secrets), {
       nodes: error.nodes,
       path: error.path,
-      extensions: { ...error.extensions, ...(error.originalError as GraphQLError | undefined)?.extensions, code: code ?? ErrorCode.BAD_USER_INPUT },
+      extensions: { ...extensions, code: code ?? ErrorCode.BAD_USER_INPUT },
     });
   }
   if (error instanceof GraphQLError) {

@@ -39,7 +39,8 @@ describe('API keys', () => {
   });
 
   it('an unknown key, a malformed header or a key of the wrong case: 401', async () => {
-    for (const headers of [{ authorization: 'Bearer nope' }, { 'x-api-key': 'nope' }, { authorization: `Basic ${READ_KEY}` }, { 'x-api-key': READ_KEY.toUpperCase() }]) {
+    const tries: Record<string, string>[] = [{ authorization: 'Bearer nope' }, { 'x-api-key': 'nope' }, { authorization: `Basic ${READ_KEY}` }, { 'x-api-key': READ_KEY.toUpperCase() }];
+    for (const headers of tries) {
       const res = await stack.gql(EMPLOYEES, undefined, headers);
       expect(res.status).toBe(401);
       expect(codes(res.body)).toEqual(['UNAUTHENTICATED']);
@@ -47,7 +48,8 @@ describe('API keys', () => {
   });
 
   it('a key works as Authorization: Bearer and as x-api-key', async () => {
-    for (const headers of [{ authorization: `Bearer ${READ_KEY}` }, { 'x-api-key': READ_KEY }, { authorization: `bearer ${WRITE_KEY}` }]) {
+    const tries: Record<string, string>[] = [{ authorization: `Bearer ${READ_KEY}` }, { 'x-api-key': READ_KEY }, { authorization: `bearer ${WRITE_KEY}` }];
+    for (const headers of tries) {
       const res = await stack.gql(EMPLOYEES, undefined, headers);
       expect(res.status).toBe(200);
       expect(res.body.data.employees.edges).toHaveLength(2);

@@ -95,7 +95,9 @@ export function useComplexityLimit(maxComplexity: number): Plugin {
         },
       }),
     ]);
-    return errors.length ? errors : undefined;
+    // Only our verdict: invalid variables are left to execution, which reports them with its codes.
+    const tooComplex = errors.filter((e) => e.extensions?.code === ErrorCode.QUERY_TOO_COMPLEX);
+    return tooComplex.length ? tooComplex : undefined;
   };
   return {
     onExecute({ args, setResultAndStopExecution }) {

@@ -45,7 +45,7 @@ Company.implement({
     }),
     contacts: t.field({
       type: ContactConnection,
-      complexity: (args) => ({ field: 1, multiplier: args.first ?? 50 }),
+      complexity: (args, ctx) => ({ field: 1, multiplier: Math.min(args.first ?? ctx.limits.defaultPageSize, ctx.limits.maxPageSize) }),
       nullable: false,
       description: 'The contacts linked to this company (as their primary company or as one of several), in id order.',
       args: { first: t.arg.int(connectionArgs.first), after: t.arg.string(connectionArgs.after) },
@@ -113,7 +113,7 @@ builder.queryFields((t) => ({
   }),
   companies: t.field({
     type: CompanyConnection,
-    complexity: (args) => ({ field: 1, multiplier: args.first ?? 50 }),
+    complexity: (args, ctx) => ({ field: 1, multiplier: Math.min(args.first ?? ctx.limits.defaultPageSize, ctx.limits.maxPageSize) }),
     nullable: false,
     description: 'Companies in id order, with keyset paging: every matching company, not only the first 50 (the seed\'s searchCompanyByField stopped there).',
     args: {

@@ -186,7 +186,7 @@ builder.queryFields((t) => ({
   }),
   contacts: t.field({
     type: ContactConnection,
-    complexity: (args) => ({ field: 1, multiplier: args.first ?? 50 }),
+    complexity: (args, ctx) => ({ field: 1, multiplier: Math.min(args.first ?? ctx.limits.defaultPageSize, ctx.limits.maxPageSize) }),
     nullable: false,
     description: 'Contacts in id order, with keyset paging (up to 2,500 per page in one upstream request; no 50-row limit).',
     args: {

@@ -94,7 +94,7 @@ builder.queryFields((t) => ({
   }),
   deals: t.field({
     type: DealConnection,
-    complexity: (args) => ({ field: 1, multiplier: args.first ?? 50 }),
+    complexity: (args, ctx) => ({ field: 1, multiplier: Math.min(args.first ?? ctx.limits.defaultPageSize, ctx.limits.maxPageSize) }),
     nullable: false,
     description: 'Deals in id order, with keyset paging. Filter by company or contact with their real bindings (the seed\'s getDealsByCompany filtered on a field deals do not have).',
     args: {
@@ -127,7 +127,7 @@ builder.queryFields((t) => ({
 builder.objectFields(Company, (t) => ({
   deals: t.field({
     type: DealConnection,
-    complexity: (args) => ({ field: 1, multiplier: args.first ?? 50 }),
+    complexity: (args, ctx) => ({ field: 1, multiplier: Math.min(args.first ?? ctx.limits.defaultPageSize, ctx.limits.maxPageSize) }),
     nullable: false,
     description: 'The deals of this company (COMPANY_ID), in id order.',
     args: { first: t.arg.int(connectionArgs.first), after: t.arg.string(connectionArgs.after) },
@@ -138,7 +138,7 @@ builder.objectFields(Company, (t) => ({
 builder.objectFields(Contact, (t) => ({
   deals: t.field({
     type: DealConnection,
-    complexity: (args) => ({ field: 1, multiplier: args.first ?? 50 }),
+    complexity: (args, ctx) => ({ field: 1, multiplier: Math.min(args.first ?? ctx.limits.defaultPageSize, ctx.limits.maxPageSize) }),
     nullable: false,
     description: 'The deals whose primary contact is this contact (CONTACT_ID), in id order.',
     args: { first: t.arg.int(connectionArgs.first), after: t.arg.string(connectionArgs.after) },

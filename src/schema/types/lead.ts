@@ -95,7 +95,7 @@ builder.queryFields((t) => ({
   }),
   leads: t.field({
     type: LeadConnection,
-    complexity: (args) => ({ field: 1, multiplier: args.first ?? 50 }),
+    complexity: (args, ctx) => ({ field: 1, multiplier: Math.min(args.first ?? ctx.limits.defaultPageSize, ctx.limits.maxPageSize) }),
     nullable: false,
     description: 'Leads in id order, with keyset paging (no 50-row limit).',
     args: {

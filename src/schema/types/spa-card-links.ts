@@ -35,7 +35,7 @@ builder.objectFields(SpaCard, (t) => ({
 builder.objectFields(Contact, (t) => ({
   spaCards: t.field({
     type: SpaCardConnection,
-    complexity: (args) => ({ field: 1, multiplier: args.first ?? 50 }),
+    complexity: (args, ctx) => ({ field: 1, multiplier: Math.min(args.first ?? ctx.limits.defaultPageSize, ctx.limits.maxPageSize) }),
     nullable: false,
     description: 'Cards of one smart-process type linked to this contact (the seed\'s getSpaCardByContactId returned only the first, in no order).',
     args: {
