@@ -93,7 +93,12 @@ export function createGateway(options: GatewayOptions): Gateway {
       idempotencyKey: request.headers.get('idempotency-key') ?? undefined,
     }),
     maskedErrors: {
-      maskError: (error, message) => maskError(error, message, secrets()),
+      maskError: (error, message) => {
+        const masked = maskError(error, message, secrets());
+        // The client sees "Unexpected error."; operators need the cause (the logger scrubs secrets).
+        if ((masked as GraphQLError).extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) logger.error({ err: error }, 'unexpected error (masked)');
+        return masked;
+      },
     },
     plugins: [
       // First: sees every request and response (request id, clock, error codes, log line).
