@@ -1,14 +1,13 @@
 // GraphiQL in a real browser: Debian's headless Chromium, driven by playwright-core, opens the
 // gateway's GraphiQL page (GET /graphql with Accept: text/html), types a query into the editor,
 // runs it and reads the demo data in the result pane. The page must work offline: no request
-// may leave loopback (the default Yoga page loads GraphiQL from a CDN; src/http/graphiql.ts
-// serves it inlined). Screenshot: test-artifacts/graphiql.png.
+// may leave loopback (Yoga's default page loads GraphiQL from a CDN; the gateway serves the
+// inlined page of src/http/graphiql.ts). Screenshot: test-artifacts/graphiql.png.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderGraphiQL } from '../../src/http/graphiql.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -58,12 +57,9 @@ describe.skipIf(!haveChromium)('GraphiQL in headless Chromium', () => {
     expect(served.status).toBe(200);
     expect(served.headers.get('content-type')).toContain('text/html');
     const html = await served.text();
-    const wired = !/https?:\/\/unpkg\.com/.test(html);
-    if (!wired) {
-      // Until src/server.ts passes `renderGraphiQL` (src/http/graphiql.ts) to createYoga, the
-      // served page points at the CDN; the browser then gets our offline page for the same URL.
-      console.warn('graphiql.test: the gateway still serves the CDN GraphiQL page; substituting src/http/graphiql.ts (wire `renderGraphiQL` into createYoga)');
-    }
+    // Self-contained (src/http/graphiql.ts): no CDN script, stylesheet or worker.
+    expect(html).not.toMatch(/https?:\/\/(unpkg\.com|cdn\.jsdelivr\.net)/);
+    expect(html).toContain('YogaGraphiQL');
 
     // The names the result pane must show, straight from the API.
     const expected = await stack.gql(QUERY);
@@ -76,12 +72,6 @@ describe.skipIf(!haveChromium)('GraphiQL in headless Chromium', () => {
       const url = new URL(request.url());
       if (url.protocol.startsWith('http') && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) offLoopback.push(request.url());
     });
-    if (!wired) {
-      const offline = await renderGraphiQL({});
-      await page.route(stack.url, (route) =>
-        route.request().resourceType() === 'document' ? route.fulfill({ status: 200, contentType: 'text/html', body: offline }) : route.fallback(),
-      );
-    }
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
 
