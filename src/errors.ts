@@ -33,6 +33,8 @@ export const ErrorCode = {
   // Emitted by Yoga itself for malformed HTTP requests; listed so the table is complete.
   BAD_REQUEST: 'BAD_REQUEST',
   REQUEST_ENTITY_TOO_LARGE: 'REQUEST_ENTITY_TOO_LARGE',
+  /** A form or text POST to /graphql (CSRF protection: only JSON bodies run operations). */
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

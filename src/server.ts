@@ -12,6 +12,7 @@ import { newMeter } from './bitrix/scheduler.js';
 import type { Context, RequestLimits } from './context.js';
 import { ErrorCode, fromBitrixError, gatewayError } from './errors.js';
 import { EventHub } from './events/hub.js';
+import { useNoSimplePosts } from './http/csrf.js';
 import { useBitrixEvents, type StageMemory } from './events/receiver.js';
 import { useAuth, type ApiKey } from './http/auth.js';
 import { renderGraphiQL } from './http/graphiql.js';
@@ -106,6 +107,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       metrics.plugin,
       ...(options.plugins ?? []),
       useErrorCodes(),
+      useNoSimplePosts(),
       // Auth, then the rate limit (whose bucket is the caller), both before the body is read.
       useAuth({ keys: apiKeys, trustProxy: options.trustProxy ?? false }),
       ...(rateLimit ? [useRateLimit(rateLimit)] : []),
@@ -147,12 +149,14 @@ export function maskError(error: unknown, message: string, secrets: readonly str
   if (error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError)) {
     const code = error.extensions?.code ?? (error.originalError as GraphQLError | undefined)?.extensions?.code;
     // Yoga's JSON parser puts the parser's message, which quotes the start of the body, into
-    // extensions.originalError: a key or token inside a broken body would come back. Drop it.
-    const { originalError: _quoted, ...extensions } = { ...error.extensions, ...(error.originalError as GraphQLError | undefined)?.extensions };
+    // extensions.originalError: a key or token inside a broken body would come back. Keep only
+    // its name: Yoga answers 400 (not 200) to application/json clients while it is present.
+    const { originalError: quoted, ...extensions } = { ...error.extensions, ...(error.originalError as GraphQLError | undefined)?.extensions };
+    const cause = quoted && typeof quoted === 'object' ? { originalError: { name: String((quoted as { name?: unknown }).name ?? 'Error') } } : {};
     return new GraphQLError(redact(error.message, secrets), {
       nodes: error.nodes,
       path: error.path,
-      extensions: { ...extensions, code: code ?? ErrorCode.BAD_USER_INPUT },
+      extensions: { ...extensions, ...cause, code: code ?? ErrorCode.BAD_USER_INPUT },
     });
   }
   if (error instanceof GraphQLError) {

@@ -342,3 +342,26 @@ describe('persisted operations', () => {
     await expect(loadPersistedDocuments(join(tmpdir(), 'missing-manifest.json'))).rejects.toThrow(/PERSISTED_OPERATIONS: cannot read/);
   });
 });
+
+describe('cross-site request forgery', () => {
+  it('refuses form and text POSTs to /graphql (a browser sends them cross-site without preflight)', async () => {
+    const { startStack } = await import('./helpers/stack.js');
+    const s = await startStack();
+    try {
+      const mutation = 'mutation { deleteSpaCard(entityTypeId: 128, id: 1) { __typename } }';
+      for (const [type, body] of [
+        ['application/x-www-form-urlencoded', `query=${encodeURIComponent(mutation)}`],
+        ['text/plain', JSON.stringify({ query: mutation })],
+      ]) {
+        const res = await fetch(s.url, { method: 'POST', headers: { 'content-type': type }, body });
+        expect(res.status).toBe(415);
+        expect((await res.json()).errors[0].extensions.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      }
+      expect(s.emulator.counters.commandsByMethod['crm.item.delete']).toBeUndefined();
+      const card = await s.gql('{ spaCard(entityTypeId: 128, id: 1) { bitrixId } }');
+      expect(card.body.data.spaCard.bitrixId).toBe(1);
+    } finally {
+      await s.close();
+    }
+  });
+});
