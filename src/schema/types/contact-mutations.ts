@@ -1,0 +1,351 @@
+// Writes on contacts: create (idempotent), upsert (match + create/update as one safe step),
+// update (explicit phone/e-mail operations), clear fields, delete, add an address.
+import {
+  addContact,
+  checkUpdate,
+  contactByOrigin,
+  deleteContact,
+  inputHash,
+  multiFieldEntries,
+  newEntries,
+  normalise,
+  reload,
+  serialised,
+  updateContact,
+  type CommKind,
+  type CommUpdate,
+} from '../../bitrix/contact-writes.js';
+import {
+  CONTACT_ENTITY_TYPE_ID,
+  ORIGINATOR,
+  addressFields,
+  contactAddresses,
+  contactById,
+  oldName,
+  type AddressRecord,
+  type ContactRecord,
+} from '../../bitrix/contacts.js';
+import { convertInput, type FieldSet } from '../../bitrix/fields.js';
+import { upstream, type Context } from '../../context.js';
+import { builder } from '../builder.js';
+import { MUTATION_ERRORS, NotFoundError, ValidationError, mutationError } from './errors.js';
+import { fields } from './field.js';
+import {
+  AddressInput,
+  ContactMatch,
+  CreateContactInput,
+  UpdateContactInput,
+  findMatches,
+  matchOf,
+  type CreateInput,
+  type UpdateInput,
+} from './contact-inputs.js';
+import { Address, Contact, contactTypes } from './contact.js';
+import { Employee } from './employee.js';
+
+/** Descriptions of the result types the errors plugin generates for one mutation. */
+function errors(what: string) {
+  return {
+    types: MUTATION_ERRORS,
+    union: { description: `The outcome of ${what}: the success, or a typed error.` },
+    result: { description: `${what.charAt(0).toUpperCase()}${what.slice(1)} succeeded.` },
+    dataField: { description: 'The result.' },
+  };
+}
+
+const keyOf = (def: { name: string; upperName: string }) => oldName(def as never);
+
+/** `fields` JSON → old-style keys, checked against the portal's metadata. */
+function customFields(set: FieldSet, input: Record<string, unknown> | null | undefined): Record<string, unknown> {
+  if (!input) return {};
+  const converted = convertInput(set, input, 'upperName');
+  const out: Record<string, unknown> = {};
+  for (const [upper, value] of Object.entries(converted)) {
+    const def = set.byName.get(upper.toLowerCase())!;
+    if (def.type === 'crm_multifield' || /^(PHONE|EMAIL|FM)$/i.test(upper)) {
+      throw new ValidationError(`use \`phones\`/\`emails\` for ${upper}`, upper);
+    }
+    if (/^ORIGIN(ATOR)?_ID$|^ORIGIN_VERSION$/.test(upper)) throw new ValidationError(`${upper} is managed by idempotencyKey`, upper);
+    out[keyOf(def)] = value;
+  }
+  return out;
+}
+
+/** Typed input fields → old-style fields (phones/emails excluded). References are checked: a
+ * contact type, employee or company that does not exist is a ValidationError naming it. */
+async function scalarFields(ctx: Context, input: UpdateInput | CreateInput, creating: boolean): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  if (input.name != null) out.NAME = input.name;
+  if (input.secondName != null) out.SECOND_NAME = input.secondName;
+  if (input.lastName != null) out.LAST_NAME = input.lastName;
+  const checks: Promise<void>[] = [];
+  if (input.typeId != null) {
+    out.TYPE_ID = input.typeId;
+    checks.push(
+      contactTypes(ctx).then((types) => {
+        if (!types.some((t) => t.id === input.typeId)) {
+          throw new ValidationError(`contact type "${input.typeId}" does not exist (${types.map((t) => t.id).join(', ')})`, 'typeId');
+        }
+      }),
+    );
+  }
+  if (input.assignedById != null) {
+    out.ASSIGNED_BY_ID = input.assignedById;
+    checks.push(
+      Employee.getDataloader(ctx)
+        .load(input.assignedById)
+        .then(
+          (e) => {
+            if (!e) throw new ValidationError(`employee ${input.assignedById} does not exist`, 'assignedById');
+          },
+          () => {
+            throw new ValidationError(`employee ${input.assignedById} does not exist`, 'assignedById');
+          },
+        ),
+    );
+  }
+  if (input.companyId != null) {
+    out.COMPANY_ID = input.companyId;
+    if (creating) out.COMPANY_IDS = [input.companyId];
+    checks.push(
+      ctx.portal.read('crm.company.list', { filter: { '@ID': [input.companyId] }, select: ['ID'], start: -1 }, upstream(ctx)).then((r) => {
+        if (!Array.isArray(r.result) || r.result.length === 0) throw new ValidationError(`company ${input.companyId} does not exist`, 'companyId');
+      }),
+    );
+  }
+  await Promise.all(checks);
+  return out;
+}
+
+async function existing(ctx: Context, id: number): Promise<ContactRecord> {
+  const contact = await contactById(ctx.portal, id, upstream(ctx));
+  if (!contact) throw new NotFoundError(`Contact ${id} does not exist`, 'Contact', id);
+  return contact;
+}
+
+function primed(ctx: Context, contact: ContactRecord): ContactRecord {
+  const loader = Contact.getDataloader(ctx);
+  loader.clear(contact.id).prime(contact.id, contact);
+  return contact;
+}
+
+/** Creates a contact; with a key, returns the contact an earlier call with the same key created. */
+async function create(ctx: Context, input: CreateInput, key: string | null): Promise<{ contact: ContactRecord; created: boolean }> {
+  const phones = newEntries('PHONE', input.phones ?? [], 'phones');
+  const emails = newEntries('EMAIL', input.emails ?? [], 'emails');
+  if (key !== null && (key.length === 0 || key.length > 200)) throw new ValidationError('an idempotency key has 1 to 200 characters', 'idempotencyKey');
+  const set = await fields(ctx, CONTACT_ENTITY_TYPE_ID);
+  const out = { ...customFields(set, input.fields), ...(await scalarFields(ctx, input, true)) };
+  if (phones.length) out.PHONE = phones;
+  if (emails.length) out.EMAIL = emails;
+  if (key === null) return { contact: primed(ctx, await reload(ctx.portal, await addContact(ctx.portal, out, upstream(ctx)), upstream(ctx))), created: true };
+  const version = inputHash(input);
+  return serialised(ctx.portal, `idem:${key}`, async () => {
+    const replay = async () => {
+      const found = await contactByOrigin(ctx.portal, key, upstream(ctx));
+      if (found && found.originVersion !== version) throw new ValidationError('this idempotency key was already used with a different input', 'idempotencyKey');
+      return found;
+    };
+    const earlier = await replay();
+    if (earlier) return { contact: primed(ctx, earlier), created: false };
+    let id: number;
+    try {
+      id = await addContact(ctx.portal, { ...out, ORIGINATOR_ID: ORIGINATOR, ORIGIN_ID: key, ORIGIN_VERSION: version }, upstream(ctx));
+    } catch (error) {
+      // The answer was lost but the portal may have created it: the key tells.
+      const again = await replay().catch(() => null);
+      if (again) return { contact: primed(ctx, again), created: true };
+      throw error;
+    }
+    return { contact: primed(ctx, await reload(ctx.portal, id, upstream(ctx))), created: true };
+  });
+}
+
+/** Applies an update to an existing contact and returns it re-read. */
+async function update(ctx: Context, id: number, input: UpdateInput): Promise<ContactRecord> {
+  if (input.phones) checkUpdate('PHONE', input.phones, 'phones');
+  if (input.emails) checkUpdate('EMAIL', input.emails, 'emails');
+  const [set, current, scalars] = await Promise.all([
+    fields(ctx, CONTACT_ENTITY_TYPE_ID),
+    existing(ctx, id),
+    scalarFields(ctx, input, false),
+  ]);
+  const out = { ...customFields(set, input.fields), ...scalars };
+  const multi: [CommKind, CommUpdate | null | undefined, 'phones' | 'emails'][] = [
+    ['PHONE', input.phones, 'phones'],
+    ['EMAIL', input.emails, 'emails'],
+  ];
+  for (const [kind, change, name] of multi) {
+    if (!change) continue;
+    const entries = multiFieldEntries(kind, kind === 'PHONE' ? current.phones : current.emails, change, name);
+    if (entries.length) out[kind] = entries;
+  }
+  if (Object.keys(out).length === 0) return primed(ctx, current);
+  await updateContact(ctx.portal, id, out, upstream(ctx));
+  return primed(ctx, await reload(ctx.portal, id, upstream(ctx)));
+}
+
+interface UpsertResult {
+  contact: ContactRecord;
+  created: boolean;
+}
+
+const UpsertContactPayload = builder.objectRef<UpsertResult>('UpsertContactPayload').implement({
+  description: 'What upsertContact did.',
+  fields: (t) => ({
+    contact: t.field({ type: Contact, nullable: false, description: 'The created or updated contact.', resolve: (r) => r.contact }),
+    created: t.exposeBoolean('created', { nullable: false, description: 'True when no contact matched and one was created; false when the match was updated.' }),
+  }),
+});
+
+interface DeletedContactRecord {
+  bitrixId: number;
+}
+
+const DeletedContact = builder.objectRef<DeletedContactRecord>('DeletedContact').implement({
+  description: 'A deleted contact.',
+  fields: (t) => ({
+    bitrixId: t.exposeInt('bitrixId', { nullable: false, description: 'The id the contact had.' }),
+  }),
+});
+
+/** Makes sure a created contact carries the value it was matched on, so a retried upsert finds it. */
+function withMatch(input: CreateInput, match: ReturnType<typeof matchOf>): CreateInput {
+  if (match.kind === 'field') {
+    const given = Object.keys(input.fields ?? {}).some((k) => k.toLowerCase() === match.name.toLowerCase() || k.toLowerCase() === match.upper.toLowerCase());
+    return given ? input : { ...input, fields: { ...(input.fields ?? {}), [match.name]: match.value } };
+  }
+  const list = match.kind === 'PHONE' ? input.phones : input.emails;
+  if ((list ?? []).some((e) => normalise(match.kind as CommKind, e.value) === normalise(match.kind as CommKind, match.value))) return input;
+  const entry = { value: match.value, valueType: 'WORK' as const };
+  return match.kind === 'PHONE' ? { ...input, phones: [...(input.phones ?? []), entry] } : { ...input, emails: [...(input.emails ?? []), entry] };
+}
+
+builder.mutationFields((t) => ({
+  createContact: t.field({
+    type: Contact,
+    description: 'Creates a contact (the seed\'s createContact and createContact_new). Phones and e-mails are validated and custom fields checked before anything is sent. Safe to retry with an idempotency key.',
+    errors: errors('createContact'),
+    args: { input: t.arg({ type: CreateContactInput, required: true, description: 'The new contact.' }) },
+    resolve: async (_root, args, ctx) => {
+      try {
+        const { idempotencyKey, ...input } = args.input;
+        return (await create(ctx, input, idempotencyKey ?? ctx.idempotencyKey ?? null)).contact;
+      } catch (error) {
+        throw mutationError(error, ctx, 'Contact');
+      }
+    },
+  }),
+  upsertContact: t.field({
+    type: UpsertContactPayload,
+    description: 'Finds the contact matching `matchBy` and updates it, or creates one when none matches (the seed\'s checkContactExists + createContact as one safe step). Several matches are a ValidationError: nothing is changed. Phones and e-mails of the input are added to a matched contact (never duplicated, never removed).',
+    errors: errors('upsertContact'),
+    args: {
+      input: t.arg({ type: CreateContactInput, required: true, description: 'The contact\'s data.' }),
+      matchBy: t.arg({ type: ContactMatch, required: true, description: 'How to find the existing contact: exactly one of field, phone, email.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      try {
+        const { idempotencyKey, ...input } = args.input;
+        const set = await fields(ctx, CONTACT_ENTITY_TYPE_ID);
+        const match = matchOf(set, args.matchBy);
+        return await serialised(ctx.portal, `upsert:${match.kind}:${match.upper}:${match.key}`, async () => {
+          const ids = await findMatches(ctx, match);
+          if (ids.length > 1) throw new ValidationError(`${ids.length} contacts match (${ids.join(', ')}); nothing was changed`, 'matchBy');
+          if (ids.length === 0) return create(ctx, withMatch(input, match), idempotencyKey ?? ctx.idempotencyKey ?? null);
+          const add = (list: typeof input.phones) => (list?.length ? { add: list } : null);
+          const contact = await update(ctx, ids[0], { ...input, phones: add(input.phones), emails: add(input.emails) });
+          return { contact, created: false };
+        });
+      } catch (error) {
+        throw mutationError(error, ctx, 'Contact');
+      }
+    },
+  }),
+  updateContact: t.field({
+    type: Contact,
+    description: 'Changes a contact (the seed\'s updateContactFields). Omitted fields stay as they are; phones and e-mails are replaced, added, changed or removed explicitly (the seed appended when it meant to replace).',
+    errors: errors('updateContact'),
+    args: {
+      id: t.arg.int({ required: true, description: 'The contact id.' }),
+      input: t.arg({ type: UpdateContactInput, required: true, description: 'What to change.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      try {
+        return await update(ctx, args.id, args.input);
+      } catch (error) {
+        throw mutationError(error, ctx, 'Contact', args.id);
+      }
+    },
+  }),
+  clearContactFields: t.field({
+    type: Contact,
+    description: 'Empties the named fields of a contact (either spelling; `phones`/`emails` remove every phone / e-mail). Unknown or read-only names are a ValidationError; nothing is sent then.',
+    errors: errors('clearContactFields'),
+    args: {
+      id: t.arg.int({ required: true, description: 'The contact id.' }),
+      fields: t.arg.stringList({ required: true, description: 'Field names, e.g. ["ufCrmCpf", "SECOND_NAME", "phones"].' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      try {
+        if (args.fields.length === 0) throw new ValidationError('name at least one field to clear', 'fields');
+        const multi = new Map<string, CommKind>([['phones', 'PHONE'], ['phone', 'PHONE'], ['emails', 'EMAIL'], ['email', 'EMAIL']]);
+        const plain = args.fields.filter((name) => !multi.has(name.toLowerCase()));
+        const set = await fields(ctx, CONTACT_ENTITY_TYPE_ID);
+        const out = customFields(set, Object.fromEntries(plain.map((name) => [name, null])));
+        const current = await existing(ctx, args.id);
+        for (const name of args.fields) {
+          const kind = multi.get(name.toLowerCase());
+          if (!kind) continue;
+          const list = kind === 'PHONE' ? current.phones : current.emails;
+          if (list.length) out[kind] = list.map((c) => ({ ID: c.id, DELETE: 'Y' }));
+        }
+        if (Object.keys(out).length === 0) return primed(ctx, current);
+        await updateContact(ctx.portal, args.id, out, upstream(ctx));
+        return primed(ctx, await reload(ctx.portal, args.id, upstream(ctx)));
+      } catch (error) {
+        throw mutationError(error, ctx, 'Contact', args.id);
+      }
+    },
+  }),
+  deleteContact: t.field({
+    type: DeletedContact,
+    description: 'Deletes a contact. A missing contact is a NotFoundError.',
+    errors: errors('deleteContact'),
+    args: { id: t.arg.int({ required: true, description: 'The contact id.' }) },
+    resolve: async (_root, args, ctx) => {
+      try {
+        await deleteContact(ctx.portal, args.id, upstream(ctx));
+        Contact.getDataloader(ctx).clear(args.id);
+        return { bitrixId: args.id };
+      } catch (error) {
+        throw mutationError(error, ctx, 'Contact', args.id);
+      }
+    },
+  }),
+  addContactAddress: t.field({
+    type: Address,
+    description: 'Adds an address to a contact (the seed\'s createContactAddress, without its hard-coded country). One address per type: an existing one of the same type is a ValidationError.',
+    errors: errors('addContactAddress'),
+    args: {
+      contactId: t.arg.int({ required: true, description: 'The contact id.' }),
+      input: t.arg({ type: AddressInput, required: true, description: 'The address.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      try {
+        const typeId = args.input.typeId ?? 1;
+        const filled = Object.entries(args.input).some(([k, v]) => k !== 'typeId' && typeof v === 'string' && v.trim() !== '');
+        if (!filled) throw new ValidationError('an address needs at least one of address1, city, postalCode, region, province, country', 'input');
+        const [, addresses] = await Promise.all([existing(ctx, args.contactId), contactAddresses(ctx.portal, args.contactId, upstream(ctx))]);
+        if (addresses.some((a) => a.typeId === typeId)) throw new ValidationError(`contact ${args.contactId} already has an address of type ${typeId}`, 'typeId');
+        await ctx.portal.write('crm.address.add', { fields: addressFields(args.contactId, { ...args.input, typeId }) }, upstream(ctx));
+        const after = await contactAddresses(ctx.portal, args.contactId, upstream(ctx));
+        const added = after.find((a: AddressRecord) => a.typeId === typeId);
+        if (!added) throw new Error(`crm.address.add succeeded but contact ${args.contactId} has no address of type ${typeId}`);
+        return added;
+      } catch (error) {
+        throw mutationError(error, ctx, 'Contact', args.contactId);
+      }
+    },
+  }),
+}));
