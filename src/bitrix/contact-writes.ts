@@ -141,7 +141,13 @@ export function multiFieldEntries(kind: CommKind, current: readonly Communicatio
       out.push({ ID: c.id, DELETE: 'Y' });
     }
   }
-  // Adding a value the contact already has does not duplicate it.
+  // Adding a value the contact already has does not duplicate it; adding one this update
+  // removes is a contradiction.
+  const removed = new Set(current.filter((c) => touched.has(c.id) && !update.update?.some((u) => u.id === c.id)).map((c) => normalise(kind, c.value)));
+  for (const value of update.removeValues ?? []) removed.add(normalise(kind, value));
+  (update.add ?? []).forEach((entry, i) => {
+    if (removed.has(normalise(kind, entry.value))) throw new FieldInputError(`${field}.add[${i}].value`, `"${entry.value}" is both added and removed in one update`);
+  });
   const present = new Set(current.filter((c) => !touched.has(c.id)).map((c) => normalise(kind, c.value)));
   for (const entry of newEntries(kind, update.add ?? [], `${field}.add`)) {
     if (present.has(normalise(kind, entry.VALUE))) continue;
