@@ -110,7 +110,7 @@ describe('contacts', () => {
 
   it('does not ask for a COUNT unless totalCount is selected', async () => {
     await s.gql(PAGE, { first: 10 });
-    expect(s.emulator.counters.commandsByMethod['crm.contact.list'] ?? s.emulator.counters.byMethod['crm.contact.list']).toBe(1);
+    expect(s.emulator.counters.commandsByMethod['crm.contact.list']).toBe(1);
   });
 
   it('filters by type, employee, company, phone, e-mail and a custom field (either spelling)', async () => {
@@ -174,7 +174,7 @@ describe('contacts', () => {
       const r = await s.gql(PAGE, { first });
       expect(r.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     }
-    expect(s.emulator.counters.byMethod['crm.contact.list'] ?? 0).toBe(0);
+    expect(s.emulator.counters.commandsByMethod['crm.contact.list'] ?? 0).toBe(0);
   });
 });
 
@@ -202,6 +202,11 @@ describe('findContacts', () => {
     expect(none.body.data.findContacts).toEqual([]);
     const bad = await s.gql('{ findContacts { bitrixId } }');
     expect(bad.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    for (const [q, field] of [['phone: "call me"', 'phone'], ['email: "nobody"', 'email']]) {
+      const malformed = await s.gql(`{ findContacts(${q}) { bitrixId } }`);
+      expect(malformed.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+    expect(s.emulator.counters.commandsByMethod['crm.duplicate.findbycomm']).toBe(1);
   });
 });
 
@@ -221,5 +226,23 @@ describe('contact metadata', () => {
     const bad = await s.gql('{ contactField(name: "nope") { name } }');
     expect(bad.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(bad.body.errors[0].message).toContain('nope');
+  });
+});
+
+describe('upstream failures', () => {
+  it('are errors with a code, never nulls or empty lists', async () => {
+    const f = await startStack({ maxAttempts: 1 });
+    f.emulator.setFaults({ rate: 1, kinds: ['http500'] });
+    try {
+      for (const query of ['{ contact(id: 3) { bitrixId } }', '{ contacts(first: 5) { edges { node { bitrixId } } } }', '{ findContacts(email: "a@b.test") { bitrixId } }']) {
+        const r = await f.gql(query);
+        expect(r.body.errors.length, query).toBeGreaterThan(0);
+        for (const e of r.body.errors) expect(e.extensions.code, query).toMatch(/^UPSTREAM_/);
+        // contact is nullable: null with the error; the lists are non-null, so data is null.
+        expect(r.body.data === null || r.body.data.contact === null, query).toBe(true);
+      }
+    } finally {
+      await f.close();
+    }
   });
 });

@@ -13,6 +13,7 @@ import {
   type Communication,
   type ContactRecord,
 } from '../../bitrix/contacts.js';
+import { checkValue } from '../../bitrix/contact-writes.js';
 import { dictionary } from '../../bitrix/crm-meta.js';
 import { resolveField, type FieldDefinition } from '../../bitrix/fields.js';
 import { fullName } from '../../bitrix/users.js';
@@ -223,6 +224,12 @@ builder.queryFields((t) => ({
       const phone = args.phone?.trim();
       const email = args.email?.trim();
       if (!phone && !email) throw badInput('give `phone` or `email`', 'phone');
+      try {
+        if (phone) checkValue('PHONE', phone, 'phone');
+        if (email) checkValue('EMAIL', email, 'email');
+      } catch (error) {
+        throw fieldError(error);
+      }
       const lists = await Promise.all([
         phone ? findContactIds(ctx.portal, 'PHONE', phone, upstream(ctx)) : [],
         email ? findContactIds(ctx.portal, 'EMAIL', email, upstream(ctx)) : [],
