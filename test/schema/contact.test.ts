@@ -179,7 +179,7 @@ describe('contacts', () => {
 });
 
 describe('findContacts', () => {
-  it('finds by phone (formatting ignored) and by e-mail in 2 upstream requests', async () => {
+  it('finds by phone (formatting ignored) and by e-mail: findbycomm, then one request for the contacts (exact counts)', async () => {
     const truth = allContacts(s);
     const target = truth.find((c) => c.PHONE?.length && c.EMAIL?.length);
     const digits = String(target.PHONE[0].VALUE).replace(/\D/g, '');
