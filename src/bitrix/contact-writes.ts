@@ -1,7 +1,7 @@
 // Writing contacts (old-style crm.contact.add/update/delete): validation of phones and e-mails
 // before anything is sent, the multi-field update semantics of bitrix24-api.md §6.3 (entries
 // with ID change, `{ID, DELETE:'Y'}` deletes, entries without ID add), idempotent creates keyed
-// by ORIGIN_ID, and a per-portal lock so one gateway never runs two creates for the same key.
+// by ORIGIN_ID, and a per-key lock (across replicas with Redis) so two creates never race.
 import { createHash } from 'node:crypto';
 import { CONTACT_SELECT, ORIGINATOR, contactById, toContact, type Communication, type ContactRecord } from './contacts.js';
 import { FieldInputError } from './fields.js';
@@ -172,24 +172,6 @@ export async function contactByOrigin(portal: BitrixPortal, key: string, options
   );
   const row = rowsAt(res.result, [])[0];
   return row ? toContact(row) : null;
-}
-
-const locks = new WeakMap<BitrixPortal, Map<string, Promise<unknown>>>();
-
-/** Runs `task` after every earlier task with the same key on this portal has finished: two
- * concurrent creates with one idempotency key (or one upsert match) never both create. */
-export async function serialised<T>(portal: BitrixPortal, key: string, task: () => Promise<T>): Promise<T> {
-  let map = locks.get(portal);
-  if (!map) locks.set(portal, (map = new Map()));
-  const previous = map.get(key) ?? Promise.resolve();
-  const run = previous.then(task, task);
-  const tail = run.catch(() => undefined);
-  map.set(key, tail);
-  try {
-    return await run;
-  } finally {
-    if (map.get(key) === tail) map.delete(key);
-  }
 }
 
 // ---- writes ------------------------------------------------------------------------------------

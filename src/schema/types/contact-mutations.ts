@@ -10,7 +10,6 @@ import {
   newEntries,
   normalise,
   reload,
-  serialised,
   updateContact,
   type CommKind,
   type CommUpdate,
@@ -140,7 +139,7 @@ async function create(ctx: Context, input: CreateInput, key: string | null): Pro
   if (emails.length) out.EMAIL = emails;
   if (key === null) return { contact: primed(ctx, await reload(ctx.portal, await addContact(ctx.portal, out, upstream(ctx)), upstream(ctx))), created: true };
   const version = inputHash(input);
-  return serialised(ctx.portal, `idem:${key}`, async () => {
+  return ctx.portal.serialize(`crm.contact:${key}`, async () => {
     const replay = async () => {
       const found = await contactByOrigin(ctx.portal, key, upstream(ctx));
       if (found && found.originVersion !== version) throw new ValidationError('this idempotency key was already used with a different input', 'idempotencyKey');
@@ -249,7 +248,7 @@ builder.mutationFields((t) => ({
         const { idempotencyKey, ...input } = args.input;
         const set = await fields(ctx, CONTACT_ENTITY_TYPE_ID);
         const match = matchOf(set, args.matchBy);
-        return await serialised(ctx.portal, `upsert:${match.kind}:${match.upper}:${match.key}`, async () => {
+        return await ctx.portal.serialize(`upsert:${match.kind}:${match.upper}:${match.key}`, async () => {
           const ids = await findMatches(ctx, match);
           if (ids.length > 1) throw new ValidationError(`${ids.length} contacts match (${ids.join(', ')}); nothing was changed`, 'matchBy');
           if (ids.length === 0) return create(ctx, withMatch(input, match), idempotencyKey ?? ctx.idempotencyKey ?? null);

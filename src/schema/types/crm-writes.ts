@@ -1,7 +1,6 @@
 // Shared steps of the company and lead mutations (old-style crm.company.* / crm.lead.*): custom
 // fields checked against the metadata, references checked before anything is sent, existence
 // checks, and idempotent creates keyed by ORIGIN_ID.
-import { serialised } from '../../bitrix/contact-writes.js';
 import { dictionary } from '../../bitrix/crm-meta.js';
 import {
   addRecord,
@@ -114,7 +113,7 @@ export async function idempotentCreate<R>(
   if (!key) return addRecord(ctx.portal, entity, fields, upstream(ctx));
   if (key.length > 200) throw new ValidationError('idempotencyKey is longer than 200 characters', 'idempotencyKey');
   const stamp = originStamp(key, inputHash(input), set.byName.has('origin_version'));
-  return serialised(ctx.portal, `${entity.prefix}:${key}`, async () => {
+  return ctx.portal.serialize(`${entity.prefix}:${key}`, async () => {
     const found = await findByOrigin(ctx.portal, entity, stamp, upstream(ctx));
     if (found) {
       if (!found.same) throw new ValidationError('this idempotencyKey was already used with a different input', 'idempotencyKey');
