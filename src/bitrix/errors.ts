@@ -102,3 +102,19 @@ export function redact(text: string, secrets: readonly string[]): string {
   }
   return out;
 }
+
+/** A command cancelled before its answer arrived (deadline passed, or the client left). */
+export function abortError(method: string): BitrixError {
+  return new BitrixError({ code: 'ABORTED', description: 'the request was cancelled before its answer arrived (deadline or client gone)', method, errorClass: 'timeout' });
+}
+
+export function busyError(method: string, waitMs: number): BitrixError {
+  const retryAfter = Math.ceil(waitMs / 1000);
+  return new BitrixError({
+    code: 'OPERATION_TIME_LIMIT',
+    description: `${method} is at its operating-time budget on the portal; retry in ${retryAfter} s`,
+    method,
+    errorClass: 'operating-limit',
+    retryAfter,
+  });
+}

@@ -5,26 +5,19 @@
 // deadline, fails fast while the portal is down, and hands every caller its own outcome.
 // At low load a command leaves on the next turn of the event loop; under saturation commands
 // pile up while the limiter waits, so every request that leaves is a full batch.
+// (One file on purpose: the queue, packing, retries and cancellation share one state.)
 import type { Logger } from 'pino';
-import { decodeBatch, encodeCommand, hasRefs, type Command, type CommandResult } from './batch.js';
+import { decodeBatch, encodeCommand, hasRefs, stableJson, type Command, type CommandResult } from './batch.js';
 import { CircuitBreaker } from './breaker.js';
-import { BitrixError } from './errors.js';
+import { BitrixError, abortError, busyError } from './errors.js';
 import type { RateLimiter } from './limiter.js';
 import { OperatingBudget } from './operating.js';
 import type { BitrixTransport } from './transport.js';
+import type { CostMeter } from './cost.js';
+
+export { newMeter, type CostMeter } from './cost.js';
 
 export const MAX_BATCH = 50;
-
-/** What one GraphQL request cost the portal; shown in `extensions.bitrix`. */
-export interface CostMeter {
-  httpRequests: number;
-  commands: number;
-  cacheHits: number;
-}
-
-export function newMeter(): CostMeter {
-  return { httpRequests: 0, commands: 0, cacheHits: 0 };
-}
 
 export interface SubmitOptions {
   meter?: CostMeter;
@@ -453,31 +446,4 @@ export class PortalScheduler {
     if (this.timer) clearTimeout(this.timer);
     this.failAll(this.queue.splice(0), abortError);
   }
-}
-
-function abortError(method: string): BitrixError {
-  return new BitrixError({ code: 'ABORTED', description: 'the request was cancelled before its answer arrived (deadline or client gone)', method, errorClass: 'timeout' });
-}
-
-function busyError(method: string, waitMs: number): BitrixError {
-  const retryAfter = Math.ceil(waitMs / 1000);
-  return new BitrixError({
-    code: 'OPERATION_TIME_LIMIT',
-    description: `${method} is at its operating-time budget on the portal; retry in ${retryAfter} s`,
-    method,
-    errorClass: 'operating-limit',
-    retryAfter,
-  });
-}
-
-/** JSON with sorted keys, so equal parameter objects give equal dedupe keys. */
-export function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }

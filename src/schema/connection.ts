@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { KeysetPage } from '../bitrix/paging.js';
-import { stableJson } from '../bitrix/scheduler.js';
+import { stableJson } from '../bitrix/batch.js';
 import type { Context } from '../context.js';
 import { badInput } from '../errors.js';
 import { builder } from './builder.js';

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { spaTypes, stages } from '../../bitrix/crm-meta.js';
 import { convertInput, type FieldSet } from '../../bitrix/fields.js';
 import { addItem, deleteItem, getItem, itemFilter, updateItem, type ItemRecord } from '../../bitrix/items.js';
-import { stableJson } from '../../bitrix/scheduler.js';
+import { stableJson } from '../../bitrix/batch.js';
 import { rowsAt } from '../../bitrix/values.js';
 import { upstream, type Context } from '../../context.js';
 import { builder } from '../builder.js';
