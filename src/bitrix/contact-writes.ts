@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { CONTACT_SELECT, ORIGINATOR, contactById, toContact, type Communication, type ContactRecord } from './contacts.js';
 import { FieldInputError } from './fields.js';
 import type { BitrixPortal } from './portal.js';
-import { stableJson, type SubmitOptions } from './scheduler.js';
+import { stableJson } from './batch.js';
+import type { SubmitOptions } from './scheduler.js';
 import { rowsAt, toInt } from './values.js';
 
 export type CommKind = 'PHONE' | 'EMAIL';

@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { BitrixError } from './errors.js';
 import type { ListMethod } from './paging.js';
 import type { BitrixPortal } from './portal.js';
-import { stableJson, type SubmitOptions } from './scheduler.js';
+import { stableJson } from './batch.js';
+import type { SubmitOptions } from './scheduler.js';
 import { asRecord, toInt, toText } from './values.js';
 
 /** One old-style entity family. */
