@@ -17,8 +17,12 @@ import { canPin, cpuMs, freePort, gql, pinSelf, spawnNode, waitFor, type Child }
 export const B4_QUERY = `{ spaCards(entityTypeId: 128, first: 20) { edges { node {
   title stage { name } assignedBy { fullName } contact { fullName phones { value } } customFields { display } } } } }`;
 
+/** `gatewayGc`: the same gateway with a larger young generation (--max-semi-space-size=32). */
+type Contender = 'gateway' | 'baseline' | 'gatewayGc';
+const GC_FLAG = '--max-semi-space-size=32';
+
 interface Run {
-  contender: 'gateway' | 'baseline';
+  contender: Contender;
   rps: number;
   total: number;
   p50: number;
@@ -40,7 +44,19 @@ export interface ProfileSummary {
   byArea: { area: string; ms: number; share: number }[];
   byStage: { stage: string; ms: number; share: number }[];
   topFunctions: { fn: string; ms: number; share: number }[];
+  /** Inclusive CPU per request of a few named suspects (a sample counts for every suspect on its stack). */
+  suspects: Record<string, number>;
 }
+
+const SUSPECTS: Record<string, (f: ProfileNode['callFrame']) => boolean> = {
+  complexity: (f) => f.functionName === 'onExecute' && f.url.includes('/src/http/limits.ts'),
+  cursors: (f) => f.functionName === 'encodeCursor' && f.url.includes('/src/schema/connection.ts'),
+  dedupeKey: (f) => f.functionName === 'stableJson',
+  signals: (f) => (f.functionName === 'any' || f.functionName === 'timeout') && f.url.includes('abort_controller'),
+  logAndMetrics: (f) => /\/src\/http\/(logging|metrics)\.ts/.test(f.url),
+  upstream: (f) => f.url.includes('/src/bitrix/transport.ts'),
+  gc: (f) => f.functionName === '(garbage collector)',
+};
 
 export interface B4Result {
   pinned: boolean;
@@ -126,10 +142,17 @@ export async function runB4(options: { seconds?: number; warmupSeconds?: number;
     const baselinePort = await freePort();
     const baseline = startBaselineProcess(baselinePort, serverCpu);
     children.push(baseline);
-    const urls = { gateway: `http://127.0.0.1:${gatewayPort}/graphql`, baseline: `http://127.0.0.1:${baselinePort}/graphql` };
-    const pids = () => ({ gateway: gateway.pid, baseline: baseline.pid });
-    await waitFor(async () => (await gql(urls.gateway, '{ __typename }')).status === 200, 'gateway', 60_000);
-    await waitFor(async () => (await gql(urls.baseline, '{ __typename }')).status === 200, 'baseline', 60_000);
+    const gatewayGcPort = await freePort();
+    const gatewayGc = startGatewayProcess(gatewayGcPort, webhookUrl, serverCpu, [GC_FLAG]);
+    children.push(gatewayGc);
+    const urls: Record<Contender, string> = {
+      gateway: `http://127.0.0.1:${gatewayPort}/graphql`,
+      baseline: `http://127.0.0.1:${baselinePort}/graphql`,
+      gatewayGc: `http://127.0.0.1:${gatewayGcPort}/graphql`,
+    };
+    const pids = (): Record<Contender, number> => ({ gateway: gateway.pid, baseline: baseline.pid, gatewayGc: gatewayGc.pid });
+    const contenders: Contender[] = ['gateway', 'baseline', 'gatewayGc'];
+    for (const name of contenders) await waitFor(async () => (await gql(urls[name], '{ __typename }')).status === 200, name, 60_000);
     unpin = pinned ? pinSelf(sideCpu!) : () => {};
 
     const g = await gql(urls.gateway, B4_QUERY);
@@ -137,11 +160,11 @@ export async function runB4(options: { seconds?: number; warmupSeconds?: number;
     const sameData = g.status === 200 && !g.body.errors && isDeepStrictEqual(g.body.data, b.body.data);
     if (!sameData) log(`B4: the gateway's and the baseline's answers differ: ${JSON.stringify(g.body).slice(0, 300)} / ${JSON.stringify(b.body).slice(0, 300)}`);
 
-    for (const name of ['gateway', 'baseline'] as const) await cannon(urls[name], warmupSeconds, connections);
+    for (const name of contenders) await cannon(urls[name], warmupSeconds, connections);
 
     const runs: Run[] = [];
     for (let round = 0; round < rounds; round++) {
-      for (const name of ['gateway', 'baseline'] as const) {
+      for (const name of contenders) {
         const before = { server: cpuMs(pids()[name]), emulator: cpuMs(emulator.pid), counters: await emulatorCounters(origin) };
         const r = await cannon(urls[name], seconds, connections);
         const after = { server: cpuMs(pids()[name]), emulator: cpuMs(emulator.pid), counters: await emulatorCounters(origin) };
@@ -169,7 +192,8 @@ export async function runB4(options: { seconds?: number; warmupSeconds?: number;
     // Where the gateway's time goes, when it misses the target (or when asked).
     const rate = (n: string) => median(runs.filter((r) => r.contender === n).map((r) => r.rps));
     const wantProfile = options.profile === 'always' || (options.profile !== 'never' && rate('gateway') < 0.6 * rate('baseline'));
-    const profiles: Partial<Record<'gateway' | 'baseline', ProfileSummary>> = {};
+    await gatewayGc.stop();
+    const profiles: Partial<Record<Contender, ProfileSummary>> = {};
     if (wantProfile) {
       const restart = {
         gateway: (nodeArgs: string[]) => startGatewayProcess(gatewayPort, webhookUrl, serverCpu, nodeArgs),
@@ -275,6 +299,7 @@ export function summarizeProfile(
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) frames.push(byId.get(cur)!.callFrame);
     return frames;
   };
+  const suspects: Record<string, number> = Object.fromEntries(Object.keys(SUSPECTS).map((k) => [k, 0]));
   let total = 0;
   for (const [id, ms] of self) {
     const n = byId.get(id)!;
@@ -285,8 +310,10 @@ export function summarizeProfile(
     areas.set(area, (areas.get(area) ?? 0) + ms);
     const key = `${functionName || '(anonymous)'} — ${area}${url ? `:${lineNumber + 1}` : ''}`;
     fns.set(key, (fns.get(key) ?? 0) + ms);
-    const stage = stageOf(functionName, stackOf(id));
+    const stack = stackOf(id);
+    const stage = stageOf(functionName, stack);
     stageMs.set(stage, (stageMs.get(stage) ?? 0) + ms);
+    for (const [name, match] of Object.entries(SUSPECTS)) if (stack.some(match)) suspects[name] += ms / requests;
   }
   const top = (m: Map<string, number>, n: number) =>
     [...m]
@@ -299,7 +326,35 @@ export function summarizeProfile(
     byArea: top(areas, 12).map(({ k, ms, share }) => ({ area: k, ms, share })),
     byStage: top(stageMs, 20).map(({ k, ms, share }) => ({ stage: k, ms, share })),
     topFunctions: top(fns, 15).map(({ k, ms, share }) => ({ fn: k, ms, share })),
+    suspects,
   };
+}
+
+/** What the profiles say, in numbers from this run (the wording names the code they point at). */
+function findings(r: B4Result, p: ProfileSummary, q: ProfileSummary | null): string[] {
+  const per = (x: number) => `${x.toFixed(3)} ms`;
+  const share = (x: number) => `${((x / (p.totalMs / p.requests)) * 100).toFixed(1)}%`;
+  const stage = (prefix: string, s: ProfileSummary | null) => (s ? (s.byStage.find((x) => x.stage.startsWith(prefix))?.ms ?? 0) / s.requests : 0);
+  const s = p.suspects;
+  const gcBase = stage('garbage', q);
+  const plumbing = stage('HTTP server', p) - stage('HTTP server', q);
+  const gg = r.runs.filter((x) => x.contender === 'gatewayGc');
+  const g = r.runs.filter((x) => x.contender === 'gateway');
+  const cpuChange = gg.length ? 1 - median(gg.map((x) => x.serverCpuMsPerRequest)) / median(g.map((x) => x.serverCpuMsPerRequest)) : NaN;
+  const gcExperiment = Number.isFinite(cpuChange)
+    ? ` A larger young generation (\`${GC_FLAG}\`, the side experiment above) changed the gateway's CPU per request by ${(-cpuChange * 100).toFixed(0)}% in this run${Math.abs(cpuChange) < 0.05 ? ': within the noise, so GC volume, not GC tuning, is the lever' : ''}.`
+    : '';
+  return [
+    '',
+    '  What the profiles say (gateway CPU per request, inclusive, and its share of the sampled total):',
+    '',
+    `  1. **Garbage collection: ${per(s.gc)} (${share(s.gc)})** against ${per(gcBase)} in the baseline — the largest single difference. Every request allocates the upstream answers (full \`select: ['*']\` records of cards, contacts and users, parsed from JSON), their normalised copies, DataLoader and promise objects.${gcExperiment}`,
+    `  2. **Per-execution complexity check: ${per(s.complexity)} (${share(s.complexity)})** — \`useComplexityLimit\` (src/http/limits.ts) runs a full \`graphql.validate()\` with the Pothos complexity rule in \`onExecute\` for every request, because the variables change the cost; a cache keyed by (document, operation name, variables) would make repeated operations free.`,
+    `  3. **Yoga/envelop plumbing beyond the baseline's: ${per(plumbing)}** more per request in the HTTP/Yoga part (the gateway's ~10 plugins: request log, metrics, error codes, auth, rate limit, armor, hardening, complexity, events, visible cost, readiness), plus request log and metrics themselves ${per(s.logAndMetrics)} (${share(s.logAndMetrics)}).`,
+    `  4. **Scheduler and upstream**: batch encoding, dedupe keys and paging ${per(stage('scheduler', p))} (${share(stage('scheduler', p))}; \`stableJson\` for the dedupe key alone ${per(s.dedupeKey)}), the upstream HTTP call, undici and answer parsing ${per(stage('upstream', p))} (${share(stage('upstream', p))}) — small here because identical concurrent reads are shared (${median(r.runs.filter((x) => x.contender === 'gateway').map((x) => x.upstreamPerRequest)).toFixed(2)} upstream requests per GraphQL request).`,
+    `  5. **Smaller items**: the per-request deadline signal (\`AbortSignal.any\` + \`AbortSignal.timeout\` in src/server.ts's context) ${per(s.signals)} (${share(s.signals)}); cursors — \`encodeCursor\` hashes the filter with SHA for every edge (src/schema/connection.ts \`filterHash\`) where once per connection would do — ${per(s.cursors)} (${share(s.cursors)}).`,
+    `  6. None of these alone, nor all of 2–5 together, closes the gap: reaching 60% of the baseline needs the gateway's CPU per request to fall from ≈ ${median(r.runs.filter((x) => x.contender === 'gateway').map((x) => x.serverCpuMsPerRequest)).toFixed(2)} ms to ≈ ${(median(r.runs.filter((x) => x.contender === 'baseline').map((x) => x.serverCpuMsPerRequest)) / 0.6).toFixed(2)} ms (/proc figures). The baseline does no upstream work at all; the gateway's remaining cost is spread over GC, Yoga plumbing and resolvers.`,
+  ];
 }
 
 export function b4Markdown(r: B4Result): string {
@@ -309,20 +364,27 @@ export function b4Markdown(r: B4Result): string {
   const gr = median(g.map((x) => x.rps));
   const br = median(b.map((x) => x.rps));
   const share = gr / br;
+  const gg = of('gatewayGc');
   const gc = median(g.map((x) => x.serverCpuMsPerRequest));
   const bc = median(b.map((x) => x.serverCpuMsPerRequest));
   const pairs = g.map((x, i) => `${((x.rps / b[i].rps) * 100).toFixed(0)}%`).join(', ');
   const row = (name: string, runs: Run[]) =>
-    `| ${name} | **${median(runs.map((x) => x.rps)).toFixed(0)}** | ${runs.map((x) => x.rps.toFixed(0)).join(', ')} | ${median(runs.map((x) => x.p50))} ms / ${median(runs.map((x) => x.p99))} ms | ${runs.reduce((a, x) => a + x.non2xx + x.errors + x.mismatches, 0)} | ${median(runs.map((x) => x.serverCpuMsPerRequest)).toFixed(2)} ms (core ${(median(runs.map((x) => x.serverBusy)) * 100).toFixed(0)}% busy) | ${name === 'baseline' ? '—' : `${median(runs.map((x) => x.upstreamPerRequest)).toFixed(2)} HTTP, ${median(runs.map((x) => x.commandsPerRequest)).toFixed(2)} commands; emulator CPU ${median(runs.map((x) => x.emulatorCpuMsPerRequest)).toFixed(2)} ms`} |`;
+    `| ${name} | **${median(runs.map((x) => x.rps)).toFixed(0)}** | ${runs.map((x) => x.rps.toFixed(0)).join(', ')} | ${median(runs.map((x) => x.p50))} ms / ${median(runs.map((x) => x.p99))} ms | ${runs.reduce((a, x) => a + x.non2xx + x.errors + x.mismatches, 0)} | ${median(runs.map((x) => x.serverCpuMsPerRequest)).toFixed(2)} ms (core ${(median(runs.map((x) => x.serverBusy)) * 100).toFixed(0)}% busy) | ${name.startsWith('baseline') ? '—' : `${median(runs.map((x) => x.upstreamPerRequest)).toFixed(2)} HTTP, ${median(runs.map((x) => x.commandsPerRequest)).toFixed(2)} commands; emulator CPU ${median(runs.map((x) => x.emulatorCpuMsPerRequest)).toFixed(2)} ms`} |`;
   const lines = [
-    `A warm \`spaCards(entityTypeId: 128, first: 20)\` with title, stage { name }, assignedBy { fullName }, contact { fullName phones { value } }, customFields { display } (the B1 shape on 20 cards), the same body on every request. Emulator: **zero latency, rate limit off**, its own process (\`npm run portal\`'s cli). Gateway: its own process (\`src/main.ts\`, NODE_ENV=production, LOG_LEVEL=warn, open access, per-caller rate limit off, a custom plan of 100,000/s so its bucket mirror never waits). Baseline: plain Yoga + Pothos serving the same shape from memory (\`bench/contenders/baseline-server.ts\`, NODE_ENV=production), its own process. Load: autocannon in the bench process, ${r.connections} connections, ${r.warmupSeconds} s warm-up per contender, then ${r.seconds} s runs, gateway and baseline alternately, ${g.length} times each. ${r.pinned ? 'CPU: the server under test pinned to core 0 (taskset); autocannon and the emulator share core 1.' : 'CPU: not pinned (taskset unavailable or a single core): everything shares the cores.'} Both answers are checked equal before the runs (${r.sameData ? 'they are' : '**they differ**'}); every response body is checked for edges and no errors.`,
+    `A warm \`spaCards(entityTypeId: 128, first: 20)\` with title, stage { name }, assignedBy { fullName }, contact { fullName phones { value } }, customFields { display } (the B1 shape on 20 cards), the same body on every request. Emulator: **zero latency, rate limit off**, its own process (\`npm run portal\`'s cli). Gateway: its own process (\`src/main.ts\`, NODE_ENV=production, LOG_LEVEL=warn, open access, per-caller rate limit off, a custom plan of 100,000/s so its bucket mirror never waits). Baseline: plain Yoga + Pothos serving the same shape from memory (\`bench/contenders/baseline-server.ts\`, NODE_ENV=production), its own process. Load: autocannon in the bench process, ${r.connections} connections, ${r.warmupSeconds} s warm-up per contender, then ${r.seconds} s runs, gateway, baseline and the gateway with \`${GC_FLAG}\` alternately, ${g.length} times each. ${r.pinned ? 'CPU: the server under test pinned to core 0 (taskset); autocannon and the emulator share core 1.' : 'CPU: not pinned (taskset unavailable or a single core): everything shares the cores.'} Both answers are checked equal before the runs (${r.sameData ? 'they are' : '**they differ**'}); every response body is checked for edges and no errors.`,
     '',
     '| contender | requests/s (median) | runs | p50 / p99 latency | errors (non-2xx, socket, body) | server CPU per request | upstream per GraphQL request |',
     '|---|---|---|---|---|---|---|',
     row('gateway', g),
     row('baseline (Yoga + Pothos, in memory)', b),
+    ...(of('gatewayGc').length ? [row(`gateway with \`${GC_FLAG}\` (side experiment)`, of('gatewayGc'))] : []),
     '',
     `- **Gateway / baseline requests per second: ${(share * 100).toFixed(0)}%** (medians; per round: ${pairs}). Target ≥ 60%: ${share >= 0.6 ? 'met' : '**missed**'}.`,
+    ...(gg.length
+      ? [
+          `- Side experiment, same rounds: the gateway with a larger young generation (\`node ${GC_FLAG}\`, no code change) served ${((median(gg.map((x) => x.rps)) / gr) * 100 - 100).toFixed(0)}% more requests per second than the default gateway, using ${((1 - median(gg.map((x) => x.serverCpuMsPerRequest)) / gc) * 100).toFixed(0)}% less CPU per request (${((median(gg.map((x) => x.rps)) / br) * 100).toFixed(0)}% of the baseline).`,
+        ]
+      : []),
     `- CPU per request (from /proc, user + system): gateway ${gc.toFixed(2)} ms, baseline ${bc.toFixed(2)} ms (${(gc / bc).toFixed(1)}×), so even with its core fully busy the gateway would serve at most ≈ ${(1000 / gc).toFixed(0)}/s against ≈ ${(1000 / bc).toFixed(0)}/s (${((bc / gc) * 100).toFixed(0)}%): the gap is CPU work per request, not waiting. The emulator spends ${median(g.map((x) => x.emulatorCpuMsPerRequest)).toFixed(2)} ms per gateway request on the other core. The same body repeated lets the scheduler share identical upstream commands between concurrent requests (${median(g.map((x) => x.upstreamPerRequest)).toFixed(2)} upstream HTTP requests per GraphQL request).`,
   ];
   if (r.profile) {
@@ -341,6 +403,8 @@ export function b4Markdown(r: B4Result): string {
       '| area | self time | share |',
       '|---|---|---|',
       ...p.byArea.map((a) => `| ${a.area} | ${(a.ms / p.requests).toFixed(3)} ms/request | ${(a.share * 100).toFixed(1)}% |`),
+      '',
+      ...findings(r, p, q),
       '',
       '  Gateway hottest functions (self time):',
       '',
