@@ -12,6 +12,20 @@ export function ref(index: number, ...path: (string | number)[]): ResultRef {
   return { $ref: index, path };
 }
 
+/** A string built around references, e.g. `DYNAMIC_128_STAGE_` + the first funnel's id; the
+ * portal replaces each `$result[…]` inside the string (bitrix24-api.md §4). */
+export interface RefTemplate {
+  $template: (string | ResultRef)[];
+}
+
+export function template(...parts: (string | ResultRef)[]): RefTemplate {
+  return { $template: parts };
+}
+
+function isTemplate(value: unknown): value is RefTemplate {
+  return typeof value === 'object' && value !== null && '$template' in value;
+}
+
 /** One REST call: a method and its parameters (may hold ResultRefs when part of a chain). */
 export interface Command {
   method: string;
@@ -31,8 +45,13 @@ function isRef(value: unknown): value is ResultRef {
   return typeof value === 'object' && value !== null && '$ref' in value;
 }
 
+function refText(value: ResultRef, keyOf: (index: number) => string): string {
+  return `$result[${keyOf(value.$ref)}]${value.path.map((p) => `[${p}]`).join('')}`;
+}
+
 function substituteRefs(value: unknown, keyOf: (index: number) => string): unknown {
-  if (isRef(value)) return `$result[${keyOf(value.$ref)}]${value.path.map((p) => `[${p}]`).join('')}`;
+  if (isRef(value)) return refText(value, keyOf);
+  if (isTemplate(value)) return value.$template.map((part) => (typeof part === 'string' ? part : refText(part, keyOf))).join('');
   if (Array.isArray(value)) return value.map((v) => substituteRefs(v, keyOf));
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteRefs(v, keyOf)]));
@@ -53,7 +72,7 @@ export function encodeCommand(command: Command, keyOf: (index: number) => string
 }
 
 export function hasRefs(params: unknown): boolean {
-  if (isRef(params)) return true;
+  if (isRef(params) || isTemplate(params)) return true;
   if (Array.isArray(params)) return params.some(hasRefs);
   if (typeof params === 'object' && params !== null) return Object.values(params).some(hasRefs);
   return false;

@@ -1,10 +1,11 @@
 // CRM metadata: smart-process types, funnels (categories), stages and dictionaries. All cached
 // in the portal's metadata cache; every list is read completely (no silent 50-row cut).
 import { BitrixError } from './errors.js';
+import { ref, template } from './batch.js';
 import { readKeysetPage } from './paging.js';
 import type { BitrixPortal } from './portal.js';
 import type { SubmitOptions } from './scheduler.js';
-import { asRecord, readAllByOffset, toFlag, toInt, toText } from './values.js';
+import { asRecord, readAllByOffset, rowsAt, toFlag, toInt, toText } from './values.js';
 
 export const ENTITY = { lead: 1, deal: 2, contact: 3, company: 4 } as const;
 
@@ -65,22 +66,57 @@ export function dictionary(portal: BitrixPortal, entityId: string, options: Subm
   );
 }
 
+function toCategory(row: Record<string, unknown>, entityTypeId: number): CategoryRecord {
+  return {
+    id: toInt(row.id) ?? 0,
+    entityTypeId,
+    name: toText(row.name) ?? '',
+    sort: toInt(row.sort) ?? 0,
+    isDefault: toFlag(row.isDefault),
+  };
+}
+
+/** Funnels whose stage dictionaries are named `<prefix><category id>`: smart processes and
+ * new invoices. Their stages can be fetched in the same batch as the funnels. */
+function dictionaryPrefix(entityTypeId: number): string | null {
+  if (entityTypeId === 31) return 'SMART_INVOICE_STAGE_';
+  return entityTypeId >= 128 ? `DYNAMIC_${entityTypeId}_STAGE_` : null;
+}
+
+/** Funnels read together with the stage lists of the first few of them, in ONE request: each
+ * crm.status.list filters on `DYNAMIC_<e>_STAGE_` + `$result[funnels][categories][i][id]`. */
+const FUNNELS_WITH_STAGES = 10;
+
+async function funnelsWithStages(portal: BitrixPortal, entityTypeId: number, prefix: string, options: SubmitOptions): Promise<CategoryRecord[]> {
+  const commands = [
+    { method: 'crm.category.list', params: { entityTypeId, start: 0 } },
+    ...Array.from({ length: FUNNELS_WITH_STAGES }, (_, i) => ({
+      method: 'crm.status.list',
+      params: { filter: { ENTITY_ID: template(prefix, ref(0, 'categories', i, 'id')) }, order: { SORT: 'ASC' } },
+    })),
+  ];
+  const [list, ...stageLists] = await portal.chain(commands, options);
+  if (list instanceof BitrixError) throw list;
+  let rows = rowsAt(list.result, ['categories']);
+  if (list.next !== undefined) rows = await readAllByOffset(portal, 'crm.category.list', { entityTypeId }, ['categories'], options);
+  rows.slice(0, FUNNELS_WITH_STAGES).forEach((row, i) => {
+    const stagesOf = stageLists[i];
+    // Only answers for funnels that exist count; later commands had nothing to refer to.
+    if (!(stagesOf instanceof BitrixError)) portal.metadata.prime(`status:${prefix}${toInt(row.id)}`, rowsAt(stagesOf.result, []));
+  });
+  return rows.map((row) => toCategory(row, entityTypeId)).sort((a, b) => a.sort - b.sort || a.id - b.id);
+}
+
 export async function categories(portal: BitrixPortal, entityTypeId: number, options: SubmitOptions = {}): Promise<CategoryRecord[]> {
   if (entityTypeId === ENTITY.lead) return []; // leads have no funnels
   return portal.metadata.get(
     `categories:${entityTypeId}`,
     async () => {
       try {
+        const prefix = dictionaryPrefix(entityTypeId);
+        if (prefix) return await funnelsWithStages(portal, entityTypeId, prefix, options);
         const rows = await readAllByOffset(portal, 'crm.category.list', { entityTypeId }, ['categories'], options);
-        return rows
-          .map((row) => ({
-            id: toInt(row.id) ?? 0,
-            entityTypeId,
-            name: toText(row.name) ?? '',
-            sort: toInt(row.sort) ?? 0,
-            isDefault: toFlag(row.isDefault),
-          }))
-          .sort((a, b) => a.sort - b.sort || a.id - b.id);
+        return rows.map((row) => toCategory(row, entityTypeId)).sort((a, b) => a.sort - b.sort || a.id - b.id);
       } catch (error) {
         // Types without funnels answer ENTITY_TYPE_NOT_SUPPORTED: they have no categories.
         if (error instanceof BitrixError && error.code === 'ENTITY_TYPE_NOT_SUPPORTED') return [];
@@ -99,6 +135,9 @@ export async function stages(
   options: SubmitOptions = {},
 ): Promise<StageRecord[]> {
   let categoryIds: (number | null)[];
+  // Funnels of smart processes arrive with their stage lists: wait for that one request rather
+  // than asking for a stage list on its own.
+  if (dictionaryPrefix(entityTypeId)) await categories(portal, entityTypeId, options);
   if (categoryId !== null) categoryIds = [categoryId];
   else if (entityTypeId === ENTITY.lead) categoryIds = [null];
   else categoryIds = (await categories(portal, entityTypeId, options)).map((c) => c.id);

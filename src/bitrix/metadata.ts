@@ -53,6 +53,11 @@ export class MetadataCache {
     return this.refresh(key, load);
   }
 
+  /** Stores a value fetched along with another one (e.g. stage lists with their funnels). */
+  prime(key: string, value: unknown): void {
+    this.entries.set(key, { value, fetchedAt: this.now() });
+  }
+
   /** Peeks without loading (for synchronous lookups when the value is known to be there). */
   peek<T>(key: string): T | undefined {
     return this.entries.get(key)?.value as T | undefined;

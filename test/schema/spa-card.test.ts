@@ -199,4 +199,16 @@ describe('spaCards', () => {
     expect(seen).toEqual(sorted);
     expect(s.emulator.counters.httpRequests).toBe(3);
   });
+
+  it('cold, a full 2,500-row page costs 2 requests: the page, and one for fields, funnels and every stage list', async () => {
+    s.portal.metadata.invalidate();
+    s.emulator.resetCounters();
+    const r = await s.gql('{ spaCards(entityTypeId: 128, first: 2500) { edges { node { stage { statusId name } category { name } } } pageInfo { hasNextPage } } }');
+    expect(r.body.errors).toBeUndefined();
+    expect(r.body.data.spaCards.edges).toHaveLength(160);
+    expect(s.emulator.counters.httpRequests).toBe(2);
+    expect(s.emulator.counters.byMethod).toEqual({ batch: 2 });
+    // Both funnels' stage lists travelled with crm.category.list (chained on its ids).
+    expect(s.emulator.counters.commandsByMethod['crm.category.list']).toBe(1);
+  });
 });
