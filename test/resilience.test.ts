@@ -28,7 +28,7 @@ describe('faults', () => {
       expect(failed.map((r) => r.body.errors?.[0]?.extensions?.code)).toEqual([]);
       expect(results.every((r) => r.body.data.spaCards.edges.length > 0)).toBe(true);
       const injected = Object.values(s.emulator.counters.faults).reduce((a: number, b) => a + (b ?? 0), 0);
-      expect(injected).toBeGreaterThan(20);
+      expect(injected).toBeGreaterThanOrEqual(8); // the load really met faults (fewer when batches fill up)
     } finally {
       await s.close();
     }

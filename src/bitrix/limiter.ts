@@ -18,6 +18,8 @@ export interface RateLimiter {
   refund(): void;
   /** The portal answered 503 anyway (another client shares the limit): back off. */
   onRejected(): void;
+  /** How full the bucket is, 0..1, when known (the scheduler fills batches as it rises). */
+  pressure?(): number;
 }
 
 export class LeakyBucket implements RateLimiter {
@@ -73,6 +75,10 @@ export class LeakyBucket implements RateLimiter {
   onRejected(): void {
     this.drain();
     this.level = Math.max(this.level, this.plan.bucket);
+  }
+
+  pressure(): number {
+    return this.currentLevel() / this.capacity;
   }
 
   currentLevel(): number {

@@ -54,7 +54,14 @@ interface Pending {
 interface Unit {
   items: Pending[];
   chained: boolean;
+  /** When it was queued (ms), to bound how long a batch is held to fill. */
+  at?: number;
 }
+
+/** Past this share of the bucket, a batch that is not full waits up to FILL_HOLD_MS for more
+ * commands: the burst's first requests leave at once (latency), the rest leave full (throughput). */
+const FILL_PRESSURE = 0.3;
+const FILL_HOLD_MS = 150;
 
 export interface SchedulerOptions {
   logger?: Logger;
@@ -147,6 +154,7 @@ export class PortalScheduler {
   }
 
   private enqueue(unit: Unit): void {
+    unit.at ??= Date.now();
     this.queue.push(unit);
     this.schedulePump();
   }
@@ -208,6 +216,10 @@ export class PortalScheduler {
         if (!probe) return this.breaker.success(); // nothing sendable; do not hold the probe slot
         void this.send(probe);
         return;
+      }
+      if (this.queued < MAX_BATCH && !this.queue[0].items[0].write && (this.limiter.pressure?.() ?? 0) > FILL_PRESSURE) {
+        const held = Date.now() - (this.queue[0].at ?? 0);
+        if (held < FILL_HOLD_MS) return this.wakeIn(FILL_HOLD_MS - held);
       }
       const wait = await this.limiter.acquire();
       if (wait > 0) {

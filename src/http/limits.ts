@@ -16,6 +16,7 @@ import { createComplexityRule } from '@pothos/plugin-complexity';
 import { GraphQLError, getNamedType, isIntrospectionType, validate, type ValidationContext, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
+import { stableJson } from '../bitrix/batch.js';
 import { ErrorCode, requestError } from '../errors.js';
 import { stateOf } from './state.js';
 
@@ -99,13 +100,25 @@ export function useComplexityLimit(maxComplexity: number): Plugin {
     const tooComplex = errors.filter((e) => e.extensions?.code === ErrorCode.QUERY_TOO_COMPLEX);
     return tooComplex.length ? tooComplex : undefined;
   };
+  // The verdict depends on the document and the variables only: remember it, so a repeated
+  // operation (the common case) costs a lookup instead of a validation pass. Yoga's parse cache
+  // hands out the same DocumentNode for the same text, hence the WeakMap.
+  const verdicts = new WeakMap<object, LRUCache<string, { errors: ReturnType<typeof check> }>>();
+  const cachedCheck = (args: Parameters<typeof check>[0]) => {
+    let byVariables = verdicts.get(args.document);
+    if (!byVariables) verdicts.set(args.document, (byVariables = new LRUCache({ max: 500 })));
+    const key = `${args.operationName ?? ''}\u0000${stableJson(args.variableValues ?? {})}`;
+    let verdict = byVariables.get(key);
+    if (!verdict) byVariables.set(key, (verdict = { errors: check(args) }));
+    return verdict.errors;
+  };
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const errors = check(args);
+      const errors = cachedCheck(args);
       if (errors) setResultAndStopExecution({ errors });
     },
     onSubscribe({ args, setResultAndStopExecution }) {
-      const errors = check(args);
+      const errors = cachedCheck(args);
       if (errors) setResultAndStopExecution({ errors });
     },
   };

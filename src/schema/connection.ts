@@ -24,7 +24,11 @@ function filterHash(filter: unknown): string {
 }
 
 export function encodeCursor(id: number, filter: unknown): string {
-  return Buffer.from(JSON.stringify({ id, f: filterHash(filter) })).toString('base64url');
+  return cursorWithHash(id, filterHash(filter));
+}
+
+function cursorWithHash(id: number, hash: string): string {
+  return Buffer.from(JSON.stringify({ id, f: hash })).toString('base64url');
 }
 
 export function decodeCursor(cursor: string, filter: unknown): number {
@@ -72,7 +76,8 @@ export async function keysetConnection<Node>(
     counted.catch(() => undefined);
   }
   const page = first === 0 ? { rows: [], hasNextPage: (await fetch(after, 1)).rows.length > 0 } : await fetch(after, first);
-  const edges = page.rows.map((node) => ({ cursor: encodeCursor(idOf(node), scope), node }));
+  const hash = filterHash(scope); // once per page, not per edge
+  const edges = page.rows.map((node) => ({ cursor: cursorWithHash(idOf(node), hash), node }));
   return {
     edges,
     pageInfo: {
