@@ -1,22 +1,11 @@
 // Fault injection (FaultConfig in types.ts): decides, per HTTP request, whether to misbehave.
 // Randomness comes from a seeded PRNG so a benchmark or test run is reproducible.
 import type { FaultConfig, FaultKind } from './types.js';
+import { rng } from './util.js';
 
 export const DEFAULT_SLOW_MS = 3000;
 
 const KINDS: readonly FaultKind[] = ['http500', 'http503', 'slow', 'drop', 'dropAfterCommit', 'truncate'];
-
-/** mulberry32: small, fast, good enough for fault dice; deterministic for a given seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function validateFaultConfig(input: unknown): FaultConfig | null {
   if (input === null || input === undefined) return null;
@@ -43,7 +32,7 @@ export class FaultInjector {
   private readonly random: () => number;
 
   constructor(seed: number) {
-    this.random = seededRandom(seed);
+    this.random = rng(seed); // deterministic fault dice for a given seed
   }
 
   set(config: FaultConfig | null): void {
