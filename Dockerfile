@@ -30,4 +30,6 @@ STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "--enable-source-maps", "dist/main.js"]
+# A larger young generation: the gateway allocates short-lived upstream records per request;
+# B4 measured +27% requests/s and -22% CPU per request with it (bench/results.md).
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=32", "dist/main.js"]
