@@ -40,7 +40,8 @@ function rssMb(pid: number): number {
 export async function runSoak(seconds = Number(process.env.SOAK_SECONDS ?? 600), clients = 24): Promise<SoakResult> {
   const emulator = await startPortal({ size: 'small', rateLimit: { enabled: true, drainPerSecond: 2, bucket: 50 } });
   const port = await freePort();
-  const gateway = spawn('node_modules/.bin/tsx', ['src/main.ts'], {
+  // `node --import tsx`, not the tsx launcher: one process, so /proc/<pid> is the gateway's own.
+  const gateway = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', BITRIX_WEBHOOK_URL: emulator.webhookUrl, GATEWAY_AUTH: 'off', REQUEST_DEADLINE_MS: '60000' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
