@@ -1,6 +1,7 @@
 // createCompany / updateCompany / clearCompanyFields / deleteCompany end to end over HTTP.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { MUTATION_RESULT } from '../helpers/mutations.js';
 import { all, commands, row } from './crm-truth.js';
 
 let s: Stack;
@@ -10,13 +11,7 @@ beforeAll(async () => {
 afterAll(() => s.close());
 beforeEach(() => s.emulator.resetCounters());
 
-const RESULT = `
-  __typename
-  ... on Error { message }
-  ... on ValidationError { field }
-  ... on NotFoundError { entity bitrixId }
-  ... on UpstreamError { code retryable }
-`;
+const RESULT = MUTATION_RESULT;
 const COMPANY = 'bitrixId title companyType industry assignedBy { bitrixId } phones { id value valueType } emails { value valueType } cnpj: field(name: "ufCrmCnpj") { value }';
 
 const CREATE = `mutation($input: CreateCompanyInput!) { createCompany(input: $input) { ${RESULT} ... on CreateCompanySuccess { data { ${COMPANY} } } } }`;

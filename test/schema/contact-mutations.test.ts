@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/emulator/seed.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { MUTATION_RESULT } from '../helpers/mutations.js';
 import { allContacts, call, contactRow } from './contact-truth.js';
 
 let s: Stack;
@@ -13,12 +14,7 @@ beforeAll(async () => {
 afterAll(() => s.close());
 beforeEach(() => s.emulator.resetCounters());
 
-const RESULT = `
-  __typename
-  ... on Error { message }
-  ... on ValidationError { field }
-  ... on NotFoundError { entity bitrixId }
-  ... on UpstreamError { code retryable }`;
+const RESULT = MUTATION_RESULT;
 const CONTACT = 'bitrixId name secondName lastName phones { id value valueType } emails { id value valueType } type { id } assignedBy { bitrixId } cpf: field(name: "ufCrmCpf") { value }';
 
 const CREATE = `mutation($input: CreateContactInput!) { createContact(input: $input) { ${RESULT} ... on CreateContactSuccess { data { ${CONTACT} } } } }`;

@@ -1,25 +1,14 @@
-// Ground truth for the contact tests: read straight from the emulator's method table (no HTTP,
-// no gateway code, no counters), so a test never checks the gateway against itself.
+// Ground truth for the contact tests: the generic emulator reads of crm-truth.ts, for contacts.
 import type { Stack } from '../helpers/stack.js';
+import { all, row } from './crm-truth.js';
 
-export function call(s: Stack, method: string, params: Record<string, unknown> = {}): any {
-  const handler = s.emulator.state.methods[method];
-  if (!handler) throw new Error(`emulator has no ${method}`);
-  return JSON.parse(JSON.stringify(handler(params as never, { userId: 1, now: () => new Date(), inBatch: false } as never)));
-}
+export { call, ids } from './crm-truth.js';
 
-/** Every contact row matching `filter`, by offset pages. */
+/** Every contact row matching `filter`. */
 export function allContacts(s: Stack, filter: Record<string, unknown> = {}): any[] {
-  const rows: any[] = [];
-  for (let start = 0; ; start += 50) {
-    const page = call(s, 'crm.contact.list', { filter, select: ['*', 'UF_*', 'PHONE', 'EMAIL'], order: { ID: 'ASC' }, start });
-    rows.push(...page.result);
-    if (page.next === undefined) return rows;
-  }
+  return all(s, 'crm.contact', filter);
 }
 
 export function contactRow(s: Stack, id: number): any | null {
-  return allContacts(s, { ID: id })[0] ?? null;
+  return row(s, 'crm.contact', id);
 }
-
-export const ids = (rows: any[]) => rows.map((r) => Number(r.ID));

@@ -1,5 +1,6 @@
 // Ground truth for the company / deal / lead tests: read straight from the emulator's method
 // table (no HTTP, no gateway code, no counters), so a test never checks the gateway against itself.
+// (Contacts: contact-truth.ts wraps these.)
 import type { Stack } from '../helpers/stack.js';
 
 export function call(s: Stack, method: string, params: Record<string, unknown> = {}): any {
@@ -8,7 +9,7 @@ export function call(s: Stack, method: string, params: Record<string, unknown> =
   return JSON.parse(JSON.stringify(handler(params as never, { userId: 1, now: () => new Date(), inBatch: false } as never)));
 }
 
-/** Every row of an old-style list (`crm.company`, `crm.deal`, `crm.lead`) matching `filter`. */
+/** Every row of an old-style list (`crm.contact`, `crm.company`, `crm.deal`, `crm.lead`) matching `filter`. */
 export function all(s: Stack, prefix: string, filter: Record<string, unknown> = {}, select: string[] = ['*', 'UF_*', 'PHONE', 'EMAIL']): any[] {
   const rows: any[] = [];
   for (let start = 0; ; start += 50) {

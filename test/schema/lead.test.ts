@@ -1,6 +1,7 @@
 // lead / leads / createLead / updateLead / deleteLead end to end over HTTP (60 demo leads).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { MUTATION_RESULT } from '../helpers/mutations.js';
 import { all, commands, ids, row } from './crm-truth.js';
 
 let s: Stack;
@@ -17,7 +18,7 @@ const PAGE = `query($first: Int, $after: String, $filter: LeadFilter) {
     pageInfo { hasNextPage hasPreviousPage endCursor }
   }
 }`;
-const RESULT = '__typename ... on Error { message } ... on ValidationError { field } ... on NotFoundError { entity bitrixId } ... on UpstreamError { retryable }';
+const RESULT = MUTATION_RESULT;
 const LEAD = 'bitrixId title name lastName fullName statusId status { name semantics } sourceId opportunity currency company { bitrixId } contact { bitrixId } assignedBy { bitrixId } phones { id value valueType } emails { value }';
 const CREATE = `mutation($input: CreateLeadInput!) { createLead(input: $input) { ${RESULT} ... on CreateLeadSuccess { data { ${LEAD} } } } }`;
 const UPDATE = `mutation($id: Int!, $input: UpdateLeadInput!) { updateLead(id: $id, input: $input) { ${RESULT} ... on UpdateLeadSuccess { data { ${LEAD} } } } }`;

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/emulator/seed.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { MUTATION_RESULT } from '../helpers/mutations.js';
 
 let s: Stack;
 const UF = DEMO.uf.onboarding;
@@ -11,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-const RESULT = `__typename ... on Error { message } ... on ValidationError { field } ... on NotFoundError { entity bitrixId } ... on UpstreamError { code retryable }`;
+const RESULT = MUTATION_RESULT;
 const CARD = `bitrixId title categoryId: category { bitrixId } stage { statusId } customFields { name value display }`;
 
 async function create(input: Record<string, unknown>, headers?: Record<string, string>) {
