@@ -13,6 +13,7 @@ import type { Context, RequestLimits } from './context.js';
 import { ErrorCode, fromBitrixError, gatewayError } from './errors.js';
 import { EventHub } from './events/hub.js';
 import { useNoSimplePosts } from './http/csrf.js';
+import { requestDeadlines } from './http/deadline.js';
 import { useBitrixEvents, type StageMemory } from './events/receiver.js';
 import { useAuth, type ApiKey } from './http/auth.js';
 import { renderGraphiQL } from './http/graphiql.js';
@@ -70,6 +71,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const abuse: AbuseLimits = { ...DEFAULT_LIMITS, ...options.abuse };
   const rateLimit = options.rateLimit === undefined ? { perSecond: 20, burst: 60 } : options.rateLimit;
   const metrics = createMetrics({ portal, keys: apiKeys });
+  const deadlines = requestDeadlines(deadlineMs);
   if (!apiKeys.length) logger.warn('no GATEWAY_API_KEYS: the GraphQL endpoint is open to anyone who can reach it (read and write)');
 
   const yoga = createYoga<Record<string, never>, Context>({
@@ -87,8 +89,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       portal,
       meter: (stateOf(request).meter = newMeter()),
       // The request's deadline and the client going away both cancel queued upstream work.
-      signal: AbortSignal.any([request.signal, AbortSignal.timeout(deadlineMs)]),
-      deadline: Date.now() + deadlineMs,
+      ...deadlines.open(request),
       events: hub,
       limits,
       idempotencyKey: request.headers.get('idempotency-key') ?? undefined,
@@ -105,6 +106,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       // First: sees every request and response (request id, clock, error codes, log line).
       useRequestLog({ logger, onDone: (state) => metrics.observe(state) }),
       metrics.plugin,
+      deadlines.plugin,
       ...(options.plugins ?? []),
       useErrorCodes(),
       useNoSimplePosts(),

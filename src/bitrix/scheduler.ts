@@ -38,6 +38,8 @@ interface Waiter {
   meter?: CostMeter;
   signal?: AbortSignal;
   deadline?: number;
+  /** The command it waits for (set while its signal is watched). */
+  item?: Pending;
 }
 
 interface Pending {
@@ -402,33 +404,52 @@ export class PortalScheduler {
     item.settled = true;
     if (item.dedupeKey && this.inflightReads.get(item.dedupeKey) === item) this.inflightReads.delete(item.dedupeKey);
     for (const waiter of item.waiters) {
+      this.unwatch(waiter);
       if (outcome instanceof Error) waiter.reject(outcome);
       else waiter.resolve(outcome);
     }
   }
 
-  /** Waiters per request signal: one abort listener per request, not one per command. */
-  private readonly watched = new WeakMap<AbortSignal, Set<[Pending, Waiter]>>();
+  /** Waiters per request signal: one abort listener per request, not one per command. The
+   * listener and the entries go as soon as the last waiter of that signal settles, so a signal
+   * that outlives its request never keeps results alive. */
+  private readonly watched = new WeakMap<AbortSignal, { waiters: Set<Waiter>; onAbort: () => void }>();
 
   /** A cancelled waiter leaves; the command is dropped only when nobody else waits for it. */
   private watchAbort(item: Pending, waiter: Waiter): void {
     const signal = waiter.signal;
     if (!signal) return;
-    let entries = this.watched.get(signal);
-    if (!entries) {
-      const set = new Set<[Pending, Waiter]>();
-      entries = set;
-      this.watched.set(signal, set);
-      signal.addEventListener('abort', () => {
-        for (const [pending, w] of set) this.abandon(pending, w);
-        set.clear();
-      }, { once: true });
+    waiter.item = item;
+    let watch = this.watched.get(signal);
+    if (!watch) {
+      const waiters = new Set<Waiter>();
+      const onAbort = () => {
+        this.watched.delete(signal);
+        for (const w of waiters) this.abandon(w);
+        waiters.clear();
+      };
+      watch = { waiters, onAbort };
+      this.watched.set(signal, watch);
+      signal.addEventListener('abort', onAbort, { once: true });
     }
-    entries.add([item, waiter]);
+    watch.waiters.add(waiter);
   }
 
-  private abandon(item: Pending, waiter: Waiter): void {
-    if (item.settled) return;
+  /** The waiter no longer needs cancelling (settled or abandoned). */
+  private unwatch(waiter: Waiter): void {
+    const signal = waiter.signal;
+    const watch = signal && this.watched.get(signal);
+    if (!watch) return;
+    watch.waiters.delete(waiter);
+    if (watch.waiters.size === 0) {
+      signal.removeEventListener('abort', watch.onAbort);
+      this.watched.delete(signal);
+    }
+  }
+
+  private abandon(waiter: Waiter): void {
+    const item = waiter.item;
+    if (!item || item.settled) return;
     item.waiters = item.waiters.filter((w) => w !== waiter);
     waiter.reject(abortError(item.command.method));
     if (item.waiters.length === 0) {

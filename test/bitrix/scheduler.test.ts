@@ -1,5 +1,6 @@
 // The portal scheduler against the embedded portal: coalescing into batches of ≤50, dedupe,
 // per-command errors, chained keyset pages, writes alone, and never exceeding the bucket.
+import { getEventListeners } from 'node:events';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BitrixError } from '../../src/bitrix/errors.js';
 import { BitrixPortal } from '../../src/bitrix/portal.js';
@@ -86,6 +87,14 @@ describe('keyset pages', () => {
     const page = await portal.page<{ ID: string }>(LIST, {}, {}, 2_400, 500);
     expect(page.rows.map((r) => r.ID)).toEqual(Array.from({ length: 100 }, (_, i) => String(2_401 + i)));
     expect(page.hasNextPage).toBe(false);
+  });
+
+  it('lets go of a request signal once its commands settle (no listener keeps results alive)', async () => {
+    const controller = new AbortController();
+    const options = { signal: controller.signal };
+    await Promise.all([portal.read('test.echo', { held: 1 }, options), portal.read('test.echo', { held: 2 }, options)]);
+    await portal.chain([{ method: 'test.echo', params: { held: 3 } }], options);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('first=50 on exactly 50 remaining rows says there is no next page', async () => {
