@@ -16,7 +16,7 @@ const signals: WeakRef<AbortSignal>[] = [];
 let last: AbortSignal | undefined;
 const capture: Plugin = {
   onExecute({ args }) {
-    last = (args.contextValue as Context).signal;
+    last = (args.contextValue as unknown as Context).signal;
     signals.push(new WeakRef(last));
   },
 };
