@@ -71,6 +71,46 @@ export function encodeCommand(command: Command, keyOf: (index: number) => string
   return query ? `${command.method}?${query}` : command.method;
 }
 
+// The portal's batch engine rewrites every parameter value that mentions `$result`, `$next`,
+// `$total`, `$time` or `$error` (any case) followed by a path (CRestUtil::processBatchElement,
+// pattern `/\$(result|next|total|time|error)([^\s]*)/i`; bitrix24-api.md §12), and the docs
+// give no escape. Text a user typed that matches must never travel inside a batch.
+const BATCH_SYNTAX = /\$(result|next|total|time|error)/i;
+
+/** Whether a command's parameters hold text the batch engine would rewrite (our own references
+ * are not text: they are ResultRefs until encoded). */
+export function carriesBatchSyntax(params: unknown): boolean {
+  if (typeof params === 'string') return BATCH_SYNTAX.test(params);
+  if (isRef(params)) return false;
+  if (isTemplate(params)) return params.$template.some((part) => typeof part === 'string' && BATCH_SYNTAX.test(part));
+  if (Array.isArray(params)) return params.some(carriesBatchSyntax);
+  if (typeof params === 'object' && params !== null) return Object.entries(params).some(([k, v]) => BATCH_SYNTAX.test(k) || carriesBatchSyntax(v));
+  return false;
+}
+
+/** The parameters with every reference replaced by the value it points to in `outcomes` (what
+ * the portal does inside a batch), or `undefined` when a reference points at a command that
+ * failed or at a path its result does not have. Used to run a chain one command at a time. */
+export function resolveRefs(params: Record<string, unknown>, outcomes: readonly (CommandResult | Error)[]): Record<string, unknown> | undefined {
+  let unresolved = false;
+  const lookup = (r: ResultRef): unknown => {
+    const outcome = outcomes[r.$ref];
+    let value: unknown = outcome && !(outcome instanceof Error) ? outcome.result : undefined;
+    for (const key of r.path) value = value !== null && typeof value === 'object' ? (value as Record<string | number, unknown>)[key] : undefined;
+    if (value === undefined || value === null) unresolved = true;
+    return value;
+  };
+  const walk = (value: unknown): unknown => {
+    if (isRef(value)) return lookup(value);
+    if (isTemplate(value)) return value.$template.map((part) => (typeof part === 'string' ? part : String(lookup(part) ?? ''))).join('');
+    if (Array.isArray(value)) return value.map(walk);
+    if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
+    return value;
+  };
+  const resolved = walk(params) as Record<string, unknown>;
+  return unresolved ? undefined : resolved;
+}
+
 export function hasRefs(params: unknown): boolean {
   if (isRef(params) || isTemplate(params)) return true;
   if (Array.isArray(params)) return params.some(hasRefs);

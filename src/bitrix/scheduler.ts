@@ -7,7 +7,7 @@
 // pile up while the limiter waits, so every request that leaves is a full batch.
 // (One file on purpose: the queue, packing, retries and cancellation share one state.)
 import type { Logger } from 'pino';
-import { decodeBatch, encodeCommand, hasRefs, stableJson, type Command, type CommandResult } from './batch.js';
+import { carriesBatchSyntax, decodeBatch, encodeCommand, hasRefs, resolveRefs, stableJson, type Command, type CommandResult } from './batch.js';
 import { CircuitBreaker } from './breaker.js';
 import { BitrixError, abortError, busyError } from './errors.js';
 import type { RateLimiter } from './limiter.js';
@@ -56,6 +56,8 @@ interface Pending {
 interface Unit {
   items: Pending[];
   chained: boolean;
+  /** Holds text the batch engine would rewrite: travels alone, as a direct call. */
+  literal?: boolean;
   /** When it was queued (ms), to bound how long a batch is held to fill. */
   at?: number;
 }
@@ -64,6 +66,11 @@ interface Unit {
  * commands: the burst's first requests leave at once (latency), the rest leave full (throughput). */
 const FILL_PRESSURE = 0.3;
 const FILL_HOLD_MS = 150;
+
+/** Writes, and commands carrying batch syntax as text, travel alone (as direct calls). */
+function travelsAlone(unit: Unit): boolean {
+  return unit.items[0].write || unit.literal === true;
+}
 
 export interface SchedulerOptions {
   logger?: Logger;
@@ -137,12 +144,35 @@ export class PortalScheduler {
   submitChain(commands: Command[], options: SubmitOptions = {}): Promise<(CommandResult | BitrixError)[]> {
     if (commands.length === 0) return Promise.resolve([]);
     if (commands.length > MAX_BATCH) throw new RangeError(`a chain holds at most ${MAX_BATCH} commands`);
+    if (commands.some((command) => carriesBatchSyntax(command.params))) return this.runStepwise(commands, options);
     const promises = commands.map((command) => this.submitPart(command, options));
     const items = promises.map((p) => p.item);
     if (options.signal?.aborted) for (const item of items) this.settle(item, abortError(item.command.method));
     else if (this.breaker.state === 'open' && this.breaker.msUntilProbe() > 0) for (const item of items) this.settle(item, this.circuitOpen(item.command.method));
     else this.enqueue({ items, chained: true });
     return Promise.all(promises.map((p) => p.promise));
+  }
+
+  /** A chain whose text the portal would rewrite inside a batch runs one direct call at a
+   * time, its references resolved here from the earlier answers. A reference with nothing to
+   * point at (a short page, a failed command) fails that command without sending it, as a
+   * chain's later links are then meaningless. */
+  private async runStepwise(commands: Command[], options: SubmitOptions): Promise<(CommandResult | BitrixError)[]> {
+    const outcomes: (CommandResult | BitrixError)[] = [];
+    for (const command of commands) {
+      const params = resolveRefs(command.params, outcomes);
+      if (!params) {
+        outcomes.push(new BitrixError({ code: 'UNRESOLVED_REFERENCE', description: 'an earlier command of the chain gave nothing to refer to', method: command.method }));
+        continue;
+      }
+      try {
+        outcomes.push(await this.submit({ method: command.method, params }, options));
+      } catch (error) {
+        if (!(error instanceof BitrixError)) throw error;
+        outcomes.push(error);
+      }
+    }
+    return outcomes;
   }
 
   private submitPart(command: Command, options: SubmitOptions) {
@@ -157,6 +187,7 @@ export class PortalScheduler {
 
   private enqueue(unit: Unit): void {
     unit.at ??= Date.now();
+    unit.literal ??= unit.items.some((item) => carriesBatchSyntax(item.command.params));
     this.queue.push(unit);
     this.schedulePump();
   }
@@ -219,7 +250,7 @@ export class PortalScheduler {
         void this.send(probe);
         return;
       }
-      if (this.queued < MAX_BATCH && !this.queue[0].items[0].write && (this.limiter.pressure?.() ?? 0) > FILL_PRESSURE) {
+      if (this.queued < MAX_BATCH && !travelsAlone(this.queue[0]) && (this.limiter.pressure?.() ?? 0) > FILL_PRESSURE) {
         const held = Date.now() - (this.queue[0].at ?? 0);
         if (held < FILL_HOLD_MS) return this.wakeIn(FILL_HOLD_MS - held);
       }
@@ -252,17 +283,17 @@ export class PortalScheduler {
       for (const [method, n] of need) allowance.set(method, allowance.get(method)! - n);
       return true;
     };
+    const alone = travelsAlone;
     const taken: Unit[] = [];
     let size = 0;
     for (let i = 0; i < this.queue.length && size < MAX_BATCH; ) {
       const unit = this.queue[i];
-      const write = unit.items[0].write;
-      const fits = write ? size === 0 : size + unit.items.length <= MAX_BATCH && !(taken[0]?.items[0].write ?? false);
+      const fits = alone(unit) ? size === 0 : size + unit.items.length <= MAX_BATCH && !(taken[0] && alone(taken[0]));
       if (fits && allowed(unit)) {
         taken.push(unit);
         size += unit.items.length;
         this.queue.splice(i, 1);
-        if (write) break;
+        if (alone(unit)) break;
       } else {
         i++;
       }

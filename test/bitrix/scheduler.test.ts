@@ -6,14 +6,16 @@ import { BitrixError } from '../../src/bitrix/errors.js';
 import { BitrixPortal } from '../../src/bitrix/portal.js';
 import { newMeter } from '../../src/bitrix/scheduler.js';
 import { startPortal, type EmulatorPortal } from '../../src/emulator/portal.js';
-import { fakeState } from '../emulator/front-fake.js';
+import { fakeState, type FakeState } from '../emulator/front-fake.js';
 
 let emulator: EmulatorPortal;
 let portal: BitrixPortal;
+let state: FakeState;
 const LIST = { method: 'test.biglist', idKey: 'ID' as const, rowsPath: [] };
 
 beforeAll(async () => {
-  emulator = await startPortal({ state: fakeState() });
+  state = fakeState();
+  emulator = await startPortal({ state });
   portal = new BitrixPortal({ auth: { kind: 'webhook', url: emulator.webhookUrl }, plan: { drainPerSecond: 1000, bucket: 10_000 } });
 });
 afterAll(async () => {
@@ -95,6 +97,23 @@ describe('keyset pages', () => {
     await Promise.all([portal.read('test.echo', { held: 1 }, options), portal.read('test.echo', { held: 2 }, options)]);
     await portal.chain([{ method: 'test.echo', params: { held: 3 } }], options);
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('sends text the batch engine would rewrite ($result[…], $next[…], any case) alone and literally, never inside a batch', async () => {
+    state.calls.length = 0;
+    const texts = ['$result[c0][params][n]', '$RESULT[c1]', 'x $next[c0] y', '$error[c0][error]', '$time[c0][start]', '$total[c0]'];
+    const [plain, ...echoed] = await Promise.all([portal.read('test.echo', { n: 'plain' }), ...texts.map((text) => portal.read('test.echo', { filter: { '%TITLE': text } }))]);
+    expect((plain.result as { params: unknown }).params).toEqual({ n: 'plain' });
+    expect(echoed.map((r) => (r.result as { params: { filter: Record<string, unknown> } }).params.filter['%TITLE'])).toEqual(texts);
+    expect(echoed.map((r) => (r.result as { inBatch: boolean }).inBatch)).toEqual(texts.map(() => false));
+    expect(emulator.counters.httpRequests).toBe(1 + texts.length);
+  });
+
+  it('runs a chain carrying such text one direct call at a time, resolving its references itself', async () => {
+    const page = await portal.page<{ ID: string }>(LIST, {}, { NAME: '$result[c0][0][ID]' }, 0, 60);
+    expect(page.rows.map((r) => Number(r.ID))).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(page.hasNextPage).toBe(true);
+    expect(emulator.counters.byMethod).toEqual({ 'test.biglist': 2 });
   });
 
   it('first=50 on exactly 50 remaining rows says there is no next page', async () => {
