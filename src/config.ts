@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseWebhookUrl } from './bitrix/auth.js';
 import { PLANS, type RateLimitPlan } from './bitrix/limiter.js';
 import { parseApiKeys, type ApiKey } from './http/auth.js';
+import { parseCorsOrigins } from './http/cors.js';
 import { DEFAULT_LIMITS, type AbuseLimits, type RateLimit } from './http/limits.js';
 
 const bool = z
@@ -46,6 +47,8 @@ const schema = z.object({
   /** Per-caller request rate (README "Limits"); RATE_LIMIT_PER_SECOND=0 turns it off. */
   RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).max(100_000).default(20),
   RATE_LIMIT_BURST: int(1, 100_000).default(60),
+  /** Origins allowed to call the gateway from a browser: comma-separated, or `*`. None by default. */
+  CORS_ORIGINS: z.string().optional(),
   /** Behind our own reverse proxy: rate-limit open access by the first X-Forwarded-For address. */
   TRUST_PROXY: bool.optional(),
   MAX_DEPTH: int(1, 100).default(DEFAULT_LIMITS.maxDepth),
@@ -102,6 +105,8 @@ export interface Config {
     authOff: boolean;
     rateLimit: RateLimit | null;
     trustProxy: boolean;
+    /** Browser origins allowed cross-origin (CORS); empty: none. */
+    corsOrigins: string[];
     limits: AbuseLimits;
     introspection: boolean;
     /** "Did you mean …" in validation errors (hidden in production). */
@@ -187,8 +192,10 @@ export function assertAuthDecision(config: Config): void {
 
 function securityConfig(env: Env): Config['security'] {
   let apiKeys: ApiKey[];
+  let corsOrigins: string[];
   try {
     apiKeys = parseApiKeys(env.GATEWAY_API_KEYS);
+    corsOrigins = parseCorsOrigins(env.CORS_ORIGINS);
   } catch (error) {
     throw new ConfigValidationError(`invalid configuration: ${(error as Error).message}`);
   }
@@ -207,6 +214,7 @@ function securityConfig(env: Env): Config['security'] {
     authOff: env.GATEWAY_AUTH === 'off',
     rateLimit: env.RATE_LIMIT_PER_SECOND > 0 ? { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST } : null,
     trustProxy: env.TRUST_PROXY ?? false,
+    corsOrigins,
     limits: {
       maxDepth: env.MAX_DEPTH,
       maxAliases: env.MAX_ALIASES,

@@ -83,6 +83,7 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
     abuse: security.limits,
     rateLimit: security.rateLimit,
     trustProxy: security.trustProxy,
+    corsOrigins: security.corsOrigins,
     introspection: security.introspection,
     suggestions: security.suggestions,
     persisted,

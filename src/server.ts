@@ -12,7 +12,8 @@ import { newMeter } from './bitrix/scheduler.js';
 import type { Context, RequestLimits } from './context.js';
 import { ErrorCode, fromBitrixError, gatewayError } from './errors.js';
 import { EventHub } from './events/hub.js';
-import { useNoSimplePosts } from './http/csrf.js';
+import { useJsonPostsOnly } from './http/csrf.js';
+import { corsPolicy } from './http/cors.js';
 import { requestDeadlines } from './http/deadline.js';
 import { useBitrixEvents, type StageMemory } from './events/receiver.js';
 import { useAuth, type ApiKey } from './http/auth.js';
@@ -21,6 +22,7 @@ import { DEFAULT_LIMITS, useArmor, useComplexityLimit, useProductionHardening, u
 import { useRequestLog } from './http/logging.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { usePersisted, type PersistedOptions } from './http/persisted.js';
+import { useExactRoutes } from './http/routes.js';
 import { stateOf } from './http/state.js';
 import { schema } from './schema/index.js';
 
@@ -46,6 +48,9 @@ export interface GatewayOptions {
   introspection?: boolean;
   suggestions?: boolean;
   persisted?: PersistedOptions;
+  /** Origins whose pages may call the gateway from a browser (exact `scheme://host[:port]`, or
+   * `*`). None: no cross-origin access. */
+  corsOrigins?: readonly string[];
   /** More Yoga plugins (OpenTelemetry), run before the gateway's own. */
   plugins?: Plugin[];
 }
@@ -59,6 +64,9 @@ export interface Gateway {
 }
 
 type YogaContext = Context & { request: Request };
+
+const GRAPHQL_PATH = '/graphql';
+const EVENTS_PATH = '/bitrix/events';
 
 export function createGateway(options: GatewayOptions): Gateway {
   const { portal, logger } = options;
@@ -76,6 +84,8 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    cors: corsPolicy(options.corsOrigins ?? []),
     graphiql: options.graphiql ?? true,
     renderGraphiQL,
     landingPage: false,
@@ -105,11 +115,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     plugins: [
       // First: sees every request and response (request id, clock, error codes, log line).
       useRequestLog({ logger, onDone: (state) => metrics.observe(state) }),
+      useExactRoutes(GRAPHQL_PATH, ['/health', '/ready', '/metrics', EVENTS_PATH]),
       metrics.plugin,
       deadlines.plugin,
       ...(options.plugins ?? []),
       useErrorCodes(),
-      useNoSimplePosts(),
+      useJsonPostsOnly(),
       // Auth, then the rate limit (whose bucket is the caller), both before the body is read.
       useAuth({ keys: apiKeys, trustProxy: options.trustProxy ?? false }),
       ...(rateLimit ? [useRateLimit(rateLimit)] : []),
@@ -117,7 +128,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       useArmor(abuse),
       ...useProductionHardening({ introspection: options.introspection ?? true, suggestions: options.suggestions ?? true }),
       useComplexityLimit(abuse.maxComplexity),
-      useBitrixEvents({ applicationToken: options.events?.applicationToken, hub, stages: options.events?.stages, portal, logger }),
+      useBitrixEvents({ path: EVENTS_PATH, applicationToken: options.events?.applicationToken, hub, stages: options.events?.stages, portal, logger }),
       useVisibleCost(options.dev ?? false),
       useReadinessCheck({
         endpoint: '/ready',

@@ -344,24 +344,97 @@ describe('persisted operations', () => {
 });
 
 describe('cross-site request forgery', () => {
-  it('refuses form and text POSTs to /graphql (a browser sends them cross-site without preflight)', async () => {
-    const { startStack } = await import('./helpers/stack.js');
+  const mutation = 'mutation { deleteSpaCard(entityTypeId: 128, id: 1) { __typename } }';
+  const FORMS: [string, string][] = [
+    ['application/x-www-form-urlencoded', `query=${encodeURIComponent(mutation)}`],
+    ['text/plain', JSON.stringify({ query: mutation })],
+    ['multipart/form-data; boundary=x', `--x\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${JSON.stringify({ query: mutation })}\r\n--x--`],
+  ];
+  let s: Stack;
+  beforeAll(async () => {
+    s = await startStack();
+  });
+  afterAll(() => s.close());
+
+  it('refuses form, text and multipart POSTs to /graphql (a browser sends them cross-site without preflight)', async () => {
+    for (const [type, body] of FORMS) {
+      const res = await fetch(s.url, { method: 'POST', headers: { 'content-type': type }, body });
+      expect(res.status, type).toBe(415);
+      expect((await res.json()).errors[0].extensions.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    }
+    expect(s.emulator.counters.commandsByMethod['crm.item.delete']).toBeUndefined();
+    const card = await s.gql('{ spaCard(entityTypeId: 128, id: 1) { bitrixId } }');
+    expect(card.body.data.spaCard.bitrixId).toBe(1);
+  });
+
+  it('serves GraphQL at one exact path: /graphql/, //graphql, /graphql/., /x/graphql and /health?a=/graphql are 404 with a code', async () => {
+    const origin = new URL(s.url).origin;
+    for (const path of ['/graphql/', '//graphql', '/graphql/.', '/x/graphql', '/GRAPHQL', '/health?a=/graphql', '/metrics/graphql']) {
+      for (const [type, body] of [...FORMS, ['application/json', JSON.stringify({ query: mutation })] as [string, string]]) {
+        const res = await fetch(origin + path, { method: 'POST', headers: { 'content-type': type }, body });
+        expect(res.status, `${path} ${type}`).toBe(404);
+        expect((await res.json()).errors[0].extensions.code).toBe('NOT_FOUND');
+      }
+    }
+    expect(s.emulator.counters.commandsByMethod['crm.item.delete']).toBeUndefined();
+  });
+
+  it('any other body type gets a 415 with a JSON body and a code (not an empty answer)', async () => {
+    for (const type of ['application/xml', 'application/octet-stream', '']) {
+      const res = await fetch(s.url, { method: 'POST', headers: type ? { 'content-type': type } : {}, body: '<q/>' });
+      expect(res.status, type).toBe(415);
+      expect((await res.json()).errors[0].extensions.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    }
+  });
+
+  it('GET / leads to the GraphQL endpoint', async () => {
+    const res = await fetch(new URL(s.url).origin + '/', { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/graphql');
+  });
+});
+
+describe('cross-origin access (CORS)', () => {
+  const preflight = (url: string, origin: string) =>
+    fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+  const post = (url: string, origin: string) =>
+    fetch(url, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+
+  it('by default no origin, `null` included, is allowed, and credentials are never allowed', async () => {
     const s = await startStack();
     try {
-      const mutation = 'mutation { deleteSpaCard(entityTypeId: 128, id: 1) { __typename } }';
-      for (const [type, body] of [
-        ['application/x-www-form-urlencoded', `query=${encodeURIComponent(mutation)}`],
-        ['text/plain', JSON.stringify({ query: mutation })],
-      ]) {
-        const res = await fetch(s.url, { method: 'POST', headers: { 'content-type': type }, body });
-        expect(res.status).toBe(415);
-        expect((await res.json()).errors[0].extensions.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      for (const origin of ['https://evil.example', 'null', 'http://localhost:3000']) {
+        for (const res of [await preflight(s.url, origin), await post(s.url, origin)]) {
+          expect(res.headers.get('access-control-allow-origin'), origin).toBeNull();
+          expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+        }
       }
-      expect(s.emulator.counters.commandsByMethod['crm.item.delete']).toBeUndefined();
-      const card = await s.gql('{ spaCard(entityTypeId: 128, id: 1) { bitrixId } }');
-      expect(card.body.data.spaCard.bitrixId).toBe(1);
     } finally {
       await s.close();
+    }
+  });
+
+  it('with CORS_ORIGINS only the listed origins get their own name back, without credentials', async () => {
+    const origins = loadConfig({ CORS_ORIGINS: 'https://crm.example.com, http://localhost:5173' }).security.corsOrigins;
+    expect(origins).toEqual(['https://crm.example.com', 'http://localhost:5173']);
+    const s = await startStack({ gateway: { corsOrigins: origins } });
+    try {
+      for (const res of [await preflight(s.url, 'https://crm.example.com'), await post(s.url, 'https://crm.example.com')]) {
+        expect(res.headers.get('access-control-allow-origin')).toBe('https://crm.example.com');
+        expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+      }
+      expect((await preflight(s.url, 'https://crm.example.com')).headers.get('access-control-allow-headers')).toMatch(/x-api-key/);
+      for (const origin of ['https://evil.example', 'null', 'https://crm.example.com.evil.example']) {
+        expect((await post(s.url, origin)).headers.get('access-control-allow-origin'), origin).toBeNull();
+      }
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('CORS_ORIGINS refuses what is not an origin', () => {
+    for (const bad of ['crm.example.com', 'https://crm.example.com/', 'https://crm.example.com/app', 'ftp://x.example', 'null']) {
+      expect(() => loadConfig({ CORS_ORIGINS: bad }), bad).toThrow(/CORS_ORIGINS/);
     }
   });
 });

@@ -1,23 +1,21 @@
 // Cross-site request forgery: a browser sends form and text POSTs to any origin without a CORS
 // preflight, and Yoga would run the mutation in them. GraphQL clients send JSON (which needs a
-// preflight cross-site), so the GraphQL endpoint refuses "simple" POST bodies with 415.
+// preflight cross-site), so a GraphQL POST must carry a JSON (or application/graphql) body;
+// anything else is refused with 415 and a code. The check sits in the request-parse phase, so it
+// applies to every request that reaches GraphQL, whatever its path looked like.
 import type { Plugin } from 'graphql-yoga';
 import { ErrorCode } from '../errors.js';
+import { jsonError } from './respond.js';
 
-const SIMPLE = /^(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)\b/i;
+const ACCEPTED = new Set(['application/json', 'application/graphql+json', 'application/graphql']);
 
-export function useNoSimplePosts(endpoint = '/graphql'): Plugin {
+export function useJsonPostsOnly(): Plugin {
   return {
-    onRequest({ request, url, endResponse }) {
-      if (request.method !== 'POST' || url.pathname !== endpoint) return;
-      const type = request.headers.get('content-type') ?? '';
-      if (type && !SIMPLE.test(type)) return;
-      endResponse(
-        new Response(
-          JSON.stringify({ errors: [{ message: 'POST a JSON body (Content-Type: application/json)', extensions: { code: ErrorCode.UNSUPPORTED_MEDIA_TYPE } }] }),
-          { status: 415, headers: { 'content-type': 'application/json' } },
-        ),
-      );
+    onRequestParse({ request, requestParser, endResponse }) {
+      if (request.method !== 'POST') return; // GET never runs a mutation (Yoga refuses it)
+      const type = (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+      if (requestParser && ACCEPTED.has(type)) return;
+      endResponse(jsonError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'POST a JSON body (Content-Type: application/json)', { accept: 'application/json' }));
     },
   };
 }
