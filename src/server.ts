@@ -15,7 +15,7 @@ import { EventHub } from './events/hub.js';
 import { useJsonPostsOnly } from './http/csrf.js';
 import { corsPolicy } from './http/cors.js';
 import { requestDeadlines } from './http/deadline.js';
-import { useBitrixEvents, type StageMemory } from './events/receiver.js';
+import { useBitrixEvents, type Coalescing, type StageMemory } from './events/receiver.js';
 import { useAuth, type ApiKey } from './http/auth.js';
 import { renderGraphiQL } from './http/graphiql.js';
 import { DEFAULT_LIMITS, useArmor, useComplexityLimit, useProductionHardening, useRateLimit, type AbuseLimits, type RateLimit } from './http/limits.js';
@@ -35,7 +35,7 @@ export interface GatewayOptions {
   /** Development: always show `extensions.bitrix` and keep error details. */
   dev?: boolean;
   /** The event bus (in memory by default) and the outgoing webhook's application token. */
-  events?: { hub?: EventHub; applicationToken?: string; stages?: StageMemory };
+  events?: { hub?: EventHub; applicationToken?: string; stages?: StageMemory; coalescing?: Partial<Coalescing> };
   /** API keys (stored hashed). None: open access, with a warning at start. */
   apiKeys?: readonly ApiKey[];
   /** Depth, aliases, tokens, directives, complexity, body size (src/http/limits.ts defaults). */
@@ -128,7 +128,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       useArmor(abuse),
       ...useProductionHardening({ introspection: options.introspection ?? true, suggestions: options.suggestions ?? true }),
       useComplexityLimit(abuse.maxComplexity),
-      useBitrixEvents({ path: EVENTS_PATH, applicationToken: options.events?.applicationToken, hub, stages: options.events?.stages, portal, logger }),
+      useBitrixEvents({ path: EVENTS_PATH, applicationToken: options.events?.applicationToken, hub, stages: options.events?.stages, coalescing: options.events?.coalescing, portal, logger }),
       useVisibleCost(options.dev ?? false),
       useReadinessCheck({
         endpoint: '/ready',

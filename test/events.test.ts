@@ -8,7 +8,8 @@ const TOKEN = 'app-token-for-tests-0123';
 let s: Stack;
 let eventsUrl: string;
 beforeAll(async () => {
-  s = await startStack({ gateway: { events: { applicationToken: TOKEN } } });
+  // A wider coalescing window than production's 50 ms: a loaded test machine spreads a burst.
+  s = await startStack({ gateway: { events: { applicationToken: TOKEN, coalescing: { quietMs: 250, maxWaitMs: 5_000 } } } });
   eventsUrl = s.url.replace('/graphql', '/bitrix/events');
   s.emulator.setOutgoingWebhook({ handlerUrl: eventsUrl, applicationToken: TOKEN });
 });
@@ -91,4 +92,70 @@ describe('events and subscriptions', () => {
     ]);
     sub.close();
   });
+
+  it('500 identical events arriving together cost one upstream fetch and one publication', async () => {
+    const sub = subscribe(s.url, 'subscription { spaCardChanged(entityTypeId: 130) { action bitrixId } }');
+    await sub.ready;
+    await pause(50);
+    // Open the client's connections first, so the 500 events arrive close together.
+    await Promise.all(Array.from({ length: 500 }, () => fetch(eventsUrl).then((r) => r.text())));
+    s.emulator.resetCounters();
+    const body = eventBody({ entityTypeId: 130, id: 4, action: 'update' }, TOKEN, s.emulator.origin);
+    const answers = await Promise.all(
+      Array.from({ length: 500 }, () => fetch(eventsUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body })),
+    );
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+    expect(s.emulator.counters.commandsByMethod['crm.item.list']).toBe(1);
+    await sub.waitFor(1);
+    await pause(200);
+    expect(sub.events).toHaveLength(1);
+    sub.close();
+  });
 });
+
+describe('the event endpoint under attack', () => {
+  const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+    fetch(eventsUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body, duplex: 'half' } as RequestInit);
+
+  it('refuses a body announced larger than 64 kB before reading it, with a code', async () => {
+    const res = await post('x'.repeat(70_000));
+    expect(res.status).toBe(413);
+    expect((await res.json()).errors[0].extensions.code).toBe('REQUEST_ENTITY_TOO_LARGE');
+  });
+
+  it('stops reading a streamed body (no Content-Length) once it passes the limit: 100 MB are never pulled', async () => {
+    let pulled = 0;
+    const chunk = new Uint8Array(64 * 1024).fill(120);
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled >= 100 * 1024 * 1024) return controller.close();
+        pulled += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    const res = await post(stream).catch((error: Error) => error);
+    // The gateway answers 413 and closes; the client may see the answer or a reset while sending.
+    if (res instanceof Response) {
+      expect(res.status).toBe(413);
+      expect((await res.json()).errors[0].extensions.code).toBe('REQUEST_ENTITY_TOO_LARGE');
+    }
+    expect(pulled).toBeLessThan(16 * 1024 * 1024);
+    expect((await s.gql('{ __typename }')).status).toBe(200);
+  });
+
+  it('refuses a wrong token, another body type and other methods with codes, never a stack trace', async () => {
+    const wrong = await post(eventBody({ entityTypeId: 3, id: 5, action: 'update' }, 'not-the-token', s.emulator.origin));
+    expect(wrong.status).toBe(401);
+    expect((await wrong.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const typed = await post(JSON.stringify({ event: 'ONCRMCONTACTUPDATE' }), { 'content-type': 'application/json' });
+    expect(typed.status).toBe(415);
+    expect((await typed.json()).errors[0].extensions.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    const get = await fetch(eventsUrl);
+    expect(get.status).toBe(405);
+    expect((await get.json()).errors[0].extensions.code).toBe('METHOD_NOT_ALLOWED');
+    const array = await post('auth[application_token][]=x&auth[application_token][]=y');
+    expect(array.status).toBe(401);
+    for (const res of [wrong, typed, get, array]) expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+  });
+});
+
