@@ -1,6 +1,7 @@
 // Contacts over the old-style crm.contact.* methods (bitrix24-api.md §6): rows normalised to
 // numbers, booleans, null and ISO dates; multi-fields (PHONE/EMAIL) as {id, value, valueType};
 // list filters built so that user text is only ever a value, never a key (no injected operators).
+import { BitrixError } from './errors.js';
 import type { FieldDefinition } from './fields.js';
 import type { ListMethod } from './paging.js';
 import type { BitrixPortal } from './portal.js';
@@ -124,7 +125,8 @@ export interface ContactFilterSpec {
   email?: string | null;
   typeId?: string | null;
   assignedById?: number | null;
-  companyId?: number | null;
+  /** Only these contacts (e.g. every contact of a company, from companyContactIds). */
+  ids?: readonly number[] | null;
   /** A resolved custom (or system) field and the value it must equal. */
   field?: { def: FieldDefinition; value: string } | null;
 }
@@ -139,7 +141,8 @@ export function contactFilters(spec: ContactFilterSpec = {}): Record<string, unk
   if (spec.email) base.EMAIL = spec.email;
   if (spec.typeId) base.TYPE_ID = spec.typeId;
   if (spec.assignedById != null) base.ASSIGNED_BY_ID = spec.assignedById;
-  if (spec.companyId != null) base.COMPANY_ID = spec.companyId;
+  // `@ID` with an id that never exists matches nothing: an empty IN list is not documented.
+  if (spec.ids) base['@ID'] = spec.ids.length ? [...spec.ids] : [0];
   if (spec.field) base[`=${oldName(spec.field.def)}`] = spec.field.value;
   const search = spec.search?.trim();
   if (!search) return [base];
@@ -178,6 +181,20 @@ export async function contactCount(portal: BitrixPortal, filters: Record<string,
   const [a, b] = filters;
   const [na, nb, both] = await Promise.all([count(a), count(b), count({ ...a, ...b })]);
   return na + nb - both;
+}
+
+/** Every contact bound to a company, primary or not, in binding order. crm.contact.list cannot
+ * filter on it (COMPANY_ID is the primary company only; COMPANY_IDS "is not present" there,
+ * crm-contact-fields.md), so the binding method crm.company.contact.items.get answers it. A
+ * company that does not exist has no contacts. */
+export async function companyContactIds(portal: BitrixPortal, companyId: number, options: SubmitOptions = {}): Promise<number[]> {
+  try {
+    const res = await portal.read('crm.company.contact.items.get', { id: companyId }, options);
+    return rowsAt(res.result, []).map((row) => toInt(row.CONTACT_ID)).filter((id): id is number => id !== null && id > 0);
+  } catch (error) {
+    if (error instanceof BitrixError && error.errorClass !== 'network' && /not found|ownerEntityID/i.test(error.description)) return [];
+    throw error;
+  }
 }
 
 // ---- find by communication (§6.7) ----------------------------------------------------------
@@ -229,7 +246,8 @@ export async function contactAddresses(portal: BitrixPortal, contactId: number, 
   const rows: Record<string, unknown>[] = [];
   let start = 0;
   for (;;) {
-    const page = await portal.read('crm.address.list', { filter, order: { TYPE_ID: 'ASC' }, select: ['*'], start }, options);
+    // No select: the docs give no `*` mask here; an absent select returns every address field.
+    const page = await portal.read('crm.address.list', { filter, order: { TYPE_ID: 'ASC' }, start }, options);
     rows.push(...rowsAt(page.result, []));
     if (page.next === undefined || page.next <= start) break;
     start = page.next;

@@ -84,11 +84,16 @@ function dictionaryPrefix(entityTypeId: number): string | null {
 }
 
 /** Funnels read together with the stage lists of the first few of them, in ONE request: each
- * crm.status.list filters on `DYNAMIC_<e>_STAGE_` + `$result[funnels][categories][i][id]`. */
+ * crm.status.list filters on `DYNAMIC_<e>_STAGE_` + `$result[funnels][categories][i][id]`.
+ * The docs show references only as whole values (batch.md); the portal's engine replaces them
+ * inside strings too (CRestUtil::processBatchElement). Should a portal not do so, the filter
+ * would be the literal text and match nothing: so a stage list is kept only when it is not empty
+ * and every row belongs to the expected dictionary; otherwise it is read on its own later. */
 const FUNNELS_WITH_STAGES = 10;
 
 async function funnelsWithStages(portal: BitrixPortal, entityTypeId: number, prefix: string, options: SubmitOptions): Promise<CategoryRecord[]> {
   const commands = [
+    // `start` is not in the parameter table but in the page's own examples (crm-category-list.md).
     { method: 'crm.category.list', params: { entityTypeId, start: 0 } },
     ...Array.from({ length: FUNNELS_WITH_STAGES }, (_, i) => ({
       method: 'crm.status.list',
@@ -102,7 +107,10 @@ async function funnelsWithStages(portal: BitrixPortal, entityTypeId: number, pre
   rows.slice(0, FUNNELS_WITH_STAGES).forEach((row, i) => {
     const stagesOf = stageLists[i];
     // Only answers for funnels that exist count; later commands had nothing to refer to.
-    if (!(stagesOf instanceof BitrixError)) portal.metadata.prime(`status:${prefix}${toInt(row.id)}`, rowsAt(stagesOf.result, []));
+    if (stagesOf instanceof BitrixError) return;
+    const dictionary = `${prefix}${toInt(row.id)}`;
+    const stageRows = rowsAt(stagesOf.result, []);
+    if (stageRows.length > 0 && stageRows.every((stage) => stage.ENTITY_ID === dictionary)) portal.metadata.prime(`status:${dictionary}`, stageRows);
   });
   return rows.map((row) => toCategory(row, entityTypeId)).sort((a, b) => a.sort - b.sort || a.id - b.id);
 }

@@ -130,8 +130,10 @@ export function inputHash(input: unknown): string {
  * prefix is hex, so no LIKE wildcard can hide in it). */
 export interface OriginStamp {
   fields: Record<string, unknown>;
-  /** The filter that finds earlier creates with this key. */
+  /** The filter that finds earlier creates with this key, and the fields to read back (only
+   * fields the entity has: leads have no ORIGIN_VERSION, crm-lead-fields.md). */
   filter: Record<string, unknown>;
+  select: string[];
   /** 'same' = a replay of this very input; 'different' = the key was used for another input. */
   matches(row: Record<string, unknown>): 'same' | 'different' | 'none';
 }
@@ -141,6 +143,7 @@ export function originStamp(key: string, hash: string, hasOriginVersion: boolean
     return {
       fields: { ORIGINATOR_ID: ORIGINATOR, ORIGIN_ID: key, ORIGIN_VERSION: hash },
       filter: { '=ORIGINATOR_ID': ORIGINATOR, '=ORIGIN_ID': key },
+      select: ['ID', 'ORIGIN_ID', 'ORIGINATOR_ID', 'ORIGIN_VERSION'],
       // Filters may compare case-insensitively; the key is exact.
       matches: (row) => (toText(row.ORIGIN_ID) !== key ? 'none' : toText(row.ORIGIN_VERSION) === hash ? 'same' : 'different'),
     };
@@ -149,6 +152,7 @@ export function originStamp(key: string, hash: string, hasOriginVersion: boolean
   return {
     fields: { ORIGINATOR_ID: ORIGINATOR, ORIGIN_ID: `${prefix}${hash}` },
     filter: { '=ORIGINATOR_ID': ORIGINATOR, '=%ORIGIN_ID': `${prefix}%` },
+    select: ['ID', 'ORIGIN_ID', 'ORIGINATOR_ID'],
     matches: (row) => {
       const origin = toText(row.ORIGIN_ID) ?? '';
       if (!origin.startsWith(prefix)) return 'none';
@@ -166,7 +170,7 @@ export async function findByOrigin(
 ): Promise<{ id: number; same: boolean } | null> {
   const res = await portal.read(
     `${entity.prefix}.list`,
-    { select: ['ID', 'ORIGIN_ID', 'ORIGINATOR_ID', 'ORIGIN_VERSION'], filter: stamp.filter, order: { ID: 'ASC' }, start: -1 },
+    { select: stamp.select, filter: stamp.filter, order: { ID: 'ASC' }, start: -1 },
     options,
   );
   for (const row of rows(res.result)) {

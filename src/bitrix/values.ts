@@ -35,7 +35,7 @@ export function asRecord(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-export function rowsAt(result: unknown, path: string[]): Record<string, unknown>[] {
+export function rowsAt(result: unknown, path: readonly string[]): Record<string, unknown>[] {
   let value = result;
   for (const key of path) value = asRecord(value)[key];
   return Array.isArray(value) ? (value as Record<string, unknown>[]) : [];

@@ -39,8 +39,10 @@ function multiAccess(type: (typeof MULTI_TYPES)[number], name: string): Access {
   };
 }
 
-/** Old-style names; PHONE/EMAIL/WEB/IM match exactly (§6.3). Write-only fields stay filterable
- * (COMPANY_IDS is a real filter key on the portal). */
+/** Old-style names; PHONE/EMAIL/WEB/IM match exactly (§6.3). Write-only fields are not filter
+ * keys: crm-contact-fields.md says COMPANY_IDS "is not present" in crm.contact.list, and
+ * crm-deal-list.md that "the filter does not support the field CONTACT_IDS". An unknown key is
+ * ignored (the portal returns every row), as for any other name it does not know. */
 export function oldResolver(schema: Schema, offset: string): Resolver {
   const cache = new Map<string, Access | null>();
   return (name) => {
@@ -50,7 +52,7 @@ export function oldResolver(schema: Schema, offset: string): Resolver {
     if ((MULTI_TYPES as readonly string[]).includes(key) && schema.hasFm) acc = multiAccess(key as (typeof MULTI_TYPES)[number], name);
     else {
       const def = schema.byUpper.get(key);
-      if (def && def.old !== false) acc = accessFor(schema, def, name, offset);
+      if (def && def.old !== false && !def.writeOnlyOld) acc = accessFor(schema, def, name, offset);
     }
     cache.set(key, acc);
     return acc;

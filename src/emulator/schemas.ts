@@ -1,5 +1,5 @@
-// Entity schemas: the field lists of lead (1), deal (2), contact (3), company (4) and each smart
-// process. One canonical record per entity, keyed by UPPER_CASE names; the schema says how each
+// Entity schemas: the field lists of lead (1), deal (2), contact (3), company (4), estimate (7),
+// invoice (31) and each smart process. One canonical record per entity, keyed by UPPER_CASE names; the schema says how each
 // field is named and typed in both renderings.
 import { findStage, semanticLetter, spaType, type SpaType } from './catalog.js';
 import { f, nameUfs, RO, type FieldDef, type UfDef } from './fields.js';
@@ -255,6 +255,25 @@ function spaFields(t: SpaType): FieldDef[] {
   ];
 }
 
+/** Estimates (7) and new invoices (31): crm.item only here, and only the fields that bind them to
+ * clients (object-fields.md: `contactIds`, `contactId`, `companyId`, `mycompanyId`), so that a
+ * gateway asking "does anything still bind this contact or company?" meets them as on a portal. */
+function clientBoundFields(): FieldDef[] {
+  return [
+    f('ID', 'id', 'integer', 'ID', RO),
+    f('TITLE', 'title', 'string', 'Name'),
+    f('CREATED_BY', 'createdBy', 'user', 'Created by', RO),
+    f('UPDATED_BY', 'updatedBy', 'user', 'Updated by', RO),
+    f('CREATED_TIME', 'createdTime', 'datetime', 'Created on', RO),
+    f('UPDATED_TIME', 'updatedTime', 'datetime', 'Updated on', RO),
+    f('COMPANY_ID', 'companyId', 'crm_company', 'Company', { settings: { parentEntityTypeId: 4 } }),
+    f('CONTACT_ID', 'contactId', 'crm_contact', 'Contact', { deprecated: true, settings: { parentEntityTypeId: 3 } }),
+    f('CONTACT_IDS', 'contactIds', 'crm_contact', 'Contacts', { multiple: true, settings: { parentEntityTypeId: 3 } }),
+    f('MYCOMPANY_ID', 'mycompanyId', 'crm_company', 'Your company details'),
+    f('ASSIGNED_BY_ID', 'assignedById', 'user', 'Responsible person'),
+  ];
+}
+
 function defaultCat(e: number): number {
   return e === 128 ? 7 : e === 130 ? 9 : 10;
 }
@@ -297,6 +316,9 @@ export function buildSchemas(): Map<number, Schema> {
     sys: { ...OLD_SYS, stage: 'STAGE_ID', movedTime: 'MOVED_TIME', movedBy: 'MOVED_BY_ID' } }));
   m.set(3, build({ entityTypeId: 3, name: 'CONTACT', title: 'Contact', ufEntityId: 'CRM_CONTACT', fields: contactFields(), oldStyle: true, sys: OLD_SYS }));
   m.set(4, build({ entityTypeId: 4, name: 'COMPANY', title: 'Company', ufEntityId: 'CRM_COMPANY', fields: companyFields(), oldStyle: true, sys: OLD_SYS }));
+  const itemSys = { created: 'CREATED_TIME', modified: 'UPDATED_TIME', createdBy: 'CREATED_BY', modifiedBy: 'UPDATED_BY' };
+  m.set(7, build({ entityTypeId: 7, name: 'QUOTE', title: 'Estimate', ufEntityId: 'CRM_QUOTE', fields: clientBoundFields(), oldStyle: false, sys: itemSys }));
+  m.set(31, build({ entityTypeId: 31, name: 'SMART_INVOICE', title: 'Invoice', ufEntityId: 'CRM_SMART_INVOICE', fields: clientBoundFields(), oldStyle: false, sys: itemSys }));
   for (const e of [128, 130, 1032]) {
     const t = spaType(e)!;
     m.set(e, build({

@@ -6,6 +6,7 @@ import { itemMethods } from './methods/item.js';
 import { metaMethods } from './methods/meta.js';
 import { userMethods } from './methods/user.js';
 import { commMethods } from './methods/comm.js';
+import { bindingMethods } from './methods/bindings.js';
 import { buildSchemas } from './schemas.js';
 import { seedPortal } from './seed.js';
 import { Table, type AddressRec, type Db, type DeptRec, type UserRec } from './store.js';
@@ -53,6 +54,7 @@ export function createPortalState(opts: StateOptions): PortalState {
     ...metaMethods(db),
     ...userMethods(db),
     ...commMethods(db),
+    ...bindingMethods(db),
   };
   return {
     methods,

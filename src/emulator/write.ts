@@ -236,6 +236,8 @@ const DEFAULTS: Record<number, Record<string, unknown>> = {
   2: { OPENED: true, CURRENCY_ID: 'USD', OPPORTUNITY: 0, IS_MANUAL_OPPORTUNITY: false, TYPE_ID: 'SALE', PROBABILITY: null, CLOSED: false },
   3: { OPENED: true, EXPORT: true, TYPE_ID: 'CLIENT', COMPANY_IDS: [] },
   4: { OPENED: true, COMPANY_TYPE: 'CUSTOMER', IS_MY_COMPANY: false, CURRENCY_ID: 'USD' },
+  7: { CONTACT_IDS: [] },
+  31: { CONTACT_IDS: [] },
 };
 
 function spaDefaults(schema: Schema): Record<string, unknown> {

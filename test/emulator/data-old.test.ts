@@ -201,6 +201,28 @@ describe('crm.contact.list: select, filters, order, paging', () => {
   });
 });
 
+describe('bindings', () => {
+  it('write-only binding lists are not filter keys: =COMPANY_IDS and CONTACT_IDS are ignored like any unknown key', () => {
+    const everyone = call(s, 'crm.contact.list', { select: ['ID'], start: 0 }).total;
+    expect(call(s, 'crm.contact.list', { filter: { '=COMPANY_IDS': 1 }, select: ['ID'], start: 0 }).total).toBe(everyone);
+    const deals = call(s, 'crm.deal.list', { select: ['ID'], start: 0 }).total;
+    expect(call(s, 'crm.deal.list', { filter: { CONTACT_IDS: 1 }, select: ['ID'], start: 0 }).total).toBe(deals);
+  });
+
+  it('crm.company.contact.items.get and crm.contact.company.items.get list every binding, primary first', () => {
+    const contact = call(s, 'crm.contact.add', { fields: { NAME: 'Bound', COMPANY_IDS: ['2', '3'] } }).result;
+    const companies = call(s, 'crm.contact.company.items.get', { id: contact }).result;
+    expect(companies).toEqual([
+      { COMPANY_ID: 2, SORT: 10, ROLE_ID: 0, IS_PRIMARY: 'Y' },
+      { COMPANY_ID: 3, SORT: 20, ROLE_ID: 0, IS_PRIMARY: 'N' },
+    ]);
+    const contacts = call(s, 'crm.company.contact.items.get', { id: 3 }).result.map((b: { CONTACT_ID: number }) => b.CONTACT_ID);
+    expect(contacts).toContain(contact);
+    expect(fail(s, 'crm.company.contact.items.get', { id: 0 }).description).toMatch(/ownerEntityID/);
+    expect(fail(s, 'crm.contact.company.items.get', { id: 999_999 }).description).toBe('Not found.');
+  });
+});
+
 describe('companies, leads, deals', () => {
   it('company add/get/list with ORIGIN_ID filter', () => {
     const id = call(s, 'crm.company.add', { fields: { TITLE: 'Acme Import', ORIGINATOR_ID: 'gw', ORIGIN_ID: 'k1', PHONE: [{ VALUE: '+1 555 0100' }] } }).result;

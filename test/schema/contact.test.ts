@@ -120,9 +120,14 @@ describe('contacts', () => {
     const assignee = Number(truth[0].ASSIGNED_BY_ID);
     const byEmployee = await s.gql(PAGE, { first: 200, filter: { assignedById: assignee } });
     expect(pageIds(byEmployee)).toEqual(ids(truth.filter((c) => Number(c.ASSIGNED_BY_ID) === assignee)));
-    const withCompany = truth.find((c) => c.COMPANY_ID);
-    const byCompany = await s.gql(PAGE, { first: 200, filter: { companyId: Number(withCompany.COMPANY_ID) } });
-    expect(pageIds(byCompany)).toEqual(ids(truth.filter((c) => c.COMPANY_ID === withCompany.COMPANY_ID)));
+    // A company is any of the contact's companies, not only its primary one (COMPANY_ID).
+    const companiesOf = (c: any): number[] => call(s, 'crm.item.get', { entityTypeId: 3, id: c.ID }).result.item.companyIds;
+    const shared = truth.find((c) => companiesOf(c).length > 1);
+    const second = companiesOf(shared)[1];
+    const byCompany = await s.gql(PAGE, { first: 200, filter: { companyId: second } });
+    expect(pageIds(byCompany)).toContain(Number(shared.ID));
+    expect(pageIds(byCompany)).toEqual(ids(truth.filter((c) => companiesOf(c).includes(second))));
+    expect(pageIds(await s.gql(PAGE, { filter: { companyId: 999_999 } }))).toEqual([]);
     const target = truth.find((c) => c.PHONE?.length && c.EMAIL?.length);
     const byPhone = await s.gql(PAGE, { filter: { phone: target.PHONE[0].VALUE } });
     expect(pageIds(byPhone)).toEqual([Number(target.ID)]);

@@ -128,4 +128,60 @@ describe('update, clear, move, delete', () => {
     const again = await s.gql(`mutation($id: Int!) { deleteSpaCard(entityTypeId: 128, id: $id) { ${RESULT} } }`, { id: doomed.bitrixId });
     expect(again.body.data.deleteSpaCard.__typename).toBe('NotFoundError');
   });
+
+  const ORPHANS = `mutation($id: Int!) { deleteSpaCard(entityTypeId: 128, id: $id, cascade: ORPHANS) { ${RESULT} ... on DeleteSpaCardSuccess { data { deletedContactIds deletedCompanyId kept { entity bitrixId reason } } } } }`;
+  const contact = async (name: string, fields: Record<string, unknown> = {}) => Number((await s.portal.write('crm.contact.add', { fields: { NAME: name, ...fields } })).result);
+  const exists = async (method: string, id: number) => ((await s.portal.read(method, { filter: { ID: id }, select: ['ID'] })).result as unknown[]).length === 1;
+
+  it('ORPHANS sees every binding: a deal\'s second contact and a contact\'s second company are kept; a true orphan goes', async () => {
+    const orphan = await contact('Lonely');
+    const dealPeer = await contact('Deal', { LAST_NAME: 'Second' });
+    const first = await contact('Deal', { LAST_NAME: 'First' });
+    await s.portal.write('crm.item.add', { entityTypeId: 2, fields: { title: 'Two contacts', contactIds: [first, dealPeer] } });
+    const company = Number((await s.portal.write('crm.company.add', { fields: { TITLE: 'Second company of someone' } })).result);
+    await contact('Works at two', { COMPANY_IDS: [1, company] });
+    const card = (await create({ title: 'To delete', contactIds: [orphan, dealPeer], companyId: company })).data;
+    const del = await s.gql(ORPHANS, { id: card.bitrixId });
+    expect(del.body.data.deleteSpaCard.data).toEqual({
+      deletedContactIds: [orphan],
+      deletedCompanyId: null,
+      kept: [
+        { entity: 'CONTACT', bitrixId: dealPeer, reason: 'STILL_LINKED' },
+        { entity: 'COMPANY', bitrixId: company, reason: 'STILL_LINKED' },
+      ],
+    });
+    expect(await exists('crm.contact.list', orphan)).toBe(false);
+    expect(await exists('crm.contact.list', dealPeer)).toBe(true);
+    expect(await exists('crm.company.list', company)).toBe(true);
+  });
+
+  it('ORPHANS keeps a contact an estimate binds, and a company that is an invoice\'s own company', async () => {
+    const quoted = await contact('Quoted');
+    const mine = Number((await s.portal.write('crm.company.add', { fields: { TITLE: 'Our own' } })).result);
+    await s.portal.write('crm.item.add', { entityTypeId: 7, fields: { title: 'Estimate', contactIds: [quoted] } });
+    await s.portal.write('crm.item.add', { entityTypeId: 31, fields: { title: 'Invoice', mycompanyId: mine } });
+    const card = (await create({ title: 'Bound elsewhere', contactIds: [quoted], companyId: mine })).data;
+    const del = await s.gql(ORPHANS, { id: card.bitrixId });
+    expect(del.body.data.deleteSpaCard.data.kept.map((k: any) => [k.bitrixId, k.reason])).toEqual([[quoted, 'STILL_LINKED'], [mine, 'STILL_LINKED']]);
+    expect(await exists('crm.contact.list', quoted)).toBe(true);
+  });
+
+  it('ORPHANS never deletes on doubt: when the binding probes fail, the records are kept as NOT_VERIFIED', async () => {
+    const own = await startStack({ maxAttempts: 1 });
+    try {
+      const lone = Number((await own.portal.write('crm.contact.add', { fields: { NAME: 'Unverifiable' } })).result);
+      const created = await own.gql(`mutation($input: CreateSpaCardInput!) { createSpaCard(entityTypeId: 128, input: $input) { ... on CreateSpaCardSuccess { data { bitrixId } } } }`, {
+        input: { title: 'Doubt', contactIds: [lone] },
+      });
+      await own.gql('{ spaTypes { entityTypeId } }'); // metadata cached before the fault
+      own.emulator.setFaults({ rate: 1, kinds: ['http500'], methods: ['batch'] });
+      const del = await own.gql(ORPHANS, { id: created.body.data.createSpaCard.data.bitrixId });
+      own.emulator.setFaults(null);
+      expect(del.body.data.deleteSpaCard.data).toEqual({ deletedContactIds: [], deletedCompanyId: null, kept: [{ entity: 'CONTACT', bitrixId: lone, reason: 'NOT_VERIFIED' }] });
+      expect(own.emulator.counters.commandsByMethod['crm.contact.delete']).toBeUndefined();
+    } finally {
+      await own.close();
+    }
+  });
 });
+

@@ -1,6 +1,6 @@
 // Companies: the Company type, its lookups and its keyset list.
 import { COMPANY, companyFilter, type CompanyRecord } from '../../bitrix/companies.js';
-import { contactCount, contactPage, type ContactRecord } from '../../bitrix/contacts.js';
+import { companyContactIds, type ContactRecord } from '../../bitrix/contacts.js';
 import { oldValue } from '../../bitrix/crm-records.js';
 import { ENTITY } from '../../bitrix/crm-meta.js';
 import { rowsAt, toInt, toIntList } from '../../bitrix/values.js';
@@ -49,21 +49,24 @@ Company.implement({
       nullable: false,
       description: 'The contacts linked to this company (as their primary company or as one of several), in id order.',
       args: { first: t.arg.int(connectionArgs.first), after: t.arg.string(connectionArgs.after) },
-      resolve: (c, args, ctx) => {
-        // COMPANY_IDS is write-only in reads but a filter key: it matches every binding.
-        const filters = [{ '=COMPANY_IDS': c.id }];
+      resolve: async (c, args, ctx) => {
+        // Every binding, from the binding method: one command, and the count comes with it.
+        const ids = (await companyContactIds(ctx.portal, c.id, upstream(ctx))).sort((a, b) => a - b);
         return keysetConnection(
           ctx,
           args,
           { companyContacts: c.id },
           (contact: ContactRecord) => contact.id,
           async (after, first) => {
-            const page = await contactPage(ctx.portal, filters, after, first, upstream(ctx));
-            const loader = Contact.getDataloader(ctx);
-            for (const row of page.rows) loader.prime(row.id, row);
-            return page;
+            const wanted = ids.filter((id) => id > after).slice(0, first + 1);
+            const loaded = await Contact.getDataloader(ctx).loadMany(wanted.slice(0, first));
+            const failed = loaded.find((row) => row instanceof Error);
+            if (failed) throw failed;
+            // A contact deleted since the bindings were read is simply gone.
+            const rows = loaded.filter((row): row is ContactRecord => row !== null && !(row instanceof Error));
+            return { rows, hasNextPage: wanted.length > first };
           },
-          () => contactCount(ctx.portal, filters, upstream(ctx)),
+          async () => ids.length,
         );
       },
     }),

@@ -3,6 +3,7 @@
 // `Contact` by their own modules.
 import {
   CONTACT_ENTITY_TYPE_ID,
+  companyContactIds,
   contactAddresses,
   contactCount,
   contactFilters,
@@ -143,7 +144,7 @@ export const ContactFilter = builder.inputType('ContactFilter', {
     email: t.string({ description: 'An e-mail address the contact has (exact match).' }),
     typeId: t.string({ description: 'The contact type id, e.g. `CLIENT` (see `contactTypes`).' }),
     assignedById: t.int({ description: 'The responsible employee\'s user id.' }),
-    companyId: t.int({ description: 'The id of the contact\'s (primary) company.' }),
+    companyId: t.int({ description: 'Contacts bound to this company, as their primary company or as one of several.' }),
     field: t.field({ type: FieldFilter, description: 'Equality on one field, typically a custom one such as the CPF.' }),
   }),
 });
@@ -172,7 +173,7 @@ export async function buildContactFilters(ctx: Context, filter: ContactFilterArg
     email: filter?.email,
     typeId: filter?.typeId,
     assignedById: filter?.assignedById,
-    companyId: filter?.companyId,
+    ids: filter?.companyId != null ? await companyContactIds(ctx.portal, filter.companyId, upstream(ctx)) : null,
     field,
   });
 }
@@ -200,7 +201,7 @@ builder.queryFields((t) => ({
       return keysetConnection(
         ctx,
         args,
-        { contacts: filters },
+        { contacts: args.filter ?? null },
         (c: ContactRecord) => c.id,
         async (after, first) => {
           const page = await contactPage(ctx.portal, filters, after, first, upstream(ctx));

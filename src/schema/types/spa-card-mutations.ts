@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import { spaTypes, stages } from '../../bitrix/crm-meta.js';
 import { convertInput, type FieldSet } from '../../bitrix/fields.js';
-import { addItem, deleteItem, getItem, itemFilter, updateItem, type ItemRecord } from '../../bitrix/items.js';
+import { bindingVerdict, type BindingVerdict } from '../../bitrix/bindings.js';
+import { addItem, deleteItem, getItem, updateItem, type ItemRecord } from '../../bitrix/items.js';
 import { stableJson } from '../../bitrix/batch.js';
 import { rowsAt } from '../../bitrix/values.js';
 import { upstream, type Context } from '../../context.js';
@@ -52,7 +53,7 @@ export const CascadeMode = builder.enumType('CascadeMode', {
   description: 'What else a delete removes.',
   values: {
     NONE: { description: 'Only the card.' },
-    ORPHANS: { description: 'Also the linked contacts and company, but only those nothing else (another card, deal or lead, or a contact of the company) links to.' },
+    ORPHANS: { description: 'Also the linked contacts and company that nothing else binds (no card, deal, lead, estimate or invoice, and no company for a contact or contact for a company). A record whose bindings cannot all be checked is kept.' },
   } as const,
 });
 
@@ -216,7 +217,13 @@ builder.mutationFields((t) => ({
       try {
         const card = await existing(ctx, args.entityTypeId, args.id);
         await deleteItem(ctx.portal, args.entityTypeId, args.id, upstream(ctx));
-        if (args.cascade !== 'ORPHANS') return { bitrixId: args.id, deletedContactIds: [], deletedCompanyId: null, keptContactIds: card.contactIds, keptCompanyId: card.companyId };
+        if (args.cascade !== 'ORPHANS') {
+          const kept: KeptRecord[] = [
+            ...card.contactIds.map((bitrixId) => ({ entity: 'CONTACT' as const, bitrixId, reason: 'CASCADE_NONE' as const })),
+            ...(card.companyId ? [{ entity: 'COMPANY' as const, bitrixId: card.companyId, reason: 'CASCADE_NONE' as const }] : []),
+          ];
+          return { bitrixId: args.id, deletedContactIds: [], deletedCompanyId: null, keptContactIds: card.contactIds, keptCompanyId: card.companyId, kept };
+        }
         return { bitrixId: args.id, ...(await deleteOrphans(ctx, card)) };
       } catch (error) {
         throw mutationError(error, ctx, 'SpaCard', args.id);
@@ -225,13 +232,43 @@ builder.mutationFields((t) => ({
   }),
 }));
 
+interface KeptRecord {
+  entity: 'CONTACT' | 'COMPANY';
+  bitrixId: number;
+  reason: 'CASCADE_NONE' | 'STILL_LINKED' | 'NOT_VERIFIED';
+}
+
 interface DeletedRecord {
   bitrixId: number;
   deletedContactIds: number[];
   deletedCompanyId: number | null;
   keptContactIds: number[];
   keptCompanyId: number | null;
+  kept: KeptRecord[];
 }
+
+const KeptReason = builder.enumType('KeptReason', {
+  description: 'Why a delete kept a linked record.',
+  values: {
+    CASCADE_NONE: { description: 'The cascade was NONE: linked records are never deleted.' },
+    STILL_LINKED: { description: 'Something else still binds it (a card, deal, lead, estimate, invoice, company or contact).' },
+    NOT_VERIFIED: { description: 'Whether something else binds it could not be checked (a probe failed): it was kept rather than deleted on doubt.' },
+  } as const,
+});
+
+const CrmEntityKind = builder.enumType('LinkedEntity', {
+  description: 'The kind of a record linked to a card.',
+  values: { CONTACT: { description: 'A contact.' }, COMPANY: { description: 'A company.' } } as const,
+});
+
+const KeptLink = builder.objectRef<KeptRecord>('KeptLink').implement({
+  description: 'A linked record a delete kept, and why.',
+  fields: (t) => ({
+    entity: t.field({ type: CrmEntityKind, nullable: false, description: 'Contact or company.', resolve: (k) => k.entity }),
+    bitrixId: t.exposeInt('bitrixId', { nullable: false, description: 'Its id.' }),
+    reason: t.field({ type: KeptReason, nullable: false, description: 'Why it was kept.', resolve: (k) => k.reason }),
+  }),
+});
 
 const DeletedSpaCard = builder.objectRef<DeletedRecord>('DeletedSpaCard').implement({
   description: 'What a delete removed and what it kept because something else links to it.',
@@ -239,46 +276,46 @@ const DeletedSpaCard = builder.objectRef<DeletedRecord>('DeletedSpaCard').implem
     bitrixId: t.exposeInt('bitrixId', { nullable: false, description: 'The deleted card.' }),
     deletedContactIds: t.exposeIntList('deletedContactIds', { nullable: false, description: 'Contacts deleted with it (ORPHANS).' }),
     deletedCompanyId: t.exposeInt('deletedCompanyId', { description: 'The company deleted with it (ORPHANS).' }),
-    keptContactIds: t.exposeIntList('keptContactIds', { nullable: false, description: 'Linked contacts kept: still linked elsewhere, or cascade NONE.' }),
+    keptContactIds: t.exposeIntList('keptContactIds', { nullable: false, description: 'Linked contacts kept: still linked elsewhere, not verifiable, or cascade NONE.' }),
     keptCompanyId: t.exposeInt('keptCompanyId', { description: 'The linked company, kept.' }),
+    kept: t.field({
+      type: [KeptLink],
+      nullable: { list: false, items: false },
+      description: 'Every linked record kept, with the reason.',
+      resolve: (d) => d.kept,
+    }),
   }),
 });
 
-/** Is anything other than the (already deleted) card linked to this contact or company?
- * One batch: every smart-process type's cards, deals and leads, and the company's contacts. */
-async function stillLinked(ctx: Context, kind: 'contact' | 'company', id: number, types: number[]): Promise<boolean> {
-  const options = upstream(ctx);
-  const probe = (method: string, params: Record<string, unknown>) =>
-    ctx.portal.read(method, { ...params, start: -1 }, options).then((r) => rowsAt(r.result, method === 'crm.item.list' ? ['items'] : []).length > 0);
-  const checks = types.map((entityTypeId) =>
-    probe('crm.item.list', { entityTypeId, select: ['id'], filter: itemFilter(kind === 'contact' ? { contactId: id } : { companyId: id }) }),
-  );
-  const key = kind === 'contact' ? 'CONTACT_ID' : 'COMPANY_ID';
-  checks.push(probe('crm.deal.list', { select: ['ID'], filter: { [`=${key}`]: id } }));
-  checks.push(probe('crm.lead.list', { select: ['ID'], filter: { [`=${key}`]: id } }));
-  if (kind === 'company') checks.push(probe('crm.contact.list', { select: ['ID'], filter: { '=COMPANY_ID': id } }));
-  return (await Promise.all(checks)).some(Boolean);
-}
-
+/** Deletes the card's contacts and company that nothing else binds; a record whose bindings
+ * cannot all be checked is kept (never deleted on doubt). Contacts go one by one, each after
+ * its own check. */
 async function deleteOrphans(ctx: Context, card: ItemRecord): Promise<Omit<DeletedRecord, 'bitrixId'>> {
-  const types = (await spaTypes(ctx.portal, upstream(ctx))).filter((t) => t.flags.isClientEnabled).map((t) => t.entityTypeId);
-  const deletedContactIds: number[] = [];
-  const keptContactIds: number[] = [];
+  const options = upstream(ctx);
+  const types = await spaTypes(ctx.portal, options);
+  const out: Omit<DeletedRecord, 'bitrixId'> = { deletedContactIds: [], deletedCompanyId: null, keptContactIds: [], keptCompanyId: null, kept: [] };
+  const keep = (entity: KeptRecord['entity'], bitrixId: number, verdict: BindingVerdict) =>
+    out.kept.push({ entity, bitrixId, reason: verdict === 'linked' ? 'STILL_LINKED' : 'NOT_VERIFIED' });
   for (const contactId of card.contactIds) {
-    if (await stillLinked(ctx, 'contact', contactId, types)) keptContactIds.push(contactId);
-    else {
-      await ctx.portal.write('crm.contact.delete', { id: contactId }, upstream(ctx));
-      deletedContactIds.push(contactId);
+    const verdict = await bindingVerdict(ctx.portal, 'contact', contactId, types, options);
+    if (verdict !== 'free') {
+      out.keptContactIds.push(contactId);
+      keep('CONTACT', contactId, verdict);
+      continue;
     }
+    await ctx.portal.write('crm.contact.delete', { id: contactId }, options);
+    out.deletedContactIds.push(contactId);
   }
-  let deletedCompanyId: number | null = null;
-  let keptCompanyId: number | null = null;
   if (card.companyId) {
-    if (await stillLinked(ctx, 'company', card.companyId, types)) keptCompanyId = card.companyId;
-    else {
-      await ctx.portal.write('crm.company.delete', { id: card.companyId }, upstream(ctx));
-      deletedCompanyId = card.companyId;
+    // Checked after the contacts: a contact of this company that was kept still binds it.
+    const verdict = await bindingVerdict(ctx.portal, 'company', card.companyId, types, options);
+    if (verdict !== 'free') {
+      out.keptCompanyId = card.companyId;
+      keep('COMPANY', card.companyId, verdict);
+    } else {
+      await ctx.portal.write('crm.company.delete', { id: card.companyId }, options);
+      out.deletedCompanyId = card.companyId;
     }
   }
-  return { deletedContactIds, deletedCompanyId, keptContactIds, keptCompanyId };
+  return out;
 }
