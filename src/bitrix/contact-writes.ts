@@ -171,7 +171,8 @@ export async function contactByOrigin(portal: BitrixPortal, key: string, options
     { filter: { '=ORIGINATOR_ID': ORIGINATOR, '=ORIGIN_ID': key }, select: CONTACT_SELECT, order: { ID: 'ASC' }, start: -1 },
     options,
   );
-  const row = rowsAt(res.result, [])[0];
+  // The filter may compare without case; keys are exact, as for every entity.
+  const row = rowsAt(res.result, []).find((r) => r.ORIGIN_ID === key);
   return row ? toContact(row) : null;
 }
 

@@ -141,13 +141,24 @@ function convertOne(def: FieldDefinition, value: unknown): unknown {
   }
 }
 
+/** The fields that hold the gateway's idempotency records (a card's xmlId, the origin of
+ * contacts, companies and leads): written only by the gateway, or a writer who knows another
+ * caller's key could claim it or forge its outcome. */
+const RESERVED = /^(XML_ID|ORIGIN_ID|ORIGINATOR_ID|ORIGIN_VERSION)$/;
+
+/** A reserved field, refused with the same words wherever a write names it. */
+export function assertNotReserved(def: FieldDefinition, name: string): void {
+  if (RESERVED.test(def.upperName)) throw new FieldInputError(name, `field "${name}" holds idempotency records and is written only through idempotencyKey`);
+}
+
 /** Converts user input `{anySpelling: value}` into portal fields keyed by `key` spelling.
- * Unknown and read-only names are refused, never sent silently. */
+ * Unknown, read-only and reserved names are refused, never sent silently. */
 export function convertInput(set: FieldSet, input: Record<string, unknown>, key: 'name' | 'upperName'): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(input)) {
     const def = resolveField(set, name);
     if (def.readOnly) throw new FieldInputError(name, `field "${name}" is read-only`);
+    assertNotReserved(def, name);
     if (def.multiple) {
       const list = value === null ? [] : Array.isArray(value) ? value : [value];
       out[def[key]] = list.map((v) => convertOne(def, v));

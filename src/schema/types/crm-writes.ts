@@ -12,7 +12,7 @@ import {
   recordsByIds,
   type OldEntity,
 } from '../../bitrix/crm-records.js';
-import { convertInput, resolveField, type FieldSet } from '../../bitrix/fields.js';
+import { assertNotReserved, convertInput, resolveField, type FieldSet } from '../../bitrix/fields.js';
 import { toText } from '../../bitrix/values.js';
 import { upstream, type Context } from '../../context.js';
 import { NotFoundError, ValidationError } from './errors.js';
@@ -58,6 +58,7 @@ export function clearedFields(set: FieldSet, entityTypeId: number, names: readon
     }
     const key = oldKey(entityTypeId, def);
     if (def.readOnly) throw new ValidationError(`field "${name}" is read-only`, name);
+    assertNotReserved(def, name);
     if (def.required) throw new ValidationError(`field "${name}" is required and cannot be emptied`, name);
     if (MANAGED.test(key)) throw new ValidationError(`field "${name}" cannot be cleared here`, name);
     out[key] = def.multiple ? [] : null;
