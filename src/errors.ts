@@ -17,6 +17,9 @@ export const ErrorCode = {
   UPSTREAM_ERROR: 'UPSTREAM_ERROR',
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
   UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
+  /** A write was sent and its answer lost: it may have been executed. Retry with the same
+   * idempotency key (a create) or read the record before repeating (an update). */
+  UPSTREAM_OUTCOME_UNKNOWN: 'UPSTREAM_OUTCOME_UNKNOWN',
   GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
   GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
@@ -49,6 +52,8 @@ const BY_CLASS: Record<BitrixErrorClass, ErrorCode> = {
   'upstream-failure': ErrorCode.UPSTREAM_ERROR,
   network: ErrorCode.UPSTREAM_UNAVAILABLE,
   timeout: ErrorCode.UPSTREAM_TIMEOUT,
+  'outcome-unknown': ErrorCode.UPSTREAM_OUTCOME_UNKNOWN,
+  unavailable: ErrorCode.UPSTREAM_UNAVAILABLE,
 };
 
 export function gatewayError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {

@@ -193,9 +193,9 @@ export async function deleteContact(portal: BitrixPortal, id: number, options: S
   await portal.write('crm.contact.delete', { id }, options);
 }
 
-/** A fresh read after a write (never a cached loader value). */
+/** A fresh read after a write (never a cached loader value, never joined with an older read). */
 export async function reload(portal: BitrixPortal, id: number, options: SubmitOptions = {}): Promise<ContactRecord> {
-  const contact = await contactById(portal, id, options);
+  const contact = await contactById(portal, id, { ...options, fresh: true });
   if (!contact) throw new Error(`contact ${id} vanished right after it was written`);
   return contact;
 }

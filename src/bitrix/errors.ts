@@ -10,7 +10,9 @@ export type BitrixErrorClass =
   | 'bad-request' // the portal refused the parameters
   | 'upstream-failure' // 5xx, or a body that is not a JSON envelope
   | 'network' // connection refused/reset/dropped
-  | 'timeout'; // connect/headers/body timeout or the request's deadline
+  | 'timeout' // connect/headers/body timeout or the request's deadline
+  | 'outcome-unknown' // a write was sent and its answer lost: it may or may not have been executed
+  | 'unavailable'; // the gateway cannot do this safely right now (a shared lock is unreachable)
 
 export interface BitrixErrorInit {
   code: string;
@@ -106,6 +108,31 @@ export function redact(text: string, secrets: readonly string[]): string {
 /** A command cancelled before its answer arrived (deadline passed, or the client left). */
 export function abortError(method: string): BitrixError {
   return new BitrixError({ code: 'ABORTED', description: 'the request was cancelled before its answer arrived (deadline or client gone)', method, errorClass: 'timeout' });
+}
+
+/** A write whose answer was lost: the portal may have executed it. Never re-sent by us; the
+ * caller retries with the same idempotency key, which finds the record if it was created. */
+export function outcomeUnknown(cause: BitrixError): BitrixError {
+  return new BitrixError({
+    code: cause.code,
+    description: `the answer to ${cause.method} was lost (${cause.description}); it may have been executed: retry with the same idempotency key`,
+    httpStatus: cause.httpStatus,
+    method: cause.method,
+    errorClass: 'outcome-unknown',
+    ambiguous: true,
+  });
+}
+
+/** The cross-replica lock a write needs is unreachable (Redis down): refused before anything is
+ * sent, so the caller can retry safely. */
+export function lockUnavailable(name: string): BitrixError {
+  return new BitrixError({
+    code: 'LOCK_UNAVAILABLE',
+    description: 'the lock shared by the gateway replicas is unreachable; nothing was sent, retry shortly',
+    method: name,
+    errorClass: 'unavailable',
+    retryAfter: 1,
+  });
 }
 
 export function busyError(method: string, waitMs: number): BitrixError {

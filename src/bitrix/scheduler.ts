@@ -9,7 +9,7 @@
 import type { Logger } from 'pino';
 import { carriesBatchSyntax, decodeBatch, encodeCommand, hasRefs, resolveRefs, stableJson, type Command, type CommandResult } from './batch.js';
 import { CircuitBreaker } from './breaker.js';
-import { BitrixError, abortError, busyError } from './errors.js';
+import { BitrixError, abortError, busyError, outcomeUnknown } from './errors.js';
 import type { RateLimiter } from './limiter.js';
 import { OperatingBudget } from './operating.js';
 import type { BitrixTransport } from './transport.js';
@@ -415,7 +415,8 @@ export class PortalScheduler {
     const delay = Math.min(8_000, (this.options.baseBackoffMs ?? 250) * 2 ** first.attempts) * (0.5 + Math.random());
     const deadline = Math.min(...live.flatMap((i) => i.waiters.map((w) => w.deadline ?? Infinity)));
     if (!retryable || Date.now() + delay > deadline) {
-      for (const i of live) this.settle(i, error instanceof Error ? error : new Error(String(error)));
+      const final = first.write && e?.ambiguous ? outcomeUnknown(e) : error instanceof Error ? error : new Error(String(error));
+      for (const i of live) this.settle(i, final);
       return;
     }
     for (const i of live) i.attempts++;

@@ -4,10 +4,13 @@
 // to its own in-memory state at a conservative rate, says so, and returns to Redis by itself.
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { lockUnavailable } from './errors.js';
 import { LeakyBucket, type RateLimiter, type RateLimitPlan } from './limiter.js';
 
 // Atomic leaky bucket on Redis' own clock (replicas' clocks may differ).
-// KEYS[1] bucket hash; ARGV[1] drain per ms; ARGV[2] capacity. Returns 0 or ms to wait.
+// KEYS[1] bucket hash; ARGV[1] drain per ms; ARGV[2] capacity; ARGV[3] '1' when this replica
+// returns from degraded mode: the shared level is then stale (replicas sent on their own while
+// Redis was away), so it is taken as full. Returns 0 or ms to wait.
 const ACQUIRE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -16,6 +19,7 @@ local at = tonumber(redis.call('HGET', KEYS[1], 'at') or tostring(now))
 local rate = tonumber(ARGV[1])
 local cap = tonumber(ARGV[2])
 level = math.max(0, level - (now - at) * rate)
+if ARGV[3] == '1' then level = math.max(level, cap) end
 local wait = 0
 if level + 1 <= cap then level = level + 1 else wait = math.ceil((level + 1 - cap) / rate) end
 redis.call('HSET', KEYS[1], 'level', tostring(level), 'at', tostring(now))
@@ -37,6 +41,7 @@ function withTimeout<T>(promise: Promise<T>, ms = COMMAND_TIMEOUT_MS): Promise<T
 export class SharedState {
   readonly status: SharedStatus = { degraded: false, since: null };
   private readonly prefix: string;
+  private readonly degradedListeners: (() => void)[] = [];
 
   constructor(
     readonly redis: Redis,
@@ -48,6 +53,11 @@ export class SharedState {
 
   key(name: string): string {
     return `${this.prefix}${name}`;
+  }
+
+  /** Called when this replica loses Redis, before any fallback runs. */
+  onDegraded(listener: () => void): void {
+    this.degradedListeners.push(listener);
   }
 
   /** Runs a Redis call; on failure marks the state degraded and returns `fallback()`. */
@@ -66,6 +76,7 @@ export class SharedState {
         this.status.degraded = true;
         this.status.since = Date.now();
         this.logger.error({ err: error }, 'redis unreachable: DEGRADED to in-memory limits at a conservative rate');
+        for (const listener of this.degradedListeners) listener();
       }
       return fallback();
     }
@@ -73,7 +84,10 @@ export class SharedState {
 }
 
 /** The portal's bucket shared by all replicas. Degraded: an in-memory bucket at half the
- * rate and half the burst, since other replicas may still be sending. */
+ * rate and half the burst, since other replicas may still be sending; it starts full, because the
+ * portal's bucket may be full when Redis goes away. Back on Redis, the shared level is taken as
+ * full once too (see ACQUIRE). Either switch costs a pause of up to one bucket's drain time,
+ * never a QUERY_LIMIT_EXCEEDED. */
 export class RedisLeakyBucket implements RateLimiter {
   private readonly fallback: LeakyBucket;
 
@@ -83,12 +97,14 @@ export class RedisLeakyBucket implements RateLimiter {
     private readonly headroom = 2,
   ) {
     this.fallback = new LeakyBucket({ drainPerSecond: plan.drainPerSecond / 2, bucket: Math.max(1, Math.floor(plan.bucket / 2)) }, headroom);
+    shared.onDegraded(() => this.fallback.onRejected());
   }
 
   acquire(): Promise<number> {
     const capacity = Math.max(1, this.plan.bucket - this.headroom);
+    const returning = this.shared.status.degraded ? '1' : '0';
     return this.shared.run(
-      async (redis) => Number(await redis.eval(ACQUIRE, 1, this.shared.key('bucket'), String(this.plan.drainPerSecond / 1000), String(capacity))),
+      async (redis) => Number(await redis.eval(ACQUIRE, 1, this.shared.key('bucket'), String(this.plan.drainPerSecond / 1000), String(capacity), returning)),
       () => this.fallback.acquire(),
     );
   }
@@ -109,15 +125,18 @@ export class RedisLeakyBucket implements RateLimiter {
 }
 
 /** A lock per key across replicas (SET NX PX), so two replicas cannot both run an idempotent
- * create with the same key. Degraded: the in-process serialisation still applies. */
+ * create with the same key, or both rewrite one record's phones. Without Redis the lock cannot
+ * be had: the write is refused (retryable, nothing sent) rather than run unguarded, since another
+ * replica may be running the same one. */
 export async function withLock<T>(shared: SharedState, name: string, fn: () => Promise<T>, ttlMs = 30_000): Promise<T> {
   const key = shared.key(`lock:${name}`);
   const token = `${process.pid}:${Math.random()}`;
   const deadline = Date.now() + ttlMs;
   for (;;) {
-    const got = await shared.run((redis) => redis.set(key, token, 'PX', ttlMs, 'NX'), () => 'OK' as const);
+    const got = await shared.run((redis) => redis.set(key, token, 'PX', ttlMs, 'NX'), () => 'UNAVAILABLE' as const);
+    if (got === 'UNAVAILABLE') throw lockUnavailable(name);
     if (got === 'OK') break;
-    if (Date.now() > deadline) throw new Error('idempotency lock wait timed out');
+    if (Date.now() > deadline) throw lockUnavailable(name);
     await new Promise((r) => setTimeout(r, 25));
   }
   try {

@@ -52,7 +52,7 @@ describe('createCompany', () => {
       [{ title: 'X', fields: { ufCrmNope: 1 } }, 'ufCrmNope'],
       [{ title: 'X', fields: { UF_CRM_NOPE: 1 } }, 'UF_CRM_NOPE'],
       [{ title: 'X', fields: { id: 5 } }, 'id'],
-      [{ title: 'X', fields: { ORIGIN_ID: 'x' } }, 'originId'],
+      [{ title: 'X', fields: { ORIGIN_ID: 'x' } }, 'ORIGIN_ID'],
       [{ title: 'X', companyType: 'MARTIAN' }, 'companyType'],
       [{ title: 'X', assignedById: 9999 }, 'assignedById'],
       [{ title: '   ' }, 'title'],
@@ -91,7 +91,7 @@ describe('createCompany', () => {
     s.emulator.setFaults({ rate: 1, kinds: ['dropAfterCommit'], methods: ['crm.company.add'] });
     const lost = await create(input);
     s.emulator.setFaults(null);
-    expect(lost).toMatchObject({ __typename: 'UpstreamError', retryable: false });
+    expect(lost).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_OUTCOME_UNKNOWN', retryable: false });
     expect(all(s, 'crm.company', { TITLE: 'Lost Answer SA' })).toHaveLength(1);
     const retry = await create(input);
     expect(retry.__typename).toBe('CreateCompanySuccess');

@@ -177,6 +177,19 @@ describe('updateContact', () => {
     expect(clear.body.data.updateContact.data.phones).toEqual([]);
   });
 
+  it('10 concurrent adds of the same phone leave one copy (writes to one record run one at a time)', async () => {
+    const c = (await create({ name: 'Concurrent' })).data;
+    const add = { phones: { add: [{ value: '+55 11 98888-7777' }] } };
+    const results = await Promise.all(Array.from({ length: 10 }, () => s.gql(UPDATE, { id: c.bitrixId, input: add })));
+    for (const r of results) expect(r.body.data.updateContact.__typename, r.text).toBe('UpdateContactSuccess');
+    expect(contactRow(s, c.bitrixId).PHONE.map((p: any) => p.VALUE)).toEqual(['+55 11 98888-7777']);
+    const company = await s.gql('mutation { createCompany(input: {title: "Concurrent Co"}) { ... on CreateCompanySuccess { data { bitrixId } } } }');
+    const id = company.body.data.createCompany.data.bitrixId;
+    const companyAdd = `mutation($id: Int!) { updateCompany(id: $id, input: {emails: {add: [{value: "once@example.test"}]}}) { __typename } }`;
+    await Promise.all(Array.from({ length: 10 }, () => s.gql(companyAdd, { id })));
+    expect(call(s, 'crm.company.get', { id }).result.EMAIL.map((e: any) => e.VALUE)).toEqual(['once@example.test']);
+  });
+
   it('refuses set mixed with add, an entry id of another contact, malformed values, a missing contact', async () => {
     const other = contactRow(s, 1);
     const c = (await create({ name: 'Guard', phones: [{ value: '+55 11 95555-0001' }] })).data;
@@ -261,7 +274,7 @@ describe('a lost answer to a create', () => {
       expect(keyed.__typename).toBe('CreateContactSuccess');
       expect(allContacts(s).length).toBe(before + 1);
       const bare = await create({ name: 'Lost', lastName: 'NoKey' });
-      expect(bare).toMatchObject({ __typename: 'UpstreamError', retryable: false });
+      expect(bare).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_OUTCOME_UNKNOWN', retryable: false });
     } finally {
       s.emulator.setFaults(null);
     }

@@ -153,7 +153,7 @@ describe('createLead', () => {
     s.emulator.setFaults({ rate: 1, kinds: ['dropAfterCommit'], methods: ['crm.lead.add'] });
     const lost = await create(input);
     s.emulator.setFaults(null);
-    expect(lost).toMatchObject({ __typename: 'UpstreamError', retryable: false });
+    expect(lost).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_OUTCOME_UNKNOWN', retryable: false });
     const retry = await create(input);
     expect(all(s, 'crm.lead', { TITLE: 'Lost lead' }).map((l) => Number(l.ID))).toEqual([retry.data.bitrixId]);
   });

@@ -69,7 +69,7 @@ describe('createSpaCard', () => {
     s.emulator.setFaults({ rate: 1, kinds: ['dropAfterCommit'], methods: ['crm.item.add'] });
     const lost = await create({ title: 'Lost answer', idempotencyKey: 'order-4712' });
     s.emulator.setFaults(null);
-    expect(lost).toMatchObject({ __typename: 'UpstreamError', retryable: false } as any);
+    expect(lost).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_OUTCOME_UNKNOWN', retryable: false } as any);
     const retried = await create({ title: 'Lost answer', idempotencyKey: 'order-4712' });
     expect(retried.__typename).toBe('CreateSpaCardSuccess');
     expect(await countCards()).toBe(before + 2);

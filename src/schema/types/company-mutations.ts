@@ -9,7 +9,7 @@ import { upstream, type Context } from '../../context.js';
 import { builder } from '../builder.js';
 import { Company } from './company.js';
 import { CommunicationInput, CommunicationsUpdate } from './contact-inputs.js';
-import { checkEmployee, clearedFields, customFields, dictionaryCode, errors, existing, idempotentCreate } from './crm-writes.js';
+import { checkEmployee, exclusiveRecord, clearedFields, customFields, dictionaryCode, errors, existing, idempotentCreate } from './crm-writes.js';
 import { MUTATION_ERRORS, NotFoundError, ValidationError, mutationError } from './errors.js';
 import { fields } from './field.js';
 
@@ -70,7 +70,7 @@ async function companyFields(ctx: Context, set: FieldSet, input: CompanyInput): 
 }
 
 async function reloaded(ctx: Context, id: number): Promise<CompanyRecord> {
-  const company = await getRecord(ctx.portal, COMPANY, id, upstream(ctx));
+  const company = await getRecord(ctx.portal, COMPANY, id, { ...upstream(ctx), fresh: true });
   if (!company) throw new NotFoundError(`Company ${id} vanished right after the write`, 'Company', id);
   Company.getDataloader(ctx).clear(id).prime(id, company);
   return company;
@@ -118,14 +118,16 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       try {
         const { phones, emails, ...rest } = args.input;
-        const [set, current] = await Promise.all([fields(ctx, ENTITY.company), existing(ctx, COMPANY, args.id, 'Company')]);
-        const out = await companyFields(ctx, set, rest);
-        if (phones) out.PHONE = multiFieldEntries('PHONE', current.phones, phones as CommUpdate, 'phones');
-        if (emails) out.EMAIL = multiFieldEntries('EMAIL', current.emails, emails as CommUpdate, 'emails');
-        for (const key of ['PHONE', 'EMAIL']) if (Array.isArray(out[key]) && (out[key] as unknown[]).length === 0) delete out[key];
-        if (Object.keys(out).length === 0) return current;
-        await updateRecord(ctx.portal, COMPANY, args.id, out, upstream(ctx));
-        return await reloaded(ctx, args.id);
+        return await exclusiveRecord(ctx, 'crm.company', args.id, async () => {
+          const [set, current] = await Promise.all([fields(ctx, ENTITY.company), existing(ctx, COMPANY, args.id, 'Company')]);
+          const out = await companyFields(ctx, set, rest);
+          if (phones) out.PHONE = multiFieldEntries('PHONE', current.phones, phones as CommUpdate, 'phones');
+          if (emails) out.EMAIL = multiFieldEntries('EMAIL', current.emails, emails as CommUpdate, 'emails');
+          for (const key of ['PHONE', 'EMAIL']) if (Array.isArray(out[key]) && (out[key] as unknown[]).length === 0) delete out[key];
+          if (Object.keys(out).length === 0) return current;
+          await updateRecord(ctx.portal, COMPANY, args.id, out, upstream(ctx));
+          return await reloaded(ctx, args.id);
+        });
       } catch (error) {
         throw mutationError(error, ctx, 'Company', args.id);
       }
@@ -145,16 +147,18 @@ builder.mutationFields((t) => ({
         if (args.fields.length === 0) throw new ValidationError('name at least one field to clear', 'fields');
         const multi: Record<string, 'PHONE' | 'EMAIL'> = { phones: 'PHONE', phone: 'PHONE', emails: 'EMAIL', email: 'EMAIL' };
         const plain = args.fields.filter((name) => !multi[name.toLowerCase()]);
-        const [set, current] = await Promise.all([fields(ctx, ENTITY.company), existing(ctx, COMPANY, args.id, 'Company')]);
-        const out = clearedFields(set, ENTITY.company, plain);
-        for (const name of args.fields) {
-          const kind = multi[name.toLowerCase()];
-          const list = kind === 'PHONE' ? current.phones : kind === 'EMAIL' ? current.emails : [];
-          if (kind && list.length) out[kind] = list.map((c) => ({ ID: c.id, DELETE: 'Y' }));
-        }
-        if (Object.keys(out).length === 0) return current;
-        await updateRecord(ctx.portal, COMPANY, args.id, out, upstream(ctx));
-        return await reloaded(ctx, args.id);
+        return await exclusiveRecord(ctx, 'crm.company', args.id, async () => {
+          const [set, current] = await Promise.all([fields(ctx, ENTITY.company), existing(ctx, COMPANY, args.id, 'Company')]);
+          const out = clearedFields(set, ENTITY.company, plain);
+          for (const name of args.fields) {
+            const kind = multi[name.toLowerCase()];
+            const list = kind === 'PHONE' ? current.phones : kind === 'EMAIL' ? current.emails : [];
+            if (kind && list.length) out[kind] = list.map((c) => ({ ID: c.id, DELETE: 'Y' }));
+          }
+          if (Object.keys(out).length === 0) return current;
+          await updateRecord(ctx.portal, COMPANY, args.id, out, upstream(ctx));
+          return await reloaded(ctx, args.id);
+        });
       } catch (error) {
         throw mutationError(error, ctx, 'Company', args.id);
       }

@@ -27,6 +27,7 @@ import {
 import { convertInput, type FieldSet } from '../../bitrix/fields.js';
 import { upstream, type Context } from '../../context.js';
 import { builder } from '../builder.js';
+import { exclusiveRecord } from './crm-writes.js';
 import { MUTATION_ERRORS, NotFoundError, ValidationError, mutationError } from './errors.js';
 import { fields } from './field.js';
 import {
@@ -117,7 +118,8 @@ async function scalarFields(ctx: Context, input: UpdateInput | CreateInput, crea
 }
 
 async function existing(ctx: Context, id: number): Promise<ContactRecord> {
-  const contact = await contactById(ctx.portal, id, upstream(ctx));
+  // Fresh: a write builds on it (see exclusiveRecord).
+  const contact = await contactById(ctx.portal, id, { ...upstream(ctx), fresh: true });
   if (!contact) throw new NotFoundError(`Contact ${id} does not exist`, 'Contact', id);
   return contact;
 }
@@ -271,7 +273,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       try {
-        return await update(ctx, args.id, args.input);
+        return await exclusiveRecord(ctx, 'crm.contact', args.id, () => update(ctx, args.id, args.input));
       } catch (error) {
         throw mutationError(error, ctx, 'Contact', args.id);
       }
@@ -292,16 +294,18 @@ builder.mutationFields((t) => ({
         const plain = args.fields.filter((name) => !multi.has(name.toLowerCase()));
         const set = await fields(ctx, CONTACT_ENTITY_TYPE_ID);
         const out = customFields(set, Object.fromEntries(plain.map((name) => [name, null])));
-        const current = await existing(ctx, args.id);
-        for (const name of args.fields) {
-          const kind = multi.get(name.toLowerCase());
-          if (!kind) continue;
-          const list = kind === 'PHONE' ? current.phones : current.emails;
-          if (list.length) out[kind] = list.map((c) => ({ ID: c.id, DELETE: 'Y' }));
-        }
-        if (Object.keys(out).length === 0) return primed(ctx, current);
-        await updateContact(ctx.portal, args.id, out, upstream(ctx));
-        return primed(ctx, await reload(ctx.portal, args.id, upstream(ctx)));
+        return await exclusiveRecord(ctx, 'crm.contact', args.id, async () => {
+          const current = await existing(ctx, args.id);
+          for (const name of args.fields) {
+            const kind = multi.get(name.toLowerCase());
+            if (!kind) continue;
+            const list = kind === 'PHONE' ? current.phones : current.emails;
+            if (list.length) out[kind] = list.map((c) => ({ ID: c.id, DELETE: 'Y' }));
+          }
+          if (Object.keys(out).length === 0) return primed(ctx, current);
+          await updateContact(ctx.portal, args.id, out, upstream(ctx));
+          return primed(ctx, await reload(ctx.portal, args.id, upstream(ctx)));
+        });
       } catch (error) {
         throw mutationError(error, ctx, 'Contact', args.id);
       }

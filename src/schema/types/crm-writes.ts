@@ -86,11 +86,19 @@ export async function checkEmployee(ctx: Context, id: number, field: string): Pr
   return id;
 }
 
-/** A record that must exist (a missing one is a NotFoundError, never an ambiguous portal text). */
+/** A record that must exist (a missing one is a NotFoundError, never an ambiguous portal text).
+ * Read fresh: a write builds on it, so it must not join a read started before another write. */
 export async function existing<R>(ctx: Context, entity: OldEntity<R>, id: number, name: string): Promise<R> {
-  const record = id > 0 ? await getRecord(ctx.portal, entity, id, upstream(ctx)) : null;
+  const record = id > 0 ? await getRecord(ctx.portal, entity, id, { ...upstream(ctx), fresh: true }) : null;
   if (!record) throw new NotFoundError(`${name} ${id} does not exist`, name, id);
   return record;
+}
+
+/** A read-modify-write of one record (its phones and e-mails are merged with the ones it has)
+ * runs alone: in this process, and across replicas through the shared lock. Ten concurrent
+ * "add this phone" updates then add it once. */
+export function exclusiveRecord<T>(ctx: Context, entity: string, id: number, fn: () => Promise<T>): Promise<T> {
+  return ctx.portal.serialize(`record:${entity}:${id}`, fn);
 }
 
 /** A linked record (company, contact) that must exist. */

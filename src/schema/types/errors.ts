@@ -92,6 +92,8 @@ export function mutationError(error: unknown, ctx: Context, entity: string, id: 
     if (error.code.toUpperCase() === 'ACCESS_DENIED') return new ForbiddenError(message);
     if (error.errorClass === 'bad-request') return new ValidationError(message, null);
     const mapped = fromBitrixError(error, ctx.portal.secrets());
+    // Not retryable as is when the write may have run (UPSTREAM_OUTCOME_UNKNOWN): a create is
+    // repeated safely only with the same idempotency key, which finds what the first one made.
     return new UpstreamError(message, String(mapped.extensions.code ?? ErrorCode.UPSTREAM_ERROR), error.code || null, !error.ambiguous);
   }
   return error instanceof Error ? error : new Error(String(error));

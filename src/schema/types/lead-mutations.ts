@@ -10,7 +10,7 @@ import { LEAD, type LeadRecord } from '../../bitrix/leads.js';
 import { upstream, type Context } from '../../context.js';
 import { builder } from '../builder.js';
 import { CommunicationInput, CommunicationsUpdate } from './contact-inputs.js';
-import { checkEmployee, checkLinked, customFields, dictionaryCode, errors, existing, idempotentCreate } from './crm-writes.js';
+import { checkEmployee, exclusiveRecord, checkLinked, customFields, dictionaryCode, errors, existing, idempotentCreate } from './crm-writes.js';
 import { MUTATION_ERRORS, NotFoundError, ValidationError, mutationError } from './errors.js';
 import { fields } from './field.js';
 import { Lead } from './lead.js';
@@ -128,7 +128,7 @@ async function checkContact(ctx: Context, id: number): Promise<void> {
 }
 
 async function reloaded(ctx: Context, id: number): Promise<LeadRecord> {
-  const lead = await getRecord(ctx.portal, LEAD, id, upstream(ctx));
+  const lead = await getRecord(ctx.portal, LEAD, id, { ...upstream(ctx), fresh: true });
   if (!lead) throw new NotFoundError(`Lead ${id} vanished right after the write`, 'Lead', id);
   Lead.getDataloader(ctx).clear(id).prime(id, lead);
   return lead;
@@ -176,14 +176,16 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       try {
         const { phones, emails, ...rest } = args.input;
-        const [set, current] = await Promise.all([fields(ctx, ENTITY.lead), existing(ctx, LEAD, args.id, 'Lead')]);
-        const out = await leadFields(ctx, set, rest);
-        if (phones) out.PHONE = multiFieldEntries('PHONE', current.phones, phones as CommUpdate, 'phones');
-        if (emails) out.EMAIL = multiFieldEntries('EMAIL', current.emails, emails as CommUpdate, 'emails');
-        for (const key of ['PHONE', 'EMAIL']) if (Array.isArray(out[key]) && (out[key] as unknown[]).length === 0) delete out[key];
-        if (Object.keys(out).length === 0) return current;
-        await updateRecord(ctx.portal, LEAD, args.id, out, upstream(ctx));
-        return await reloaded(ctx, args.id);
+        return await exclusiveRecord(ctx, 'crm.lead', args.id, async () => {
+          const [set, current] = await Promise.all([fields(ctx, ENTITY.lead), existing(ctx, LEAD, args.id, 'Lead')]);
+          const out = await leadFields(ctx, set, rest);
+          if (phones) out.PHONE = multiFieldEntries('PHONE', current.phones, phones as CommUpdate, 'phones');
+          if (emails) out.EMAIL = multiFieldEntries('EMAIL', current.emails, emails as CommUpdate, 'emails');
+          for (const key of ['PHONE', 'EMAIL']) if (Array.isArray(out[key]) && (out[key] as unknown[]).length === 0) delete out[key];
+          if (Object.keys(out).length === 0) return current;
+          await updateRecord(ctx.portal, LEAD, args.id, out, upstream(ctx));
+          return await reloaded(ctx, args.id);
+        });
       } catch (error) {
         throw mutationError(error, ctx, 'Lead', args.id);
       }
