@@ -1,7 +1,8 @@
 // `npm run bench` — the benchmarks of issue 4 (B1 nested read, B2 bulk, B3 saturation, B4
 // overhead), written to bench/results.md. `npm run bench -- B1 B3` runs some of them and
 // replaces only their sections. `npm run bench -- soak` runs the 10-minute soak of issue 5
-// (bench/soak.ts; not part of the default set). Everything runs on loopback and stops by itself
+// (bench/soak.ts; not part of the default set; it exits 1 when the gateway's heap after GC
+// rises). Everything runs on loopback and stops by itself
 // (a watchdog ends the run after BENCH_MAX_MINUTES, default 14).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { startPortal } from '../src/emulator/portal.js';
@@ -42,6 +43,7 @@ watchdog.unref();
 const log = (s: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(1)} s] ${s}`);
 const started = performance.now();
 const sections = new Map<string, string>();
+let failed = false; // a soak whose heap rises: written to results.md, then a non-zero exit
 const m = machine();
 
 function section(name: string, body: string, seconds: number): string {
@@ -87,10 +89,17 @@ try {
   if (selected.includes('B4')) await timed('B4', async () => b4Markdown(await runB4({ log })));
   if (selected.includes('SOAK')) {
     const { runSoak, soakMarkdown } = await import('./soak.js');
-    await timed('SOAK', async () => soakMarkdown(await runSoak()));
+    await timed('SOAK', async () => {
+      const r = await runSoak();
+      if (r.heap.rising) {
+        failed = true;
+        log(`SOAK: ${r.heap.verdict}`);
+      }
+      return soakMarkdown(r);
+    });
   }
 } finally {
   await emulator?.close();
 }
 log(`total ${((performance.now() - started) / 1000).toFixed(0)} s; results in bench/results.md`);
-process.exit(0);
+process.exit(failed ? 1 : 0);
