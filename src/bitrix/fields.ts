@@ -159,15 +159,20 @@ export function convertInput(set: FieldSet, input: Record<string, unknown>, key:
     const def = resolveField(set, name);
     if (def.readOnly) throw new FieldInputError(name, `field "${name}" is read-only`);
     assertNotReserved(def, name);
-    if (def.multiple) {
-      const list = value === null ? [] : Array.isArray(value) ? value : [value];
-      out[def[key]] = list.map((v) => convertOne(def, v));
-    } else {
-      if (Array.isArray(value)) throw new FieldInputError(name, `field "${name}" takes a single value`);
-      out[def[key]] = convertOne(def, value);
-    }
+    out[def[key]] = convertValue(def, value, name);
   }
   return out;
+}
+
+/** One field's value in the portal's form (list labels → ids, Yes/No, money, dates); a list
+ * for a multiple field. Used for writes (through convertInput) and for filters. */
+export function convertValue(def: FieldDefinition, value: unknown, name = def.name): unknown {
+  if (def.multiple) {
+    const list = value === null ? [] : Array.isArray(value) ? value : [value];
+    return list.map((v) => convertOne(def, v));
+  }
+  if (Array.isArray(value)) throw new FieldInputError(name, `field "${name}" takes a single value`);
+  return convertOne(def, value);
 }
 
 /** Renders a raw value for people: labels for list values, Yes/No, money and dates. Employee

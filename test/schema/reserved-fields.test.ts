@@ -49,6 +49,14 @@ describe('reserved idempotency fields', () => {
   });
 });
 
+describe('reading them stays possible', () => {
+  it('a filter on ORIGIN_ID (an external system\'s id) is a read, not a write', async () => {
+    const r = await s.gql('{ contacts(filter: { field: { name: "ORIGIN_ID", value: "L-10" } }) { edges { node { bitrixId } } } }');
+    expect(r.body.errors, r.text).toBeUndefined();
+    expect(r.body.data.contacts.edges).toEqual([{ node: { bitrixId: 10 } }]);
+  });
+});
+
 describe('idempotency keys compare exactly, for every entity', () => {
   const ID = (type: string) => `... on ${type}Success { data { bitrixId } }`;
   it('two keys that differ only in case are two keys', async () => {

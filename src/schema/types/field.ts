@@ -1,5 +1,5 @@
 // Field definitions and values of CRM records, with human-readable display values.
-import { FieldInputError, convertInput, displayValue, employeeIds, fieldsOf, resolveField, type FieldDefinition, type FieldOption, type FieldSet } from '../../bitrix/fields.js';
+import { FieldInputError, convertValue, displayValue, employeeIds, fieldsOf, resolveField, type FieldDefinition, type FieldOption, type FieldSet } from '../../bitrix/fields.js';
 import { fullName, type EmployeeRecord } from '../../bitrix/users.js';
 import { upstream, type Context } from '../../context.js';
 import { ErrorCode, gatewayError } from '../../errors.js';
@@ -116,8 +116,7 @@ export const FieldFilter = builder.inputType('FieldFilter', {
 export function fieldFilterValue(set: FieldSet, filter: FieldFilterInput, key: 'name' | 'upperName'): Record<string, unknown> {
   try {
     const def = resolveField(set, filter.name);
-    const converted = convertInput({ all: [def], byName: new Map([[def.name.toLowerCase(), { ...def, readOnly: false }]]) }, { [def.name]: filter.value }, key);
-    const value = converted[def[key]];
+    const value = convertValue(def, filter.value, filter.name);
     return { [def[key]]: Array.isArray(value) ? value[0] : value };
   } catch (error) {
     throw fieldError(error);
