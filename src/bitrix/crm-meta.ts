@@ -202,6 +202,12 @@ function toSpaType(row: Record<string, unknown>): SpaTypeRecord {
   };
 }
 
+/** Smart processes have entityTypeId 128 and up; below are the system types (lead 1, deal 2,
+ * contact 3, company 4, estimate 7, invoice 31, …; data-types.md "CRM Object Types"). */
+export function isSmartProcessId(entityTypeId: number): boolean {
+  return Number.isInteger(entityTypeId) && entityTypeId >= 128;
+}
+
 export async function spaType(portal: BitrixPortal, entityTypeId: number, options: SubmitOptions = {}): Promise<SpaTypeRecord | null> {
   return (await spaTypes(portal, options)).find((t) => t.entityTypeId === entityTypeId) ?? null;
 }

@@ -1,5 +1,6 @@
 // Batch loader for smart-process cards. Keys are `entityTypeId:id`; one crm.item.list command
 // per type and 50 ids, all in the scheduler's next batch.
+import { isSmartProcessId } from '../bitrix/crm-meta.js';
 import { itemsByIds, type ItemRecord } from '../bitrix/items.js';
 import { upstream, type Context } from '../context.js';
 
@@ -9,7 +10,8 @@ export function cardKey(entityTypeId: number, id: number): string {
 
 export function parseCardKey(key: string): { entityTypeId: number; id: number } | null {
   const match = /^(\d+):(\d+)$/.exec(key);
-  return match ? { entityTypeId: Number(match[1]), id: Number(match[2]) } : null;
+  // A card key names a smart process: never a deal or contact read as a card.
+  return match && isSmartProcessId(Number(match[1])) ? { entityTypeId: Number(match[1]), id: Number(match[2]) } : null;
 }
 
 export async function loadCards(keys: readonly string[], ctx: Context): Promise<(ItemRecord | null)[]> {

@@ -212,3 +212,24 @@ describe('spaCards', () => {
     expect(s.emulator.counters.commandsByMethod['crm.category.list']).toBe(1);
   });
 });
+
+describe('smart-process arguments accept only smart processes', () => {
+  it('spaCards, spaCard, spaField and node refuse a deal\'s 2 or a contact\'s 3 before anything is sent; mutations answer a ValidationError', async () => {
+    s.emulator.resetCounters();
+    for (const query of [
+      '{ r: spaCards(entityTypeId: 2, first: 5) { edges { node { title } } } }',
+      '{ r: spaCard(entityTypeId: 3, id: 1) { title } }',
+      '{ r: spaField(entityTypeId: 4, name: "title") { name } }',
+      '{ r: contact(id: 1) { spaCards(entityTypeId: 1) { totalCount } } }',
+    ]) {
+      const r = await s.gql(query);
+      expect(r.body.errors?.[0]?.extensions, `${query}: ${r.text}`).toMatchObject({ code: 'BAD_USER_INPUT', field: 'entityTypeId' });
+    }
+    expect(s.emulator.counters.commandsByMethod['crm.item.list'] ?? 0).toBe(0);
+    const node = await s.gql('query($id: ID!) { node(id: $id) { __typename } }', { id: Buffer.from('SpaCard:2:1').toString('base64') });
+    expect(node.body.data?.node ?? null).toBeNull();
+    const m = await s.gql('mutation { deleteSpaCard(entityTypeId: 2, id: 1) { __typename ... on ValidationError { field } } }');
+    expect(m.body.data.deleteSpaCard).toEqual({ __typename: 'ValidationError', field: 'entityTypeId' });
+    expect(s.emulator.counters.commandsByMethod['crm.item.delete']).toBeUndefined();
+  });
+});

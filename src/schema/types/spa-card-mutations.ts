@@ -12,6 +12,7 @@ import { builder } from '../builder.js';
 import { MUTATION_ERRORS, NotFoundError, ValidationError, mutationError } from './errors.js';
 import { fields } from './field.js';
 import { SpaCard } from './spa-card.js';
+import { smartProcessArg } from './spa-type.js';
 
 const SpaCardInput = builder.inputType('SpaCardInput', {
   description: 'Fields of a card. Omitted fields are left as they are.',
@@ -123,6 +124,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       try {
+        smartProcessArg(args.entityTypeId);
         const { idempotencyKey, ...input } = args.input;
         const key = idempotencyKey ?? ctx.idempotencyKey ?? null;
         const set = await fields(ctx, args.entityTypeId);
@@ -154,6 +156,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       try {
+        smartProcessArg(args.entityTypeId);
         const set = await fields(ctx, args.entityTypeId);
         const itemFields = toItemFields(set, args.input);
         const card = await existing(ctx, args.entityTypeId, args.id);
@@ -175,6 +178,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       try {
+        smartProcessArg(args.entityTypeId);
         if (args.fields.length === 0) throw new ValidationError('name at least one field to clear', 'fields');
         const set = await fields(ctx, args.entityTypeId);
         const cleared = convertInput(set, Object.fromEntries(args.fields.map((name) => [name, null])), 'name');
@@ -196,6 +200,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       try {
+        smartProcessArg(args.entityTypeId);
         const card = await existing(ctx, args.entityTypeId, args.id);
         await checkStage(ctx, args.entityTypeId, card.categoryId, args.stageId);
         return await updateItem(ctx.portal, args.entityTypeId, args.id, { stageId: args.stageId }, upstream(ctx));
@@ -215,6 +220,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       try {
+        smartProcessArg(args.entityTypeId);
         const card = await existing(ctx, args.entityTypeId, args.id);
         await deleteItem(ctx.portal, args.entityTypeId, args.id, upstream(ctx));
         if (args.cascade !== 'ORPHANS') {

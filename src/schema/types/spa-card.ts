@@ -9,7 +9,7 @@ import { builder } from '../builder.js';
 import { connectionArgs, keysetConnection } from '../connection.js';
 import { Employee } from './employee.js';
 import { FieldFilter, FieldValueRef, customFieldValues, fieldFilterValue, fieldValue, fields } from './field.js';
-import { SpaType } from './spa-type.js';
+import { SpaType, smartProcessQueryArg } from './spa-type.js';
 import { Category, Stage } from './stage.js';
 
 export const SpaCard = builder.loadableNodeRef('SpaCard', {
@@ -121,7 +121,7 @@ export interface CardListArgs {
 
 /** The card list behind `spaCards` and `Contact.spaCards`. */
 export async function cardConnection(ctx: Context, args: CardListArgs, info?: GraphQLResolveInfo) {
-  const entityTypeId = args.entityTypeId;
+  const entityTypeId = smartProcessQueryArg(args.entityTypeId);
   const options = upstream(ctx);
   // Start the metadata card fields need (descriptors, funnels) now: it rides in the same
   // batch as the page instead of costing a request of its own later.
@@ -172,7 +172,7 @@ builder.queryFields((t) => ({
       entityTypeId: t.arg.int({ required: true, description: 'The smart-process type, e.g. 128.' }),
       id: t.arg.int({ required: true, description: 'The card id.' }),
     },
-    resolve: (_root, args) => cardKey(args.entityTypeId, args.id),
+    resolve: (_root, args) => cardKey(smartProcessQueryArg(args.entityTypeId), args.id),
   }),
   spaCards: t.field({
     type: SpaCardConnection,

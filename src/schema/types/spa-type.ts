@@ -1,9 +1,10 @@
 // Smart-process types (crm.type.*): what kinds of cards the portal has, their funnels,
 // stages and fields.
-import { categories, spaType, spaTypes, stages, type SpaTypeRecord } from '../../bitrix/crm-meta.js';
+import { categories, isSmartProcessId, spaType, spaTypes, stages, type SpaTypeRecord } from '../../bitrix/crm-meta.js';
+import { FieldInputError } from '../../bitrix/fields.js';
 import { upstream } from '../../context.js';
 import { builder } from '../builder.js';
-import { FieldDefinitionRef, fields } from './field.js';
+import { FieldDefinitionRef, fieldError, fields } from './field.js';
 import { Category, Stage } from './stage.js';
 
 export const SpaType = builder.objectRef<SpaTypeRecord>('SpaType');
@@ -51,6 +52,25 @@ builder.node(SpaType, {
   }),
 });
 
+/** An `entityTypeId` argument that must name a smart process (128 and up): a deal's 2 or a
+ * contact's 3 would read deals or contacts as cards. A FieldInputError: BAD_USER_INPUT in a
+ * query (through fieldError), a ValidationError in a mutation payload. */
+export function smartProcessArg(entityTypeId: number): number {
+  if (!isSmartProcessId(entityTypeId)) {
+    throw new FieldInputError('entityTypeId', `entityTypeId ${entityTypeId} is not a smart process (smart processes are 128 and up; see spaTypes)`);
+  }
+  return entityTypeId;
+}
+
+/** smartProcessArg for query resolvers: BAD_USER_INPUT naming the argument. */
+export function smartProcessQueryArg(entityTypeId: number): number {
+  try {
+    return smartProcessArg(entityTypeId);
+  } catch (error) {
+    throw fieldError(error);
+  }
+}
+
 builder.queryFields((t) => ({
   spaTypes: t.field({
     type: [SpaType],
@@ -66,7 +86,7 @@ builder.queryFields((t) => ({
       entityTypeId: t.arg.int({ required: true, description: 'e.g. 128.' }),
       name: t.arg.string({ required: true, description: 'e.g. `ufCrm1_1721812814433` or `UF_CRM_1_1721812814433`.' }),
     },
-    resolve: async (_root, args, ctx) => (await fields(ctx, args.entityTypeId)).byName.get(args.name.toLowerCase()) ?? null,
+    resolve: async (_root, args, ctx) => (await fields(ctx, smartProcessQueryArg(args.entityTypeId))).byName.get(args.name.toLowerCase()) ?? null,
   }),
   spaType: t.field({
     type: SpaType,

@@ -6,6 +6,7 @@ import type { CrmChange } from '../../events/hub.js';
 import { builder } from '../builder.js';
 import { Contact } from './contact.js';
 import { SpaCard } from './spa-card.js';
+import { smartProcessQueryArg } from './spa-type.js';
 
 const ChangeAction = builder.enumType('ChangeAction', {
   description: 'What happened to a record.',
@@ -72,14 +73,16 @@ builder.subscriptionFields((t) => ({
       categoryId: t.arg.int({ description: 'Only cards in this funnel.' }),
       stageId: t.arg.string({ description: 'Only cards now in this stage.' }),
     },
-    subscribe: (_root, args, ctx) =>
-      ctx.events.subscribe((c) => {
-        if (c.entityTypeId !== args.entityTypeId) return false;
+    subscribe: (_root, args, ctx) => {
+      const entityTypeId = smartProcessQueryArg(args.entityTypeId);
+      return ctx.events.subscribe((c) => {
+        if (c.entityTypeId !== entityTypeId) return false;
         const now = card(c);
         if (args.categoryId != null && now?.categoryId !== args.categoryId) return false;
         if (args.stageId != null && now?.stageId !== args.stageId) return false;
         return true;
-      }),
+      });
+    },
     resolve: (change) => change,
   }),
   spaCardMoved: t.field({
@@ -90,8 +93,10 @@ builder.subscriptionFields((t) => ({
       entityTypeId: t.arg.int({ required: true, description: 'The smart-process type.' }),
       categoryId: t.arg.int({ description: 'Only cards in this funnel.' }),
     },
-    subscribe: (_root, args, ctx) =>
-      ctx.events.subscribe((c) => c.entityTypeId === args.entityTypeId && c.moved && (args.categoryId == null || card(c)?.categoryId === args.categoryId)),
+    subscribe: (_root, args, ctx) => {
+      const entityTypeId = smartProcessQueryArg(args.entityTypeId);
+      return ctx.events.subscribe((c) => c.entityTypeId === entityTypeId && c.moved && (args.categoryId == null || card(c)?.categoryId === args.categoryId));
+    },
     resolve: (change) => change,
   }),
 }));
