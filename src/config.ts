@@ -36,6 +36,10 @@ const schema = z.object({
   METADATA_TTL_MS: int(0, 86_400_000).default(300_000),
   MAX_PAGE_SIZE: int(1, 2_500).default(2_500),
   REQUEST_DEADLINE_MS: int(1_000, 600_000).default(30_000),
+  /** A client must send its request headers within this time, and its whole request within
+   * HTTP_REQUEST_TIMEOUT_MS: connections that drip bytes are closed (408). */
+  HTTP_HEADERS_TIMEOUT_MS: int(1_000, 120_000).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: int(1_000, 600_000).default(30_000),
   GRAPHIQL: bool.optional(),
   /** Embedded demo portal: size and whether its rate limit is on. */
   DEMO_SIZE: z.enum(['small', 'large']).default('small'),
@@ -96,6 +100,7 @@ export interface Config {
   metadataTtlMs: number;
   maxPageSize: number;
   deadlineMs: number;
+  http: { headersTimeoutMs: number; requestTimeoutMs: number };
   graphiql: boolean;
   demo: { size: 'small' | 'large'; rateLimit: boolean };
   security: {
@@ -173,6 +178,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     metadataTtlMs: env.METADATA_TTL_MS,
     maxPageSize: env.MAX_PAGE_SIZE,
     deadlineMs: env.REQUEST_DEADLINE_MS,
+    http: { headersTimeoutMs: Math.min(env.HTTP_HEADERS_TIMEOUT_MS, env.HTTP_REQUEST_TIMEOUT_MS), requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS },
     graphiql: env.GRAPHIQL ?? env.NODE_ENV !== 'production',
     demo: { size: env.DEMO_SIZE, rateLimit: env.DEMO_RATE_LIMIT ?? true },
     security,

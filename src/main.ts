@@ -89,7 +89,12 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
     persisted,
     plugins: telemetry ? [telemetry.plugin] : [],
   });
-  const server = createServer(gateway.yoga);
+  // Node checks these timeouts every connectionsCheckingInterval (30 s by default): checked each
+  // second, a connection that drips its headers or body is closed close to its limit.
+  const server = createServer(
+    { headersTimeout: config.http.headersTimeoutMs, requestTimeout: config.http.requestTimeoutMs, connectionsCheckingInterval: 1_000 },
+    gateway.yoga,
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -56,3 +56,42 @@ describe('start()', () => {
     await expect(fetch(running.url)).rejects.toThrow();
   });
 });
+
+describe('slow clients', () => {
+  it('a connection that drips its headers, or its body, is closed at the configured limit', async () => {
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '2000' });
+    const running = await start(config);
+    const { port } = new URL(running.url);
+    const { connect } = await import('node:net');
+    const drip = (parts: string[]) =>
+      new Promise<{ closed: boolean; answer: string }>((resolve) => {
+        const socket = connect(Number(port), '127.0.0.1');
+        let answer = '';
+        let i = 0;
+        const timer = setInterval(() => i < parts.length && socket.write(parts[i++]), 300);
+        socket.on('data', (d) => (answer += String(d)));
+        socket.on('close', () => {
+          clearInterval(timer);
+          resolve({ closed: true, answer });
+        });
+        setTimeout(() => {
+          clearInterval(timer);
+          socket.destroy();
+          resolve({ closed: false, answer });
+        }, 8_000);
+      });
+    try {
+      const headers = drip(['POST /graphql HTTP/1.1\r\n', 'Host: x\r\n', ...Array.from({ length: 40 }, (_, n) => `X-Drip-${n}: y\r\n`)]);
+      const body = drip([
+        'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n',
+        ...Array.from({ length: 40 }, () => ' '),
+      ]);
+      for (const result of await Promise.all([headers, body])) {
+        expect(result.closed).toBe(true);
+        expect(result.answer).toMatch(/^HTTP\/1\.1 408|^$/);
+      }
+    } finally {
+      await running.stop();
+    }
+  });
+});

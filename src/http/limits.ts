@@ -49,6 +49,36 @@ const reportAs = (code: ErrorCode) => (context: ValidationContext | null, error:
   context?.reportError(coded(code, error.message));
 };
 
+/** How deep `{`, `[` and `(` nest in a document, outside strings and comments; stops counting
+ * past `limit`. graphql-js parses nested values recursively, so a list literal 2,500 deep
+ * overflows the stack before the token limit is reached: this bounds it first, in one pass. */
+export function nestingDepth(source: string, limit: number): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '#') {
+      while (i < source.length && source[i] !== '\n' && source[i] !== '\r') i++;
+    } else if (c === '"') {
+      if (source.startsWith('"""', i)) {
+        const end = source.indexOf('"""', i + 3);
+        i = end < 0 ? source.length : end + 2;
+        // (an escaped \""" inside a block string only shortens what we skip: safe)
+      } else {
+        for (i++; i < source.length && source[i] !== '"' && source[i] !== '\n'; i++) if (source[i] === '\\') i++;
+      }
+    } else if (c === '{' || c === '[' || c === '(') {
+      if (++depth > max && (max = depth) > limit) return max;
+    } else if (c === '}' || c === ']' || c === ')') {
+      depth--;
+    }
+  }
+  return max;
+}
+
+/** Nesting allowed in a document: the depth limit's fields, plus arguments, objects and lists. */
+const MAX_NESTING = 64;
+
 export function useArmor(limits: AbuseLimits): Plugin {
   const common = { propagateOnRejection: false, exposeLimits: true } as const;
   const rules: ValidationRule[] = [
@@ -67,7 +97,14 @@ export function useArmor(limits: AbuseLimits): Plugin {
     ],
   });
   return {
-    onParse: tokens.onParse,
+    onParse(payload) {
+      const source = payload.params.source;
+      const text = typeof source === 'string' ? source : source.body;
+      if (nestingDepth(text, MAX_NESTING) > MAX_NESTING) {
+        throw coded(ErrorCode.QUERY_TOO_DEEP, `the document nests deeper than ${MAX_NESTING} levels of braces, brackets and parentheses`);
+      }
+      return tokens.onParse?.(payload);
+    },
     onValidate({ addValidationRule }) {
       for (const rule of rules) addValidationRule(rule);
     },

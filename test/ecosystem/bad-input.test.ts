@@ -243,6 +243,19 @@ describe('huge documents, deep nesting, alias and fragment bombs (abuse limits: 
     );
   });
 
+  it('value literals nested 2,500 deep (a list, an object): 400 QUERY_TOO_DEEP, never a crash in the parser', async () => {
+    const errorsBefore = stack.logs.filter((l) => l.includes('"level":50')).length;
+    for (const [name, value] of [
+      ['list literal', `${'['.repeat(2_500)}${']'.repeat(2_500)}`],
+      ['object literal', `${'{a: '.repeat(2_500)}1${'}'.repeat(2_500)}`],
+    ]) {
+      const answer = await gql(`${name} 2,500 deep`, `{ employees(filter: { search: ${value} }) { totalCount } }`);
+      expect(answer.status, answer.text).toBe(400);
+      expect(answer.json.errors[0].extensions.code).toBe('QUERY_TOO_DEEP');
+    }
+    expect(stack.logs.filter((l) => l.includes('"level":50')).length).toBe(errorsBefore);
+  });
+
   it('aliases: 5,000 × __typename, 300 × a connection; 5,000 directives; a fragment doubling bomb', async () => {
     bounded(await gql('5,000 __typename aliases', `{ ${Array.from({ length: 5_000 }, (_, i) => `a${i}: __typename`).join(' ')} }`));
     bounded(await gql('300 connection aliases', `{ ${Array.from({ length: 300 }, (_, i) => `e${i}: employees(first: 50) { edges { node { fullName } } }`).join(' ')} }`), 20_000);
