@@ -112,6 +112,28 @@ describe('update, clear, move, delete', () => {
     expect(unknown.body.data.moveSpaCardStage.__typename).toBe('ValidationError');
   });
 
+  it('a card never changes funnel through an update: categoryId, or a stage of another funnel, in input or fields, is refused; nothing sent', async () => {
+    const card = (await create({ title: 'Stays in 7', categoryId: 7 })).data;
+    const writes = () => s.emulator.counters.commandsByMethod['crm.item.update'] ?? 0;
+    const before = writes();
+    const attempts: [string, string][] = [
+      ['{categoryId: 8}', 'categoryId'],
+      ['{categoryId: 8, stageId: "DT128_8:NEW"}', 'categoryId'],
+      ['{stageId: "DT128_8:NEW"}', 'stageId'],
+      ['{fields: {categoryId: 8}}', 'categoryId'],
+      ['{fields: {STAGE_ID: "DT128_8:NEW"}}', 'stageId'],
+    ];
+    for (const [input, field] of attempts) {
+      const r = await s.gql(`mutation($id: Int!) { updateSpaCard(entityTypeId: 128, id: $id, input: ${input}) { ${RESULT} } }`, { id: card.bitrixId });
+      expect(r.body.data.updateSpaCard, input).toMatchObject({ __typename: 'ValidationError', field });
+    }
+    expect(writes()).toBe(before);
+    const same = await s.gql(`mutation($id: Int!) { updateSpaCard(entityTypeId: 128, id: $id, input: {categoryId: 7, stageId: "DT128_7:CLIENT"}) { ${RESULT} ... on UpdateSpaCardSuccess { data { stage { statusId } } } } }`, { id: card.bitrixId });
+    expect(same.body.data.updateSpaCard.data.stage.statusId).toBe('DT128_7:CLIENT');
+    const deal = await s.gql(`mutation { updateDeal(id: 1, input: {fields: {CATEGORY_ID: 1}}) { ${RESULT} } }`);
+    expect(deal.body.data.updateDeal).toMatchObject({ __typename: 'ValidationError', field: 'categoryId' });
+  });
+
   it('deletes with ORPHANS: removes a contact only linked to this card, keeps a shared one and a shared company', async () => {
     const orphan = Number((await s.portal.write('crm.contact.add', { fields: { NAME: 'Only', LAST_NAME: 'Mine' } })).result);
     const shared = Number((await s.portal.write('crm.contact.add', { fields: { NAME: 'Shared', LAST_NAME: 'Person' } })).result);

@@ -1,7 +1,8 @@
 // Writes on deals: updateDeal. Old-style crm.deal.update is deprecated (and absent from the
 // embedded portal); crm.item.update with entityTypeId 2 is the documented way to change a deal.
 import { COMPANY } from '../../bitrix/companies.js';
-import { ENTITY, stages } from '../../bitrix/crm-meta.js';
+import { ENTITY } from '../../bitrix/crm-meta.js';
+import { assertNoPlacementInFields, checkPlacement } from '../../bitrix/placement.js';
 import { getRecord } from '../../bitrix/crm-records.js';
 import { DEAL, type DealRecord } from '../../bitrix/deals.js';
 import { convertInput } from '../../bitrix/fields.js';
@@ -35,8 +36,9 @@ type DealInput = typeof UpdateDealInput.$inferInput;
 async function dealFields(ctx: Context, deal: DealRecord, input: DealInput): Promise<Record<string, unknown>> {
   const set = await fields(ctx, ENTITY.deal);
   const out: Record<string, unknown> = input.fields ? convertInput(set, input.fields, 'name') : {};
+  assertNoPlacementInFields(out);
   for (const name of Object.keys(out)) {
-    if (/^(stageId|categoryId|contactIds|contactId)$/.test(name)) throw new ValidationError(`set ${name} with its own input field, not through \`fields\``, name);
+    if (/^(contactIds|contactId)$/.test(name)) throw new ValidationError(`set ${name} with its own input field, not through \`fields\``, name);
   }
   if (input.title != null) {
     if (!input.title.trim()) throw new ValidationError('title must not be blank', 'title');
@@ -51,7 +53,7 @@ async function dealFields(ctx: Context, deal: DealRecord, input: DealInput): Pro
     out.currencyId = input.currency.toUpperCase();
   }
   await Promise.all([
-    input.stageId != null ? checkStage(ctx, deal, input.stageId) : undefined,
+    checkPlacement(ctx.portal, ENTITY.deal, deal, { stageId: input.stageId }, upstream(ctx)),
     input.assignedById != null ? checkEmployee(ctx, input.assignedById, 'assignedById') : undefined,
     input.companyId ? checkLinked(ctx, COMPANY, input.companyId, 'companyId', 'company') : undefined,
   ]);
@@ -59,15 +61,6 @@ async function dealFields(ctx: Context, deal: DealRecord, input: DealInput): Pro
   if (input.assignedById != null) out.assignedById = input.assignedById;
   if (input.companyId != null) out.companyId = input.companyId;
   return out;
-}
-
-async function checkStage(ctx: Context, deal: DealRecord, stageId: string): Promise<void> {
-  const all = await stages(ctx.portal, ENTITY.deal, null, upstream(ctx));
-  const stage = all.find((s) => s.statusId === stageId);
-  if (!stage) throw new ValidationError(`stage "${stageId}" does not exist for deals`, 'stageId');
-  if (stage.categoryId !== deal.categoryId) {
-    throw new ValidationError(`stage "${stageId}" belongs to funnel ${stage.categoryId}, not to the deal's funnel ${deal.categoryId}`, 'stageId');
-  }
 }
 
 builder.mutationFields((t) => ({

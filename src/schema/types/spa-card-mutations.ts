@@ -1,7 +1,8 @@
 // Writes on smart-process cards: create (idempotent), update, clear fields, move stage, delete
 // with an explicit, safe cascade.
 import { createHash } from 'node:crypto';
-import { spaTypes, stages } from '../../bitrix/crm-meta.js';
+import { spaTypes } from '../../bitrix/crm-meta.js';
+import { assertNoPlacementInFields, checkPlacement } from '../../bitrix/placement.js';
 import { convertInput, type FieldSet } from '../../bitrix/fields.js';
 import { bindingVerdict, type BindingVerdict } from '../../bitrix/bindings.js';
 import { addItem, deleteItem, getItem, updateItem, type ItemRecord } from '../../bitrix/items.js';
@@ -18,7 +19,7 @@ const SpaCardInput = builder.inputType('SpaCardInput', {
   description: 'Fields of a card. Omitted fields are left as they are.',
   fields: (t) => ({
     title: t.string({ description: 'The card title.' }),
-    categoryId: t.int({ description: 'The funnel (create only; use moveSpaCardStage to move).' }),
+    categoryId: t.int({ description: 'The card\'s funnel, for reference: it is chosen at create and cannot change (a different one is a ValidationError).' }),
     stageId: t.string({ description: 'The stage, e.g. `DT128_7:NEW`; must belong to the card\'s funnel.' }),
     assignedById: t.int({ description: 'The responsible employee.' }),
     contactIds: t.intList({ description: 'Linked contacts; the first is the primary one. Replaces the list.' }),
@@ -73,6 +74,7 @@ type CardInput = {
 /** Input → crm.item fields; custom fields checked against the metadata. */
 function toItemFields(set: FieldSet, input: CardInput): Record<string, unknown> {
   const out: Record<string, unknown> = input.fields ? convertInput(set, input.fields, 'name') : {};
+  assertNoPlacementInFields(out);
   if (input.title != null) out.title = input.title;
   if (input.categoryId != null) out.categoryId = input.categoryId;
   if (input.stageId != null) out.stageId = input.stageId;
@@ -82,15 +84,6 @@ function toItemFields(set: FieldSet, input: CardInput): Record<string, unknown> 
   if (input.opportunity != null) out.opportunity = input.opportunity;
   if (input.currency != null) out.currencyId = input.currency.toUpperCase();
   return out;
-}
-
-async function checkStage(ctx: Context, entityTypeId: number, categoryId: number | null, stageId: string): Promise<void> {
-  const all = await stages(ctx.portal, entityTypeId, null, upstream(ctx));
-  const stage = all.find((s) => s.statusId === stageId);
-  if (!stage) throw new ValidationError(`stage "${stageId}" does not exist for type ${entityTypeId}`, 'stageId');
-  if (categoryId !== null && stage.categoryId !== categoryId) {
-    throw new ValidationError(`stage "${stageId}" belongs to funnel ${stage.categoryId}, not to the card's funnel ${categoryId}`, 'stageId');
-  }
 }
 
 async function existing(ctx: Context, entityTypeId: number, id: number): Promise<ItemRecord> {
@@ -129,7 +122,7 @@ builder.mutationFields((t) => ({
         const key = idempotencyKey ?? ctx.idempotencyKey ?? null;
         const set = await fields(ctx, args.entityTypeId);
         const itemFields = toItemFields(set, input);
-        if (input.stageId) await checkStage(ctx, args.entityTypeId, input.categoryId ?? null, input.stageId);
+        await checkPlacement(ctx.portal, args.entityTypeId, null, input, upstream(ctx));
         if (!key) return await addItem(ctx.portal, args.entityTypeId, itemFields, upstream(ctx));
         const { prefix, tag } = idempotencyTag(key, args.entityTypeId, input);
         return await ctx.portal.serialize(prefix, async () => {
@@ -160,7 +153,7 @@ builder.mutationFields((t) => ({
         const set = await fields(ctx, args.entityTypeId);
         const itemFields = toItemFields(set, args.input);
         const card = await existing(ctx, args.entityTypeId, args.id);
-        if (args.input.stageId) await checkStage(ctx, args.entityTypeId, args.input.categoryId ?? card.categoryId, args.input.stageId);
+        await checkPlacement(ctx.portal, args.entityTypeId, card, args.input, upstream(ctx));
         return await updateItem(ctx.portal, args.entityTypeId, args.id, itemFields, upstream(ctx));
       } catch (error) {
         throw mutationError(error, ctx, 'SpaCard', args.id);
@@ -202,7 +195,7 @@ builder.mutationFields((t) => ({
       try {
         smartProcessArg(args.entityTypeId);
         const card = await existing(ctx, args.entityTypeId, args.id);
-        await checkStage(ctx, args.entityTypeId, card.categoryId, args.stageId);
+        await checkPlacement(ctx.portal, args.entityTypeId, card, { stageId: args.stageId }, upstream(ctx));
         return await updateItem(ctx.portal, args.entityTypeId, args.id, { stageId: args.stageId }, upstream(ctx));
       } catch (error) {
         throw mutationError(error, ctx, 'SpaCard', args.id);
