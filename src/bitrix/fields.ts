@@ -104,10 +104,13 @@ function convertOne(def: FieldDefinition, value: unknown): unknown {
   switch (def.type) {
     case 'enumeration':
       return optionId(def, value);
-    case 'boolean':
+    case 'boolean': {
       if (typeof value === 'boolean') return value ? 'Y' : 'N';
-      if (['Y', 'N', '1', '0'].includes(String(value))) return String(value) === 'Y' || String(value) === '1' ? 'Y' : 'N';
+      const text = String(value).trim().toLowerCase();
+      if (['y', '1', 'true', 'yes'].includes(text)) return 'Y';
+      if (['n', '0', 'false', 'no'].includes(text)) return 'N';
       throw new FieldInputError(def.name, `"${def.title}" takes true or false`);
+    }
     case 'money': {
       if (typeof value === 'object' && value !== null) {
         const { amount, currency } = value as { amount?: unknown; currency?: unknown };
@@ -165,14 +168,55 @@ export function convertInput(set: FieldSet, input: Record<string, unknown>, key:
 }
 
 /** One field's value in the portal's form (list labels → ids, Yes/No, money, dates); a list
- * for a multiple field. Used for writes (through convertInput) and for filters. */
-export function convertValue(def: FieldDefinition, value: unknown, name = def.name): unknown {
+ * for a multiple field. Writes send yes/no as `Y`/`N`; filters as `1`/`0`, the only form the
+ * portal matches for custom booleans (crm-item-list.md: "Format Y or N in the filter for custom
+ * fields of type boolean is not supported"; the old-style list pages are silent, and their
+ * stored form is 1/0, so the same). */
+export function convertValue(def: FieldDefinition, value: unknown, name = def.name, purpose: 'write' | 'filter' = 'write'): unknown {
+  const one = (v: unknown) => {
+    const converted = convertOne(def, v);
+    return purpose === 'filter' && def.type === 'boolean' && converted !== null ? (converted === 'Y' ? 1 : 0) : converted;
+  };
   if (def.multiple) {
     const list = value === null ? [] : Array.isArray(value) ? value : [value];
-    return list.map((v) => convertOne(def, v));
+    return list.map(one);
   }
   if (Array.isArray(value)) throw new FieldInputError(name, `field "${name}" takes a single value`);
-  return convertOne(def, value);
+  return one(value);
+}
+
+/** A stored value as clients read it, the same on every entity: null when unset (old-style lists
+ * give "", crm.item null, an empty money "|"), true/false for yes/no (old-style "1"/"0", crm.item
+ * "Y"/"N"), numbers for numbers and ids, list ids as strings, a list for a multiple field. */
+export function normalizeValue(def: FieldDefinition, raw: unknown): unknown {
+  if (def.multiple) {
+    const list = Array.isArray(raw) ? raw : raw === undefined || raw === null || raw === '' || raw === false ? [] : [raw];
+    return list.map((v) => normalizeOne(def, v)).filter((v) => v !== null);
+  }
+  return normalizeOne(def, raw);
+}
+
+function normalizeOne(def: FieldDefinition, value: unknown): unknown {
+  if (value === undefined || value === null || value === '') return null;
+  switch (def.type) {
+    case 'boolean':
+      return toFlag(value);
+    case 'money':
+      return value === '|' ? null : String(value);
+    case 'integer':
+    case 'double':
+    case 'employee':
+    case 'user':
+    case 'crm_company':
+    case 'crm_contact': {
+      const n = Number(value);
+      return Number.isFinite(n) ? n : value;
+    }
+    case 'enumeration':
+      return String(value);
+    default:
+      return value;
+  }
 }
 
 /** Renders a raw value for people: labels for list values, Yes/No, money and dates. Employee

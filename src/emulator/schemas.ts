@@ -86,6 +86,7 @@ export const CONTACT_UFS: FieldDef[] = [
     settings: { DISPLAY: 'LIST', LIST_HEIGHT: 1, CAPTION_NO_VALUE: '', SHOW_NO_VALUE: 'Y' },
     items: enumItems(201, ['Retail', 'Wholesale', 'Government']),
   }),
+  uf('UF_CRM_NEWSLETTER', 'boolean', { id: 105, entityId: 'CRM_CONTACT', label: 'Newsletter', sort: 300, settings: { DEFAULT_VALUE: 0, DISPLAY: 'CHECKBOX', LABEL: ['', ''], LABEL_CHECKBOX: 'Newsletter' } }),
 ];
 
 export const COMPANY_UFS: FieldDef[] = [

@@ -33,6 +33,7 @@ export const DEMO = {
     contact: {
       cpf: { upper: 'UF_CRM_CPF', camel: 'ufCrmCpf', type: 'string' },
       segment: { upper: 'UF_CRM_1720697698689', camel: 'ufCrm_1720697698689', type: 'enumeration' },
+      newsletter: { upper: 'UF_CRM_NEWSLETTER', camel: 'ufCrmNewsletter', type: 'boolean' },
     },
     company: { cnpj: { upper: 'UF_CRM_CNPJ', camel: 'ufCrmCnpj', type: 'string' } },
     deal: { margin: { upper: 'UF_CRM_1721244707107', camel: 'ufCrm_1721244707107', type: 'double' } },
@@ -176,6 +177,8 @@ export function seedPortal(db: Db, sizes: DemoSizes): void {
       ASSIGNED_BY_ID: assignee(r), CREATED_BY_ID: 1, MODIFY_BY_ID: 1, DATE_CREATE: t, DATE_MODIFY: t + Math.floor(r() * 30) * DAY,
       LAST_ACTIVITY_TIME: t, LAST_ACTIVITY_BY: 1, UF_CRM_CPF: cpfFor(i, seed),
       UF_CRM_1720697698689: r() < 0.75 ? 201 + Math.floor(r() * 3) : null, FM: list,
+      // Yes on ids ≡ 0 (mod 3), no on ≡ 1, never set on ≡ 2 (no PRNG draw: other data stays put).
+      UF_CRM_NEWSLETTER: i % 3 === 0 ? true : i % 3 === 1 ? false : null,
     });
     if (i % 5 === 0) {
       const a: AddressRec = {

@@ -264,7 +264,7 @@ describe('companies, leads, deals', () => {
     expect(r.result[0].LIST[0]).toMatchObject({ ID: '201', VALUE: 'Retail', DEF: 'N' });
     expect(r.result[0]).not.toHaveProperty('EDIT_FORM_LABEL');
     const all = call(s, 'crm.contact.userfield.list', { filter: { LANG: 'en' } }).result;
-    expect(all.map((u: { FIELD_NAME: string }) => u.FIELD_NAME)).toEqual(['UF_CRM_CPF', 'UF_CRM_1720697698689']);
+    expect(all.map((u: { FIELD_NAME: string }) => u.FIELD_NAME)).toEqual(['UF_CRM_CPF', 'UF_CRM_1720697698689', 'UF_CRM_NEWSLETTER']);
     expect(all[0].EDIT_FORM_LABEL).toBe('CPF');
   });
 });

@@ -48,7 +48,7 @@ describe('deal(id)', () => {
       assignedBy: { bitrixId: Number(truth.ASSIGNED_BY_ID) },
     });
     expect(d.stageId.startsWith('C1:')).toBe(true);
-    expect(d.customFields).toEqual([{ upperName: 'UF_CRM_1721244707107', value: truth.UF_CRM_1721244707107 || null }]);
+    expect(d.customFields).toEqual([{ upperName: 'UF_CRM_1721244707107', value: truth.UF_CRM_1721244707107 ? Number(truth.UF_CRM_1721244707107) : null }]);
     expect(Buffer.from(d.id, 'base64').toString()).toBe(`Deal:${truth.ID}`);
   });
 

@@ -1,5 +1,5 @@
 // Field definitions and values of CRM records, with human-readable display values.
-import { FieldInputError, convertValue, displayValue, employeeIds, fieldsOf, resolveField, type FieldDefinition, type FieldOption, type FieldSet } from '../../bitrix/fields.js';
+import { FieldInputError, convertValue, displayValue, normalizeValue, employeeIds, fieldsOf, resolveField, type FieldDefinition, type FieldOption, type FieldSet } from '../../bitrix/fields.js';
 import { fullName, type EmployeeRecord } from '../../bitrix/users.js';
 import { upstream, type Context } from '../../context.js';
 import { ErrorCode, gatewayError } from '../../errors.js';
@@ -48,7 +48,12 @@ export const FieldValueRef = builder.objectRef<FieldValueRecord>('FieldValue').i
     title: t.string({ nullable: false, description: 'The human label of the field.', resolve: (v) => v.def.title }),
     type: t.string({ nullable: false, description: 'Bitrix field type.', resolve: (v) => v.def.type }),
     multiple: t.boolean({ nullable: false, description: 'The value is a list.', resolve: (v) => v.def.multiple }),
-    value: t.field({ type: 'JSON', description: 'The value as Bitrix24 stores it (ids for list values, "300|EUR" for money).', resolve: (v) => v.raw ?? null }),
+    value: t.field({
+      type: 'JSON',
+      description:
+        'The value, the same way on every entity: null when unset, true/false for yes/no, numbers for numbers and ids, the item id (a string) for list values, "300|EUR" for money, ISO text for dates; a list for multiple fields.',
+      resolve: (v) => v.raw ?? null,
+    }),
     display: t.string({
       description: 'The value for people: list labels, employee names, Yes/No, "300.00 EUR", dates. Null when empty.',
       resolve: (v) => v.display,
@@ -76,7 +81,8 @@ export async function fieldValue(ctx: Context, set: FieldSet, name: string, read
 }
 
 function valueOf(def: FieldDefinition, raw: unknown, names: Map<number, string>): FieldValueRecord {
-  return { def, raw: raw === undefined ? null : raw, display: displayValue(def, raw, (id) => names.get(id) ?? null) };
+  const value = normalizeValue(def, raw);
+  return { def, raw: value, display: displayValue(def, value, (id) => names.get(id) ?? null) };
 }
 
 async function employeeNames(ctx: Context, ids: number[]): Promise<Map<number, string>> {
@@ -107,7 +113,7 @@ export const FieldFilter = builder.inputType('FieldFilter', {
   description: 'Equality on one field, e.g. a custom CPF field. The name is checked against the portal\'s metadata (either spelling: `ufCrm41_…` or `UF_CRM_41_…`); list values may be given by label.',
   fields: (t) => ({
     name: t.string({ required: true, description: 'Field name, camelCase or UPPER_CASE.' }),
-    value: t.string({ required: true, description: 'The value to match exactly (taken literally, never as an operator).' }),
+    value: t.string({ required: true, description: 'The value to match exactly (taken literally, never as an operator). Yes/no fields take true/false (also 1/0, Y/N); list fields a label or item id.' }),
   }),
 });
 
@@ -116,7 +122,7 @@ export const FieldFilter = builder.inputType('FieldFilter', {
 export function fieldFilterValue(set: FieldSet, filter: FieldFilterInput, key: 'name' | 'upperName'): Record<string, unknown> {
   try {
     const def = resolveField(set, filter.name);
-    const value = convertValue(def, filter.value, filter.name);
+    const value = convertValue(def, filter.value, filter.name, 'filter');
     return { [def[key]]: Array.isArray(value) ? value[0] : value };
   } catch (error) {
     throw fieldError(error);
