@@ -25,6 +25,8 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+    // Every root field is nullable: one that fails answers null with its error, the others answer.
+    nodesQueryOptions: { nullable: { list: true, items: true }, description: 'Several objects by global id; null for each that does not exist.' },
   },
   errors: {
     defaultTypes: [],

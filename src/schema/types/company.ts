@@ -103,7 +103,7 @@ export const CompanyConnection = builder.connectionObject({ type: Company, name:
 builder.queryFields((t) => ({
   companyFields: t.field({
     type: [FieldDefinitionRef],
-    nullable: { list: false, items: false },
+    nullable: { list: true, items: false },
     description: 'Every field of companies, system and custom, with list values.',
     resolve: async (_root, _args, ctx) => (await fields(ctx, ENTITY.company)).all,
   }),
@@ -117,7 +117,7 @@ builder.queryFields((t) => ({
   companies: t.field({
     type: CompanyConnection,
     complexity: (args, ctx) => ({ field: 1, multiplier: Math.min(args.first ?? ctx.limits.defaultPageSize, ctx.limits.maxPageSize) }),
-    nullable: false,
+    nullable: true,
     description: 'Companies in id order, with keyset paging: every matching company, not only the first 50 (the seed\'s searchCompanyByField stopped there).',
     args: {
       first: t.arg.int(connectionArgs.first),

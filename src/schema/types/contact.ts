@@ -189,7 +189,7 @@ builder.queryFields((t) => ({
   contacts: t.field({
     type: ContactConnection,
     complexity: (args, ctx) => ({ field: 1, multiplier: Math.min(args.first ?? ctx.limits.defaultPageSize, ctx.limits.maxPageSize) }),
-    nullable: false,
+    nullable: true,
     description: 'Contacts in id order, with keyset paging (up to 2,500 per page in one upstream request; no 50-row limit).',
     args: {
       first: t.arg.int(connectionArgs.first),
@@ -215,7 +215,7 @@ builder.queryFields((t) => ({
   }),
   findContacts: t.field({
     type: [Contact],
-    nullable: { list: false, items: false },
+    nullable: { list: true, items: false },
     description: 'Contacts having this phone number or e-mail address (crm.duplicate.findbycomm); with both, contacts having either. In id order.',
     args: {
       phone: t.arg.string({ description: 'A phone number; formatting and extensions are ignored in matching.' }),
@@ -243,19 +243,19 @@ builder.queryFields((t) => ({
   }),
   contactTypes: t.field({
     type: [ContactType],
-    nullable: { list: false, items: false },
+    nullable: { list: true, items: false },
     description: 'The contact types of the portal (the seed\'s getTypeId), in display order.',
     resolve: (_root, _args, ctx) => contactTypes(ctx),
   }),
   contactFields: t.field({
     type: [FieldDefinitionRef],
-    nullable: { list: false, items: false },
+    nullable: { list: true, items: false },
     description: 'Every field of contacts, system and custom, with list values (the seed\'s getSpecificContactField, for all fields).',
     resolve: async (_root, _args, ctx) => (await fields(ctx, CONTACT_ENTITY_TYPE_ID)).all,
   }),
   contactField: t.field({
     type: FieldDefinitionRef,
-    nullable: false,
+    nullable: true,
     description: 'One field of contacts by name (`ufCrmCpf` or `UF_CRM_CPF`); an unknown name is an error naming it.',
     args: { name: t.arg.string({ required: true, description: 'The field name, camelCase or UPPER_CASE.' }) },
     resolve: async (_root, args, ctx) => {

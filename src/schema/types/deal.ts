@@ -95,7 +95,7 @@ builder.queryFields((t) => ({
   deals: t.field({
     type: DealConnection,
     complexity: (args, ctx) => ({ field: 1, multiplier: Math.min(args.first ?? ctx.limits.defaultPageSize, ctx.limits.maxPageSize) }),
-    nullable: false,
+    nullable: true,
     description: 'Deals in id order, with keyset paging. Filter by company or contact with their real bindings (the seed\'s getDealsByCompany filtered on a field deals do not have).',
     args: {
       first: t.arg.int(connectionArgs.first),
@@ -118,7 +118,7 @@ builder.queryFields((t) => ({
   }),
   dealFields: t.field({
     type: [FieldDefinitionRef],
-    nullable: { list: false, items: false },
+    nullable: { list: true, items: false },
     description: 'Every field of deals, system and custom, with list values.',
     resolve: async (_root, _args, ctx) => (await fields(ctx, ENTITY.deal)).all,
   }),

@@ -91,7 +91,7 @@ builder.queryFields((t) => ({
   employees: t.field({
     type: EmployeeConnection,
     complexity: (args, ctx) => ({ field: 1, multiplier: Math.min(args.first ?? ctx.limits.defaultPageSize, ctx.limits.maxPageSize) }),
-    nullable: false,
+    nullable: true,
     description: 'Employees, in id order, with keyset paging (no 50-row limit).',
     args: {
       first: t.arg.int(connectionArgs.first),

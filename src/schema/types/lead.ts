@@ -96,7 +96,7 @@ builder.queryFields((t) => ({
   leads: t.field({
     type: LeadConnection,
     complexity: (args, ctx) => ({ field: 1, multiplier: Math.min(args.first ?? ctx.limits.defaultPageSize, ctx.limits.maxPageSize) }),
-    nullable: false,
+    nullable: true,
     description: 'Leads in id order, with keyset paging (no 50-row limit).',
     args: {
       first: t.arg.int(connectionArgs.first),
@@ -112,7 +112,7 @@ builder.queryFields((t) => ({
   }),
   leadFields: t.field({
     type: [FieldDefinitionRef],
-    nullable: { list: false, items: false },
+    nullable: { list: true, items: false },
     description: 'Every field of leads, system and custom, with list values.',
     resolve: async (_root, _args, ctx) => (await fields(ctx, ENTITY.lead)).all,
   }),

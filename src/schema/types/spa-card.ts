@@ -177,7 +177,7 @@ builder.queryFields((t) => ({
   spaCards: t.field({
     type: SpaCardConnection,
     complexity: (args, ctx) => ({ field: 1, multiplier: Math.min(args.first ?? ctx.limits.defaultPageSize, ctx.limits.maxPageSize) }),
-    nullable: false,
+    nullable: true,
     description: 'Cards of one smart-process type in id order, keyset-paged: up to 2,500 per page in one upstream request (the seed paged by offset, unordered, 50 at a time).',
     args: {
       entityTypeId: t.arg.int({ required: true, description: 'The smart-process type, e.g. 128.' }),

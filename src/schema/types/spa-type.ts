@@ -74,7 +74,7 @@ export function smartProcessQueryArg(entityTypeId: number): number {
 builder.queryFields((t) => ({
   spaTypes: t.field({
     type: [SpaType],
-    nullable: { list: false, items: false },
+    nullable: { list: true, items: false },
     description: 'Every smart-process type of the portal (all pages: the seed stopped at 50).',
     resolve: (_root, _args, ctx) => spaTypes(ctx.portal, upstream(ctx)),
   }),

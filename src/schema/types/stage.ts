@@ -66,14 +66,14 @@ builder.node(Stage, {
 builder.queryFields((t) => ({
   categories: t.field({
     type: [Category],
-    nullable: { list: false, items: false },
+    nullable: { list: true, items: false },
     description: 'The funnels of an entity type (2 deals, or a smart-process entityTypeId).',
     args: { entityTypeId: t.arg.int({ required: true, description: '2 deals, or a smart-process entityTypeId.' }) },
     resolve: (_root, args, ctx) => categories(ctx.portal, args.entityTypeId, upstream(ctx)),
   }),
   stages: t.field({
     type: [Stage],
-    nullable: { list: false, items: false },
+    nullable: { list: true, items: false },
     description: 'The stages of one funnel, or of all funnels of the type when categoryId is omitted.',
     args: {
       entityTypeId: t.arg.int({ required: true, description: '1 leads, 2 deals, or a smart-process entityTypeId.' }),
