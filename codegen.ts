@@ -1,6 +1,7 @@
 // GraphQL Code Generator for consumers of the gateway: a typed client (client preset, string
 // documents for Node backends, persisted-document hashes) generated from the committed
-// schema.graphql and the operations of examples/consumer. `npm run codegen`.
+// schema.graphql and the operations of examples/consumer, and the `possibleTypes` map Apollo
+// Client's cache needs. `npm run codegen`.
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const config: CodegenConfig = {
@@ -20,6 +21,12 @@ const config: CodegenConfig = {
         strictScalars: true,
         scalars: { DateTime: 'string', JSON: 'unknown', JSONObject: 'Record<string, unknown>' },
       },
+    },
+    // Apollo Client needs the union/interface members to match `... on Error` fragments (without
+    // them it silently drops those fields): new InMemoryCache({ possibleTypes }).
+    'examples/consumer/src/gql/possible-types.ts': {
+      plugins: ['fragment-matcher'],
+      config: { apolloClientVersion: 3, useExplicitTyping: true },
     },
   },
 };

@@ -23,7 +23,7 @@ export interface CommInput {
 }
 
 export interface CommChange {
-  id: number;
+  bitrixId: number;
   value?: string | null;
   valueType?: string | null;
 }
@@ -126,9 +126,9 @@ export function multiFieldEntries(kind: CommKind, current: readonly Communicatio
     touched.add(id);
   };
   update.update?.forEach((c, i) => {
-    touch(c.id, `${field}.update[${i}].id`);
-    const was = current.find((e) => e.id === c.id)!;
-    out.push({ ID: c.id, VALUE: c.value?.trim() ?? was.value, VALUE_TYPE: c.valueType?.toUpperCase() ?? was.valueType });
+    touch(c.bitrixId, `${field}.update[${i}].bitrixId`);
+    const was = current.find((e) => e.id === c.bitrixId)!;
+    out.push({ ID: c.bitrixId, VALUE: c.value?.trim() ?? was.value, VALUE_TYPE: c.valueType?.toUpperCase() ?? was.valueType });
   });
   update.remove?.forEach((id, i) => {
     touch(id, `${field}.remove[${i}]`);
@@ -144,7 +144,7 @@ export function multiFieldEntries(kind: CommKind, current: readonly Communicatio
   }
   // Adding a value the contact already has does not duplicate it; adding one this update
   // removes is a contradiction.
-  const removed = new Set(current.filter((c) => touched.has(c.id) && !update.update?.some((u) => u.id === c.id)).map((c) => normalise(kind, c.value)));
+  const removed = new Set(current.filter((c) => touched.has(c.id) && !update.update?.some((u) => u.bitrixId === c.id)).map((c) => normalise(kind, c.value)));
   for (const value of update.removeValues ?? []) removed.add(normalise(kind, value));
   (update.add ?? []).forEach((entry, i) => {
     if (removed.has(normalise(kind, entry.value))) throw new FieldInputError(`${field}.add[${i}].value`, `"${entry.value}" is both added and removed in one update`);

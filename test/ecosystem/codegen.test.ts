@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import { generate } from '@graphql-codegen/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,7 +49,7 @@ describe('examples/consumer against the gateway on the embedded portal', () => {
 
   it('lists employees and cards, creates a card idempotently, and prints what the API holds', async () => {
     const key = 'consumer-test-0001';
-    const run = await runConsumer({ GATEWAY_URL: stack.url, IDEMPOTENCY_KEY: key });
+    const run = await runConsumer({ GATEWAY_URL: stack.url, IDEMPOTENCY_KEY: key, CREATE_CARD: '1' });
     expect(run.code, run.stderr).toBe(0);
     const steps = Object.fromEntries(
       run.stdout
@@ -91,11 +92,26 @@ describe('examples/consumer against the gateway on the embedded portal', () => {
   }, 30_000);
 
   it('reports a typed error with its code and exits 1 when the gateway refuses', async () => {
-    const run = await runConsumer({ GATEWAY_URL: stack.url, SPA_ENTITY_TYPE_ID: '-5', CREATE_CARD: '0' });
+    const run = await runConsumer({ GATEWAY_URL: stack.url, SPA_ENTITY_TYPE_ID: '-5' });
     expect(run.code).toBe(1);
     const error = JSON.parse(run.stderr.trim().split('\n').at(-1)!);
     expect(error.codes.length).toBeGreaterThan(0);
     expect(error.codes).not.toContain('INTERNAL_SERVER_ERROR');
+  }, 30_000);
+});
+
+describe('examples/consumer without a gateway', () => {
+  it('says it cannot reach the gateway and exits 1, and creates nothing unless asked', async () => {
+    const closed = await new Promise<number>((done) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => done(port));
+      });
+    });
+    const url = `http://127.0.0.1:${closed}/graphql`;
+    const run = await runConsumer({ GATEWAY_URL: url });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`cannot reach the gateway at ${url} (ECONNREFUSED)`);
   }, 30_000);
 });
 

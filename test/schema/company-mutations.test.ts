@@ -12,7 +12,7 @@ afterAll(() => s.close());
 beforeEach(() => s.emulator.resetCounters());
 
 const RESULT = MUTATION_RESULT;
-const COMPANY = 'bitrixId title companyType industry assignedBy { bitrixId } phones { id value valueType } emails { value valueType } cnpj: field(name: "ufCrmCnpj") { value }';
+const COMPANY = 'bitrixId title companyType industry assignedBy { bitrixId } phones { bitrixId value valueType } emails { value valueType } cnpj: field(name: "ufCrmCnpj") { value }';
 
 const CREATE = `mutation($input: CreateCompanyInput!) { createCompany(input: $input) { ${RESULT} ... on CreateCompanySuccess { data { ${COMPANY} } } } }`;
 const UPDATE = `mutation($id: Int!, $input: UpdateCompanyInput!) { updateCompany(id: $id, input: $input) { ${RESULT} ... on UpdateCompanySuccess { data { ${COMPANY} } } } }`;
@@ -133,7 +133,7 @@ describe('updateCompany', () => {
       [keep.value, keep.valueType],
       ['+55 11 3333-3333', 'FAX'],
     ]);
-    expect(c.phones[0].id).toBe(keep.id);
+    expect(c.phones[0].bitrixId).toBe(keep.bitrixId);
     expect(c.emails).toEqual([{ value: 'b@upd.test', valueType: 'HOME' }]);
     expect(row(s, 'crm.company', id).TITLE).toBe('Upd 2');
   });

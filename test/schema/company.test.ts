@@ -28,7 +28,7 @@ describe('company(id)', () => {
     const truth = row(s, 'crm.company', 7);
     const r = await s.gql(`{ company(id: 7) {
       id bitrixId title companyType industry createdAt updatedAt
-      phones { id value valueType } emails { value valueType }
+      phones { bitrixId value valueType } emails { value valueType }
       assignedBy { bitrixId fullName }
       customFields { name upperName title value display }
       cnpj: field(name: "UF_CRM_CNPJ") { value } same: field(name: "ufCrmCnpj") { value } sys: field(name: "title") { value }
@@ -38,7 +38,7 @@ describe('company(id)', () => {
     expect(c).toMatchObject({ bitrixId: 7, title: truth.TITLE, companyType: truth.COMPANY_TYPE, industry: truth.INDUSTRY });
     expect(Buffer.from(c.id, 'base64').toString()).toBe('Company:7');
     expect(c.assignedBy.bitrixId).toBe(Number(truth.ASSIGNED_BY_ID));
-    expect(c.phones).toEqual(truth.PHONE.map((p: any) => ({ id: Number(p.ID), value: p.VALUE, valueType: p.VALUE_TYPE })));
+    expect(c.phones).toEqual(truth.PHONE.map((p: any) => ({ bitrixId: Number(p.ID), value: p.VALUE, valueType: p.VALUE_TYPE })));
     expect(c.emails.map((e: any) => e.value)).toEqual(truth.EMAIL.map((e: any) => e.VALUE));
     expect(new Date(c.createdAt).getTime()).toBe(Date.parse(truth.DATE_CREATE));
     expect(c.customFields).toEqual([{ name: 'ufCrmCnpj', upperName: 'UF_CRM_CNPJ', title: 'CNPJ', value: truth.UF_CRM_CNPJ, display: truth.UF_CRM_CNPJ }]);

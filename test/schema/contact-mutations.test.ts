@@ -15,7 +15,7 @@ afterAll(() => s.close());
 beforeEach(() => s.emulator.resetCounters());
 
 const RESULT = MUTATION_RESULT;
-const CONTACT = 'bitrixId name secondName lastName phones { id value valueType } emails { id value valueType } type { id } assignedBy { bitrixId } cpf: field(name: "ufCrmCpf") { value }';
+const CONTACT = 'bitrixId name secondName lastName phones { bitrixId value valueType } emails { bitrixId value valueType } type { code } assignedBy { bitrixId } cpf: field(name: "ufCrmCpf") { value }';
 
 const CREATE = `mutation($input: CreateContactInput!) { createContact(input: $input) { ${RESULT} ... on CreateContactSuccess { data { ${CONTACT} } } } }`;
 const UPDATE = `mutation($id: Int!, $input: UpdateContactInput!) { updateContact(id: $id, input: $input) { ${RESULT} ... on UpdateContactSuccess { data { ${CONTACT} } } } }`;
@@ -41,7 +41,7 @@ describe('createContact', () => {
     });
     expect(r.__typename).toBe('CreateContactSuccess');
     const c = r.data;
-    expect(c).toMatchObject({ name: 'Maria', lastName: 'Teste', type: { id: 'PARTNER' }, assignedBy: { bitrixId: 2 }, cpf: { value: '52998224725' } });
+    expect(c).toMatchObject({ name: 'Maria', lastName: 'Teste', type: { code: 'PARTNER' }, assignedBy: { bitrixId: 2 }, cpf: { value: '52998224725' } });
     expect(c.phones.map((p: any) => [p.value, p.valueType])).toEqual([['+55 11 91234-5678', 'MOBILE']]); // duplicate stored once
     const row = contactRow(s, c.bitrixId);
     expect(row.EMAIL.map((e: any) => e.VALUE)).toEqual(['maria@example.test']);
@@ -156,14 +156,14 @@ describe('updateContact', () => {
     const set = await s.gql(UPDATE, { id: c.bitrixId, input: { phones: { set: [{ value: '+55 11 90000-0002', valueType: 'MOBILE' }, { value: '+55 11 90000-0003' }] } } });
     const afterSet = set.body.data.updateContact.data.phones;
     expect(afterSet.map((p: any) => [p.value, p.valueType])).toEqual([['+55 11 90000-0002', 'MOBILE'], ['+55 11 90000-0003', 'WORK']]);
-    expect(afterSet[0].id).toBe(p2.id);
-    expect(afterSet.some((p: any) => p.id === p1.id)).toBe(false);
+    expect(afterSet[0].bitrixId).toBe(p2.bitrixId);
+    expect(afterSet.some((p: any) => p.bitrixId === p1.bitrixId)).toBe(false);
     const p3 = afterSet[1];
     const ops = await s.gql(UPDATE, {
       id: c.bitrixId,
       input: {
-        phones: { add: [{ value: '+55 11 90000-0002' }, { value: '+55 11 90000-0004' }], update: [{ id: p3.id, value: '+55 11 90000-0033' }], removeValues: ['+1 000 000 0000'] },
-        emails: { remove: [c.emails[0].id], add: [{ value: 'm2@example.test', valueType: 'HOME' }] },
+        phones: { add: [{ value: '+55 11 90000-0002' }, { value: '+55 11 90000-0004' }], update: [{ bitrixId: p3.bitrixId, value: '+55 11 90000-0033' }], removeValues: ['+1 000 000 0000'] },
+        emails: { remove: [c.emails[0].bitrixId], add: [{ value: 'm2@example.test', valueType: 'HOME' }] },
         name: 'Multi2',
       },
     });
@@ -197,7 +197,7 @@ describe('updateContact', () => {
     const cases: [number, Record<string, unknown>, string, string][] = [
       [c.bitrixId, { phones: { set: [], add: [{ value: '+55 11 95555-0002' }] } }, 'ValidationError', 'phones'],
       [c.bitrixId, { phones: { remove: [Number(other.PHONE[0].ID)] } }, 'ValidationError', 'phones.remove[0]'],
-      [c.bitrixId, { phones: { update: [{ id: Number(other.PHONE[0].ID), value: '+55 11 95555-0003' }] } }, 'ValidationError', 'phones.update[0].id'],
+      [c.bitrixId, { phones: { update: [{ bitrixId: Number(other.PHONE[0].ID), value: '+55 11 95555-0003' }] } }, 'ValidationError', 'phones.update[0].bitrixId'],
       [c.bitrixId, { emails: { add: [{ value: 'x@' }] } }, 'ValidationError', 'emails.add[0].value'],
       [c.bitrixId, { phones: { add: [{ value: '+55 11 95555-0009' }], removeValues: ['5511955550009'] } }, 'ValidationError', 'phones.add[0].value'],
       [c.bitrixId, { phones: { set: [{ value: 'abc' }] } }, 'ValidationError', 'phones.set[0].value'],

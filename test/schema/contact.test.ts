@@ -26,8 +26,8 @@ describe('contact', () => {
     const row = contactRow(s, 5);
     const r = await s.gql(`{ contact(id: 5) {
       id bitrixId name secondName lastName fullName
-      phones { id value valueType } emails { id value valueType }
-      type { id name sort } assignedBy { bitrixId fullName }
+      phones { bitrixId value valueType } emails { bitrixId value valueType }
+      type { code name sort } assignedBy { bitrixId fullName }
       addresses { typeId address1 city country }
       createdAt updatedAt
       customFields { name upperName title type value display }
@@ -39,9 +39,9 @@ describe('contact', () => {
     expect(c.name).toBe(row.NAME);
     expect(c.secondName).toBeNull(); // '' on the wire is null here
     expect(c.fullName).toBe(`${row.NAME} ${row.LAST_NAME}`);
-    expect(c.phones).toEqual(row.PHONE.map((p: any) => ({ id: Number(p.ID), value: p.VALUE, valueType: p.VALUE_TYPE })));
+    expect(c.phones).toEqual(row.PHONE.map((p: any) => ({ bitrixId: Number(p.ID), value: p.VALUE, valueType: p.VALUE_TYPE })));
     expect(c.emails.map((e: any) => e.value)).toEqual((row.EMAIL ?? []).map((e: any) => e.VALUE));
-    expect(c.type.id).toBe(row.TYPE_ID);
+    expect(c.type.code).toBe(row.TYPE_ID);
     expect(c.assignedBy.bitrixId).toBe(Number(row.ASSIGNED_BY_ID));
     // Address of contact 5 (ENTITY_TYPE_ID 3) — never the address of company 5.
     const truth = call(s, 'crm.address.list', { filter: { ENTITY_TYPE_ID: 3, ENTITY_ID: 5 } }).result;
@@ -217,17 +217,17 @@ describe('findContacts', () => {
 
 describe('contact metadata', () => {
   it('lists the contact types (the seed\'s getTypeId)', async () => {
-    const r = await s.gql('{ contactTypes { id name sort } }');
+    const r = await s.gql('{ contactTypes { code name sort } }');
     const truth = call(s, 'crm.status.list', { filter: { ENTITY_ID: 'CONTACT_TYPE' } }).result;
-    expect(r.body.data.contactTypes.map((t: any) => t.id)).toEqual(truth.map((t: any) => t.STATUS_ID));
-    expect(r.body.data.contactTypes.map((t: any) => t.id)).toEqual(expect.arrayContaining([...DEMO.contactTypes]));
+    expect(r.body.data.contactTypes.map((t: any) => t.code)).toEqual(truth.map((t: any) => t.STATUS_ID));
+    expect(r.body.data.contactTypes.map((t: any) => t.code)).toEqual(expect.arrayContaining([...DEMO.contactTypes]));
   });
 
   it('describes contact fields with list values (getContactFields / getSpecificContactField)', async () => {
-    const r = await s.gql('{ contactFields { name upperName title type custom options { id label } } seg: contactField(name: "UF_CRM_1720697698689") { name title options { id label } } }');
+    const r = await s.gql('{ contactFields { name upperName title type custom options { itemId label } } seg: contactField(name: "UF_CRM_1720697698689") { name title options { itemId label } } }');
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data.contactFields.find((f: any) => f.upperName === 'UF_CRM_CPF')).toMatchObject({ name: 'ufCrmCpf', title: 'CPF', custom: true });
-    expect(r.body.data.seg.options).toEqual(Object.entries(DEMO.segmentItems).map(([id, label]) => ({ id, label })));
+    expect(r.body.data.seg.options).toEqual(Object.entries(DEMO.segmentItems).map(([itemId, label]) => ({ itemId, label })));
     const bad = await s.gql('{ contactField(name: "nope") { name } }');
     expect(bad.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(bad.body.errors[0].message).toContain('nope');

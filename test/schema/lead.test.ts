@@ -19,7 +19,7 @@ const PAGE = `query($first: Int, $after: String, $filter: LeadFilter) {
   }
 }`;
 const RESULT = MUTATION_RESULT;
-const LEAD = 'bitrixId title name lastName fullName statusId status { name semantics } sourceId opportunity currency company { bitrixId } contact { bitrixId } assignedBy { bitrixId } phones { id value valueType } emails { value }';
+const LEAD = 'bitrixId title name lastName fullName statusId status { name semantics } sourceId opportunity currency company { bitrixId } contact { bitrixId } assignedBy { bitrixId } phones { bitrixId value valueType } emails { value }';
 const CREATE = `mutation($input: CreateLeadInput!) { createLead(input: $input) { ${RESULT} ... on CreateLeadSuccess { data { ${LEAD} } } } }`;
 const UPDATE = `mutation($id: Int!, $input: UpdateLeadInput!) { updateLead(id: $id, input: $input) { ${RESULT} ... on UpdateLeadSuccess { data { ${LEAD} } } } }`;
 
@@ -164,11 +164,11 @@ describe('updateLead and deleteLead', () => {
     const made = (await create({ title: 'To update', phones: [{ value: '+55 11 1234-5678' }] })).data;
     const r = await s.gql(UPDATE, {
       id: made.bitrixId,
-      input: { title: 'Updated', statusId: 'JUNK', lastName: 'Lima', phones: { update: [{ id: made.phones[0].id, valueType: 'HOME' }] } },
+      input: { title: 'Updated', statusId: 'JUNK', lastName: 'Lima', phones: { update: [{ bitrixId: made.phones[0].bitrixId, valueType: 'HOME' }] } },
     });
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data.updateLead.data).toMatchObject({ title: 'Updated', statusId: 'JUNK', status: { semantics: 'FAILURE' }, lastName: 'Lima' });
-    expect(r.body.data.updateLead.data.phones).toMatchObject([{ id: made.phones[0].id, value: '+55 11 1234-5678', valueType: 'HOME' }]);
+    expect(r.body.data.updateLead.data.phones).toMatchObject([{ bitrixId: made.phones[0].bitrixId, value: '+55 11 1234-5678', valueType: 'HOME' }]);
 
     const missing = await s.gql(UPDATE, { id: 777777, input: { title: 'x' } });
     expect(missing.body.data.updateLead).toMatchObject({ __typename: 'NotFoundError', entity: 'Lead', bitrixId: 777777 });

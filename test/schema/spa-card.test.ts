@@ -15,7 +15,7 @@ beforeEach(() => s.emulator.resetCounters());
 describe('smart-process metadata', () => {
   it('lists every type with flags, funnels, stages and fields', async () => {
     const r = await s.gql(`{ spaTypes { entityTypeId title categoriesEnabled stagesEnabled clientEnabled } spaType(entityTypeId: 128) {
-      title categories { bitrixId name isDefault } stages { statusId } fields(customOnly: true) { name upperName title type options { id label } } } missing: spaType(entityTypeId: 999) { title } }`);
+      title categories { bitrixId name isDefault } stages { statusId } fields(customOnly: true) { name upperName title type options { itemId label } } } missing: spaType(entityTypeId: 999) { title } }`);
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data.spaTypes.map((t: any) => t.entityTypeId).sort((a: number, b: number) => a - b)).toEqual([128, 130, 1032]);
     const t = r.body.data.spaType;

@@ -33,6 +33,18 @@ export class GatewayRequestError extends Error {
   }
 }
 
+/** The gateway could not be reached at all (not running, wrong URL, network down). */
+export class GatewayUnreachableError extends Error {
+  override name = 'GatewayUnreachableError';
+}
+
+/** A root field the schema declares nullable (it is null when it failed): here it never is,
+ * since an answer with errors throws GatewayRequestError first. */
+export function required<T>(value: T | null | undefined, field: string): T {
+  if (value === null || value === undefined) throw new GatewayRequestError(200, [{ message: `${field} is null` }]);
+  return value;
+}
+
 export function createClient(options: ClientOptions) {
   return async function execute<TResult, TVariables>(
     document: TypedDocumentString<TResult, TVariables>,
@@ -46,17 +58,24 @@ export function createClient(options: ClientOptions) {
       options.persisted && id
         ? { variables, extensions: { persistedQuery: { version: 1, sha256Hash: id.replace(/^sha256:/, '') } } }
         : { query: document.toString(), variables };
-    const response = await fetch(options.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/graphql-response+json, application/json',
-        ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
-        ...headers,
-      },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-    });
+    let response: Response;
+    try {
+      response = await fetch(options.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json, application/json',
+          ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+          ...headers,
+        },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+      });
+    } catch (error) {
+      const { cause } = error as { cause?: { code?: string; message?: string } };
+      const why = cause?.code ?? cause?.message ?? (error as Error).message;
+      throw new GatewayUnreachableError(`cannot reach the gateway at ${options.url} (${why}); is it running? (npm start, or set GATEWAY_URL)`);
+    }
     const text = await response.text();
     let payload: { data?: TResult | null; errors?: GraphQLErrorEntry[] };
     try {

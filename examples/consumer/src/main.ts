@@ -4,10 +4,11 @@
 //
 //   GATEWAY_URL=http://localhost:4000/graphql npx tsx examples/consumer/src/main.ts
 //
-// Env: GATEWAY_URL, GATEWAY_API_KEY, SPA_ENTITY_TYPE_ID (default 128), CREATE_CARD=0 to skip the
-// write, IDEMPOTENCY_KEY (default: a new one per run), PERSISTED=1 to send document hashes only.
+// Env: GATEWAY_URL, GATEWAY_API_KEY, SPA_ENTITY_TYPE_ID (default 128), CREATE_CARD=1 to also
+// create a card (read only by default), IDEMPOTENCY_KEY (default: a new one per run),
+// PERSISTED=1 to send document hashes only.
 import { randomUUID } from 'node:crypto';
-import { createClient, GatewayRequestError, type Execute } from './client.js';
+import { createClient, GatewayRequestError, GatewayUnreachableError, required, type Execute } from './client.js';
 import { CreateCard, ListCards, ListEmployees } from './operations.js';
 
 export async function listEmployees(execute: Execute, pageSize = 50) {
@@ -26,11 +27,11 @@ export async function listEmployees(execute: Execute, pageSize = 50) {
 }
 
 async function fetchEmployees(execute: Execute, first: number, after: string | null) {
-  return (await execute(ListEmployees, { first, after })).employees;
+  return required((await execute(ListEmployees, { first, after })).employees, 'employees');
 }
 
 export async function listCards(execute: Execute, entityTypeId: number, first = 200) {
-  const { spaCards } = await execute(ListCards, { entityTypeId, first });
+  const spaCards = required((await execute(ListCards, { entityTypeId, first })).spaCards, 'spaCards');
   return {
     total: spaCards.totalCount,
     cards: (spaCards.edges ?? []).flatMap((edge) =>
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
   const { total, cards } = await listCards(execute, entityTypeId);
   print('cards', { entityTypeId, total, count: cards.length, first: cards.slice(0, 3) });
 
-  if (process.env.CREATE_CARD !== '0') {
+  if (process.env.CREATE_CARD === '1') {
     const key = process.env.IDEMPOTENCY_KEY ?? randomUUID();
     const created = await createCard(execute, entityTypeId, `Consumer example ${key.slice(0, 8)}`, key);
     // The same key again (as after a lost answer): the same card, not a second one.
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   if (error instanceof GatewayRequestError) console.error(JSON.stringify({ error: error.message, codes: error.codes }));
+  else if (error instanceof GatewayUnreachableError) console.error(error.message);
   else console.error(error);
   process.exit(1);
 });

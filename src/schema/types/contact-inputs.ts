@@ -32,7 +32,7 @@ export const CommunicationInput = builder.inputType('CommunicationInput', {
 const CommunicationChange = builder.inputType('CommunicationChange', {
   description: 'A change of one existing phone / e-mail entry, by its id.',
   fields: (t) => ({
-    id: t.int({ required: true, description: 'The entry id (`Communication.id`). It must belong to this contact.' }),
+    bitrixId: t.int({ required: true, description: 'The entry id (`Communication.bitrixId`). It must belong to this record.' }),
     value: t.string({ description: 'The new value; unchanged when omitted.' }),
     valueType: t.field({ type: CommunicationValueType, description: 'The new kind; unchanged when omitted.' }),
   }),
@@ -45,7 +45,7 @@ export const CommunicationsUpdate = builder.inputType('CommunicationsUpdate', {
     set: t.field({ type: [CommunicationInput], description: 'The complete new list ([] removes all). Excludes the other operations.' }),
     add: t.field({ type: [CommunicationInput], description: 'Values to add; a value the contact already has is not duplicated.' }),
     update: t.field({ type: [CommunicationChange], description: 'Entries to change, by id.' }),
-    remove: t.intList({ description: 'Entries to delete, by id (`Communication.id`); an id of another contact is a ValidationError.' }),
+    remove: t.intList({ description: 'Entries to delete, by id (`Communication.bitrixId`); an id of another record is a ValidationError.' }),
     removeValues: t.stringList({ description: 'Values to delete (phones compared by digits, e-mails case-insensitively); an absent value is ignored.' }),
   }),
 });

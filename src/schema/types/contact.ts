@@ -41,7 +41,7 @@ export const Contact = builder.loadableNodeRef('Contact', {
 export const ContactType = builder.objectRef<ContactTypeRecord>('ContactType').implement({
   description: 'A contact type (the CONTACT_TYPE dictionary, crm.status.list), e.g. CLIENT or SUPPLIER.',
   fields: (t) => ({
-    id: t.exposeString('id', { nullable: false, description: 'The status id stored in the contact, e.g. `CLIENT`. Use it in `ContactFilter.typeId` and `typeId` inputs.' }),
+    code: t.exposeString('id', { nullable: false, description: 'The status id stored in the contact, e.g. `CLIENT`. Use it in `ContactFilter.typeId` and `typeId` inputs. (Not `id`: only Node types have one, the global id.)' }),
     name: t.exposeString('name', { nullable: false, description: 'The label shown in Bitrix24.' }),
     sort: t.exposeInt('sort', { nullable: false, description: 'Display order (ascending).' }),
   }),
@@ -50,7 +50,7 @@ export const ContactType = builder.objectRef<ContactTypeRecord>('ContactType').i
 export const CommunicationRef = builder.objectRef<Communication>('Communication').implement({
   description: 'One phone number or e-mail address of a contact (a Bitrix24 multi-field entry).',
   fields: (t) => ({
-    id: t.exposeInt('id', { nullable: false, description: 'The entry id; use it to change or remove this one value.' }),
+    bitrixId: t.exposeInt('id', { nullable: false, description: 'The entry id in Bitrix24; use it to change or remove this one value.' }),
     value: t.exposeString('value', { nullable: false, description: 'The phone number or e-mail address.' }),
     valueType: t.exposeString('valueType', { nullable: false, description: 'WORK, MOBILE, HOME, FAX, PAGER, MAILING or OTHER.' }),
   }),

@@ -15,7 +15,7 @@ export interface FieldValueRecord {
 const FieldOptionRef = builder.objectRef<FieldOption>('FieldOption').implement({
   description: 'One value of a list (enumeration) field.',
   fields: (t) => ({
-    id: t.exposeString('id', { nullable: false, description: 'The value id Bitrix24 stores.' }),
+    itemId: t.exposeString('id', { nullable: false, description: 'The list item id Bitrix24 stores as the field\'s value.' }),
     label: t.exposeString('label', { nullable: false, description: 'The label people see.' }),
   }),
 });

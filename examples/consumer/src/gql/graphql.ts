@@ -43,7 +43,7 @@ export type ListEmployeesQueryVariables = Exact<{
 }>;
 
 
-export type ListEmployeesQuery = { employees: { edges: Array<{ node: { bitrixId: number, fullName: string, position: string | null, departments: Array<{ name: string }> } | null } | null> | null, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ListEmployeesQuery = { employees: { edges: Array<{ node: { bitrixId: number, fullName: string, position: string | null, departments: Array<{ name: string }> } | null } | null> | null, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type ListCardsQueryVariables = Exact<{
   entityTypeId: number;
@@ -52,7 +52,7 @@ export type ListCardsQueryVariables = Exact<{
 }>;
 
 
-export type ListCardsQuery = { spaCards: { totalCount: number, edges: Array<{ node: { bitrixId: number, title: string | null, opportunity: number | null, currency: string | null, stage: { name: string, semantics: StageSemantics } | null, contact: { fullName: string, phones: Array<{ value: string }> } | null } | null } | null> | null, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ListCardsQuery = { spaCards: { totalCount: number, edges: Array<{ node: { bitrixId: number, title: string | null, opportunity: number | null, currency: string | null, stage: { name: string, semantics: StageSemantics } | null, contact: { fullName: string, phones: Array<{ value: string }> } | null } | null } | null> | null, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type CreateCardMutationVariables = Exact<{
   entityTypeId: number;

@@ -1,0 +1,313 @@
+
+      export type PossibleTypesResultData = {
+  "possibleTypes": {
+    "AddContactAddressResult": [
+      "AddContactAddressSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "ClearCompanyFieldsResult": [
+      "ClearCompanyFieldsSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "ClearContactFieldsResult": [
+      "ClearContactFieldsSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "ClearSpaCardFieldsResult": [
+      "ClearSpaCardFieldsSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "CreateCompanyResult": [
+      "CreateCompanySuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "CreateContactResult": [
+      "CreateContactSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "CreateLeadResult": [
+      "CreateLeadSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "CreateSpaCardResult": [
+      "CreateSpaCardSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "DeleteCompanyResult": [
+      "DeleteCompanySuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "DeleteContactResult": [
+      "DeleteContactSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "DeleteLeadResult": [
+      "DeleteLeadSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "DeleteSpaCardResult": [
+      "DeleteSpaCardSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "Error": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "MoveSpaCardStageResult": [
+      "ForbiddenError",
+      "MoveSpaCardStageSuccess",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "Node": [
+      "Category",
+      "Company",
+      "Contact",
+      "Deal",
+      "Department",
+      "Employee",
+      "Lead",
+      "SpaCard",
+      "SpaType",
+      "Stage"
+    ],
+    "UpdateCompanyResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateCompanySuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "UpdateContactResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateContactSuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "UpdateDealResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateDealSuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "UpdateLeadResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateLeadSuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "UpdateSpaCardResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateSpaCardSuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "UpsertContactResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpsertContactSuccess",
+      "UpstreamError",
+      "ValidationError"
+    ]
+  }
+};
+      const result: PossibleTypesResultData = {
+  "possibleTypes": {
+    "AddContactAddressResult": [
+      "AddContactAddressSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "ClearCompanyFieldsResult": [
+      "ClearCompanyFieldsSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "ClearContactFieldsResult": [
+      "ClearContactFieldsSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "ClearSpaCardFieldsResult": [
+      "ClearSpaCardFieldsSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "CreateCompanyResult": [
+      "CreateCompanySuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "CreateContactResult": [
+      "CreateContactSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "CreateLeadResult": [
+      "CreateLeadSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "CreateSpaCardResult": [
+      "CreateSpaCardSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "DeleteCompanyResult": [
+      "DeleteCompanySuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "DeleteContactResult": [
+      "DeleteContactSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "DeleteLeadResult": [
+      "DeleteLeadSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "DeleteSpaCardResult": [
+      "DeleteSpaCardSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "Error": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "MoveSpaCardStageResult": [
+      "ForbiddenError",
+      "MoveSpaCardStageSuccess",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "Node": [
+      "Category",
+      "Company",
+      "Contact",
+      "Deal",
+      "Department",
+      "Employee",
+      "Lead",
+      "SpaCard",
+      "SpaType",
+      "Stage"
+    ],
+    "UpdateCompanyResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateCompanySuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "UpdateContactResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateContactSuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "UpdateDealResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateDealSuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "UpdateLeadResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateLeadSuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "UpdateSpaCardResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateSpaCardSuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "UpsertContactResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpsertContactSuccess",
+      "UpstreamError",
+      "ValidationError"
+    ]
+  }
+};
+      export default result;
+    
