@@ -41,6 +41,8 @@ const schema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: int(1_000, 120_000).default(10_000),
   HTTP_REQUEST_TIMEOUT_MS: int(1_000, 600_000).default(30_000),
   GRAPHIQL: bool.optional(),
+  /** In production the embedded demo portal (open, fake data) is served only when asked for. */
+  DEMO_PORTAL: bool.optional(),
   /** Embedded demo portal: size and whether its rate limit is on. */
   DEMO_SIZE: z.enum(['small', 'large']).default('small'),
   DEMO_RATE_LIMIT: bool.optional(),
@@ -156,6 +158,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       tokenUrl: env.BITRIX_OAUTH_TOKEN_URL,
     };
   }
+  if (!bitrix && env.NODE_ENV === 'production' && !env.DEMO_PORTAL) {
+    throw new ConfigValidationError(
+      'invalid configuration: NODE_ENV=production needs a portal (BITRIX_WEBHOOK_URL, or the BITRIX_OAUTH_* variables); set DEMO_PORTAL=true to serve the embedded demo portal instead',
+    );
+  }
+  if (bitrix && env.DEMO_PORTAL) throw new ConfigValidationError('invalid configuration: DEMO_PORTAL=true contradicts a configured portal; remove one');
   const base = env.BITRIX_PLAN === 'enterprise' ? PLANS.enterprise : PLANS.standard;
   if (env.BITRIX_PLAN === 'custom' && (!env.BITRIX_RATE_PER_SECOND || !env.BITRIX_RATE_BUCKET)) {
     throw new ConfigValidationError('invalid configuration: BITRIX_PLAN=custom needs BITRIX_RATE_PER_SECOND and BITRIX_RATE_BUCKET');

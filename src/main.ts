@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { AuthConfig } from './bitrix/auth.js';
 import { BitrixPortal } from './bitrix/portal.js';
+import { probePortal } from './bitrix/probe.js';
 import { ConfigValidationError, assertAuthDecision, loadConfig, type Config } from './config.js';
 import { createLogger, registerSecrets } from './logger.js';
 import { connectReplication } from './replication.js';
@@ -57,6 +58,7 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
     logger: log.child({ component: 'bitrix' }),
   });
   registerSecrets([...portal.secrets(), ...(eventsToken ? [eventsToken] : [])]);
+  if (config.bitrix) await probePortal(portal, portalName, log.child({ component: 'bitrix' }));
   const { security } = config;
   let persisted: PersistedOptions | undefined;
   if (security.persisted) {

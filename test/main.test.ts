@@ -25,6 +25,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ BITRIX_OAUTH_CLIENT_ENDPOINT: 'https://p.example/rest/' })).toThrow(/BITRIX_OAUTH_ACCESS_TOKEN/);
   });
 
+  it('in production, refuses to serve the open demo portal unless DEMO_PORTAL=true says so', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/NODE_ENV=production needs a portal .*DEMO_PORTAL=true/);
+    expect(loadConfig({ NODE_ENV: 'production', DEMO_PORTAL: 'true' }).bitrix).toBeNull();
+    expect(() => loadConfig({ BITRIX_WEBHOOK_URL: 'https://acme.bitrix24.com/rest/7/abcdef/', DEMO_PORTAL: 'true' })).toThrow(/DEMO_PORTAL/);
+    expect(loadConfig({}).bitrix).toBeNull(); // development: the demo is the default
+  });
+
   it('accepts a local http portal and an https one', () => {
     expect(loadConfig({ BITRIX_WEBHOOK_URL: 'http://127.0.0.1:4100/rest/1/abcdef/' }).bitrix).toMatchObject({ kind: 'webhook' });
     expect(loadConfig({ BITRIX_WEBHOOK_URL: 'https://acme.bitrix24.com/rest/7/abcdef/' }).plan).toEqual({ drainPerSecond: 2, bucket: 50 });
@@ -95,3 +102,45 @@ describe('slow clients', () => {
     }
   });
 });
+
+describe('an unreachable portal', () => {
+  it('is reported at start (host, no secret), and the first query fails fast with a code', async () => {
+    const { createServer } = await import('node:net');
+    const closed = await new Promise<number>((done) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => done(port));
+      });
+    });
+    const secret = 'n0tThereSecret42';
+    const lines: string[] = [];
+    const { Writable } = await import('node:stream');
+    const { createLogger } = await import('../src/logger.js');
+    const logger = createLogger('info', new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }));
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', BITRIX_WEBHOOK_URL: `http://127.0.0.1:${closed}/rest/1/${secret}/`, GATEWAY_AUTH: 'off' });
+    const running = await start(config, logger);
+    try {
+      const report = lines.find((l) => l.includes('portal check failed'));
+      expect(report).toMatch(/refused the connection/);
+      expect(report).toContain(`127.0.0.1:${closed}`);
+      const res = await fetch(running.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ contactTypes { name } }' }) });
+      const body = await res.json();
+      expect(body.errors[0].extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', bitrix: { code: 'CONNECT_FAILED' } });
+      expect(lines.join('')).not.toContain(secret);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('a refused connection is tried 3 times, not 10: the answer comes in seconds', async () => {
+    const { BitrixPortal } = await import('../src/bitrix/portal.js');
+    const portal = new BitrixPortal({ auth: { kind: 'webhook', url: 'http://127.0.0.1:1/rest/1/abc123def/' }, plan: { drainPerSecond: 100, bucket: 100 } });
+    try {
+      await expect(portal.read('user.current', {}, { deadline: Date.now() + 60_000 })).rejects.toMatchObject({ code: 'CONNECT_FAILED' });
+      expect(portal.scheduler.stats.retries).toBe(2);
+    } finally {
+      await portal.close();
+    }
+  });
+});
+

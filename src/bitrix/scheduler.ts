@@ -62,6 +62,11 @@ interface Unit {
   at?: number;
 }
 
+/** A refused or unresolvable connection is tried this often, then reported: it rarely heals
+ * within a request (a wrong host, a portal that is down), and a client should not wait
+ * half a minute to hear so. Other transient failures keep the full retry budget. */
+const CONNECT_ATTEMPTS = 3;
+
 /** Past this share of the bucket, a batch that is not full waits up to FILL_HOLD_MS for more
  * commands: the burst's first requests leave at once (latency), the rest leave full (throughput). */
 const FILL_PRESSURE = 0.3;
@@ -411,7 +416,7 @@ export class PortalScheduler {
       (e.transient || e.errorClass === 'operating-limit') &&
       // A write is re-sent only when the portal certainly did not execute it.
       (!first.write || (!e.ambiguous && (e.errorClass === 'rate-limited' || e.errorClass === 'operating-limit'))) &&
-      first.attempts + 1 < (this.options.maxAttempts ?? 10);
+      first.attempts + 1 < Math.min(this.options.maxAttempts ?? 10, e.code === 'CONNECT_FAILED' ? CONNECT_ATTEMPTS : Infinity);
     const delay = Math.min(8_000, (this.options.baseBackoffMs ?? 250) * 2 ** first.attempts) * (0.5 + Math.random());
     const deadline = Math.min(...live.flatMap((i) => i.waiters.map((w) => w.deadline ?? Infinity)));
     if (!retryable || Date.now() + delay > deadline) {

@@ -155,7 +155,7 @@ describe('the image commands: build, start, health, query, SIGTERM', () => {
   it('`node dist/main.js` serves /health and GraphQL on PORT, passes the HEALTHCHECK, and exits 0 on SIGTERM', async () => {
     expect(existsSync(join(dist, 'main.js')), 'the build test ran first').toBe(true);
     const port = await freePort();
-    const env = { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' };
+    const env = { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', DEMO_PORTAL: 'true' };
     child = spawn(process.execPath, ['--enable-source-maps', join(dist, 'main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (chunk) => (output += chunk));
     child.stderr!.on('data', (chunk) => (output += chunk));
