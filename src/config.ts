@@ -219,6 +219,9 @@ function securityConfig(env: Env): Config['security'] {
   if (env.GATEWAY_AUTH === 'on' && !apiKeys.length) {
     throw new ConfigValidationError('invalid configuration: GATEWAY_AUTH=on needs GATEWAY_API_KEYS');
   }
+  if (env.GRAPHIQL && env.INTROSPECTION === false) {
+    throw new ConfigValidationError('invalid configuration: GRAPHIQL=true needs introspection (it loads the schema that way); INTROSPECTION=false contradicts it');
+  }
   if (env.PERSISTED_OPERATIONS_ONLY && !env.PERSISTED_OPERATIONS) {
     throw new ConfigValidationError('invalid configuration: PERSISTED_OPERATIONS_ONLY needs PERSISTED_OPERATIONS (the manifest path)');
   }
@@ -237,7 +240,8 @@ function securityConfig(env: Env): Config['security'] {
       maxComplexity: env.MAX_COMPLEXITY,
       maxBodyBytes: env.MAX_BODY_BYTES,
     },
-    introspection: env.INTROSPECTION ?? !production,
+    // GraphiQL loads the schema by introspection: asking for one means the other.
+    introspection: env.INTROSPECTION ?? (env.GRAPHIQL ?? !production),
     suggestions: !production,
     persisted: env.PERSISTED_OPERATIONS ? { path: env.PERSISTED_OPERATIONS, only: env.PERSISTED_OPERATIONS_ONLY ?? false } : null,
   };

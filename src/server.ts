@@ -17,7 +17,7 @@ import { corsPolicy } from './http/cors.js';
 import { requestDeadlines } from './http/deadline.js';
 import { useBitrixEvents, type Coalescing, type StageMemory } from './events/receiver.js';
 import { useAuth, type ApiKey } from './http/auth.js';
-import { renderGraphiQL } from './http/graphiql.js';
+import { useGraphiQL } from './http/graphiql.js';
 import { DEFAULT_LIMITS, useArmor, useComplexityLimit, useProductionHardening, useRateLimit, type AbuseLimits, type RateLimit } from './http/limits.js';
 import { useRequestLog } from './http/logging.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
@@ -86,8 +86,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     cors: corsPolicy(options.corsOrigins ?? []),
-    graphiql: options.graphiql ?? true,
-    renderGraphiQL,
+    // GraphiQL is served by useGraphiQL (compressed, cached, opened on an example).
+    graphiql: false,
     landingPage: false,
     multipart: false,
     logging: false,
@@ -116,6 +116,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       // First: sees every request and response (request id, clock, error codes, log line).
       useRequestLog({ logger, onDone: (state) => metrics.observe(state) }),
       useExactRoutes(GRAPHQL_PATH, ['/health', '/ready', '/metrics', EVENTS_PATH]),
+      ...(options.graphiql ?? true
+        ? [useGraphiQL({ endpoint: GRAPHQL_PATH, headers: apiKeys.length ? JSON.stringify({ 'x-api-key': 'paste an API key (read scope) here' }, null, 2) : undefined })]
+        : []),
       metrics.plugin,
       deadlines.plugin,
       ...(options.plugins ?? []),

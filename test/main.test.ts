@@ -32,6 +32,13 @@ describe('configuration', () => {
     expect(loadConfig({}).bitrix).toBeNull(); // development: the demo is the default
   });
 
+  it('GraphiQL and introspection go together: GRAPHIQL=true in production turns introspection on; INTROSPECTION=false contradicts it', () => {
+    const portal = { BITRIX_WEBHOOK_URL: 'https://acme.bitrix24.com/rest/7/abcdef/', GATEWAY_AUTH: 'off', NODE_ENV: 'production' };
+    expect(loadConfig(portal)).toMatchObject({ graphiql: false, security: { introspection: false } });
+    expect(loadConfig({ ...portal, GRAPHIQL: 'true' })).toMatchObject({ graphiql: true, security: { introspection: true } });
+    expect(() => loadConfig({ ...portal, GRAPHIQL: 'true', INTROSPECTION: 'false' })).toThrow(/GRAPHIQL=true needs introspection/);
+  });
+
   it('accepts a local http portal and an https one', () => {
     expect(loadConfig({ BITRIX_WEBHOOK_URL: 'http://127.0.0.1:4100/rest/1/abcdef/' }).bitrix).toMatchObject({ kind: 'webhook' });
     expect(loadConfig({ BITRIX_WEBHOOK_URL: 'https://acme.bitrix24.com/rest/7/abcdef/' }).plan).toEqual({ drainPerSecond: 2, bucket: 50 });

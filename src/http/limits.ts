@@ -101,7 +101,12 @@ export function useArmor(limits: AbuseLimits): Plugin {
       const source = payload.params.source;
       const text = typeof source === 'string' ? source : source.body;
       if (nestingDepth(text, MAX_NESTING) > MAX_NESTING) {
-        throw coded(ErrorCode.QUERY_TOO_DEEP, `the document nests deeper than ${MAX_NESTING} levels of braces, brackets and parentheses`);
+        // Failed as the parser fails (like the token limit), so the HTTP status follows the same
+        // GraphQL-over-HTTP rule as every other document error.
+        payload.setParseFn(() => {
+          throw coded(ErrorCode.QUERY_TOO_DEEP, `the document nests deeper than ${MAX_NESTING} levels of braces, brackets and parentheses`);
+        });
+        return;
       }
       return tokens.onParse?.(payload);
     },

@@ -78,6 +78,8 @@ describe.skipIf(!haveChromium)('GraphiQL in headless Chromium', () => {
     await page.goto(stack.url, { waitUntil: 'load', timeout: 20_000 });
     const editor = page.locator('.graphiql-query-editor .monaco-editor').first();
     await editor.waitFor({ state: 'visible', timeout: 20_000 });
+    // It opens on a working example of this API, not on a generic welcome text.
+    await expect.poll(() => editorText(page, '.graphiql-query-editor'), { timeout: 10_000 }).toContain('spaTypes');
 
     // Type the query: focus the editor, clear it, insert the text as a user would paste it.
     await editor.click();
@@ -107,3 +109,54 @@ async function editorText(page: import('playwright-core').Page, container: strin
   const text = await page.locator(`${container} .view-lines`).first().innerText().catch(() => '');
   return text.replace(/\u00a0/g, ' ');
 }
+
+describe('the GraphiQL page over HTTP', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+
+  const get = (headers: Record<string, string>) => fetch(stack.url, { headers: { accept: 'text/html', ...headers } });
+
+  it('is compressed (br, gzip), cacheable with an ETag (304 on revalidation), and opens on an example', async () => {
+    const { request } = await import('node:http');
+    // Raw bytes (fetch would decompress): the compressed page is a small share of the plain one.
+    const raw = (encoding: string) =>
+      new Promise<{ length: number; encoding?: string; etag?: string; cache?: string }>((done, fail) => {
+        const req = request(stack.url, { headers: { accept: 'text/html', 'accept-encoding': encoding } }, (res) => {
+          let length = 0;
+          res.on('data', (chunk: Buffer) => (length += chunk.length));
+          res.on('end', () => done({ length, encoding: res.headers['content-encoding'], etag: res.headers.etag, cache: res.headers['cache-control'] }));
+        });
+        req.on('error', fail);
+        req.end();
+      });
+    const [plain, br, gzip] = [await raw('identity'), await raw('gzip, deflate, br'), await raw('gzip')];
+    expect([br.encoding, gzip.encoding, plain.encoding]).toEqual(['br', 'gzip', undefined]);
+    expect(br.length).toBeLessThan(plain.length / 4);
+    expect(gzip.length).toBeLessThan(plain.length / 3);
+    expect(plain.cache).toMatch(/max-age=\d+/);
+    expect(plain.etag).toMatch(/^".+"$/);
+    const again = await get({ 'if-none-match': plain.etag! });
+    expect(again.status).toBe(304);
+    const html = await (await get({})).text();
+    expect(html).toContain('spaTypes { entityTypeId title }');
+  });
+
+  it('with API keys it starts with a header for the key, and the key loads the schema', async () => {
+    const { hashKey, parseApiKeys } = await import('../../src/http/auth.js');
+    const keyed = await startStack({ gateway: { apiKeys: parseApiKeys(`viewer:read:${hashKey('rk_graphiql_0123456789')}`) } });
+    try {
+      const html = await (await fetch(keyed.url, { headers: { accept: 'text/html' } })).text();
+      expect(html).toContain('x-api-key');
+      const introspect = (headers: Record<string, string>) =>
+        fetch(keyed.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }) });
+      expect((await introspect({})).status).toBe(401);
+      expect((await (await introspect({ 'x-api-key': 'rk_graphiql_0123456789' })).json()).data.__schema.queryType.name).toBe('Query');
+    } finally {
+      await keyed.close();
+    }
+  });
+});
+
