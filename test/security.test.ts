@@ -141,9 +141,9 @@ describe('API key configuration', () => {
   });
 
   it('production turns introspection, suggestions and GraphiQL off unless asked', () => {
-    const prod = loadConfig({ NODE_ENV: 'production' });
+    const prod = loadConfig({ NODE_ENV: 'production', DEMO_PORTAL: 'true' });
     expect([prod.graphiql, prod.security.introspection, prod.security.suggestions]).toEqual([false, false, false]);
-    expect(loadConfig({ NODE_ENV: 'production', GRAPHIQL: 'true' }).graphiql).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', DEMO_PORTAL: 'true', GRAPHIQL: 'true' }).graphiql).toBe(true);
     const dev = loadConfig({});
     expect([dev.graphiql, dev.security.introspection, dev.security.suggestions]).toEqual([true, true, true]);
   });
