@@ -25,7 +25,7 @@ export interface SuccessBody {
 }
 
 export interface ErrorBody {
-  error: string;
+  error: string | number;
   error_description: string;
 }
 

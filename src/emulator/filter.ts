@@ -3,7 +3,7 @@
 import { ApiError } from './types.js';
 import type { Storage } from './fields.js';
 import type { Table } from './store.js';
-import { asList, isObj, parseDateTime, phoneDigits, toBool, toNum } from './util.js';
+import { asList, isObj, parseDateTime, toBool, toNum } from './util.js';
 
 export const PAGE = 50;
 
@@ -20,7 +20,8 @@ export interface Access {
   isId?: boolean;
   /** UF booleans are filtered by 1/0, not Y/N (§7.4). */
   ufBool?: boolean;
-  /** PHONE/EMAIL/…: exact match against the entries of that type (§6.3). */
+  /** PHONE/EMAIL/…: exact match against the entries of that type: the value as stored, not its
+   * digits ("Filters for these fields only work on exact matches", crm-contact-list.md). */
   multiType?: 'PHONE' | 'EMAIL' | 'WEB' | 'IM';
 }
 
@@ -94,7 +95,6 @@ function eqOne(acc: Access, v: unknown, x: unknown): boolean {
   if (x === EMPTY) return isEmptyVal(v);
   // Unset bindings read as 0 in crm.item (§2.6), so `companyId: 0` finds them.
   if (v === null || v === undefined) return x === 0;
-  if (acc.multiType === 'PHONE') return phoneDigits(String(v)) === phoneDigits(String(x));
   if (typeof v === 'string' || typeof x === 'string') return String(v).toLowerCase() === String(x).toLowerCase();
   return v === x;
 }
@@ -135,6 +135,9 @@ function leaf(acc: Access, op: string, raw: unknown, opts: FilterOptions): Pred 
     if (opts.strict) throw invalidValue(acc.name);
     return () => false;
   }
+  // crm.item: a comparison needs one value; an empty one is refused like any invalid value
+  // (crm-item-list.md errors: INVALID_ARG_VALUE "Invalid filter: field … has invalid value").
+  if (opts.strict && (op === '>' || op === '>=' || op === '<' || op === '<=') && (raw === '' || raw === null)) throw invalidValue(acc.name);
   const likeOp = op === '%' || op === '!%' || op === '=%' || op === '%=' || op === '!=%' || op === '!%=';
   if (likeOp && (acc.likeless || acc.storage !== 'str')) {
     // LIKE does not apply to dictionary/binding/non-string fields: equality instead (§6.4).

@@ -10,7 +10,8 @@ export type Params = Record<string, unknown>;
 /** A Bitrix error envelope `{error, error_description}` with its HTTP status. Thrown by handlers. */
 export class ApiError extends Error {
   constructor(
-    readonly code: string,
+    /** A number where the docs show one (e.g. `"error": 0` for crm.type.get, crm-type-get.md). */
+    readonly code: string | number,
     readonly description: string,
     readonly status: number = 400,
   ) {

@@ -102,6 +102,14 @@ describe('UF names (§7.3)', () => {
   });
 });
 
+describe('crm.item.list filters', () => {
+  it('a comparison with an empty value or a list is INVALID_ARG_VALUE, not an empty answer', () => {
+    for (const value of ['', null, [1, 2], []]) {
+      expect(fail(s, 'crm.item.list', { entityTypeId: 128, filter: { '>id': value } }).code, JSON.stringify(value)).toBe('INVALID_ARG_VALUE');
+    }
+  });
+});
+
 describe('crm.item.add / update / delete', () => {
   it('add with string values (batch callers), full item back, defaults to first stage of the default funnel', () => {
     const events: unknown[] = [];

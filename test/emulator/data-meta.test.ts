@@ -26,7 +26,7 @@ describe('crm.type / crm.category', () => {
     expect(call(s, 'crm.type.get', { id: '2' }).result.type).toMatchObject({ entityTypeId: 130, relations: { parent: [], child: [] } });
     expect(call(s, 'crm.type.getbyentitytypeid', { entityTypeId: '1032' }).result.type).toMatchObject({ id: 3, isStagesEnabled: 'N' });
     const e = fail(s, 'crm.type.get', { id: 99 });
-    expect([e.code, e.description]).toEqual(['0', 'SPA not found']);
+    expect([e.code, e.description]).toEqual([0, 'SPA not found']);
   });
 
   it('crm.category.list/get: SPA default funnel has a real id; deals have 0', () => {
@@ -66,6 +66,10 @@ describe('crm.status.list / entity.types', () => {
     expect(types[0]).not.toHaveProperty('EXTRA');
     expect(call(s, 'crm.status.list', { filter: { ENTITY_ID: 'NOPE' } })).toMatchObject({ result: [], total: 0 });
     expect(fail(s, 'crm.status.list', { filter: { ENTITY_ID: ['STATUS'] } }).description).toBe('Filter by ENTITY_ID must be a string');
+  });
+
+  it('a filter that is not an object is refused with the documented error, not ignored', () => {
+    expect(fail(s, 'crm.status.list', { filter: 'ENTITY_ID=STATUS' })).toMatchObject({ code: 'Invalid parameters.', description: 'Incorrect parameters passed.' });
   });
 
   it('crm.status.entity.types lists dictionaries and funnels', () => {

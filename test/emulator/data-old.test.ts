@@ -189,6 +189,8 @@ describe('crm.contact.list: select, filters, order, paging', () => {
     expect(q({ PHONE: c.PHONE[0].VALUE })).toEqual([5]);
     expect(q({ EMAIL: c.EMAIL[0].VALUE })).toEqual([5]);
     expect(q({ EMAIL: c.EMAIL[0].VALUE.slice(0, 5) })).toEqual([]);
+    // Exact: the stored text, not its digits (crm-contact-list.md).
+    expect(q({ PHONE: c.PHONE[0].VALUE.replace(/\D/g, '') })).toEqual([]);
     const desc = call(s, 'crm.contact.list', { order: { ID: 'DESC' }, select: ['ID'] }).result;
     expect(ids(desc).slice(0, 3)).toEqual([120, 119, 118]);
     const byName = ids(call(s, 'crm.contact.list', { order: { LAST_NAME: 'ASC' }, select: ['ID', 'LAST_NAME'], start: -1 }).result);

@@ -19,9 +19,9 @@ function renderType(db: Db, t: SpaType, full: boolean): Record<string, unknown> 
   return out;
 }
 
-/** crm.type.get / getByEntityTypeId on an unknown type: Bitrix\Main\Error with the default code 0
- * (the doc shows `"error": 0`; the front serialises our string code "0"). */
-const spaNotFound = () => new ApiError('0', 'SPA not found');
+/** crm.type.get / getByEntityTypeId on an unknown type: Bitrix\Main\Error with the default code 0,
+ * a number in the envelope as the docs show it (`"error": 0`, crm-type-get.md). */
+const spaNotFound = () => new ApiError(0, 'SPA not found');
 
 type TypeRow = SpaType & { ID: number };
 
@@ -101,6 +101,11 @@ export function metaMethods(db: Db): MethodTable {
     // Returns every matching row at once with `total` (dictionaries are small); ignores `select`.
     'crm.status.list': (params) => {
       const filterRaw = pget(params, 'filter');
+      // crm-status-list.md documents one error, for parameters it cannot use: a filter that is
+      // not an object is refused, not ignored.
+      if (filterRaw !== undefined && filterRaw !== '' && !isObj(filterRaw) && !(Array.isArray(filterRaw) && filterRaw.length === 0)) {
+        throw new ApiError('Invalid parameters.', 'Incorrect parameters passed.', 400);
+      }
       const filter = isObj(filterRaw) ? Object.fromEntries(Object.entries(filterRaw).map(([k, v]) => [k.toUpperCase(), v])) : {};
       if (filter.ENTITY_ID !== undefined && typeof filter.ENTITY_ID !== 'string') throw oldError('Filter by ENTITY_ID must be a string');
       let rows = STATUSES.map(renderStatus);
