@@ -1,6 +1,7 @@
 // Contacts over the old-style crm.contact.* methods (bitrix24-api.md §6): rows normalised to
 // numbers, booleans, null and ISO dates; multi-fields (PHONE/EMAIL) as {id, value, valueType};
 // list filters built so that user text is only ever a value, never a key (no injected operators).
+import { ref, type Command, type ResultRef } from './batch.js';
 import { BitrixError } from './errors.js';
 import type { FieldDefinition } from './fields.js';
 import type { ListMethod } from './paging.js';
@@ -238,21 +239,80 @@ export function toAddress(row: Record<string, unknown>): AddressRecord {
   };
 }
 
-/** Every address of one contact: filtered on ENTITY_TYPE_ID 3 *and* ENTITY_ID (the seed forgot
- * the type and could return a company's address). A contact has one address per type, so one
- * page is all of them; offset paging continues if a portal ever returns more. */
-export async function contactAddresses(portal: BitrixPortal, contactId: number, options: SubmitOptions = {}): Promise<AddressRecord[]> {
-  const filter = { ENTITY_TYPE_ID: CONTACT_ENTITY_TYPE_ID, ENTITY_ID: contactId };
-  const rows: Record<string, unknown>[] = [];
-  let start = 0;
-  for (;;) {
-    // No select: the docs give no `*` mask here; an absent select returns every address field.
-    const page = await portal.read('crm.address.list', { filter, order: { TYPE_ID: 'ASC' }, start }, options);
-    rows.push(...rowsAt(page.result, []));
-    if (page.next === undefined || page.next <= start) break;
-    start = page.next;
+/** Addresses of the first requisites read in the same request as the requisite list. */
+const REQUISITES_WITH_ADDRESSES = 3;
+const REQUISITE = 8;
+
+/** A contact's requisites (crm.requisite.list), oldest first: an address hangs on one of them
+ * ("Addresses can only be linked to Requisites … or Leads", crm-address-add.md). */
+const requisitesOf = (contactId: number): Command => ({
+  method: 'crm.requisite.list',
+  params: { filter: { ENTITY_TYPE_ID: CONTACT_ENTITY_TYPE_ID, ENTITY_ID: contactId }, select: ['ID', 'ADDRESS_ONLY'], order: { SORT: 'ASC', ID: 'ASC' } },
+});
+
+// No select on crm.address.list: the docs give no `*` mask; an absent select returns every field.
+const addressesOf = (entityTypeId: number, entityId: number | ResultRef): Command => ({
+  method: 'crm.address.list',
+  params: { filter: { ENTITY_TYPE_ID: entityTypeId, ENTITY_ID: entityId }, order: { TYPE_ID: 'ASC' } },
+});
+
+export interface ContactRequisite {
+  id: number;
+  addressOnly: boolean;
+}
+
+/** Every address of one contact, with the contact's requisites, in one request: the requisite
+ * list, the addresses of its first requisites (references into that list), and the addresses
+ * linked to the contact itself (ENTITY_TYPE_ID 3, what older portals kept; filtered on the type
+ * *and* the id: the seed forgot the type and could return a company's address). A requisite
+ * beyond the first few costs one more command. One address per type and owner, so one page of
+ * 50 holds them all. */
+export async function contactAddressBook(portal: BitrixPortal, contactId: number, options: SubmitOptions = {}): Promise<{ requisites: ContactRequisite[]; addresses: AddressRecord[] }> {
+  const commands = [
+    requisitesOf(contactId),
+    addressesOf(CONTACT_ENTITY_TYPE_ID, contactId),
+    ...Array.from({ length: REQUISITES_WITH_ADDRESSES }, (_, i) => addressesOf(REQUISITE, ref(0, i, 'ID'))),
+  ];
+  const [list, legacy, ...byRequisite] = await portal.chain(commands, options);
+  if (list instanceof BitrixError) throw list;
+  if (legacy instanceof BitrixError) throw legacy;
+  const requisites = rowsAt(list.result, []).map((row) => ({ id: toInt(row.ID) ?? 0, addressOnly: row.ADDRESS_ONLY === 'Y' }));
+  const rows = rowsAt(legacy.result, []);
+  for (const [i, requisite] of requisites.entries()) {
+    // Answers past the requisites that exist referred to nothing: ignored.
+    const answer = i < REQUISITES_WITH_ADDRESSES ? byRequisite[i] : await portal.read('crm.address.list', addressesOf(REQUISITE, requisite.id).params, options);
+    if (answer instanceof BitrixError) throw answer;
+    rows.push(...rowsAt(answer.result, []).filter((row) => toInt(row.ENTITY_TYPE_ID) === REQUISITE && toInt(row.ENTITY_ID) === requisite.id));
   }
-  return rows.map(toAddress);
+  return { requisites, addresses: rows.map(toAddress).sort((a, b) => a.typeId - b.typeId) };
+}
+
+export async function contactAddresses(portal: BitrixPortal, contactId: number, options: SubmitOptions = {}): Promise<AddressRecord[]> {
+  return (await contactAddressBook(portal, contactId, options)).addresses;
+}
+
+/** The requisite template for a contact's address-only requisite: an active one for people
+ * (XML_ID or name saying individual/person) when the portal has one, else the first active one.
+ * Null when the portal has none (then no address can be added). */
+export async function personPreset(portal: BitrixPortal, options: SubmitOptions = {}): Promise<number | null> {
+  const res = await portal.read('crm.requisite.preset.list', { filter: { ACTIVE: 'Y' }, select: ['ID', 'NAME', 'XML_ID'], order: { SORT: 'ASC', ID: 'ASC' } }, options);
+  const presets = rowsAt(res.result, []);
+  const person = presets.find((p) => /PERSON|INDIVIDUAL/i.test(`${toText(p.XML_ID) ?? ''} ${toText(p.NAME) ?? ''}`) && !/PROPRIETOR/i.test(toText(p.NAME) ?? ''));
+  const chosen = person ?? presets[0];
+  return chosen ? toInt(chosen.ID) : null;
+}
+
+/** A new address-only requisite of the contact ("the requisites are not displayed in the entity
+ * card, but the address is shown", crm-requisite-add.md). Its id. */
+export async function addAddressRequisite(portal: BitrixPortal, contactId: number, presetId: number, options: SubmitOptions = {}): Promise<number> {
+  const res = await portal.write(
+    'crm.requisite.add',
+    { fields: { ENTITY_TYPE_ID: CONTACT_ENTITY_TYPE_ID, ENTITY_ID: contactId, PRESET_ID: presetId, NAME: 'Address', ADDRESS_ONLY: 'Y' } },
+    options,
+  );
+  const id = toInt(res.result);
+  if (!id) throw new Error(`crm.requisite.add answered ${JSON.stringify(res.result)} instead of an id`);
+  return id;
 }
 
 export interface AddressInput {
@@ -267,11 +327,12 @@ export interface AddressInput {
   countryCode?: string | null;
 }
 
-export function addressFields(contactId: number, input: AddressInput): Record<string, unknown> {
+/** crm.address.add fields for an address on a requisite. */
+export function addressFields(requisiteId: number, input: AddressInput): Record<string, unknown> {
   const fields: Record<string, unknown> = {
     TYPE_ID: input.typeId ?? 1,
-    ENTITY_TYPE_ID: CONTACT_ENTITY_TYPE_ID,
-    ENTITY_ID: contactId,
+    ENTITY_TYPE_ID: REQUISITE,
+    ENTITY_ID: requisiteId,
   };
   const map: [keyof AddressInput, string][] = [
     ['address1', 'ADDRESS_1'],

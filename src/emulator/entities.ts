@@ -5,6 +5,7 @@ import type { MethodContext } from './types.js';
 import type { Rec } from './schemas.js';
 import type { Db, EntityStore } from './store.js';
 import { applyInput, type Mode } from './write.js';
+import { dropRequisitesOf } from './methods/requisites.js';
 
 export function store(db: Db, entityTypeId: number): EntityStore | undefined {
   return db.entities.get(entityTypeId);
@@ -45,6 +46,7 @@ export function deleteRecord(db: Db, es: EntityStore, id: number): boolean {
       }
     }
   }
+  if (e === 3 || e === 4) dropRequisitesOf(db, e, id);
   db.emit({ entityTypeId: e, id, action: 'delete' });
   return true;
 }

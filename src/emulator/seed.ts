@@ -181,8 +181,12 @@ export function seedPortal(db: Db, sizes: DemoSizes): void {
       UF_CRM_NEWSLETTER: i % 3 === 0 ? true : i % 3 === 1 ? false : null,
     });
     if (i % 5 === 0) {
+      // A contact's address hangs on a requisite of the contact (crm-address-add.md: "Addresses can
+      // only be linked to Requisites … or Leads"); an address-only one, as the portal's form makes.
+      const requisite = db.requisites.nextIdPeek();
+      db.requisites.insert({ ID: requisite, ENTITY_TYPE_ID: 3, ENTITY_ID: i, PRESET_ID: 3, NAME: 'Address', ACTIVE: true, ADDRESS_ONLY: true, SORT: 500 });
       const a: AddressRec = {
-        ID: db.addresses.nextIdPeek(), TYPE_ID: 1, ENTITY_TYPE_ID: 3, ENTITY_ID: i, ADDRESS_1: `Rua ${pick(r, LAST)}, ${10 + i}`,
+        ID: db.addresses.nextIdPeek(), TYPE_ID: 1, ENTITY_TYPE_ID: 8, ENTITY_ID: requisite, ADDRESS_1: `Rua ${pick(r, LAST)}, ${10 + i}`,
         ADDRESS_2: null, CITY: pick(r, CITIES), POSTAL_CODE: pad(10_000 + i, 5) + '-000', REGION: null, PROVINCE: 'SP',
         COUNTRY: 'Brasil', COUNTRY_CODE: null, LOC_ADDR_ID: 0, ANCHOR_TYPE_ID: 3, ANCHOR_ID: i,
       };

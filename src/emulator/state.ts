@@ -7,9 +7,10 @@ import { metaMethods } from './methods/meta.js';
 import { userMethods } from './methods/user.js';
 import { commMethods } from './methods/comm.js';
 import { bindingMethods } from './methods/bindings.js';
+import { requisiteMethods } from './methods/requisites.js';
 import { buildSchemas } from './schemas.js';
 import { seedPortal } from './seed.js';
-import { Table, type AddressRec, type Db, type DeptRec, type UserRec } from './store.js';
+import { Table, type AddressRec, type Db, type DeptRec, type RequisiteRec, type UserRec } from './store.js';
 
 export { DEMO, demoFacts } from './seed.js';
 
@@ -30,6 +31,7 @@ export function createPortalState(opts: StateOptions): PortalState {
     users: new Table<UserRec>(),
     departments: new Table<DeptRec>(),
     addresses: new Table<AddressRec>(),
+    requisites: new Table<RequisiteRec>(),
     fmSeq: { value: 0 },
     emit(event) {
       for (const l of [...listeners]) {
@@ -55,6 +57,7 @@ export function createPortalState(opts: StateOptions): PortalState {
     ...userMethods(db),
     ...commMethods(db),
     ...bindingMethods(db),
+    ...requisiteMethods(db),
   };
   return {
     methods,

@@ -98,6 +98,18 @@ export interface AddressRec {
   ANCHOR_ID: number;
 }
 
+/** A requisite (crm.requisite): details of a contact (3) or company (4); addresses hang on it. */
+export interface RequisiteRec {
+  ID: number;
+  ENTITY_TYPE_ID: number;
+  ENTITY_ID: number;
+  PRESET_ID: number;
+  NAME: string;
+  ACTIVE: boolean;
+  ADDRESS_ONLY: boolean;
+  SORT: number;
+}
+
 export interface EntityStore {
   schema: Schema;
   table: Table<Rec>;
@@ -111,6 +123,7 @@ export interface Db {
   users: Table<UserRec>;
   departments: Table<DeptRec>;
   addresses: Table<AddressRec>;
+  requisites: Table<RequisiteRec>;
   /** Multi-field values get portal-wide ids, like b_crm_field_multi. */
   fmSeq: { value: number };
   emit(event: ChangeEvent): void;

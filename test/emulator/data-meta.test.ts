@@ -137,21 +137,38 @@ describe('crm.duplicate.findbycomm and crm.address', () => {
     expect(call(s, 'crm.duplicate.findbycomm', { type: 'PHONE', values: [lead.PHONE[0].VALUE] }).result).toHaveProperty('LEAD', [1]);
   });
 
-  it('crm.address.add/list keyed by ENTITY_TYPE_ID + ENTITY_ID + TYPE_ID', () => {
-    expect(call(s, 'crm.address.add', { fields: { TYPE_ID: 1, ENTITY_TYPE_ID: 3, ENTITY_ID: 3, ADDRESS_1: 'Rua A, 1', CITY: 'Recife', COUNTRY: 'Brasil' } }).result).toBe(true);
-    expect(fail(s, 'crm.address.add', { fields: { TYPE_ID: '1', ENTITY_TYPE_ID: '3', ENTITY_ID: '3' } }).description).toBe('TypeAddress exists');
-    expect(fail(s, 'crm.address.add', { fields: { TYPE_ID: 1, ENTITY_TYPE_ID: 3 } }).description).toBe('ENTITY_ID is not defined or invalid.');
-    // A company with the same numeric id must not leak into the contact's addresses.
-    call(s, 'crm.address.add', { fields: { TYPE_ID: 1, ENTITY_TYPE_ID: 4, ENTITY_ID: 3, CITY: 'Elsewhere' } });
-    const rows = call(s, 'crm.address.list', { filter: { ENTITY_TYPE_ID: 3, ENTITY_ID: '3' } }).result;
+  it('crm.address.add/list: on requisites (8) and leads (1) only, keyed by ENTITY_TYPE_ID + ENTITY_ID + TYPE_ID', () => {
+    // Contacts and companies (3/4) only on old portals with that mode switched on (crm-address-add.md).
+    expect(fail(s, 'crm.address.add', { fields: { TYPE_ID: 1, ENTITY_TYPE_ID: 3, ENTITY_ID: 3, CITY: 'Recife' } }).description).toBe('ENTITY_TYPE_ID is not defined or invalid.');
+    const requisite = call(s, 'crm.requisite.add', { fields: { ENTITY_TYPE_ID: 3, ENTITY_ID: 3, PRESET_ID: 3, NAME: 'Home', ADDRESS_ONLY: 'Y' } }).result;
+    expect(call(s, 'crm.address.add', { fields: { TYPE_ID: 1, ENTITY_TYPE_ID: 8, ENTITY_ID: requisite, ADDRESS_1: 'Rua A, 1', CITY: 'Recife', COUNTRY: 'Brasil' } }).result).toBe(true);
+    expect(call(s, 'crm.address.add', { fields: { TYPE_ID: 8, ENTITY_TYPE_ID: 8, ENTITY_ID: requisite, CITY: 'Mail' } }).result).toBe(true); // 8: mailing
+    expect(fail(s, 'crm.address.add', { fields: { TYPE_ID: '1', ENTITY_TYPE_ID: '8', ENTITY_ID: String(requisite) } }).description).toBe('TypeAddress exists');
+    expect(fail(s, 'crm.address.add', { fields: { TYPE_ID: 1, ENTITY_TYPE_ID: 8 } }).description).toBe('ENTITY_ID is not defined or invalid.');
+    expect(fail(s, 'crm.address.add', { fields: { TYPE_ID: 1, ENTITY_TYPE_ID: 8, ENTITY_ID: 999_999 } }).description).toBe('ENTITY_ID is not defined or invalid.');
+    const rows = call(s, 'crm.address.list', { filter: { ENTITY_TYPE_ID: 8, ENTITY_ID: String(requisite), TYPE_ID: 1 } }).result;
     expect(rows).toEqual([{
-      TYPE_ID: '1', ENTITY_TYPE_ID: '3', ENTITY_ID: '3', ADDRESS_1: 'Rua A, 1', ADDRESS_2: null, CITY: 'Recife', POSTAL_CODE: null,
+      TYPE_ID: '1', ENTITY_TYPE_ID: '8', ENTITY_ID: String(requisite), ADDRESS_1: 'Rua A, 1', ADDRESS_2: null, CITY: 'Recife', POSTAL_CODE: null,
       REGION: null, PROVINCE: null, COUNTRY: 'Brasil', COUNTRY_CODE: null, LOC_ADDR_ID: '0', ANCHOR_TYPE_ID: '3', ANCHOR_ID: '3',
     }]);
-    // total quirk: with start >= 0 it is the page size; start=-1 gives the real count.
-    const paged = call(s, 'crm.address.list', { filter: { ENTITY_TYPE_ID: 3 } });
+    // total quirk: with start >= 0 it is the page size; start=-1 gives the real count (24 seeded + 2).
+    const paged = call(s, 'crm.address.list', { filter: { ENTITY_TYPE_ID: 8 } });
     expect(paged.total).toBe(paged.result.length);
-    expect(call(s, 'crm.address.list', { filter: { ENTITY_TYPE_ID: 3 }, start: -1 }).total).toBe(25);
+    expect(call(s, 'crm.address.list', { filter: { ENTITY_TYPE_ID: 8 }, start: -1 }).total).toBe(26);
+  });
+
+  it('crm.requisite.add/list and crm.requisite.preset.list; a deleted contact takes its requisites and addresses along', () => {
+    expect(call(s, 'crm.requisite.preset.list', { filter: { ACTIVE: 'Y' }, select: ['ID', 'NAME'] }).result.map((p: { NAME: string }) => p.NAME)).toEqual([
+      'Organization', 'Sole Proprietorship', 'Individual',
+    ]);
+    expect(fail(s, 'crm.requisite.add', { fields: { ENTITY_TYPE_ID: 2, ENTITY_ID: 1, PRESET_ID: 1, NAME: 'x' } }).description).toBe('ENTITY_TYPE_ID is not defined or invalid.');
+    expect(fail(s, 'crm.requisite.add', { fields: { ENTITY_TYPE_ID: 3, ENTITY_ID: 7, PRESET_ID: 99, NAME: 'x' } }).description).toBe('PRESET_ID is not defined or invalid.');
+    const before = call(s, 'crm.address.list', { filter: { ENTITY_TYPE_ID: 8 }, start: -1 }).total ?? 0;
+    const [seeded] = call(s, 'crm.requisite.list', { filter: { ENTITY_TYPE_ID: 3, ENTITY_ID: 5 } }).result;
+    expect(seeded).toMatchObject({ ENTITY_TYPE_ID: '3', ENTITY_ID: '5', ADDRESS_ONLY: 'Y' });
+    call(s, 'crm.contact.delete', { id: 5 });
+    expect(call(s, 'crm.requisite.list', { filter: { ENTITY_TYPE_ID: 3, ENTITY_ID: 5 } }).result).toEqual([]);
+    expect(call(s, 'crm.address.list', { filter: { ENTITY_TYPE_ID: 8 }, start: -1 }).total).toBe(before - 1);
   });
 });
 

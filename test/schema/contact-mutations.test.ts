@@ -249,13 +249,18 @@ describe('addContactAddress', () => {
     const c = (await create({ name: 'Addr' })).data;
     const r = await s.gql(ADDRESS, { id: c.bitrixId, input: { address1: 'Hauptstraße 1', city: 'Berlin', postalCode: '10115' } });
     expect(r.body.data.addContactAddress).toMatchObject({ __typename: 'AddContactAddressSuccess', data: { typeId: 1, address1: 'Hauptstraße 1', city: 'Berlin', country: null } });
-    const truth = call(s, 'crm.address.list', { filter: { ENTITY_TYPE_ID: 3, ENTITY_ID: c.bitrixId } }).result;
+    // On an address-only requisite of the contact (the documented owner of addresses).
+    const requisites = call(s, 'crm.requisite.list', { filter: { ENTITY_TYPE_ID: 3, ENTITY_ID: c.bitrixId } }).result;
+    expect(requisites).toMatchObject([{ ADDRESS_ONLY: 'Y', PRESET_ID: '3' }]);
+    const truth = call(s, 'crm.address.list', { filter: { ENTITY_TYPE_ID: 8, ENTITY_ID: requisites[0].ID } }).result;
     expect(truth).toHaveLength(1);
-    expect(truth[0].COUNTRY).toBeNull();
+    expect(truth[0]).toMatchObject({ COUNTRY: null, ANCHOR_TYPE_ID: '3', ANCHOR_ID: String(c.bitrixId) });
     const q = await s.gql(`{ contact(id: ${c.bitrixId}) { addresses { typeId city } } }`);
     expect(q.body.data.contact.addresses).toEqual([{ typeId: 1, city: 'Berlin' }]);
     const legal = await s.gql(ADDRESS, { id: c.bitrixId, input: { typeId: 6, city: 'Hamburg', country: 'Germany' } });
     expect(legal.body.data.addContactAddress.data).toMatchObject({ typeId: 6, country: 'Germany' });
+    // The second address goes on the same requisite.
+    expect(call(s, 'crm.requisite.list', { filter: { ENTITY_TYPE_ID: 3, ENTITY_ID: c.bitrixId } }).result).toHaveLength(1);
     const dup = await s.gql(ADDRESS, { id: c.bitrixId, input: { city: 'Munich' } });
     expect(dup.body.data.addContactAddress).toMatchObject({ __typename: 'ValidationError', field: 'typeId' });
     const empty = await s.gql(ADDRESS, { id: c.bitrixId, input: { typeId: 4 } });

@@ -71,13 +71,15 @@ export function commMethods(db: Db): MethodTable {
       if (!isObj(fields)) throw oldError("Parameter 'fields' must be array");
       const f = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k.toUpperCase(), v]));
       const typeId = toId(f.TYPE_ID);
-      if (typeId === null || ![1, 4, 6, 9, 11].includes(typeId)) throw oldError('TYPE_ID is not defined or invalid.');
+      // Address types of crm.enum.addresstype: 1 actual, 4 registered, 6 legal, 8 mailing, 9 beneficiary, 11 delivery.
+      if (typeId === null || ![1, 4, 6, 8, 9, 11].includes(typeId)) throw oldError('TYPE_ID is not defined or invalid.');
       const entityTypeId = toId(f.ENTITY_TYPE_ID);
-      // Requisites (8) and leads (1); contacts/companies (3/4) kept for old-mode portals (doc note).
-      if (entityTypeId === null || ![1, 3, 4, 8].includes(entityTypeId)) throw oldError('ENTITY_TYPE_ID is not defined or invalid.');
+      // "Addresses can only be linked to Requisites … or Leads" (crm-address-add.md); contacts and
+      // companies (3/4) only on old portals where support switched that mode on: not here.
+      if (entityTypeId !== 1 && entityTypeId !== 8) throw oldError('ENTITY_TYPE_ID is not defined or invalid.');
       const entityId = toId(f.ENTITY_ID);
-      const owner = db.entities.get(entityTypeId);
-      if (entityId === null || (owner && !owner.table.get(entityId))) throw oldError('ENTITY_ID is not defined or invalid.');
+      const requisite = entityTypeId === 8 && entityId !== null ? db.requisites.get(entityId) : undefined;
+      if (entityId === null || (entityTypeId === 8 ? !requisite : !db.entities.get(1)!.table.get(entityId))) throw oldError('ENTITY_ID is not defined or invalid.');
       if (db.addresses.rows.some((a) => a.TYPE_ID === typeId && a.ENTITY_TYPE_ID === entityTypeId && a.ENTITY_ID === entityId)) {
         throw oldError('TypeAddress exists');
       }
@@ -85,7 +87,8 @@ export function commMethods(db: Db): MethodTable {
       const a: AddressRec = {
         ID: db.addresses.nextIdPeek(), TYPE_ID: typeId, ENTITY_TYPE_ID: entityTypeId, ENTITY_ID: entityId,
         ADDRESS_1: null, ADDRESS_2: null, CITY: null, POSTAL_CODE: null, REGION: null, PROVINCE: null, COUNTRY: null, COUNTRY_CODE: null,
-        LOC_ADDR_ID: toInt(f.LOC_ADDR_ID) ?? 0, ANCHOR_TYPE_ID: entityTypeId, ANCHOR_ID: entityId,
+        // The anchor is the record the address belongs to in the end: a requisite's owner.
+        LOC_ADDR_ID: toInt(f.LOC_ADDR_ID) ?? 0, ANCHOR_TYPE_ID: requisite?.ENTITY_TYPE_ID ?? entityTypeId, ANCHOR_ID: requisite?.ENTITY_ID ?? entityId,
       };
       for (const k of TEXT_KEYS) a[k] = text(k);
       db.addresses.insert(a);

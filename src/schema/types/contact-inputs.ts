@@ -99,7 +99,7 @@ export const ContactMatch = builder.inputType('ContactMatch', {
 export const AddressInput = builder.inputType('AddressInput', {
   description: 'A postal address. No field is filled in for you (the seed always wrote "Brasil").',
   fields: (t) => ({
-    typeId: t.int({ description: 'Address type: 1 actual (default), 4 registered, 6 legal, 9 beneficiary, 11 delivery.' }),
+    typeId: t.int({ description: 'Address type (crm.enum.addresstype): 1 actual (default), 4 registered, 6 legal, 8 mailing, 9 beneficiary, 11 delivery.' }),
     address1: t.string({ description: 'Street, house.' }),
     address2: t.string({ description: 'Apartment, office, district.' }),
     city: t.string({ description: 'City.' }),

@@ -18,7 +18,10 @@ import {
   CONTACT_ENTITY_TYPE_ID,
   ORIGINATOR,
   addressFields,
+  addAddressRequisite,
+  contactAddressBook,
   contactAddresses,
+  personPreset,
   contactById,
   oldName,
   type AddressRecord,
@@ -339,13 +342,24 @@ builder.mutationFields((t) => ({
         const typeId = args.input.typeId ?? 1;
         const filled = Object.entries(args.input).some(([k, v]) => k !== 'typeId' && typeof v === 'string' && v.trim() !== '');
         if (!filled) throw new ValidationError('an address needs at least one of address1, city, postalCode, region, province, country', 'input');
-        const [, addresses] = await Promise.all([existing(ctx, args.contactId), contactAddresses(ctx.portal, args.contactId, upstream(ctx))]);
-        if (addresses.some((a) => a.typeId === typeId)) throw new ValidationError(`contact ${args.contactId} already has an address of type ${typeId}`, 'typeId');
-        await ctx.portal.write('crm.address.add', { fields: addressFields(args.contactId, { ...args.input, typeId }) }, upstream(ctx));
-        const after = await contactAddresses(ctx.portal, args.contactId, upstream(ctx));
-        const added = after.find((a: AddressRecord) => a.typeId === typeId);
-        if (!added) throw new Error(`crm.address.add succeeded but contact ${args.contactId} has no address of type ${typeId}`);
-        return added;
+        const options = { ...upstream(ctx), fresh: true };
+        // One at a time per contact: two concurrent adds must not both create a requisite.
+        return await exclusiveRecord(ctx, 'crm.contact', args.contactId, async () => {
+          const [, book] = await Promise.all([existing(ctx, args.contactId), contactAddressBook(ctx.portal, args.contactId, options)]);
+          if (book.addresses.some((a) => a.typeId === typeId)) throw new ValidationError(`contact ${args.contactId} already has an address of type ${typeId}`, 'typeId');
+          // The address goes on the contact's address-only requisite (or its first one); a contact
+          // without requisites gets an address-only one, as the portal's own form does.
+          let requisite = (book.requisites.find((r) => r.addressOnly) ?? book.requisites[0])?.id;
+          if (!requisite) {
+            const preset = await personPreset(ctx.portal, options);
+            if (preset === null) throw new ValidationError('the portal has no active requisite template, so an address has nowhere to go (Bitrix24 CRM settings → requisites)', 'contactId');
+            requisite = await addAddressRequisite(ctx.portal, args.contactId, preset, upstream(ctx));
+          }
+          await ctx.portal.write('crm.address.add', { fields: addressFields(requisite, { ...args.input, typeId }) }, upstream(ctx));
+          const added = (await contactAddresses(ctx.portal, args.contactId, options)).find((a: AddressRecord) => a.typeId === typeId);
+          if (!added) throw new Error(`crm.address.add succeeded but contact ${args.contactId} has no address of type ${typeId}`);
+          return added;
+        });
       } catch (error) {
         throw mutationError(error, ctx, 'Contact', args.contactId);
       }

@@ -59,7 +59,7 @@ export const CommunicationRef = builder.objectRef<Communication>('Communication'
 export const Address = builder.objectRef<AddressRecord>('Address').implement({
   description: 'A postal address of a CRM record (crm.address). A record has at most one address per type.',
   fields: (t) => ({
-    typeId: t.exposeInt('typeId', { nullable: false, description: 'Address type: 1 actual, 4 registered, 6 legal, 9 beneficiary (crm.enum.addresstype).' }),
+    typeId: t.exposeInt('typeId', { nullable: false, description: 'Address type (crm.enum.addresstype): 1 actual, 4 registered, 6 legal, 8 mailing, 9 beneficiary, 11 delivery.' }),
     address1: t.exposeString('address1', { description: 'Street, house.' }),
     address2: t.exposeString('address2', { description: 'Apartment, office, district.' }),
     city: t.exposeString('city', { description: 'City.' }),
