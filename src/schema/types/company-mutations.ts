@@ -1,7 +1,7 @@
 // Writes on companies: create (idempotent), update (explicit phone/e-mail operations), clear
 // fields, delete. Everything is checked before anything is sent.
 import { COMPANY, type CompanyRecord } from '../../bitrix/companies.js';
-import { multiFieldEntries, newEntries, type CommUpdate } from '../../bitrix/contact-writes.js';
+import { newEntries, type CommUpdate } from '../../bitrix/contact-writes.js';
 import { ENTITY } from '../../bitrix/crm-meta.js';
 import { deleteRecord, getRecord, updateRecord } from '../../bitrix/crm-records.js';
 import type { FieldSet } from '../../bitrix/fields.js';
@@ -9,7 +9,7 @@ import { upstream, type Context } from '../../context.js';
 import { builder } from '../builder.js';
 import { Company } from './company.js';
 import { CommunicationInput, CommunicationsUpdate } from './contact-inputs.js';
-import { checkEmployee, exclusiveRecord, clearedFields, customFields, dictionaryCode, errors, existing, idempotentCreate } from './crm-writes.js';
+import { checkEmployee, exclusiveRecord, updateOldRecord, clearedFields, customFields, dictionaryCode, errors, existing, idempotentCreate } from './crm-writes.js';
 import { MUTATION_ERRORS, NotFoundError, ValidationError, mutationError } from './errors.js';
 import { fields } from './field.js';
 
@@ -118,16 +118,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       try {
         const { phones, emails, ...rest } = args.input;
-        return await exclusiveRecord(ctx, 'crm.company', args.id, async () => {
-          const [set, current] = await Promise.all([fields(ctx, ENTITY.company), existing(ctx, COMPANY, args.id, 'Company')]);
-          const out = await companyFields(ctx, set, rest);
-          if (phones) out.PHONE = multiFieldEntries('PHONE', current.phones, phones as CommUpdate, 'phones');
-          if (emails) out.EMAIL = multiFieldEntries('EMAIL', current.emails, emails as CommUpdate, 'emails');
-          for (const key of ['PHONE', 'EMAIL']) if (Array.isArray(out[key]) && (out[key] as unknown[]).length === 0) delete out[key];
-          if (Object.keys(out).length === 0) return current;
-          await updateRecord(ctx.portal, COMPANY, args.id, out, upstream(ctx));
-          return await reloaded(ctx, args.id);
-        });
+        return await updateOldRecord(ctx, COMPANY, args.id, 'Company', { phones, emails } as { phones?: CommUpdate; emails?: CommUpdate }, (set) => companyFields(ctx, set, rest), () => reloaded(ctx, args.id));
       } catch (error) {
         throw mutationError(error, ctx, 'Company', args.id);
       }

@@ -10,13 +10,17 @@ import {
   oldKey,
   originStamp,
   recordsByIds,
+  updateRecord,
   type OldEntity,
 } from '../../bitrix/crm-records.js';
+import { multiFieldEntries, type CommUpdate } from '../../bitrix/contact-writes.js';
+import type { Communication } from '../../bitrix/contacts.js';
 import { assertNotReserved, convertInput, resolveField, type FieldSet } from '../../bitrix/fields.js';
 import { toText } from '../../bitrix/values.js';
 import { upstream, type Context } from '../../context.js';
 import { NotFoundError, ValidationError } from './errors.js';
 import { Employee } from './employee.js';
+import { fields } from './field.js';
 
 /** Descriptions of the result types the errors plugin generates for one mutation. */
 export function errors(what: string) {
@@ -99,6 +103,31 @@ export async function existing<R>(ctx: Context, entity: OldEntity<R>, id: number
  * "add this phone" updates then add it once. */
 export function exclusiveRecord<T>(ctx: Context, entity: string, id: number, fn: () => Promise<T>): Promise<T> {
   return ctx.portal.serialize(`record:${entity}:${id}`, fn);
+}
+
+/** An update of a company or lead: `scalars` turns the input's plain fields into portal fields,
+ * phones and e-mails merge with the ones the record has, and all of it runs as one writer of the
+ * record. Returns the record as it is after the write (or as it was, when nothing changes). */
+export function updateOldRecord<R extends { phones: Communication[]; emails: Communication[] }>(
+  ctx: Context,
+  entity: OldEntity<R>,
+  id: number,
+  name: string,
+  communications: { phones?: CommUpdate | null; emails?: CommUpdate | null },
+  scalars: (set: FieldSet) => Promise<Record<string, unknown>>,
+  reloaded: () => Promise<R>,
+): Promise<R> {
+  return exclusiveRecord(ctx, entity.prefix, id, async () => {
+    const [set, current] = await Promise.all([fields(ctx, entity.entityTypeId), existing(ctx, entity, id, name)]);
+    const out = await scalars(set);
+    const { phones, emails } = communications;
+    if (phones) out.PHONE = multiFieldEntries('PHONE', current.phones, phones, 'phones');
+    if (emails) out.EMAIL = multiFieldEntries('EMAIL', current.emails, emails, 'emails');
+    for (const key of ['PHONE', 'EMAIL']) if (Array.isArray(out[key]) && (out[key] as unknown[]).length === 0) delete out[key];
+    if (Object.keys(out).length === 0) return current;
+    await updateRecord(ctx.portal, entity, id, out, upstream(ctx));
+    return reloaded();
+  });
 }
 
 /** A linked record (company, contact) that must exist. */

@@ -2,15 +2,15 @@
 // dict and never sent it) and update. Everything is checked before anything is sent.
 import { COMPANY } from '../../bitrix/companies.js';
 import { contactsByIds } from '../../bitrix/contacts.js';
-import { multiFieldEntries, newEntries, type CommUpdate } from '../../bitrix/contact-writes.js';
+import { newEntries, type CommUpdate } from '../../bitrix/contact-writes.js';
 import { ENTITY } from '../../bitrix/crm-meta.js';
-import { deleteRecord, getRecord, updateRecord } from '../../bitrix/crm-records.js';
+import { deleteRecord, getRecord } from '../../bitrix/crm-records.js';
 import type { FieldSet } from '../../bitrix/fields.js';
 import { LEAD, type LeadRecord } from '../../bitrix/leads.js';
 import { upstream, type Context } from '../../context.js';
 import { builder } from '../builder.js';
 import { CommunicationInput, CommunicationsUpdate } from './contact-inputs.js';
-import { checkEmployee, exclusiveRecord, checkLinked, customFields, dictionaryCode, errors, existing, idempotentCreate } from './crm-writes.js';
+import { checkEmployee, updateOldRecord, checkLinked, customFields, dictionaryCode, errors, existing, idempotentCreate } from './crm-writes.js';
 import { MUTATION_ERRORS, NotFoundError, ValidationError, mutationError } from './errors.js';
 import { fields } from './field.js';
 import { Lead } from './lead.js';
@@ -176,16 +176,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       try {
         const { phones, emails, ...rest } = args.input;
-        return await exclusiveRecord(ctx, 'crm.lead', args.id, async () => {
-          const [set, current] = await Promise.all([fields(ctx, ENTITY.lead), existing(ctx, LEAD, args.id, 'Lead')]);
-          const out = await leadFields(ctx, set, rest);
-          if (phones) out.PHONE = multiFieldEntries('PHONE', current.phones, phones as CommUpdate, 'phones');
-          if (emails) out.EMAIL = multiFieldEntries('EMAIL', current.emails, emails as CommUpdate, 'emails');
-          for (const key of ['PHONE', 'EMAIL']) if (Array.isArray(out[key]) && (out[key] as unknown[]).length === 0) delete out[key];
-          if (Object.keys(out).length === 0) return current;
-          await updateRecord(ctx.portal, LEAD, args.id, out, upstream(ctx));
-          return await reloaded(ctx, args.id);
-        });
+        return await updateOldRecord(ctx, LEAD, args.id, 'Lead', { phones, emails } as { phones?: CommUpdate; emails?: CommUpdate }, (set) => leadFields(ctx, set, rest), () => reloaded(ctx, args.id));
       } catch (error) {
         throw mutationError(error, ctx, 'Lead', args.id);
       }
