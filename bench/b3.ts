@@ -5,7 +5,7 @@
 // has every client send the same query.
 import type { EmulatorPortal } from '../src/emulator/portal.js';
 import { fmtMs, gql, percentile, sleep, startGateway, type GqlResult } from './lib.js';
-import type { LeakyBucket } from '../src/bitrix/limiter.js';
+import type { LeakyBucket } from '../src/upstream/bucket.js';
 
 export const B3_QUERY = `query($after: String) { spaCards(entityTypeId: 128, first: 20, after: $after) { edges { node {
   title stage { name } assignedBy { fullName } contact { fullName } } } } }`;

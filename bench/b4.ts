@@ -49,12 +49,12 @@ export interface ProfileSummary {
 }
 
 const SUSPECTS: Record<string, (f: ProfileNode['callFrame']) => boolean> = {
-  complexity: (f) => f.functionName === 'onExecute' && f.url.includes('/src/http/limits.ts'),
+  complexity: (f) => f.functionName === 'onExecute' && f.url.includes('/src/gateway/use-limits.ts'),
   cursors: (f) => f.functionName === 'encodeCursor' && f.url.includes('/src/schema/connection.ts'),
   dedupeKey: (f) => f.functionName === 'stableJson',
   signals: (f) => (f.functionName === 'any' || f.functionName === 'timeout') && f.url.includes('abort_controller'),
   logAndMetrics: (f) => /\/src\/http\/(logging|metrics)\.ts/.test(f.url),
-  upstream: (f) => f.url.includes('/src/bitrix/transport.ts'),
+  upstream: (f) => f.url.includes('/src/upstream/transport.ts'),
   gc: (f) => f.functionName === '(garbage collector)',
 };
 
@@ -254,14 +254,14 @@ function areaOf(url: string, fn: string): string {
 /** Which part of the gateway's work a sample belongs to: the first rule (in this order) that
  * matches any frame of its stack. */
 const STAGES: [string, (f: ProfileNode['callFrame']) => boolean][] = [
-  ['complexity check (src/http/limits.ts runs graphql validate() with the complexity rule on every execution)', (f) => f.url.includes('/src/http/limits.ts') && f.functionName === 'onExecute'],
-  ['upstream HTTP to the portal (src/bitrix/transport.ts, undici, JSON of the answers)', (f) => f.url.includes('/src/bitrix/transport.ts') || f.url.includes('/node_modules/undici/')],
-  ['scheduler, batch encoding, keyset paging (src/bitrix/scheduler.ts, batch.ts, paging.ts)', (f) => /\/src\/bitrix\/(scheduler|batch|paging)\.ts/.test(f.url)],
+  ['complexity check (src/gateway/use-limits.ts runs graphql validate() with the complexity rule on every execution)', (f) => f.url.includes('/src/gateway/use-limits.ts') && f.functionName === 'onExecute'],
+  ['upstream HTTP to the portal (src/upstream/transport.ts, undici, JSON of the answers)', (f) => f.url.includes('/src/upstream/transport.ts') || f.url.includes('/node_modules/undici/')],
+  ['scheduler, batch encoding, keyset paging (src/upstream/scheduler.ts, batch.ts, paging.ts)', (f) => /\/src\/upstream\/(scheduler|batch|paging)\.ts/.test(f.url)],
   ['deadline and cancellation signals (AbortSignal.any/timeout, aborts, DOMException)', (f) => f.url.includes('abort_controller') || f.functionName === 'DOMException'],
   ['result serialisation (JSON.stringify of the response)', (f) => f.functionName === 'jsonStringifyResultWithoutInternals'],
   ['parse and validation (cached by Yoga)', (f) => /^(parse|validate)$/.test(f.functionName) && /\/graphql\//.test(f.url)],
-  ['resolvers and execution (graphql executor, src/schema, src/loaders, src/bitrix records and metadata, dataloader, Pothos)', (f) => (f.url.includes('/@graphql-tools/executor/') && /^execute/.test(f.functionName)) || /\/src\/(schema|loaders|bitrix)\/|\/node_modules\/(dataloader|@pothos)\/|\/bench\/contenders\//.test(f.url)],
-  ['request log, metrics (src/http/logging.ts, metrics.ts, pino, prom-client)', (f) => /\/src\/http\/(logging|metrics)\.ts|\/node_modules\/(pino|prom-client)\//.test(f.url)],
+  ['resolvers and execution (graphql executor, src/schema, src/crm records and metadata, dataloader, Pothos)', (f) => (f.url.includes('/@graphql-tools/executor/') && /^execute/.test(f.functionName)) || /\/src\/(schema|crm)\/|\/node_modules\/(dataloader|@pothos)\/|\/bench\/contenders\//.test(f.url)],
+  ['request log, metrics (src/gateway/use-request-log.ts, use-metrics.ts, pino, prom-client)', (f) => /\/src\/gateway\/use-(request-log|metrics)\.ts|\/node_modules\/(pino|prom-client)\//.test(f.url)],
   ['HTTP server, sockets, Yoga and envelop plumbing', (f) => /graphql-yoga|@whatwg-node|@envelop|_http_|internal\/streams|node:net|stream_base/.test(f.url)],
 ];
 
@@ -349,10 +349,10 @@ function findings(r: B4Result, p: ProfileSummary, q: ProfileSummary | null): str
     '  What the profiles say (gateway CPU per request, inclusive, and its share of the sampled total):',
     '',
     `  1. **Garbage collection: ${per(s.gc)} (${share(s.gc)})** against ${per(gcBase)} in the baseline — the largest single difference. Every request allocates the upstream answers (full \`select: ['*']\` records of cards, contacts and users, parsed from JSON), their normalised copies, DataLoader and promise objects.${gcExperiment}`,
-    `  2. **Per-execution complexity check: ${per(s.complexity)} (${share(s.complexity)})** — \`useComplexityLimit\` (src/http/limits.ts) runs a full \`graphql.validate()\` with the Pothos complexity rule in \`onExecute\` for every request, because the variables change the cost; a cache keyed by (document, operation name, variables) would make repeated operations free.`,
+    `  2. **Per-execution complexity check: ${per(s.complexity)} (${share(s.complexity)})** — \`useComplexityLimit\` (src/gateway/use-limits.ts) runs a full \`graphql.validate()\` with the Pothos complexity rule in \`onExecute\` for every request, because the variables change the cost; a cache keyed by (document, operation name, variables) would make repeated operations free.`,
     `  3. **Yoga/envelop plumbing beyond the baseline's: ${per(plumbing)}** more per request in the HTTP/Yoga part (the gateway's ~10 plugins: request log, metrics, error codes, auth, rate limit, armor, hardening, complexity, events, visible cost, readiness), plus request log and metrics themselves ${per(s.logAndMetrics)} (${share(s.logAndMetrics)}).`,
     `  4. **Scheduler and upstream**: batch encoding, dedupe keys and paging ${per(stage('scheduler', p))} (${share(stage('scheduler', p))}; \`stableJson\` for the dedupe key alone ${per(s.dedupeKey)}), the upstream HTTP call, undici and answer parsing ${per(stage('upstream', p))} (${share(stage('upstream', p))}) — small here because identical concurrent reads are shared (${median(r.runs.filter((x) => x.contender === 'gateway').map((x) => x.upstreamPerRequest)).toFixed(2)} upstream requests per GraphQL request).`,
-    `  5. **Smaller items**: the per-request deadline signal (\`AbortSignal.any\` + \`AbortSignal.timeout\` in src/server.ts's context) ${per(s.signals)} (${share(s.signals)}); cursors — \`encodeCursor\` hashes the filter with SHA for every edge (src/schema/connection.ts \`filterHash\`) where once per connection would do — ${per(s.cursors)} (${share(s.cursors)}).`,
+    `  5. **Smaller items**: the per-request deadline signal (\`AbortSignal.any\` + \`AbortSignal.timeout\` in src/gateway/yoga.ts's context) ${per(s.signals)} (${share(s.signals)}); cursors — \`encodeCursor\` hashes the filter with SHA for every edge (src/schema/connection.ts \`filterHash\`) where once per connection would do — ${per(s.cursors)} (${share(s.cursors)}).`,
     `  6. None of these alone, nor all of 2–5 together, closes the gap: reaching 60% of the baseline needs the gateway's CPU per request to fall from ≈ ${median(r.runs.filter((x) => x.contender === 'gateway').map((x) => x.serverCpuMsPerRequest)).toFixed(2)} ms to ≈ ${(median(r.runs.filter((x) => x.contender === 'baseline').map((x) => x.serverCpuMsPerRequest)) / 0.6).toFixed(2)} ms (/proc figures). The baseline does no upstream work at all; the gateway's remaining cost is spread over GC, Yoga plumbing and resolvers.`,
   ];
 }

@@ -9,10 +9,10 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
 import { Writable } from 'node:stream';
-import { BitrixPortal } from '../src/bitrix/portal.js';
-import { PLANS, type RateLimitPlan } from '../src/bitrix/limiter.js';
-import { createLogger } from '../src/logger.js';
-import { createGateway, type Gateway } from '../src/server.js';
+import { BitrixPortal } from '../src/upstream/portal.js';
+import { PLANS, type RateLimitPlan } from '../src/upstream/bucket.js';
+import { createLogger } from '../src/lib/logger.js';
+import { createGateway, type Gateway } from '../src/gateway/yoga.js';
 import type { EmulatorPortal } from '../src/emulator/portal.js';
 
 export const ROOT = new URL('..', import.meta.url).pathname;

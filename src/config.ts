@@ -1,11 +1,11 @@
 // Configuration from the environment, validated at start. Error messages name the variable
 // and never echo its value (BITRIX_WEBHOOK_URL and the OAuth values are secrets).
 import { z } from 'zod';
-import { parseWebhookUrl } from './bitrix/auth.js';
-import { PLANS, type RateLimitPlan } from './bitrix/limiter.js';
-import { parseApiKeys, type ApiKey } from './http/auth.js';
-import { parseCorsOrigins } from './http/cors.js';
-import { DEFAULT_LIMITS, type AbuseLimits, type RateLimit } from './http/limits.js';
+import { parseWebhookUrl } from './upstream/credentials.js';
+import { PLANS, type RateLimitPlan } from './upstream/bucket.js';
+import { parseApiKeys, type ApiKey } from './gateway/use-api-keys.js';
+import { parseCorsOrigins } from './gateway/cors.js';
+import { DEFAULT_LIMITS, type AbuseLimits, type RateLimit } from './gateway/use-limits.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])

@@ -3,14 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
-import type { AuthConfig } from './bitrix/auth.js';
-import { BitrixPortal } from './bitrix/portal.js';
-import { probePortal } from './bitrix/probe.js';
+import type { AuthConfig } from './upstream/credentials.js';
+import { BitrixPortal } from './upstream/portal.js';
+import { probePortal } from './upstream/probe.js';
 import { ConfigValidationError, assertAuthDecision, loadConfig, type Config } from './config.js';
-import { createLogger, registerSecrets } from './logger.js';
-import { connectReplication } from './replication.js';
-import { loadPersistedDocuments, type PersistedOptions } from './http/persisted.js';
-import { createGateway } from './server.js';
+import { createLogger, registerSecrets } from './lib/logger.js';
+import { connectReplication } from './replication/index.js';
+import { loadPersistedDocuments, type PersistedOptions } from './gateway/use-persisted.js';
+import { createGateway } from './gateway/yoga.js';
 
 export interface Running {
   url: string;
@@ -72,7 +72,7 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
     log.info({ operations: persisted.documents.size, only: persisted.only }, 'persisted operations loaded');
   }
   // Loaded only when asked for: without the variable no OpenTelemetry code is imported.
-  const telemetry = config.otel ? (await import('./http/telemetry.js')).startTelemetry({ ...config.otel, logger: log }) : null;
+  const telemetry = config.otel ? (await import('./gateway/use-telemetry.js')).startTelemetry({ ...config.otel, logger: log }) : null;
   const gateway = createGateway({
     portal,
     logger: log,

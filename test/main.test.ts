@@ -122,7 +122,7 @@ describe('an unreachable portal', () => {
     const secret = 'n0tThereSecret42';
     const lines: string[] = [];
     const { Writable } = await import('node:stream');
-    const { createLogger } = await import('../src/logger.js');
+    const { createLogger } = await import('../src/lib/logger.js');
     const logger = createLogger('info', new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }));
     const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', BITRIX_WEBHOOK_URL: `http://127.0.0.1:${closed}/rest/1/${secret}/`, GATEWAY_AUTH: 'off' });
     const running = await start(config, logger);
@@ -140,7 +140,7 @@ describe('an unreachable portal', () => {
   });
 
   it('a refused connection is tried 3 times, not 10: the answer comes in seconds', async () => {
-    const { BitrixPortal } = await import('../src/bitrix/portal.js');
+    const { BitrixPortal } = await import('../src/upstream/portal.js');
     const portal = new BitrixPortal({ auth: { kind: 'webhook', url: 'http://127.0.0.1:1/rest/1/abc123def/' }, plan: { drainPerSecond: 100, bucket: 100 } });
     try {
       await expect(portal.read('user.current', {}, { deadline: Date.now() + 60_000 })).rejects.toMatchObject({ code: 'CONNECT_FAILED' });

@@ -1,7 +1,7 @@
 // Operating the gateway: Prometheus metrics, one structured log line per GraphQL request with a
 // request id, and no secret (webhook secret, API keys) in any log line or response.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashKey, parseApiKeys } from '../src/http/auth.js';
+import { hashKey, parseApiKeys } from '../src/gateway/use-api-keys.js';
 import { startStack, type Stack } from './helpers/stack.js';
 
 const KEY = 'ops_key_5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e';

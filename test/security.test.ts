@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertAuthDecision, loadConfig } from '../src/config.js';
-import { hashKey, parseApiKeys } from '../src/http/auth.js';
-import { loadPersistedDocuments } from '../src/http/persisted.js';
+import { hashKey, parseApiKeys } from '../src/gateway/use-api-keys.js';
+import { loadPersistedDocuments } from '../src/gateway/use-persisted.js';
 import { startStack, type Stack } from './helpers/stack.js';
 
 const READ_KEY = 'rk_4f1d0c5e9b8a7d6c5b4a3f2e1d0c9b8a';

@@ -1,6 +1,6 @@
 // The embedded Bitrix24 portal's internal contract: how the HTTP front (server, batch, limits,
 // faults) hands a parsed call to a method handler, and what a handler gives back.
-// The emulator is the other side of the wire: nothing here is imported by src/bitrix/.
+// The emulator is the other side of the wire: nothing here is imported by src/upstream/ or src/crm/.
 
 /** Parameters as PHP would see them. From JSON bodies values keep their JSON types; from
  * query strings, form bodies and batch `cmd` strings every leaf is a string (PHP-style nested

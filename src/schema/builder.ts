@@ -6,7 +6,7 @@ import DataloaderPlugin from '@pothos/plugin-dataloader';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import { DateTimeResolver, JSONObjectResolver, JSONResolver } from 'graphql-scalars';
-import type { Context } from '../context.js';
+import type { Context } from './context.js';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -20,7 +20,7 @@ export const builder = new SchemaBuilder<{
   plugins: [RelayPlugin, ErrorsPlugin, DataloaderPlugin, ComplexityPlugin],
   // Complexity approximates rows fetched: connection fields multiply their children by `first`,
   // so plain lists (phones, departments) count once. The gateway checks the configurable limit
-  // per request with these numbers (src/http/limits.ts); the plugin's own resolver check is off.
+  // per request with these numbers (src/gateway/use-limits.ts); the plugin's own resolver check is off.
   complexity: { defaultComplexity: 1, defaultListMultiplier: 1, disabled: true },
   relay: {
     clientMutationId: 'omit',

@@ -2,10 +2,10 @@
 // the filter they were issued for, so a cursor cannot be replayed against another filter.
 import { createHash } from 'node:crypto';
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
-import type { KeysetPage } from '../bitrix/paging.js';
-import { stableJson } from '../bitrix/batch.js';
-import type { Context } from '../context.js';
-import { badInput } from '../errors.js';
+import type { KeysetPage } from '../upstream/paging.js';
+import { stableJson } from '../upstream/batch.js';
+import type { Context } from './context.js';
+import { badInput } from './error-codes.js';
 import { builder } from './builder.js';
 
 export interface ConnectionArgs {

@@ -487,7 +487,7 @@ describe('afterwards', () => {
   });
 
   // Yoga's JSON body parser puts the parser's message, which quotes the start of the body, into
-  // extensions.originalError; maskError (src/server.ts) must not pass that message on.
+  // extensions.originalError; maskError (src/gateway/yoga.ts) must not pass that message on.
   it('a malformed JSON body is not quoted back (extensions.originalError carries no message)', async () => {
     for (const accept of [ACCEPT, 'application/json']) {
       const answer = await send(`api key in a malformed body (${accept})`, { accept, body: `{"apiKey":"${API_KEY}","query":` });

@@ -2,7 +2,7 @@
 // gateway's GraphiQL page (GET /graphql with Accept: text/html), types a query into the editor,
 // runs it and reads the demo data in the result pane. The page must work offline: no request
 // may leave loopback (Yoga's default page loads GraphiQL from a CDN; the gateway serves the
-// inlined page of src/http/graphiql.ts). Screenshot: test-artifacts/graphiql.png.
+// inlined page of src/gateway/use-graphiql.ts). Screenshot: test-artifacts/graphiql.png.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,7 +57,7 @@ describe.skipIf(!haveChromium)('GraphiQL in headless Chromium', () => {
     expect(served.status).toBe(200);
     expect(served.headers.get('content-type')).toContain('text/html');
     const html = await served.text();
-    // Self-contained (src/http/graphiql.ts): no CDN script, stylesheet or worker.
+    // Self-contained (src/gateway/use-graphiql.ts): no CDN script, stylesheet or worker.
     expect(html).not.toMatch(/https?:\/\/(unpkg\.com|cdn\.jsdelivr\.net)/);
     expect(html).toContain('YogaGraphiQL');
 
@@ -145,7 +145,7 @@ describe('the GraphiQL page over HTTP', () => {
   });
 
   it('with API keys it starts with a header for the key, and the key loads the schema', async () => {
-    const { hashKey, parseApiKeys } = await import('../../src/http/auth.js');
+    const { hashKey, parseApiKeys } = await import('../../src/gateway/use-api-keys.js');
     const keyed = await startStack({ gateway: { apiKeys: parseApiKeys(`viewer:read:${hashKey('rk_graphiql_0123456789')}`) } });
     try {
       const html = await (await fetch(keyed.url, { headers: { accept: 'text/html' } })).text();

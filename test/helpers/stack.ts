@@ -3,11 +3,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { BitrixPortal, type PortalOptions } from '../../src/bitrix/portal.js';
-import type { RateLimitPlan } from '../../src/bitrix/limiter.js';
+import { BitrixPortal, type PortalOptions } from '../../src/upstream/portal.js';
+import type { RateLimitPlan } from '../../src/upstream/bucket.js';
 import { startPortal, type EmulatorPortal, type StartPortalOptions } from '../../src/emulator/portal.js';
-import { createLogger, registerSecrets } from '../../src/logger.js';
-import { createGateway, type Gateway, type GatewayOptions } from '../../src/server.js';
+import { createLogger, registerSecrets } from '../../src/lib/logger.js';
+import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway/yoga.js';
 
 export interface GraphQLResponse<T = any> {
   status: number;

@@ -1,11 +1,11 @@
 // Writes on companies: create (idempotent), update (explicit phone/e-mail operations), clear
 // fields, delete. Everything is checked before anything is sent.
-import { COMPANY, type CompanyRecord } from '../../bitrix/companies.js';
-import { newEntries, type CommUpdate } from '../../bitrix/contact-writes.js';
-import { ENTITY } from '../../bitrix/crm-meta.js';
-import { deleteRecord, getRecord, updateRecord } from '../../bitrix/crm-records.js';
-import type { FieldSet } from '../../bitrix/fields.js';
-import { upstream, type Context } from '../../context.js';
+import { COMPANY, type CompanyRecord } from '../../crm/companies.js';
+import { newEntries, type CommUpdate } from '../../crm/contact-writes.js';
+import { ENTITY } from '../../crm/metadata.js';
+import { deleteRecord, getRecord, updateRecord } from '../../crm/records.js';
+import type { FieldSet } from '../../crm/fields.js';
+import { upstream, type Context } from '../context.js';
 import { builder } from '../builder.js';
 import { Company } from './company.js';
 import { CommunicationInput, CommunicationsUpdate } from './contact-inputs.js';

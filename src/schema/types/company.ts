@@ -1,11 +1,11 @@
 // Companies: the Company type, its lookups and its keyset list.
-import { COMPANY, companyFilter, type CompanyRecord } from '../../bitrix/companies.js';
-import { companyContactIds, type ContactRecord } from '../../bitrix/contacts.js';
-import { oldValue } from '../../bitrix/crm-records.js';
-import { ENTITY } from '../../bitrix/crm-meta.js';
-import { rowsAt, toInt, toIntList } from '../../bitrix/values.js';
-import { upstream, type Context } from '../../context.js';
-import { loadCompanies } from '../../loaders/crm.js';
+import { COMPANY, companyFilter, type CompanyRecord } from '../../crm/companies.js';
+import { companyContactIds, type ContactRecord } from '../../crm/contacts.js';
+import { oldValue } from '../../crm/records.js';
+import { ENTITY } from '../../crm/metadata.js';
+import { rowsAt, toInt, toIntList } from '../../crm/values.js';
+import { upstream, type Context } from '../context.js';
+import { loadCompanies } from '../loaders/crm.js';
 import { builder } from '../builder.js';
 import { connectionArgs, keysetConnection } from '../connection.js';
 import { CommunicationRef, Contact, ContactConnection } from './contact.js';

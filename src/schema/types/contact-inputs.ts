@@ -1,9 +1,9 @@
 // Inputs of the contact mutations, and how upsertContact finds its match.
-import { checkValue, normalise, type CommKind } from '../../bitrix/contact-writes.js';
-import { contactFilters, findContactIds, oldName, CONTACT_LIST } from '../../bitrix/contacts.js';
-import { convertInput, resolveField, type FieldSet } from '../../bitrix/fields.js';
-import { rowsAt, toInt } from '../../bitrix/values.js';
-import { upstream, type Context } from '../../context.js';
+import { checkValue, normalise, type CommKind } from '../../crm/contact-writes.js';
+import { contactFilters, findContactIds, oldName, CONTACT_LIST } from '../../crm/contacts.js';
+import { convertInput, resolveField, type FieldSet } from '../../crm/fields.js';
+import { rowsAt, toInt } from '../../crm/values.js';
+import { upstream, type Context } from '../context.js';
 import { builder } from '../builder.js';
 import { ValidationError } from './errors.js';
 import { FieldFilter } from './field.js';

@@ -13,7 +13,7 @@ import {
   updateContact,
   type CommKind,
   type CommUpdate,
-} from '../../bitrix/contact-writes.js';
+} from '../../crm/contact-writes.js';
 import {
   CONTACT_ENTITY_TYPE_ID,
   ORIGINATOR,
@@ -26,9 +26,9 @@ import {
   oldName,
   type AddressRecord,
   type ContactRecord,
-} from '../../bitrix/contacts.js';
-import { convertInput, type FieldSet } from '../../bitrix/fields.js';
-import { upstream, type Context } from '../../context.js';
+} from '../../crm/contacts.js';
+import { convertInput, type FieldSet } from '../../crm/fields.js';
+import { upstream, type Context } from '../context.js';
 import { builder } from '../builder.js';
 import { exclusiveRecord } from './crm-writes.js';
 import { MUTATION_ERRORS, NotFoundError, ValidationError, mutationError } from './errors.js';

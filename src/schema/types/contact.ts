@@ -13,15 +13,15 @@ import {
   type AddressRecord,
   type Communication,
   type ContactRecord,
-} from '../../bitrix/contacts.js';
-import { checkValue } from '../../bitrix/contact-writes.js';
-import { dictionary } from '../../bitrix/crm-meta.js';
-import { resolveField, type FieldDefinition } from '../../bitrix/fields.js';
-import { fullName } from '../../bitrix/users.js';
-import { toInt, toText } from '../../bitrix/values.js';
-import { upstream, type Context } from '../../context.js';
-import { badInput } from '../../errors.js';
-import { loadContacts } from '../../loaders/contacts.js';
+} from '../../crm/contacts.js';
+import { checkValue } from '../../crm/contact-writes.js';
+import { dictionary } from '../../crm/metadata.js';
+import { resolveField, type FieldDefinition } from '../../crm/fields.js';
+import { fullName } from '../../crm/users.js';
+import { toInt, toText } from '../../crm/values.js';
+import { upstream, type Context } from '../context.js';
+import { badInput } from '../error-codes.js';
+import { loadContacts } from '../loaders/contacts.js';
 import { builder } from '../builder.js';
 import { connectionArgs, keysetConnection } from '../connection.js';
 import { Employee } from './employee.js';

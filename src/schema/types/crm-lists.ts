@@ -2,8 +2,8 @@
 // selects totalCount, its COUNT command is submitted together with the page, so both ride in the
 // same batch: a filtered list with its total is one upstream HTTP request.
 import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
-import { countRecords, oldKey, recordPage, type OldEntity } from '../../bitrix/crm-records.js';
-import { upstream, type Context } from '../../context.js';
+import { countRecords, oldKey, recordPage, type OldEntity } from '../../crm/records.js';
+import { upstream, type Context } from '../context.js';
 import { fieldFilterValue, fields, type FieldFilterInput } from './field.js';
 import { decodeCursor, keysetConnection, pageSize, type ConnectionArgs } from '../connection.js';
 

@@ -1,7 +1,7 @@
 // Shared steps of the company and lead mutations (old-style crm.company.* / crm.lead.*): custom
 // fields checked against the metadata, references checked before anything is sent, existence
 // checks, and idempotent creates keyed by ORIGIN_ID.
-import { dictionary } from '../../bitrix/crm-meta.js';
+import { dictionary } from '../../crm/metadata.js';
 import {
   addRecord,
   findByOrigin,
@@ -12,12 +12,12 @@ import {
   recordsByIds,
   updateRecord,
   type OldEntity,
-} from '../../bitrix/crm-records.js';
-import { multiFieldEntries, type CommUpdate } from '../../bitrix/contact-writes.js';
-import type { Communication } from '../../bitrix/contacts.js';
-import { assertNotReserved, convertInput, resolveField, type FieldSet } from '../../bitrix/fields.js';
-import { toText } from '../../bitrix/values.js';
-import { upstream, type Context } from '../../context.js';
+} from '../../crm/records.js';
+import { multiFieldEntries, type CommUpdate } from '../../crm/contact-writes.js';
+import type { Communication } from '../../crm/contacts.js';
+import { assertNotReserved, convertInput, resolveField, type FieldSet } from '../../crm/fields.js';
+import { toText } from '../../crm/values.js';
+import { upstream, type Context } from '../context.js';
 import { NotFoundError, ValidationError } from './errors.js';
 import { Employee } from './employee.js';
 import { fields } from './field.js';

@@ -1,13 +1,13 @@
 // Writes on deals: updateDeal. Old-style crm.deal.update is deprecated (and absent from the
 // embedded portal); crm.item.update with entityTypeId 2 is the documented way to change a deal.
-import { COMPANY } from '../../bitrix/companies.js';
-import { ENTITY } from '../../bitrix/crm-meta.js';
-import { assertNoPlacementInFields, checkPlacement } from '../../bitrix/placement.js';
-import { getRecord } from '../../bitrix/crm-records.js';
-import { DEAL, type DealRecord } from '../../bitrix/deals.js';
-import { convertInput } from '../../bitrix/fields.js';
-import { updateItem } from '../../bitrix/items.js';
-import { upstream, type Context } from '../../context.js';
+import { COMPANY } from '../../crm/companies.js';
+import { ENTITY } from '../../crm/metadata.js';
+import { assertNoPlacementInFields, checkPlacement } from '../../crm/placement.js';
+import { getRecord } from '../../crm/records.js';
+import { DEAL, type DealRecord } from '../../crm/deals.js';
+import { convertInput } from '../../crm/fields.js';
+import { updateItem } from '../../crm/items.js';
+import { upstream, type Context } from '../context.js';
 import { builder } from '../builder.js';
 import { checkEmployee, checkLinked, errors, existing } from './crm-writes.js';
 import { Deal } from './deal.js';

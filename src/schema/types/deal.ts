@@ -1,12 +1,12 @@
 // Deals: the Deal type, its lookups and its keyset list (also under Company and Contact).
 import type { GraphQLResolveInfo } from 'graphql';
-import { oldValue } from '../../bitrix/crm-records.js';
-import { ENTITY, categories, stages } from '../../bitrix/crm-meta.js';
-import { DEAL, dealFilter, type DealFilter, type DealRecord } from '../../bitrix/deals.js';
-import type { ContactRecord } from '../../bitrix/contacts.js';
-import type { CompanyRecord } from '../../bitrix/companies.js';
-import { upstream, type Context } from '../../context.js';
-import { loadDeals } from '../../loaders/crm.js';
+import { oldValue } from '../../crm/records.js';
+import { ENTITY, categories, stages } from '../../crm/metadata.js';
+import { DEAL, dealFilter, type DealFilter, type DealRecord } from '../../crm/deals.js';
+import type { ContactRecord } from '../../crm/contacts.js';
+import type { CompanyRecord } from '../../crm/companies.js';
+import { upstream, type Context } from '../context.js';
+import { loadDeals } from '../loaders/crm.js';
 import { builder } from '../builder.js';
 import { connectionArgs, type ConnectionArgs } from '../connection.js';
 import { Company } from './company.js';

@@ -1,7 +1,7 @@
 // Employees (portal users) and departments.
-import { USER_LIST, employeeFilter, fullName, toEmployee, type DepartmentRecord, type EmployeeRecord } from '../../bitrix/users.js';
-import { upstream, type Context } from '../../context.js';
-import { loadDepartments, loadEmployees } from '../../loaders/employees.js';
+import { USER_LIST, employeeFilter, fullName, toEmployee, type DepartmentRecord, type EmployeeRecord } from '../../crm/users.js';
+import { upstream, type Context } from '../context.js';
+import { loadDepartments, loadEmployees } from '../loaders/employees.js';
 import { builder } from '../builder.js';
 import { connectionArgs, keysetConnection } from '../connection.js';
 

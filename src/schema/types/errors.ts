@@ -1,9 +1,9 @@
 // Typed mutation errors (Pothos errors plugin): a mutation returns its changed object or one
 // of these, so clients can branch on `__typename` instead of parsing messages.
-import { BitrixError, redact } from '../../bitrix/errors.js';
-import { FieldInputError } from '../../bitrix/fields.js';
-import type { Context } from '../../context.js';
-import { ErrorCode, fromBitrixError } from '../../errors.js';
+import { BitrixError, redact } from '../../upstream/errors.js';
+import { FieldInputError } from '../../crm/fields.js';
+import type { Context } from '../context.js';
+import { ErrorCode, fromBitrixError } from '../error-codes.js';
 import { builder } from '../builder.js';
 
 export class NotFoundError extends Error {

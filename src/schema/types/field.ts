@@ -1,8 +1,8 @@
 // Field definitions and values of CRM records, with human-readable display values.
-import { FieldInputError, convertValue, displayValue, normalizeValue, employeeIds, fieldsOf, resolveField, type FieldDefinition, type FieldOption, type FieldSet } from '../../bitrix/fields.js';
-import { fullName, type EmployeeRecord } from '../../bitrix/users.js';
-import { upstream, type Context } from '../../context.js';
-import { ErrorCode, gatewayError } from '../../errors.js';
+import { FieldInputError, convertValue, displayValue, normalizeValue, employeeIds, fieldsOf, resolveField, type FieldDefinition, type FieldOption, type FieldSet } from '../../crm/fields.js';
+import { fullName, type EmployeeRecord } from '../../crm/users.js';
+import { upstream, type Context } from '../context.js';
+import { ErrorCode, gatewayError } from '../error-codes.js';
 import { builder } from '../builder.js';
 import { Employee } from './employee.js';
 

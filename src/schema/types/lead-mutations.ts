@@ -1,13 +1,13 @@
 // Writes on leads: create (idempotent, WITH its title: the seed deleted TITLE from the caller's
 // dict and never sent it) and update. Everything is checked before anything is sent.
-import { COMPANY } from '../../bitrix/companies.js';
-import { contactsByIds } from '../../bitrix/contacts.js';
-import { newEntries, type CommUpdate } from '../../bitrix/contact-writes.js';
-import { ENTITY } from '../../bitrix/crm-meta.js';
-import { deleteRecord, getRecord } from '../../bitrix/crm-records.js';
-import type { FieldSet } from '../../bitrix/fields.js';
-import { LEAD, type LeadRecord } from '../../bitrix/leads.js';
-import { upstream, type Context } from '../../context.js';
+import { COMPANY } from '../../crm/companies.js';
+import { contactsByIds } from '../../crm/contacts.js';
+import { newEntries, type CommUpdate } from '../../crm/contact-writes.js';
+import { ENTITY } from '../../crm/metadata.js';
+import { deleteRecord, getRecord } from '../../crm/records.js';
+import type { FieldSet } from '../../crm/fields.js';
+import { LEAD, type LeadRecord } from '../../crm/leads.js';
+import { upstream, type Context } from '../context.js';
 import { builder } from '../builder.js';
 import { CommunicationInput, CommunicationsUpdate } from './contact-inputs.js';
 import { checkEmployee, updateOldRecord, checkLinked, customFields, dictionaryCode, errors, existing, idempotentCreate } from './crm-writes.js';

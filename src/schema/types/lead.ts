@@ -1,10 +1,10 @@
 // Leads: the Lead type, its lookups and its keyset list. Mutations are in lead-mutations.ts.
-import { oldValue } from '../../bitrix/crm-records.js';
-import { ENTITY, stages } from '../../bitrix/crm-meta.js';
-import { LEAD, leadFilter, type LeadRecord } from '../../bitrix/leads.js';
-import { fullName } from '../../bitrix/users.js';
-import { upstream, type Context } from '../../context.js';
-import { loadLeads } from '../../loaders/crm.js';
+import { oldValue } from '../../crm/records.js';
+import { ENTITY, stages } from '../../crm/metadata.js';
+import { LEAD, leadFilter, type LeadRecord } from '../../crm/leads.js';
+import { fullName } from '../../crm/users.js';
+import { upstream, type Context } from '../context.js';
+import { loadLeads } from '../loaders/crm.js';
 import { builder } from '../builder.js';
 import { connectionArgs } from '../connection.js';
 import { Company } from './company.js';

@@ -1,7 +1,7 @@
 // Links between cards and the clients they belong to: card → contacts/company, and
 // contact → cards. Loaded by id through the per-request loaders, so a page of cards costs one
 // more batch for all its contacts and companies together.
-import type { ContactRecord } from '../../bitrix/contacts.js';
+import type { ContactRecord } from '../../crm/contacts.js';
 import { builder } from '../builder.js';
 import { connectionArgs } from '../connection.js';
 import { Company } from './company.js';

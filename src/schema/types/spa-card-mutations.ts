@@ -1,14 +1,14 @@
 // Writes on smart-process cards: create (idempotent), update, clear fields, move stage, delete
 // with an explicit, safe cascade.
 import { createHash } from 'node:crypto';
-import { spaTypes } from '../../bitrix/crm-meta.js';
-import { assertNoPlacementInFields, checkPlacement } from '../../bitrix/placement.js';
-import { convertInput, type FieldSet } from '../../bitrix/fields.js';
-import { bindingVerdict, type BindingVerdict } from '../../bitrix/bindings.js';
-import { addItem, deleteItem, getItem, updateItem, type ItemRecord } from '../../bitrix/items.js';
-import { stableJson } from '../../bitrix/batch.js';
-import { rowsAt } from '../../bitrix/values.js';
-import { upstream, type Context } from '../../context.js';
+import { spaTypes } from '../../crm/metadata.js';
+import { assertNoPlacementInFields, checkPlacement } from '../../crm/placement.js';
+import { convertInput, type FieldSet } from '../../crm/fields.js';
+import { bindingVerdict, type BindingVerdict } from '../../crm/bindings.js';
+import { addItem, deleteItem, getItem, updateItem, type ItemRecord } from '../../crm/items.js';
+import { stableJson } from '../../upstream/batch.js';
+import { rowsAt } from '../../crm/values.js';
+import { upstream, type Context } from '../context.js';
 import { builder } from '../builder.js';
 import { MUTATION_ERRORS, NotFoundError, ValidationError, mutationError } from './errors.js';
 import { fields } from './field.js';

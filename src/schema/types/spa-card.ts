@@ -1,10 +1,10 @@
 // Smart-process cards (crm.item): the type, its lookups and its list.
 import type { GraphQLResolveInfo } from 'graphql';
-import { categories, spaType, stages } from '../../bitrix/crm-meta.js';
-import { readOffsetPage } from '../../bitrix/paging.js';
-import { ITEM_LIST, countItems, itemFilter, toItem, type ItemRecord } from '../../bitrix/items.js';
-import { upstream, type Context } from '../../context.js';
-import { cardKey, loadCards } from '../../loaders/items.js';
+import { categories, spaType, stages } from '../../crm/metadata.js';
+import { readOffsetPage } from '../../upstream/paging.js';
+import { ITEM_LIST, countItems, itemFilter, toItem, type ItemRecord } from '../../crm/items.js';
+import { upstream, type Context } from '../context.js';
+import { cardKey, loadCards } from '../loaders/items.js';
 import { builder } from '../builder.js';
 import { connectionArgs, keysetConnection } from '../connection.js';
 import { Employee } from './employee.js';

@@ -1,8 +1,8 @@
 // Smart-process types (crm.type.*): what kinds of cards the portal has, their funnels,
 // stages and fields.
-import { categories, isSmartProcessId, spaType, spaTypes, stages, type SpaTypeRecord } from '../../bitrix/crm-meta.js';
-import { FieldInputError } from '../../bitrix/fields.js';
-import { upstream } from '../../context.js';
+import { categories, isSmartProcessId, spaType, spaTypes, stages, type SpaTypeRecord } from '../../crm/metadata.js';
+import { FieldInputError } from '../../crm/fields.js';
+import { upstream } from '../context.js';
 import { builder } from '../builder.js';
 import { FieldDefinitionRef, fieldError, fields } from './field.js';
 import { Category, Stage } from './stage.js';

@@ -1,6 +1,6 @@
 // Funnels (categories) and their stages, for smart processes, deals and leads.
-import { categories, stages, type CategoryRecord, type StageRecord } from '../../bitrix/crm-meta.js';
-import { upstream } from '../../context.js';
+import { categories, stages, type CategoryRecord, type StageRecord } from '../../crm/metadata.js';
+import { upstream } from '../context.js';
 import { builder } from '../builder.js';
 
 export const StageSemantics = builder.enumType('StageSemantics', {

@@ -1,8 +1,8 @@
 // Live updates over SSE: a contact changed, a card changed, a card moved. Each event carries the
 // fresh record, fetched once by the receiver whatever the number of subscribers.
-import type { ContactRecord } from '../../bitrix/contacts.js';
-import type { ItemRecord } from '../../bitrix/items.js';
-import type { CrmChange } from '../../events/hub.js';
+import type { ContactRecord } from '../../crm/contacts.js';
+import type { ItemRecord } from '../../crm/items.js';
+import type { CrmChange } from '../../crm/changes.js';
 import { builder } from '../builder.js';
 import { Contact } from './contact.js';
 import { SpaCard } from './spa-card.js';

@@ -1,0 +1,349 @@
+// Contacts over the old-style crm.contact.* methods (bitrix24-api.md §6): rows normalised to
+// numbers, booleans, null and ISO dates; multi-fields (PHONE/EMAIL) as {id, value, valueType};
+// list filters built so that user text is only ever a value, never a key (no injected operators).
+import { ref, type Command, type ResultRef } from '../upstream/batch.js';
+import { BitrixError } from '../upstream/errors.js';
+import type { FieldDefinition } from './fields.js';
+import type { ListMethod } from '../upstream/paging.js';
+import type { BitrixPortal } from '../upstream/portal.js';
+import type { SubmitOptions } from '../upstream/scheduler.js';
+import { asRecord, rowsAt, toDate, toInt, toText } from './values.js';
+
+export const CONTACT_ENTITY_TYPE_ID = 3;
+export const CONTACT_LIST: ListMethod = { method: 'crm.contact.list', idKey: 'ID', rowsPath: [] };
+/** `*` and `UF_*` do not cover multi-fields: PHONE and EMAIL are listed explicitly (§6.4). */
+export const CONTACT_SELECT = ['*', 'UF_*', 'PHONE', 'EMAIL'];
+export const ORIGINATOR = 'bitrix24-graphql';
+
+export interface Communication {
+  /** The multi-field entry id (needed to change or delete one value). */
+  id: number;
+  value: string;
+  valueType: string;
+}
+
+export interface ContactRecord {
+  id: number;
+  name: string | null;
+  secondName: string | null;
+  lastName: string | null;
+  typeId: string | null;
+  assignedById: number | null;
+  companyId: number | null;
+  phones: Communication[];
+  emails: Communication[];
+  createdAt: string | null;
+  updatedAt: string | null;
+  originatorId: string | null;
+  originId: string | null;
+  originVersion: string | null;
+  /** The row as the portal sent it, for custom fields. */
+  raw: Record<string, unknown>;
+}
+
+export function toCommunications(value: unknown): Communication[] {
+  if (!Array.isArray(value)) return [];
+  return (value as unknown[])
+    .map(asRecord)
+    .map((e) => ({ id: toInt(e.ID) ?? 0, value: toText(e.VALUE) ?? '', valueType: toText(e.VALUE_TYPE) ?? 'OTHER' }))
+    .filter((e) => e.value !== '');
+}
+
+export function toContact(row: Record<string, unknown>): ContactRecord {
+  const assigned = toInt(row.ASSIGNED_BY_ID);
+  const company = toInt(row.COMPANY_ID);
+  return {
+    id: toInt(row.ID) ?? 0,
+    name: toText(row.NAME),
+    secondName: toText(row.SECOND_NAME),
+    lastName: toText(row.LAST_NAME),
+    typeId: toText(row.TYPE_ID),
+    assignedById: assigned && assigned > 0 ? assigned : null,
+    companyId: company && company > 0 ? company : null,
+    phones: toCommunications(row.PHONE),
+    emails: toCommunications(row.EMAIL),
+    createdAt: toDate(row.DATE_CREATE),
+    updatedAt: toDate(row.DATE_MODIFY),
+    originatorId: toText(row.ORIGINATOR_ID),
+    originId: toText(row.ORIGIN_ID),
+    originVersion: toText(row.ORIGIN_VERSION),
+    raw: row,
+  };
+}
+
+// crm.item.fields names some system fields differently from the old-style row keys.
+const OLD_NAMES: Record<string, string> = {
+  createdTime: 'DATE_CREATE',
+  updatedTime: 'DATE_MODIFY',
+  createdBy: 'CREATED_BY_ID',
+  updatedBy: 'MODIFY_BY_ID',
+};
+
+/** The old-style (crm.contact.*) key of a field described by crm.item.fields. */
+export function oldName(def: FieldDefinition): string {
+  return OLD_NAMES[def.name] ?? def.upperName;
+}
+
+/** Reads a field of a contact row by its definition. */
+export function readField(contact: ContactRecord, def: FieldDefinition): unknown {
+  return contact.raw[oldName(def)];
+}
+
+function chunks<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+/** Contacts by id: one crm.contact.list command per 50 ids (`@ID`), riding in the scheduler's
+ * next batch together with whatever else the request needs. */
+export async function contactsByIds(portal: BitrixPortal, ids: readonly number[], options: SubmitOptions = {}): Promise<Map<number, ContactRecord>> {
+  const found = new Map<number, ContactRecord>();
+  const wanted = [...new Set(ids.filter((id) => Number.isInteger(id) && id > 0))].sort((a, b) => a - b);
+  const pages = await Promise.all(
+    chunks(wanted, 50).map((chunk) =>
+      portal.read('crm.contact.list', { filter: { '@ID': chunk }, select: CONTACT_SELECT, order: { ID: 'ASC' }, start: -1 }, options),
+    ),
+  );
+  for (const page of pages) {
+    for (const row of rowsAt(page.result, [])) {
+      const contact = toContact(row);
+      found.set(contact.id, contact);
+    }
+  }
+  return found;
+}
+
+export async function contactById(portal: BitrixPortal, id: number, options: SubmitOptions = {}): Promise<ContactRecord | null> {
+  return (await contactsByIds(portal, [id], options)).get(id) ?? null;
+}
+
+// ---- list filters ---------------------------------------------------------------------------
+
+export interface ContactFilterSpec {
+  search?: string | null;
+  phone?: string | null;
+  email?: string | null;
+  typeId?: string | null;
+  assignedById?: number | null;
+  /** Only these contacts (e.g. every contact of a company, from companyContactIds). */
+  ids?: readonly number[] | null;
+  /** A resolved custom (or system) field and the value it must equal. */
+  field?: { def: FieldDefinition; value: string } | null;
+}
+
+/** The list filter(s) for a contact filter. Old-style lists have no OR (§6.4), so a name
+ * search becomes two filters (first name contains / last name contains) whose keyset streams
+ * are merged. Every user-supplied text is a value under a fixed key: a search such as `>ID`
+ * or `%` is matched literally. */
+export function contactFilters(spec: ContactFilterSpec = {}): Record<string, unknown>[] {
+  const base: Record<string, unknown> = {};
+  if (spec.phone) base.PHONE = spec.phone;
+  if (spec.email) base.EMAIL = spec.email;
+  if (spec.typeId) base.TYPE_ID = spec.typeId;
+  if (spec.assignedById != null) base.ASSIGNED_BY_ID = spec.assignedById;
+  // `@ID` with an id that never exists matches nothing: an empty IN list is not documented.
+  if (spec.ids) base['@ID'] = spec.ids.length ? [...spec.ids] : [0];
+  if (spec.field) base[`=${oldName(spec.field.def)}`] = spec.field.value;
+  const search = spec.search?.trim();
+  if (!search) return [base];
+  return [
+    { ...base, '%NAME': search },
+    { ...base, '%LAST_NAME': search },
+  ];
+}
+
+/** Reads one keyset page over one or more filters (a union, ordered by id, without duplicates). */
+export async function contactPage(
+  portal: BitrixPortal,
+  filters: Record<string, unknown>[],
+  afterId: number,
+  first: number,
+  options: SubmitOptions = {},
+): Promise<{ rows: ContactRecord[]; hasNextPage: boolean }> {
+  const pages = await Promise.all(
+    filters.map((filter) => portal.page<Record<string, unknown>>(CONTACT_LIST, { select: CONTACT_SELECT }, filter, afterId, first, options)),
+  );
+  if (pages.length === 1) return { rows: pages[0].rows.map(toContact), hasNextPage: pages[0].hasNextPage };
+  const byId = new Map<number, ContactRecord>();
+  for (const page of pages) for (const row of page.rows) byId.set(toInt(row.ID) ?? 0, toContact(row));
+  const merged = [...byId.values()].sort((a, b) => a.id - b.id);
+  // A stream with more rows has them after its own last row, which is at or after our page's last
+  // row: so its hasNextPage is exact for the union too.
+  return { rows: merged.slice(0, first), hasNextPage: merged.length > first || pages.some((p) => p.hasNextPage) };
+}
+
+/** How many contacts match: one COUNT command, or for a name search the union by inclusion-
+ * exclusion (first name + last name - both), three COUNTs in one batch. */
+export async function contactCount(portal: BitrixPortal, filters: Record<string, unknown>[], options: SubmitOptions = {}): Promise<number> {
+  const count = async (filter: Record<string, unknown>) =>
+    (await portal.read('crm.contact.list', { filter, select: ['ID'], order: { ID: 'ASC' }, start: 0 }, options)).total ?? 0;
+  if (filters.length === 1) return count(filters[0]);
+  const [a, b] = filters;
+  const [na, nb, both] = await Promise.all([count(a), count(b), count({ ...a, ...b })]);
+  return na + nb - both;
+}
+
+/** Every contact bound to a company, primary or not, in binding order. crm.contact.list cannot
+ * filter on it (COMPANY_ID is the primary company only; COMPANY_IDS "is not present" there,
+ * crm-contact-fields.md), so the binding method crm.company.contact.items.get answers it. A
+ * company that does not exist has no contacts. */
+export async function companyContactIds(portal: BitrixPortal, companyId: number, options: SubmitOptions = {}): Promise<number[]> {
+  try {
+    const res = await portal.read('crm.company.contact.items.get', { id: companyId }, options);
+    return rowsAt(res.result, []).map((row) => toInt(row.CONTACT_ID)).filter((id): id is number => id !== null && id > 0);
+  } catch (error) {
+    if (error instanceof BitrixError && error.errorClass !== 'network' && /not found|ownerEntityID/i.test(error.description)) return [];
+    throw error;
+  }
+}
+
+// ---- find by communication (§6.7) ----------------------------------------------------------
+
+/** Contact ids having this phone or e-mail (crm.duplicate.findbycomm). `[]` when none. */
+export async function findContactIds(portal: BitrixPortal, type: 'PHONE' | 'EMAIL', value: string, options: SubmitOptions = {}): Promise<number[]> {
+  const res = await portal.read('crm.duplicate.findbycomm', { type, values: [value], entity_type: 'CONTACT' }, options);
+  const ids = asRecord(res.result).CONTACT;
+  return Array.isArray(ids) ? ids.map(toInt).filter((n): n is number => n !== null) : [];
+}
+
+// ---- addresses (crm.address, §6) -----------------------------------------------------------
+
+export interface AddressRecord {
+  typeId: number;
+  entityTypeId: number;
+  entityId: number;
+  address1: string | null;
+  address2: string | null;
+  city: string | null;
+  postalCode: string | null;
+  region: string | null;
+  province: string | null;
+  country: string | null;
+  countryCode: string | null;
+}
+
+export function toAddress(row: Record<string, unknown>): AddressRecord {
+  return {
+    typeId: toInt(row.TYPE_ID) ?? 0,
+    entityTypeId: toInt(row.ENTITY_TYPE_ID) ?? 0,
+    entityId: toInt(row.ENTITY_ID) ?? 0,
+    address1: toText(row.ADDRESS_1),
+    address2: toText(row.ADDRESS_2),
+    city: toText(row.CITY),
+    postalCode: toText(row.POSTAL_CODE),
+    region: toText(row.REGION),
+    province: toText(row.PROVINCE),
+    country: toText(row.COUNTRY),
+    countryCode: toText(row.COUNTRY_CODE),
+  };
+}
+
+/** Addresses of the first requisites read in the same request as the requisite list. */
+const REQUISITES_WITH_ADDRESSES = 3;
+const REQUISITE = 8;
+
+/** A contact's requisites (crm.requisite.list), oldest first: an address hangs on one of them
+ * ("Addresses can only be linked to Requisites … or Leads", crm-address-add.md). */
+const requisitesOf = (contactId: number): Command => ({
+  method: 'crm.requisite.list',
+  params: { filter: { ENTITY_TYPE_ID: CONTACT_ENTITY_TYPE_ID, ENTITY_ID: contactId }, select: ['ID', 'ADDRESS_ONLY'], order: { SORT: 'ASC', ID: 'ASC' } },
+});
+
+// No select on crm.address.list: the docs give no `*` mask; an absent select returns every field.
+const addressesOf = (entityTypeId: number, entityId: number | ResultRef): Command => ({
+  method: 'crm.address.list',
+  params: { filter: { ENTITY_TYPE_ID: entityTypeId, ENTITY_ID: entityId }, order: { TYPE_ID: 'ASC' } },
+});
+
+export interface ContactRequisite {
+  id: number;
+  addressOnly: boolean;
+}
+
+/** Every address of one contact, with the contact's requisites, in one request: the requisite
+ * list, the addresses of its first requisites (references into that list), and the addresses
+ * linked to the contact itself (ENTITY_TYPE_ID 3, what older portals kept; filtered on the type
+ * *and* the id: the seed forgot the type and could return a company's address). A requisite
+ * beyond the first few costs one more command. One address per type and owner, so one page of
+ * 50 holds them all. */
+export async function contactAddressBook(portal: BitrixPortal, contactId: number, options: SubmitOptions = {}): Promise<{ requisites: ContactRequisite[]; addresses: AddressRecord[] }> {
+  const commands = [
+    requisitesOf(contactId),
+    addressesOf(CONTACT_ENTITY_TYPE_ID, contactId),
+    ...Array.from({ length: REQUISITES_WITH_ADDRESSES }, (_, i) => addressesOf(REQUISITE, ref(0, i, 'ID'))),
+  ];
+  const [list, legacy, ...byRequisite] = await portal.chain(commands, options);
+  if (list instanceof BitrixError) throw list;
+  if (legacy instanceof BitrixError) throw legacy;
+  const requisites = rowsAt(list.result, []).map((row) => ({ id: toInt(row.ID) ?? 0, addressOnly: row.ADDRESS_ONLY === 'Y' }));
+  const rows = rowsAt(legacy.result, []);
+  for (const [i, requisite] of requisites.entries()) {
+    // Answers past the requisites that exist referred to nothing: ignored.
+    const answer = i < REQUISITES_WITH_ADDRESSES ? byRequisite[i] : await portal.read('crm.address.list', addressesOf(REQUISITE, requisite.id).params, options);
+    if (answer instanceof BitrixError) throw answer;
+    rows.push(...rowsAt(answer.result, []).filter((row) => toInt(row.ENTITY_TYPE_ID) === REQUISITE && toInt(row.ENTITY_ID) === requisite.id));
+  }
+  return { requisites, addresses: rows.map(toAddress).sort((a, b) => a.typeId - b.typeId) };
+}
+
+export async function contactAddresses(portal: BitrixPortal, contactId: number, options: SubmitOptions = {}): Promise<AddressRecord[]> {
+  return (await contactAddressBook(portal, contactId, options)).addresses;
+}
+
+/** The requisite template for a contact's address-only requisite: an active one for people
+ * (XML_ID or name saying individual/person) when the portal has one, else the first active one.
+ * Null when the portal has none (then no address can be added). */
+export async function personPreset(portal: BitrixPortal, options: SubmitOptions = {}): Promise<number | null> {
+  const res = await portal.read('crm.requisite.preset.list', { filter: { ACTIVE: 'Y' }, select: ['ID', 'NAME', 'XML_ID'], order: { SORT: 'ASC', ID: 'ASC' } }, options);
+  const presets = rowsAt(res.result, []);
+  const person = presets.find((p) => /PERSON|INDIVIDUAL/i.test(`${toText(p.XML_ID) ?? ''} ${toText(p.NAME) ?? ''}`) && !/PROPRIETOR/i.test(toText(p.NAME) ?? ''));
+  const chosen = person ?? presets[0];
+  return chosen ? toInt(chosen.ID) : null;
+}
+
+/** A new address-only requisite of the contact ("the requisites are not displayed in the entity
+ * card, but the address is shown", crm-requisite-add.md). Its id. */
+export async function addAddressRequisite(portal: BitrixPortal, contactId: number, presetId: number, options: SubmitOptions = {}): Promise<number> {
+  const res = await portal.write(
+    'crm.requisite.add',
+    { fields: { ENTITY_TYPE_ID: CONTACT_ENTITY_TYPE_ID, ENTITY_ID: contactId, PRESET_ID: presetId, NAME: 'Address', ADDRESS_ONLY: 'Y' } },
+    options,
+  );
+  const id = toInt(res.result);
+  if (!id) throw new Error(`crm.requisite.add answered ${JSON.stringify(res.result)} instead of an id`);
+  return id;
+}
+
+export interface AddressInput {
+  typeId?: number | null;
+  address1?: string | null;
+  address2?: string | null;
+  city?: string | null;
+  postalCode?: string | null;
+  region?: string | null;
+  province?: string | null;
+  country?: string | null;
+  countryCode?: string | null;
+}
+
+/** crm.address.add fields for an address on a requisite. */
+export function addressFields(requisiteId: number, input: AddressInput): Record<string, unknown> {
+  const fields: Record<string, unknown> = {
+    TYPE_ID: input.typeId ?? 1,
+    ENTITY_TYPE_ID: REQUISITE,
+    ENTITY_ID: requisiteId,
+  };
+  const map: [keyof AddressInput, string][] = [
+    ['address1', 'ADDRESS_1'],
+    ['address2', 'ADDRESS_2'],
+    ['city', 'CITY'],
+    ['postalCode', 'POSTAL_CODE'],
+    ['region', 'REGION'],
+    ['province', 'PROVINCE'],
+    ['country', 'COUNTRY'],
+    ['countryCode', 'COUNTRY_CODE'],
+  ];
+  for (const [key, upper] of map) if (input[key] != null && input[key] !== '') fields[upper] = input[key];
+  return fields;
+}

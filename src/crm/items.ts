@@ -1,0 +1,133 @@
+// Smart-process items (crm.item.*): normalised records, lookups by id, filters, writes.
+import { BitrixError } from '../upstream/errors.js';
+import type { ListMethod } from '../upstream/paging.js';
+import type { BitrixPortal } from '../upstream/portal.js';
+import type { SubmitOptions } from '../upstream/scheduler.js';
+import { asRecord, rowsAt, toDate, toInt, toIntList, toText } from './values.js';
+
+export interface ItemRecord {
+  id: number;
+  entityTypeId: number;
+  title: string | null;
+  categoryId: number | null;
+  stageId: string | null;
+  assignedById: number | null;
+  contactIds: number[];
+  companyId: number | null;
+  opportunity: number | null;
+  currencyId: string | null;
+  createdTime: string | null;
+  updatedTime: string | null;
+  xmlId: string | null;
+  /** Every field as crm.item returned it (camelCase keys), for custom fields. */
+  raw: Record<string, unknown>;
+}
+
+export const ITEM_LIST: ListMethod = { method: 'crm.item.list', idKey: 'id', rowsPath: ['items'] };
+
+export function toItem(row: Record<string, unknown>, entityTypeId: number): ItemRecord {
+  const contactIds = toIntList(row.contactIds);
+  const primary = toInt(row.contactId);
+  if (primary && !contactIds.includes(primary)) contactIds.unshift(primary);
+  return {
+    id: toInt(row.id) ?? 0,
+    entityTypeId: toInt(row.entityTypeId) ?? entityTypeId,
+    title: toText(row.title),
+    categoryId: toInt(row.categoryId),
+    stageId: toText(row.stageId),
+    assignedById: toInt(row.assignedById),
+    contactIds,
+    companyId: toInt(row.companyId) || null,
+    opportunity: row.opportunity === null || row.opportunity === undefined ? null : Number(row.opportunity),
+    currencyId: toText(row.currencyId),
+    createdTime: toDate(row.createdTime),
+    updatedTime: toDate(row.updatedTime),
+    xmlId: toText(row.xmlId),
+    raw: row,
+  };
+}
+
+/** Items by id for one entity type: one crm.item.list command per 50 ids (`@id` filter). */
+export async function itemsByIds(
+  portal: BitrixPortal,
+  entityTypeId: number,
+  ids: readonly number[],
+  options: SubmitOptions = {},
+): Promise<Map<number, ItemRecord>> {
+  const found = new Map<number, ItemRecord>();
+  const chunks: number[][] = [];
+  for (let i = 0; i < ids.length; i += 50) chunks.push(ids.slice(i, i + 50));
+  const pages = await Promise.all(
+    chunks.map((chunk) =>
+      portal.read('crm.item.list', { entityTypeId, select: ['*'], filter: { '@id': chunk }, order: { id: 'ASC' }, start: -1 }, options),
+    ),
+  );
+  for (const page of pages) for (const row of rowsAt(page.result, ['items'])) found.set(toInt(row.id) ?? 0, toItem(row, entityTypeId));
+  return found;
+}
+
+export interface ItemFilter {
+  categoryId?: number | null;
+  stageId?: string | null;
+  assignedById?: number | null;
+  contactId?: number | null;
+  companyId?: number | null;
+  /** Title substring, matched literally. */
+  search?: string | null;
+  /** Equality on fields already resolved to their camelCase names and converted values. */
+  fields?: Record<string, unknown>;
+}
+
+/** The crm.item.list filter. Operators only ever come from here; user text is only a value. */
+export function itemFilter(filter: ItemFilter): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (filter.categoryId != null) out['=categoryId'] = filter.categoryId;
+  if (filter.stageId) out['=stageId'] = filter.stageId;
+  if (filter.assignedById != null) out['=assignedById'] = filter.assignedById;
+  // contactIds, not contactId: a contact may be a card's second or third client. (Filtering on
+  // the multiple binding field is UNCONFIRMED on real portals, bitrix24-api.md §11; the
+  // emulator matches when any bound contact is equal.)
+  if (filter.contactId != null) out['=contactIds'] = filter.contactId;
+  if (filter.companyId != null) out['=companyId'] = filter.companyId;
+  // `%` (LIKE substring) takes the value literally: Bitrix escapes it; no operator can hide in it.
+  if (filter.search) out['%title'] = filter.search;
+  for (const [name, value] of Object.entries(filter.fields ?? {})) out[`=${name}`] = value;
+  return out;
+}
+
+export async function countItems(portal: BitrixPortal, entityTypeId: number, filter: Record<string, unknown>, options: SubmitOptions = {}): Promise<number> {
+  const res = await portal.read('crm.item.list', { entityTypeId, select: ['id'], filter, start: 0 }, options);
+  return res.total ?? 0;
+}
+
+function itemOf(result: unknown, entityTypeId: number): ItemRecord {
+  return toItem(asRecord(asRecord(result).item), entityTypeId);
+}
+
+export async function addItem(portal: BitrixPortal, entityTypeId: number, fields: Record<string, unknown>, options: SubmitOptions = {}): Promise<ItemRecord> {
+  return itemOf((await portal.write('crm.item.add', { entityTypeId, fields }, options)).result, entityTypeId);
+}
+
+export async function updateItem(
+  portal: BitrixPortal,
+  entityTypeId: number,
+  id: number,
+  fields: Record<string, unknown>,
+  options: SubmitOptions = {},
+): Promise<ItemRecord> {
+  return itemOf((await portal.write('crm.item.update', { entityTypeId, id, fields }, options)).result, entityTypeId);
+}
+
+export async function deleteItem(portal: BitrixPortal, entityTypeId: number, id: number, options: SubmitOptions = {}): Promise<void> {
+  await portal.write('crm.item.delete', { entityTypeId, id }, options);
+}
+
+/** One item or null (NOT_FOUND is an answer, not a failure). */
+export async function getItem(portal: BitrixPortal, entityTypeId: number, id: number, options: SubmitOptions = {}): Promise<ItemRecord | null> {
+  try {
+    return itemOf((await portal.read('crm.item.get', { entityTypeId, id }, options)).result, entityTypeId);
+  } catch (error) {
+    if (error instanceof BitrixError && error.errorClass === 'not-found') return null;
+    throw error;
+  }
+}

@@ -1,0 +1,206 @@
+// Shared REST plumbing of the old-style CRM methods (crm.company.*, crm.deal.*, crm.lead.*):
+// loading by ids (one `@ID` list command per 50 ids), keyset lists, counts, single reads,
+// writes and idempotent creates keyed by ORIGIN_ID. No GraphQL here.
+import { createHash } from 'node:crypto';
+import { BitrixError } from '../upstream/errors.js';
+import type { ListMethod } from '../upstream/paging.js';
+import type { BitrixPortal } from '../upstream/portal.js';
+import { stableJson } from '../upstream/batch.js';
+import type { SubmitOptions } from '../upstream/scheduler.js';
+import { asRecord, toInt, toText } from './values.js';
+
+/** One old-style entity family. */
+export interface OldEntity<R> {
+  /** `crm.company`, `crm.deal`, `crm.lead`. */
+  prefix: string;
+  entityTypeId: number;
+  /** What lists select: `*` and `UF_*` leave the multi-fields out, so they are named (§6.4). */
+  select: string[];
+  normalise(row: Record<string, unknown>): R;
+}
+
+export function listMethod(entity: OldEntity<unknown>): ListMethod {
+  return { method: `${entity.prefix}.list`, idKey: 'ID', rowsPath: [] };
+}
+
+/** A phone number or e-mail address of a record (crm_multifield, §6.3). */
+export interface CommunicationRecord {
+  id: number;
+  value: string;
+  valueType: string;
+}
+
+export function communications(value: unknown): CommunicationRecord[] {
+  if (!Array.isArray(value)) return [];
+  return (value as Record<string, unknown>[]).map((m) => ({
+    id: toInt(m.ID) ?? 0,
+    value: toText(m.VALUE) ?? '',
+    valueType: toText(m.VALUE_TYPE) ?? 'OTHER',
+  }));
+}
+
+function rows(result: unknown): Record<string, unknown>[] {
+  return Array.isArray(result) ? (result as Record<string, unknown>[]) : [];
+}
+
+/** Records by id: one `<prefix>.list` command per 50 ids (`@ID` filter, no COUNT), all through
+ * the scheduler so they ride in the next batch with whatever else is waiting. */
+export async function recordsByIds<R extends { id: number }>(
+  portal: BitrixPortal,
+  entity: OldEntity<R>,
+  ids: readonly number[],
+  options: SubmitOptions = {},
+): Promise<Map<number, R>> {
+  const found = new Map<number, R>();
+  const unique = [...new Set(ids.filter((id) => Number.isInteger(id) && id > 0))].sort((a, b) => a - b);
+  const chunks: number[][] = [];
+  for (let i = 0; i < unique.length; i += 50) chunks.push(unique.slice(i, i + 50));
+  const pages = await Promise.all(
+    chunks.map((chunk) =>
+      portal.read(`${entity.prefix}.list`, { select: entity.select, filter: { '@ID': chunk }, order: { ID: 'ASC' }, start: -1 }, options),
+    ),
+  );
+  for (const page of pages) {
+    for (const row of rows(page.result)) {
+      const record = entity.normalise(row);
+      found.set(record.id, record);
+    }
+  }
+  return found;
+}
+
+/** One keyset page of records matching `filter` (up to 2,500 rows in one HTTP request). */
+export async function recordPage<R>(
+  portal: BitrixPortal,
+  entity: OldEntity<R>,
+  filter: Record<string, unknown>,
+  afterId: number,
+  first: number,
+  options: SubmitOptions = {},
+): Promise<{ rows: R[]; hasNextPage: boolean }> {
+  const page = await portal.page<Record<string, unknown>>(listMethod(entity), { select: entity.select }, filter, afterId, first, options);
+  return { rows: page.rows.map((row) => entity.normalise(row)), hasNextPage: page.hasNextPage };
+}
+
+/** How many records match (one command with a COUNT; only when a client asks for totalCount). */
+export async function countRecords(portal: BitrixPortal, entity: OldEntity<unknown>, filter: Record<string, unknown>, options: SubmitOptions = {}): Promise<number> {
+  const res = await portal.read(`${entity.prefix}.list`, { select: ['ID'], filter, start: 0 }, options);
+  return res.total ?? 0;
+}
+
+/** `<prefix>.get`: every field (multi-fields included when set); null when there is no such record. */
+export async function getRecord<R>(portal: BitrixPortal, entity: OldEntity<R>, id: number, options: SubmitOptions = {}): Promise<R | null> {
+  try {
+    return entity.normalise(asRecord((await portal.read(`${entity.prefix}.get`, { id }, options)).result));
+  } catch (error) {
+    if (error instanceof BitrixError && error.errorClass === 'not-found') return null;
+    throw error;
+  }
+}
+
+/** `<prefix>.add`; returns the new id (old-style add answers a number, §2.6). */
+export async function addRecord(portal: BitrixPortal, entity: OldEntity<unknown>, fields: Record<string, unknown>, options: SubmitOptions = {}): Promise<number> {
+  const res = await portal.write(`${entity.prefix}.add`, { fields, params: { REGISTER_SONET_EVENT: 'N' } }, options);
+  const id = toInt(res.result);
+  if (!id) throw new BitrixError({ code: 'ERROR_UNEXPECTED_ANSWER', description: `${entity.prefix}.add answered no id`, method: `${entity.prefix}.add` });
+  return id;
+}
+
+export async function updateRecord(portal: BitrixPortal, entity: OldEntity<unknown>, id: number, fields: Record<string, unknown>, options: SubmitOptions = {}): Promise<void> {
+  await portal.write(`${entity.prefix}.update`, { id, fields, params: { REGISTER_SONET_EVENT: 'N' } }, options);
+}
+
+export async function deleteRecord(portal: BitrixPortal, entity: OldEntity<unknown>, id: number, options: SubmitOptions = {}): Promise<void> {
+  await portal.write(`${entity.prefix}.delete`, { id }, options);
+}
+
+// ---- idempotent creates -------------------------------------------------------------------------
+
+/** ORIGINATOR_ID of every record this gateway creates with an idempotency key. */
+export const ORIGINATOR = 'bitrix24-graphql';
+
+/** A short, stable hash of a create's input (what a replay must match). */
+export function inputHash(input: unknown): string {
+  return createHash('sha256').update(stableJson(input ?? null)).digest('base64url').slice(0, 16);
+}
+
+/** Where an idempotency key and its input hash are kept on a record. Entities with
+ * ORIGIN_VERSION keep `ORIGIN_ID = key`, `ORIGIN_VERSION = hash`; the others (leads have no
+ * ORIGIN_VERSION) keep `ORIGIN_ID = b24gql:<hash of key>:<input hash>`, found by prefix (the
+ * prefix is hex, so no LIKE wildcard can hide in it). */
+export interface OriginStamp {
+  fields: Record<string, unknown>;
+  /** The filter that finds earlier creates with this key, and the fields to read back (only
+   * fields the entity has: leads have no ORIGIN_VERSION, crm-lead-fields.md). */
+  filter: Record<string, unknown>;
+  select: string[];
+  /** 'same' = a replay of this very input; 'different' = the key was used for another input. */
+  matches(row: Record<string, unknown>): 'same' | 'different' | 'none';
+}
+
+export function originStamp(key: string, hash: string, hasOriginVersion: boolean): OriginStamp {
+  if (hasOriginVersion) {
+    return {
+      fields: { ORIGINATOR_ID: ORIGINATOR, ORIGIN_ID: key, ORIGIN_VERSION: hash },
+      filter: { '=ORIGINATOR_ID': ORIGINATOR, '=ORIGIN_ID': key },
+      select: ['ID', 'ORIGIN_ID', 'ORIGINATOR_ID', 'ORIGIN_VERSION'],
+      // Filters may compare case-insensitively; the key is exact.
+      matches: (row) => (toText(row.ORIGIN_ID) !== key ? 'none' : toText(row.ORIGIN_VERSION) === hash ? 'same' : 'different'),
+    };
+  }
+  const prefix = `b24gql:${createHash('sha256').update(key).digest('hex').slice(0, 24)}:`;
+  return {
+    fields: { ORIGINATOR_ID: ORIGINATOR, ORIGIN_ID: `${prefix}${hash}` },
+    filter: { '=ORIGINATOR_ID': ORIGINATOR, '=%ORIGIN_ID': `${prefix}%` },
+    select: ['ID', 'ORIGIN_ID', 'ORIGINATOR_ID'],
+    matches: (row) => {
+      const origin = toText(row.ORIGIN_ID) ?? '';
+      if (!origin.startsWith(prefix)) return 'none';
+      return origin === `${prefix}${hash}` ? 'same' : 'different';
+    },
+  };
+}
+
+/** The earliest record created with this key, and whether it was created from the same input. */
+export async function findByOrigin(
+  portal: BitrixPortal,
+  entity: OldEntity<unknown>,
+  stamp: OriginStamp,
+  options: SubmitOptions = {},
+): Promise<{ id: number; same: boolean } | null> {
+  const res = await portal.read(
+    `${entity.prefix}.list`,
+    { select: stamp.select, filter: stamp.filter, order: { ID: 'ASC' }, start: -1 },
+    options,
+  );
+  for (const row of rows(res.result)) {
+    const verdict = stamp.matches(row);
+    if (verdict !== 'none') return { id: toInt(row.ID) ?? 0, same: verdict === 'same' };
+  }
+  return null;
+}
+
+// ---- field names ----------------------------------------------------------------------------------
+
+// crm.item.fields names some system fields differently from the old-style row keys.
+const OLD_NAMES: Record<string, string> = {
+  createdTime: 'DATE_CREATE',
+  updatedTime: 'DATE_MODIFY',
+  createdBy: 'CREATED_BY_ID',
+  updatedBy: 'MODIFY_BY_ID',
+};
+const OLD_NAMES_BY_TYPE: Record<number, Record<string, string>> = {
+  1: { stageId: 'STATUS_ID', stageSemanticId: 'STATUS_SEMANTIC_ID' },
+  4: { typeId: 'COMPANY_TYPE' },
+};
+
+/** The old-style key (crm.company/deal/lead row and `fields` key) of a crm.item.fields field. */
+export function oldKey(entityTypeId: number, def: { name: string; upperName: string }): string {
+  return OLD_NAMES_BY_TYPE[entityTypeId]?.[def.name] ?? OLD_NAMES[def.name] ?? def.upperName;
+}
+
+/** A field's raw value on an old-style row ('' is how old-style says "unset"). */
+export function oldValue(raw: Record<string, unknown>, entityTypeId: number, def: { name: string; upperName: string }): unknown {
+  const value = raw[oldKey(entityTypeId, def)];
+  return value === '' || value === undefined ? null : value;
+}

@@ -1,0 +1,96 @@
+// Employees (user.get) and departments (department.get), normalised.
+import type { ListMethod } from '../upstream/paging.js';
+import type { BitrixPortal } from '../upstream/portal.js';
+import type { SubmitOptions } from '../upstream/scheduler.js';
+import { readAllByOffset, toFlag, toInt, toIntList, toText } from './values.js';
+
+export interface EmployeeRecord {
+  id: number;
+  name: string | null;
+  lastName: string | null;
+  secondName: string | null;
+  email: string | null;
+  position: string | null;
+  active: boolean;
+  userType: string;
+  departmentIds: number[];
+}
+
+export interface DepartmentRecord {
+  id: number;
+  name: string;
+  sort: number;
+  parentId: number | null;
+  headId: number | null;
+}
+
+export const USER_LIST: ListMethod = { method: 'user.get', idKey: 'ID', rowsPath: [], style: 'user' };
+
+export function toEmployee(row: Record<string, unknown>): EmployeeRecord {
+  return {
+    id: toInt(row.ID) ?? 0,
+    name: toText(row.NAME),
+    lastName: toText(row.LAST_NAME),
+    secondName: toText(row.SECOND_NAME),
+    email: toText(row.EMAIL),
+    position: toText(row.WORK_POSITION),
+    active: toFlag(row.ACTIVE),
+    userType: toText(row.USER_TYPE) ?? 'employee',
+    departmentIds: toIntList(row.UF_DEPARTMENT),
+  };
+}
+
+export function fullName(person: { name: string | null; secondName?: string | null; lastName: string | null }): string {
+  return [person.name, person.secondName, person.lastName].filter((p) => p && p.trim()).join(' ');
+}
+
+export interface EmployeeFilter {
+  /** undefined = active only (the seed listed fired users and extranet users alike). */
+  active?: boolean | null;
+  departmentId?: number | null;
+  search?: string | null;
+  includeExtranet?: boolean | null;
+}
+
+/** The user.get FILTER for an employee filter. Search text goes to NAME_SEARCH as a value,
+ * never into a key, so it cannot change filter semantics. */
+export function employeeFilter(filter: EmployeeFilter = {}): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (filter.active !== null) out.ACTIVE = filter.active === false ? false : true;
+  if (!filter.includeExtranet) out.USER_TYPE = 'employee';
+  if (filter.departmentId != null) out.UF_DEPARTMENT = filter.departmentId;
+  if (filter.search) out.NAME_SEARCH = filter.search;
+  return out;
+}
+
+/** Employees by id: one user.get command per 50 ids (an `@ID` filter). */
+export async function employeesByIds(portal: BitrixPortal, ids: readonly number[], options: SubmitOptions = {}): Promise<Map<number, EmployeeRecord>> {
+  const found = new Map<number, EmployeeRecord>();
+  const chunks: number[][] = [];
+  for (let i = 0; i < ids.length; i += 50) chunks.push(ids.slice(i, i + 50));
+  const pages = await Promise.all(
+    chunks.map((chunk) => portal.read('user.get', { FILTER: { '@ID': chunk }, sort: 'ID', order: 'ASC', start: -1 }, options)),
+  );
+  for (const page of pages) {
+    for (const row of (Array.isArray(page.result) ? page.result : []) as Record<string, unknown>[]) {
+      const employee = toEmployee(row);
+      found.set(employee.id, employee);
+    }
+  }
+  return found;
+}
+
+export function departments(portal: BitrixPortal, options: SubmitOptions = {}): Promise<DepartmentRecord[]> {
+  return portal.metadata.get(
+    'departments',
+    async () =>
+      (await readAllByOffset(portal, 'department.get', { sort: 'ID', order: 'ASC' }, [], options)).map((row) => ({
+        id: toInt(row.ID) ?? 0,
+        name: toText(row.NAME) ?? '',
+        sort: toInt(row.SORT) ?? 0,
+        parentId: toInt(row.PARENT),
+        headId: toInt(row.UF_HEAD),
+      })),
+    options.meter,
+  );
+}

@@ -1,0 +1,53 @@
+// Several replicas, one portal: with REDIS_URL the bucket, the operating budgets, the metadata
+// cache, the idempotency locks, the stage memory and the event bus live in Redis, so N replicas
+// together stay within the portal's limit and every replica's subscribers see every event.
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { createPubSub } from 'graphql-yoga';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { RateLimitPlan } from '../upstream/bucket.js';
+import { OperatingBudget, type OperatingOptions } from '../upstream/operating-budget.js';
+import { RedisLeakyBucket, SharedOperating, SharedState, remoteMetadata, withLock } from './redis-state.js';
+import { EventHub, type CrmChange } from '../crm/changes.js';
+import type { StageMemory } from '../gateway/use-bitrix-events.js';
+
+export interface Replication {
+  limiter: RedisLeakyBucket;
+  budget: OperatingBudget;
+  metadataRemote: ReturnType<typeof remoteMetadata>;
+  lock: <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+  hub: EventHub;
+  stages: StageMemory;
+  shared: SharedState;
+  close(): Promise<void>;
+}
+
+export function connectReplication(url: string, portalName: string, plan: RateLimitPlan, operating: OperatingOptions, logger: Logger): Replication {
+  // Commands fail fast while Redis is down (the callers fall back); the clients keep
+  // reconnecting in the background.
+  const options = { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, retryStrategy: (n: number) => Math.min(n * 200, 2_000) };
+  const redis = new Redis(url, options);
+  const publishClient = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null });
+  const subscribeClient = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null });
+  for (const client of [redis, publishClient, subscribeClient]) client.on('error', () => undefined); // state is tracked by SharedState
+  const shared = new SharedState(redis, portalName, logger.child({ component: 'redis' }));
+  const budget = new OperatingBudget(operating);
+  const sharedOperating = new SharedOperating(shared, budget);
+  const hub = new EventHub(createPubSub<{ crm: [CrmChange] }>({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) }));
+  return {
+    limiter: new RedisLeakyBucket(shared, plan),
+    budget,
+    metadataRemote: remoteMetadata(shared),
+    lock: (name, fn) => withLock(shared, name, fn),
+    hub,
+    stages: {
+      get: (key) => shared.run(async (r) => (await r.hget(shared.key('stages'), key)) ?? undefined, () => undefined),
+      set: (key, stageId) => shared.run(async (r) => void (await r.hset(shared.key('stages'), key, stageId)), () => undefined),
+    },
+    shared,
+    async close() {
+      sharedOperating.close();
+      await Promise.allSettled([redis.quit(), publishClient.quit(), subscribeClient.quit()]);
+    },
+  };
+}

@@ -1,0 +1,30 @@
+// What every resolver and loader gets: the shared portal, and this request's cost meter,
+// cancellation signal and limits.
+import type { BitrixPortal } from '../upstream/portal.js';
+import type { CostMeter, SubmitOptions } from '../upstream/scheduler.js';
+import type { EventHub } from '../crm/changes.js';
+
+export interface RequestLimits {
+  /** Largest `first` a connection accepts (≤ 2,500: one chained batch). */
+  maxPageSize: number;
+  defaultPageSize: number;
+}
+
+export interface Context {
+  portal: BitrixPortal;
+  meter: CostMeter;
+  /** Aborted when the client disconnects or the request's deadline passes. */
+  signal: AbortSignal;
+  /** Epoch ms when this request's deadline passes. */
+  deadline: number;
+  limits: RequestLimits;
+  /** CRM change events, for subscriptions. */
+  events: EventHub;
+  /** The `Idempotency-Key` header, applied to the create mutation of the request. */
+  idempotencyKey?: string;
+}
+
+/** Submit options carrying this request's meter and signal. */
+export function upstream(ctx: Context): SubmitOptions {
+  return { meter: ctx.meter, signal: ctx.signal, deadline: ctx.deadline };
+}
