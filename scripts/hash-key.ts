@@ -2,7 +2,7 @@
 // `npm run hash-key -- <key>`; without a key, makes a new random one and prints both.
 // Same as: printf %s "$KEY" | sha256sum
 import { randomBytes } from 'node:crypto';
-import { hashKey } from '../src/http/auth.js';
+import { hashKey } from '../src/gateway/use-api-keys.js';
 
 const given = process.argv[2];
 const key = given ?? randomBytes(32).toString('base64url');
