@@ -1,5 +1,5 @@
 // Companies (old-style crm.company.*): normalised records, list filters and write fields.
-import { communications, type CommunicationRecord, type OldEntity } from './records.js';
+import { communications, type Communication, type OldEntity } from './records.js';
 import { ENTITY } from './metadata.js';
 import { toDate, toInt, toText } from './values.js';
 
@@ -12,8 +12,8 @@ export interface CompanyRecord {
   assignedById: number | null;
   createdAt: string | null;
   updatedAt: string | null;
-  phones: CommunicationRecord[];
-  emails: CommunicationRecord[];
+  phones: Communication[];
+  emails: Communication[];
   /** Every field as crm.company returned it (UPPER_CASE keys), for custom fields. */
   raw: Record<string, unknown>;
 }

@@ -3,7 +3,8 @@
 // with ID change, `{ID, DELETE:'Y'}` deletes, entries without ID add), idempotent creates keyed
 // by ORIGIN_ID, and a per-key lock (across replicas with Redis) so two creates never race.
 import { createHash } from 'node:crypto';
-import { CONTACT_SELECT, ORIGINATOR, contactById, toContact, type Communication, type ContactRecord } from './contacts.js';
+import { CONTACT_SELECT, ORIGINATOR, contactById, toContact, type ContactRecord } from './contacts.js';
+import type { Communication } from './records.js';
 import { FieldInputError } from './fields.js';
 import type { BitrixPortal } from '../upstream/portal.js';
 import { stableJson } from '../upstream/batch.js';

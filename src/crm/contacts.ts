@@ -4,23 +4,15 @@
 import { ref, type Command, type ResultRef } from '../upstream/batch.js';
 import { BitrixError } from '../upstream/errors.js';
 import type { FieldDefinition } from './fields.js';
-import type { ListMethod } from '../upstream/paging.js';
 import type { BitrixPortal } from '../upstream/portal.js';
 import type { SubmitOptions } from '../upstream/scheduler.js';
+import { communications, recordsByIds, type Communication, type OldEntity, type RecordFilter } from './records.js';
 import { asRecord, rowsAt, toDate, toInt, toText } from './values.js';
 
 export const CONTACT_ENTITY_TYPE_ID = 3;
-export const CONTACT_LIST: ListMethod = { method: 'crm.contact.list', idKey: 'ID', rowsPath: [] };
 /** `*` and `UF_*` do not cover multi-fields: PHONE and EMAIL are listed explicitly (§6.4). */
 export const CONTACT_SELECT = ['*', 'UF_*', 'PHONE', 'EMAIL'];
 export const ORIGINATOR = 'bitrix24-graphql';
-
-export interface Communication {
-  /** The multi-field entry id (needed to change or delete one value). */
-  id: number;
-  value: string;
-  valueType: string;
-}
 
 export interface ContactRecord {
   id: number;
@@ -41,14 +33,6 @@ export interface ContactRecord {
   raw: Record<string, unknown>;
 }
 
-export function toCommunications(value: unknown): Communication[] {
-  if (!Array.isArray(value)) return [];
-  return (value as unknown[])
-    .map(asRecord)
-    .map((e) => ({ id: toInt(e.ID) ?? 0, value: toText(e.VALUE) ?? '', valueType: toText(e.VALUE_TYPE) ?? 'OTHER' }))
-    .filter((e) => e.value !== '');
-}
-
 export function toContact(row: Record<string, unknown>): ContactRecord {
   const assigned = toInt(row.ASSIGNED_BY_ID);
   const company = toInt(row.COMPANY_ID);
@@ -60,8 +44,8 @@ export function toContact(row: Record<string, unknown>): ContactRecord {
     typeId: toText(row.TYPE_ID),
     assignedById: assigned && assigned > 0 ? assigned : null,
     companyId: company && company > 0 ? company : null,
-    phones: toCommunications(row.PHONE),
-    emails: toCommunications(row.EMAIL),
+    phones: communications(row.PHONE),
+    emails: communications(row.EMAIL),
     createdAt: toDate(row.DATE_CREATE),
     updatedAt: toDate(row.DATE_MODIFY),
     originatorId: toText(row.ORIGINATOR_ID),
@@ -70,6 +54,9 @@ export function toContact(row: Record<string, unknown>): ContactRecord {
     raw: row,
   };
 }
+
+/** Contacts as one of the old-style entities (src/crm/records.ts does the REST). */
+export const CONTACT: OldEntity<ContactRecord> = { prefix: 'crm.contact', entityTypeId: CONTACT_ENTITY_TYPE_ID, select: CONTACT_SELECT, normalise: toContact };
 
 // crm.item.fields names some system fields differently from the old-style row keys.
 const OLD_NAMES: Record<string, string> = {
@@ -89,29 +76,9 @@ export function readField(contact: ContactRecord, def: FieldDefinition): unknown
   return contact.raw[oldName(def)];
 }
 
-function chunks<T>(list: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
-}
-
-/** Contacts by id: one crm.contact.list command per 50 ids (`@ID`), riding in the scheduler's
- * next batch together with whatever else the request needs. */
-export async function contactsByIds(portal: BitrixPortal, ids: readonly number[], options: SubmitOptions = {}): Promise<Map<number, ContactRecord>> {
-  const found = new Map<number, ContactRecord>();
-  const wanted = [...new Set(ids.filter((id) => Number.isInteger(id) && id > 0))].sort((a, b) => a - b);
-  const pages = await Promise.all(
-    chunks(wanted, 50).map((chunk) =>
-      portal.read('crm.contact.list', { filter: { '@ID': chunk }, select: CONTACT_SELECT, order: { ID: 'ASC' }, start: -1 }, options),
-    ),
-  );
-  for (const page of pages) {
-    for (const row of rowsAt(page.result, [])) {
-      const contact = toContact(row);
-      found.set(contact.id, contact);
-    }
-  }
-  return found;
+/** Contacts by id: one crm.contact.list command per 50 ids (`@ID`), in the scheduler's next batch. */
+export function contactsByIds(portal: BitrixPortal, ids: readonly number[], options: SubmitOptions = {}): Promise<Map<number, ContactRecord>> {
+  return recordsByIds(portal, CONTACT, ids, options);
 }
 
 export async function contactById(portal: BitrixPortal, id: number, options: SubmitOptions = {}): Promise<ContactRecord | null> {
@@ -136,7 +103,7 @@ export interface ContactFilterSpec {
  * search becomes two filters (first name contains / last name contains) whose keyset streams
  * are merged. Every user-supplied text is a value under a fixed key: a search such as `>ID`
  * or `%` is matched literally. */
-export function contactFilters(spec: ContactFilterSpec = {}): Record<string, unknown>[] {
+export function contactFilters(spec: ContactFilterSpec = {}): RecordFilter {
   const base: Record<string, unknown> = {};
   if (spec.phone) base.PHONE = spec.phone;
   if (spec.email) base.EMAIL = spec.email;
@@ -146,42 +113,11 @@ export function contactFilters(spec: ContactFilterSpec = {}): Record<string, unk
   if (spec.ids) base['@ID'] = spec.ids.length ? [...spec.ids] : [0];
   if (spec.field) base[`=${oldName(spec.field.def)}`] = spec.field.value;
   const search = spec.search?.trim();
-  if (!search) return [base];
+  if (!search) return base;
   return [
     { ...base, '%NAME': search },
     { ...base, '%LAST_NAME': search },
   ];
-}
-
-/** Reads one keyset page over one or more filters (a union, ordered by id, without duplicates). */
-export async function contactPage(
-  portal: BitrixPortal,
-  filters: Record<string, unknown>[],
-  afterId: number,
-  first: number,
-  options: SubmitOptions = {},
-): Promise<{ rows: ContactRecord[]; hasNextPage: boolean }> {
-  const pages = await Promise.all(
-    filters.map((filter) => portal.page<Record<string, unknown>>(CONTACT_LIST, { select: CONTACT_SELECT }, filter, afterId, first, options)),
-  );
-  if (pages.length === 1) return { rows: pages[0].rows.map(toContact), hasNextPage: pages[0].hasNextPage };
-  const byId = new Map<number, ContactRecord>();
-  for (const page of pages) for (const row of page.rows) byId.set(toInt(row.ID) ?? 0, toContact(row));
-  const merged = [...byId.values()].sort((a, b) => a.id - b.id);
-  // A stream with more rows has them after its own last row, which is at or after our page's last
-  // row: so its hasNextPage is exact for the union too.
-  return { rows: merged.slice(0, first), hasNextPage: merged.length > first || pages.some((p) => p.hasNextPage) };
-}
-
-/** How many contacts match: one COUNT command, or for a name search the union by inclusion-
- * exclusion (first name + last name - both), three COUNTs in one batch. */
-export async function contactCount(portal: BitrixPortal, filters: Record<string, unknown>[], options: SubmitOptions = {}): Promise<number> {
-  const count = async (filter: Record<string, unknown>) =>
-    (await portal.read('crm.contact.list', { filter, select: ['ID'], order: { ID: 'ASC' }, start: 0 }, options)).total ?? 0;
-  if (filters.length === 1) return count(filters[0]);
-  const [a, b] = filters;
-  const [na, nb, both] = await Promise.all([count(a), count(b), count({ ...a, ...b })]);
-  return na + nb - both;
 }
 
 /** Every contact bound to a company, primary or not, in binding order. crm.contact.list cannot
@@ -196,6 +132,12 @@ export async function companyContactIds(portal: BitrixPortal, companyId: number,
     if (error instanceof BitrixError && error.errorClass !== 'network' && /not found|ownerEntityID/i.test(error.description)) return [];
     throw error;
   }
+}
+
+/** The contact ids that match a filter (the upsert lookup), in id order; at most one page. */
+export async function contactIdsWhere(portal: BitrixPortal, filter: Record<string, unknown>, options: SubmitOptions = {}): Promise<number[]> {
+  const res = await portal.read('crm.contact.list', { filter, select: ['ID'], order: { ID: 'ASC' }, start: -1 }, options);
+  return rowsAt(res.result, []).map((row) => toInt(row.ID) ?? 0).filter((id) => id > 0);
 }
 
 // ---- find by communication (§6.7) ----------------------------------------------------------

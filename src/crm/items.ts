@@ -3,7 +3,7 @@ import { BitrixError } from '../upstream/errors.js';
 import type { ListMethod } from '../upstream/paging.js';
 import type { BitrixPortal } from '../upstream/portal.js';
 import type { SubmitOptions } from '../upstream/scheduler.js';
-import { asRecord, rowsAt, toDate, toInt, toIntList, toText } from './values.js';
+import { asRecord, toDate, toInt, toIntList, toText } from './values.js';
 
 export interface ItemRecord {
   id: number;
@@ -55,14 +55,8 @@ export async function itemsByIds(
   options: SubmitOptions = {},
 ): Promise<Map<number, ItemRecord>> {
   const found = new Map<number, ItemRecord>();
-  const chunks: number[][] = [];
-  for (let i = 0; i < ids.length; i += 50) chunks.push(ids.slice(i, i + 50));
-  const pages = await Promise.all(
-    chunks.map((chunk) =>
-      portal.read('crm.item.list', { entityTypeId, select: ['*'], filter: { '@id': chunk }, order: { id: 'ASC' }, start: -1 }, options),
-    ),
-  );
-  for (const page of pages) for (const row of rowsAt(page.result, ['items'])) found.set(toInt(row.id) ?? 0, toItem(row, entityTypeId));
+  const rows = await portal.byIds('crm.item.list', ids, (chunk) => ({ entityTypeId, select: ['*'], filter: { '@id': chunk }, order: { id: 'ASC' }, start: -1 }), ['items'], options);
+  for (const row of rows) found.set(toInt(row.id) ?? 0, toItem(row, entityTypeId));
   return found;
 }
 

@@ -1,5 +1,5 @@
 // Leads (old-style crm.lead.*): normalised records and list filters.
-import { communications, type CommunicationRecord, type OldEntity } from './records.js';
+import { communications, type Communication, type OldEntity } from './records.js';
 import { ENTITY } from './metadata.js';
 import { toDate, toInt, toText } from './values.js';
 
@@ -20,8 +20,8 @@ export interface LeadRecord {
   assignedById: number | null;
   createdAt: string | null;
   updatedAt: string | null;
-  phones: CommunicationRecord[];
-  emails: CommunicationRecord[];
+  phones: Communication[];
+  emails: Communication[];
   raw: Record<string, unknown>;
 }
 

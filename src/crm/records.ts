@@ -1,4 +1,5 @@
-// Shared REST plumbing of the old-style CRM methods (crm.company.*, crm.deal.*, crm.lead.*):
+// Shared REST plumbing of the old-style CRM methods (crm.contact.*, crm.company.*, crm.deal.*,
+// crm.lead.*):
 // loading by ids (one `@ID` list command per 50 ids), keyset lists, counts, single reads,
 // writes and idempotent creates keyed by ORIGIN_ID. No GraphQL here.
 import { createHash } from 'node:crypto';
@@ -11,7 +12,7 @@ import { asRecord, toInt, toText } from './values.js';
 
 /** One old-style entity family. */
 export interface OldEntity<R> {
-  /** `crm.company`, `crm.deal`, `crm.lead`. */
+  /** `crm.contact`, `crm.company`, `crm.deal`, `crm.lead`. */
   prefix: string;
   entityTypeId: number;
   /** What lists select: `*` and `UF_*` leave the multi-fields out, so they are named (§6.4). */
@@ -24,19 +25,20 @@ export function listMethod(entity: OldEntity<unknown>): ListMethod {
 }
 
 /** A phone number or e-mail address of a record (crm_multifield, §6.3). */
-export interface CommunicationRecord {
+export interface Communication {
+  /** The multi-field entry id (needed to change or delete one value). */
   id: number;
   value: string;
   valueType: string;
 }
 
-export function communications(value: unknown): CommunicationRecord[] {
+/** PHONE / EMAIL entries of a row; an entry without a value is no value. */
+export function communications(value: unknown): Communication[] {
   if (!Array.isArray(value)) return [];
-  return (value as Record<string, unknown>[]).map((m) => ({
-    id: toInt(m.ID) ?? 0,
-    value: toText(m.VALUE) ?? '',
-    valueType: toText(m.VALUE_TYPE) ?? 'OTHER',
-  }));
+  return (value as unknown[])
+    .map(asRecord)
+    .map((m) => ({ id: toInt(m.ID) ?? 0, value: toText(m.VALUE) ?? '', valueType: toText(m.VALUE_TYPE) ?? 'OTHER' }))
+    .filter((m) => m.value !== '');
 }
 
 function rows(result: unknown): Record<string, unknown>[] {
@@ -52,40 +54,50 @@ export async function recordsByIds<R extends { id: number }>(
   options: SubmitOptions = {},
 ): Promise<Map<number, R>> {
   const found = new Map<number, R>();
-  const unique = [...new Set(ids.filter((id) => Number.isInteger(id) && id > 0))].sort((a, b) => a - b);
-  const chunks: number[][] = [];
-  for (let i = 0; i < unique.length; i += 50) chunks.push(unique.slice(i, i + 50));
-  const pages = await Promise.all(
-    chunks.map((chunk) =>
-      portal.read(`${entity.prefix}.list`, { select: entity.select, filter: { '@ID': chunk }, order: { ID: 'ASC' }, start: -1 }, options),
-    ),
-  );
-  for (const page of pages) {
-    for (const row of rows(page.result)) {
-      const record = entity.normalise(row);
-      found.set(record.id, record);
-    }
+  const rows = await portal.byIds(`${entity.prefix}.list`, ids, (chunk) => ({ select: entity.select, filter: { '@ID': chunk }, order: { ID: 'ASC' }, start: -1 }), [], options);
+  for (const row of rows) {
+    const record = entity.normalise(row);
+    found.set(record.id, record);
   }
   return found;
 }
 
-/** One keyset page of records matching `filter` (up to 2,500 rows in one HTTP request). */
-export async function recordPage<R>(
+/** What a list matches: one filter, or a union of two (old-style lists have no OR, §6.4: a name
+ * search is "first name contains" or "last name contains"). */
+export type RecordFilter = Record<string, unknown> | [Record<string, unknown>, Record<string, unknown>];
+
+/** One keyset page of records matching `filter` (up to 2,500 rows in one HTTP request); a union
+ * reads both keyset streams in the same batch and merges them by id without duplicates. */
+export async function recordPage<R extends { id: number }>(
   portal: BitrixPortal,
   entity: OldEntity<R>,
-  filter: Record<string, unknown>,
+  filter: RecordFilter,
   afterId: number,
   first: number,
   options: SubmitOptions = {},
 ): Promise<{ rows: R[]; hasNextPage: boolean }> {
-  const page = await portal.page<Record<string, unknown>>(listMethod(entity), { select: entity.select }, filter, afterId, first, options);
-  return { rows: page.rows.map((row) => entity.normalise(row)), hasNextPage: page.hasNextPage };
+  const read = (f: Record<string, unknown>) => portal.page<Record<string, unknown>>(listMethod(entity), { select: entity.select }, f, afterId, first, options);
+  if (!Array.isArray(filter)) {
+    const page = await read(filter);
+    return { rows: page.rows.map((row) => entity.normalise(row)), hasNextPage: page.hasNextPage };
+  }
+  const pages = await Promise.all(filter.map(read));
+  const byId = new Map<number, R>();
+  for (const page of pages) for (const row of page.rows) byId.set(toInt(row.ID) ?? 0, entity.normalise(row));
+  const merged = [...byId.values()].sort((a, b) => a.id - b.id);
+  // A stream with more rows has them after its own last row, which is at or after the merged
+  // page's last row: so its hasNextPage is exact for the union too.
+  return { rows: merged.slice(0, first), hasNextPage: merged.length > first || pages.some((p) => p.hasNextPage) };
 }
 
-/** How many records match (one command with a COUNT; only when a client asks for totalCount). */
-export async function countRecords(portal: BitrixPortal, entity: OldEntity<unknown>, filter: Record<string, unknown>, options: SubmitOptions = {}): Promise<number> {
-  const res = await portal.read(`${entity.prefix}.list`, { select: ['ID'], filter, start: 0 }, options);
-  return res.total ?? 0;
+/** How many records match (one command with a COUNT; only when a client asks for totalCount).
+ * A union is counted by inclusion-exclusion (a + b - both), three COUNTs in one batch. */
+export async function countRecords(portal: BitrixPortal, entity: OldEntity<unknown>, filter: RecordFilter, options: SubmitOptions = {}): Promise<number> {
+  const count = async (f: Record<string, unknown>) => (await portal.read(`${entity.prefix}.list`, { select: ['ID'], filter: f, order: { ID: 'ASC' }, start: 0 }, options)).total ?? 0;
+  if (!Array.isArray(filter)) return count(filter);
+  const [a, b] = filter;
+  const [na, nb, both] = await Promise.all([count(a), count(b), count({ ...a, ...b })]);
+  return na + nb - both;
 }
 
 /** `<prefix>.get`: every field (multi-fields included when set); null when there is no such record. */

@@ -66,16 +66,10 @@ export function employeeFilter(filter: EmployeeFilter = {}): Record<string, unkn
 /** Employees by id: one user.get command per 50 ids (an `@ID` filter). */
 export async function employeesByIds(portal: BitrixPortal, ids: readonly number[], options: SubmitOptions = {}): Promise<Map<number, EmployeeRecord>> {
   const found = new Map<number, EmployeeRecord>();
-  const chunks: number[][] = [];
-  for (let i = 0; i < ids.length; i += 50) chunks.push(ids.slice(i, i + 50));
-  const pages = await Promise.all(
-    chunks.map((chunk) => portal.read('user.get', { FILTER: { '@ID': chunk }, sort: 'ID', order: 'ASC', start: -1 }, options)),
-  );
-  for (const page of pages) {
-    for (const row of (Array.isArray(page.result) ? page.result : []) as Record<string, unknown>[]) {
-      const employee = toEmployee(row);
-      found.set(employee.id, employee);
-    }
+  const rows = await portal.byIds('user.get', ids, (chunk) => ({ FILTER: { '@ID': chunk }, sort: 'ID', order: 'ASC', start: -1 }), [], options);
+  for (const row of rows) {
+    const employee = toEmployee(row);
+    found.set(employee.id, employee);
   }
   return found;
 }

@@ -73,9 +73,15 @@ export async function keysetConnection<Node>(
   // A selected totalCount starts with the page, so both commands ride in the same batch.
   if (info && selects(info, 'totalCount')) {
     counted = count();
-    counted.catch(() => undefined);
+    counted.catch(() => undefined); // a failed count is reported by its own field
   }
-  const page = first === 0 ? { rows: [], hasNextPage: (await fetch(after, 1)).rows.length > 0 } : await fetch(after, first);
+  // Only `totalCount` asked for: no page to read.
+  const needsPage = !info || selects(info, 'edges') || selects(info, 'pageInfo');
+  const page = !needsPage
+    ? { rows: [], hasNextPage: false }
+    : first === 0
+      ? { rows: [], hasNextPage: (await fetch(after, 1)).rows.length > 0 }
+      : await fetch(after, first);
   const hash = filterHash(scope); // once per page, not per edge
   const edges = page.rows.map((node) => ({ cursor: cursorWithHash(idOf(node), hash), node }));
   return {

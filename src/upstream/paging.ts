@@ -76,6 +76,23 @@ export async function readKeysetPage<Row>(
   return { rows: rows.slice(0, first), hasNextPage };
 }
 
+/** Rows by id: ids deduplicated and sorted, one command per 50 (a page: no COUNT needed, since
+ * 50 ids match at most 50 rows), all submitted at once so they share the scheduler's next batch.
+ * `params` builds one command's parameters for its ids; `rowsPath` finds the rows in a result. */
+export async function readByIds(
+  scheduler: PortalScheduler,
+  method: string,
+  ids: readonly number[],
+  params: (ids: number[]) => Record<string, unknown>,
+  rowsPath: readonly string[],
+  options: SubmitOptions = {},
+): Promise<Record<string, unknown>[]> {
+  const unique = [...new Set(ids.filter((id) => Number.isInteger(id) && id > 0))].sort((a, b) => a - b);
+  const commands: Promise<CommandResult>[] = [];
+  for (let i = 0; i < unique.length; i += PAGE) commands.push(scheduler.submit({ method, params: params(unique.slice(i, i + PAGE)) }, options));
+  return (await Promise.all(commands)).flatMap((page) => rowsOf(page.result, rowsPath) as Record<string, unknown>[]);
+}
+
 async function settle(promise: Promise<CommandResult>): Promise<CommandResult | BitrixError> {
   try {
     return await promise;

@@ -7,7 +7,7 @@ import { CircuitBreaker, type BreakerOptions } from './breaker.js';
 import { LeakyBucket, type RateLimiter, type RateLimitPlan } from './bucket.js';
 import { OperatingBudget, type OperatingOptions } from './operating-budget.js';
 import { MetadataCache, type MetadataCacheOptions } from './metadata-cache.js';
-import { readKeysetPage, type KeysetPage, type ListMethod } from './paging.js';
+import { readByIds, readKeysetPage, type KeysetPage, type ListMethod } from './paging.js';
 import { PortalScheduler, type SubmitOptions } from './scheduler.js';
 import { BitrixTransport, type TransportOptions } from './transport.js';
 
@@ -83,6 +83,11 @@ export class BitrixPortal {
   /** A write command: sent alone, never deduplicated, never blindly re-sent. */
   write(method: string, params: Record<string, unknown>, options: SubmitOptions = {}): Promise<CommandResult> {
     return this.scheduler.submit({ method, params }, { ...options, write: true });
+  }
+
+  /** Rows by id, one command per 50 ids (see paging.readByIds). */
+  byIds(method: string, ids: readonly number[], params: (ids: number[]) => Record<string, unknown>, rowsPath: readonly string[], options: SubmitOptions = {}) {
+    return readByIds(this.scheduler, method, ids, params, rowsPath, options);
   }
 
   chain(commands: Command[], options: SubmitOptions = {}) {

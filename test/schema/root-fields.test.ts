@@ -34,7 +34,7 @@ describe('root fields', () => {
     const r = await s.gql('{ a: spaCards(entityTypeId: 999) { totalCount } b: contactTypes { name } }');
     expect(r.body.data.a).toBeNull();
     expect(r.body.data.b.length).toBeGreaterThan(0);
-    expect(r.body.errors[0].path).toEqual(['a']);
+    expect(r.body.errors[0].path[0]).toBe('a');
     expect(r.body.errors[0].extensions.code).toMatch(/^[A-Z_]+$/);
   });
 
@@ -44,7 +44,9 @@ describe('root fields', () => {
     try {
       for (const field of fields) {
         const args = field.args.filter((a) => isNonNullType(a.type)).map((a) => `${a.name}: ${sample(a)}`);
-        const selection = isObjectType(getNamedType(field.type)) || !('serialize' in getNamedType(field.type)) ? ' { __typename }' : '';
+        const named = getNamedType(field.type);
+        // A connection asked only for __typename reads nothing: ask for its count.
+        const selection = isObjectType(named) && named.getFields().totalCount ? ' { totalCount }' : !('serialize' in named) ? ' { __typename }' : '';
         const query = `{ ok: __typename failing: ${field.name}${args.length ? `(${args.join(', ')})` : ''}${selection} }`;
         const r = await s.gql(query);
         expect(r.status, query).toBe(200);

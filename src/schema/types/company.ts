@@ -49,7 +49,7 @@ Company.implement({
       nullable: false,
       description: 'The contacts linked to this company (as their primary company or as one of several), in id order.',
       args: { first: t.arg.int(connectionArgs.first), after: t.arg.string(connectionArgs.after) },
-      resolve: async (c, args, ctx) => {
+      resolve: async (c, args, ctx, info) => {
         // Every binding, from the binding method: one command, and the count comes with it.
         const ids = (await companyContactIds(ctx.portal, c.id, upstream(ctx))).sort((a, b) => a - b);
         return keysetConnection(
@@ -67,6 +67,7 @@ Company.implement({
             return { rows, hasNextPage: wanted.length > first };
           },
           async () => ids.length,
+          info,
         );
       },
     }),

@@ -1,8 +1,7 @@
 // Inputs of the contact mutations, and how upsertContact finds its match.
 import { checkValue, normalise, type CommKind } from '../../crm/contact-writes.js';
-import { contactFilters, findContactIds, oldName, CONTACT_LIST } from '../../crm/contacts.js';
+import { contactIdsWhere, findContactIds, oldName } from '../../crm/contacts.js';
 import { convertInput, resolveField, type FieldSet } from '../../crm/fields.js';
-import { rowsAt, toInt } from '../../crm/values.js';
 import { upstream, type Context } from '../context.js';
 import { builder } from '../builder.js';
 import { ValidationError } from './errors.js';
@@ -148,7 +147,5 @@ export function matchOf(set: FieldSet, matchBy: MatchInput): Match {
 /** Ids of the contacts matching (at most 50 are read: more than one is an error anyway). */
 export async function findMatches(ctx: Context, match: Match): Promise<number[]> {
   if (match.kind !== 'field') return findContactIds(ctx.portal, match.kind, match.value, upstream(ctx));
-  const [filter] = contactFilters({});
-  const res = await ctx.portal.read(CONTACT_LIST.method, { filter: { ...filter, [`=${match.upper}`]: match.key }, select: ['ID'], order: { ID: 'ASC' }, start: -1 }, upstream(ctx));
-  return rowsAt(res.result, []).map((row) => toInt(row.ID) ?? 0).filter((id) => id > 0);
+  return contactIdsWhere(ctx.portal, { [`=${match.upper}`]: match.key }, upstream(ctx));
 }

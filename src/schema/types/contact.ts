@@ -4,16 +4,16 @@
 import {
   CONTACT_ENTITY_TYPE_ID,
   companyContactIds,
+  CONTACT,
   contactAddresses,
-  contactCount,
   contactFilters,
-  contactPage,
   findContactIds,
   readField,
   type AddressRecord,
-  type Communication,
   type ContactRecord,
 } from '../../crm/contacts.js';
+import type { Communication, RecordFilter } from '../../crm/records.js';
+import { oldConnection } from './crm-lists.js';
 import { checkValue } from '../../crm/contact-writes.js';
 import { dictionary } from '../../crm/metadata.js';
 import { resolveField, type FieldDefinition } from '../../crm/fields.js';
@@ -23,7 +23,7 @@ import { upstream, type Context } from '../context.js';
 import { badInput } from '../error-codes.js';
 import { loadContacts } from '../loaders/contacts.js';
 import { builder } from '../builder.js';
-import { connectionArgs, keysetConnection } from '../connection.js';
+import { connectionArgs } from '../connection.js';
 import { Employee } from './employee.js';
 import { FieldDefinitionRef, FieldFilter, FieldValueRef, customFieldValues, fieldError, fieldFilterValue, fieldValue, fields } from './field.js';
 
@@ -159,7 +159,7 @@ export const ContactConnection = builder.connectionObject({
 export type ContactFilterArg = typeof ContactFilter.$inferInput;
 
 /** Bitrix list filters for a ContactFilter (custom field names are checked on the portal). */
-export async function buildContactFilters(ctx: Context, filter: ContactFilterArg | null | undefined): Promise<Record<string, unknown>[]> {
+export async function buildContactFilters(ctx: Context, filter: ContactFilterArg | null | undefined): Promise<RecordFilter> {
   let field: { def: FieldDefinition; value: string } | null = null;
   if (filter?.field) {
     const set = await fields(ctx, CONTACT_ENTITY_TYPE_ID);
@@ -196,22 +196,9 @@ builder.queryFields((t) => ({
       after: t.arg.string(connectionArgs.after),
       filter: t.arg({ type: ContactFilter, description: 'Conditions on the contacts; all contacts when omitted.' }),
     },
-    resolve: async (_root, args, ctx) => {
-      const filters = await buildContactFilters(ctx, args.filter);
-      return keysetConnection(
-        ctx,
-        args,
-        { contacts: args.filter ?? null },
-        (c: ContactRecord) => c.id,
-        async (after, first) => {
-          const page = await contactPage(ctx.portal, filters, after, first, upstream(ctx));
-          const loader = Contact.getDataloader(ctx);
-          for (const row of page.rows) loader.prime(row.id, row);
-          return page;
-        },
-        () => contactCount(ctx.portal, filters, upstream(ctx)),
-      );
-    },
+    resolve: async (_root, args, ctx, info) =>
+      // The cursor is bound to what the client asked, not to the bindings a companyId resolves to.
+      oldConnection(ctx, info, args, CONTACT, await buildContactFilters(ctx, args.filter), Contact, { contacts: args.filter ?? null }),
   }),
   findContacts: t.field({
     type: [Contact],

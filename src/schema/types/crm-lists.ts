@@ -1,22 +1,11 @@
-// Keyset connections over the old-style CRM lists (companies, deals, leads). When the client
-// selects totalCount, its COUNT command is submitted together with the page, so both ride in the
-// same batch: a filtered list with its total is one upstream HTTP request.
-import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
-import { countRecords, oldKey, recordPage, type OldEntity } from '../../crm/records.js';
+// Keyset connections over the old-style CRM lists (contacts, companies, deals, leads), through
+// keysetConnection: a selected totalCount rides in the page's batch, and a connection asked only
+// for its totalCount reads no page.
+import type { GraphQLResolveInfo } from 'graphql';
+import { countRecords, oldKey, recordPage, type OldEntity, type RecordFilter } from '../../crm/records.js';
 import { upstream, type Context } from '../context.js';
 import { fieldFilterValue, fields, type FieldFilterInput } from './field.js';
-import { decodeCursor, keysetConnection, pageSize, type ConnectionArgs } from '../connection.js';
-
-/** Whether the field being resolved selects `name` directly (through fragments too). */
-export function selects(info: GraphQLResolveInfo, name: string): boolean {
-  const walk = (set: SelectionSetNode | undefined): boolean =>
-    !!set?.selections.some((sel) => {
-      if (sel.kind === 'Field') return sel.name.value === name;
-      if (sel.kind === 'InlineFragment') return walk(sel.selectionSet);
-      return walk(info.fragments[sel.name.value]?.selectionSet);
-    });
-  return info.fieldNodes.some((node) => walk(node.selectionSet));
-}
+import { keysetConnection, type ConnectionArgs } from '../connection.js';
 
 interface Primable<R> {
   getDataloader(ctx: Context): { prime(key: number, value: R): unknown };
@@ -27,17 +16,10 @@ export function oldConnection<R extends { id: number }>(
   info: GraphQLResolveInfo,
   args: ConnectionArgs,
   entity: OldEntity<R>,
-  filter: Record<string, unknown>,
+  filter: RecordFilter,
   ref: Primable<NoInfer<R>>,
+  scope: unknown = { [entity.prefix]: filter },
 ) {
-  const scope = { [entity.prefix]: filter };
-  // Bad paging arguments are refused before anything is sent.
-  pageSize(ctx, args.first);
-  if (args.after) decodeCursor(args.after, scope);
-  const count = () => countRecords(ctx.portal, entity, filter, upstream(ctx));
-  const early = selects(info, 'totalCount') ? count() : undefined;
-  // A failed early count must not become an unhandled rejection when the page fails first.
-  early?.catch(() => undefined);
   return keysetConnection(
     ctx,
     args,
@@ -49,7 +31,8 @@ export function oldConnection<R extends { id: number }>(
       for (const row of page.rows) loader.prime(row.id, row);
       return page;
     },
-    () => early ?? count(),
+    () => countRecords(ctx.portal, entity, filter, upstream(ctx)),
+    info,
   );
 }
 

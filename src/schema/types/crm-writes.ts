@@ -14,7 +14,7 @@ import {
   type OldEntity,
 } from '../../crm/records.js';
 import { multiFieldEntries, type CommUpdate } from '../../crm/contact-writes.js';
-import type { Communication } from '../../crm/contacts.js';
+import type { Communication } from '../../crm/records.js';
 import { assertNotReserved, convertInput, resolveField, type FieldSet } from '../../crm/fields.js';
 import { toText } from '../../crm/values.js';
 import { upstream, type Context } from '../context.js';
