@@ -85,6 +85,13 @@ export async function contactById(portal: BitrixPortal, id: number, options: Sub
   return (await contactsByIds(portal, [id], options)).get(id) ?? null;
 }
 
+/** A fresh read after a write (never a cached loader value, never joined with an older read). */
+export async function reload(portal: BitrixPortal, id: number, options: SubmitOptions = {}): Promise<ContactRecord> {
+  const contact = await contactById(portal, id, { ...options, fresh: true });
+  if (!contact) throw new Error(`contact ${id} vanished right after it was written`);
+  return contact;
+}
+
 // ---- list filters ---------------------------------------------------------------------------
 
 export interface ContactFilterSpec {

@@ -1,12 +1,10 @@
 // Shared REST plumbing of the old-style CRM methods (crm.contact.*, crm.company.*, crm.deal.*,
 // crm.lead.*):
-// loading by ids (one `@ID` list command per 50 ids), keyset lists, counts, single reads,
-// writes and idempotent creates keyed by ORIGIN_ID. No GraphQL here.
-import { createHash } from 'node:crypto';
+// loading by ids (one `@ID` list command per 50 ids), keyset lists, counts, single reads and
+// writes. Idempotent creates: idempotency.ts. No GraphQL here.
 import { BitrixError } from '../upstream/errors.js';
 import type { ListMethod } from '../upstream/paging.js';
 import type { BitrixPortal } from '../upstream/portal.js';
-import { stableJson } from '../upstream/batch.js';
 import type { SubmitOptions } from '../upstream/scheduler.js';
 import { asRecord, toInt, toText } from './values.js';
 
@@ -41,9 +39,6 @@ export function communications(value: unknown): Communication[] {
     .filter((m) => m.value !== '');
 }
 
-function rows(result: unknown): Record<string, unknown>[] {
-  return Array.isArray(result) ? (result as Record<string, unknown>[]) : [];
-}
 
 /** Records by id: one `<prefix>.list` command per 50 ids (`@ID` filter, no COUNT), all through
  * the scheduler so they ride in the next batch with whatever else is waiting. */
@@ -124,72 +119,6 @@ export async function updateRecord(portal: BitrixPortal, entity: OldEntity<unkno
 
 export async function deleteRecord(portal: BitrixPortal, entity: OldEntity<unknown>, id: number, options: SubmitOptions = {}): Promise<void> {
   await portal.write(`${entity.prefix}.delete`, { id }, options);
-}
-
-// ---- idempotent creates -------------------------------------------------------------------------
-
-/** ORIGINATOR_ID of every record this gateway creates with an idempotency key. */
-export const ORIGINATOR = 'bitrix24-graphql';
-
-/** A short, stable hash of a create's input (what a replay must match). */
-export function inputHash(input: unknown): string {
-  return createHash('sha256').update(stableJson(input ?? null)).digest('base64url').slice(0, 16);
-}
-
-/** Where an idempotency key and its input hash are kept on a record. Entities with
- * ORIGIN_VERSION keep `ORIGIN_ID = key`, `ORIGIN_VERSION = hash`; the others (leads have no
- * ORIGIN_VERSION) keep `ORIGIN_ID = b24gql:<hash of key>:<input hash>`, found by prefix (the
- * prefix is hex, so no LIKE wildcard can hide in it). */
-export interface OriginStamp {
-  fields: Record<string, unknown>;
-  /** The filter that finds earlier creates with this key, and the fields to read back (only
-   * fields the entity has: leads have no ORIGIN_VERSION, crm-lead-fields.md). */
-  filter: Record<string, unknown>;
-  select: string[];
-  /** 'same' = a replay of this very input; 'different' = the key was used for another input. */
-  matches(row: Record<string, unknown>): 'same' | 'different' | 'none';
-}
-
-export function originStamp(key: string, hash: string, hasOriginVersion: boolean): OriginStamp {
-  if (hasOriginVersion) {
-    return {
-      fields: { ORIGINATOR_ID: ORIGINATOR, ORIGIN_ID: key, ORIGIN_VERSION: hash },
-      filter: { '=ORIGINATOR_ID': ORIGINATOR, '=ORIGIN_ID': key },
-      select: ['ID', 'ORIGIN_ID', 'ORIGINATOR_ID', 'ORIGIN_VERSION'],
-      // Filters may compare case-insensitively; the key is exact.
-      matches: (row) => (toText(row.ORIGIN_ID) !== key ? 'none' : toText(row.ORIGIN_VERSION) === hash ? 'same' : 'different'),
-    };
-  }
-  const prefix = `b24gql:${createHash('sha256').update(key).digest('hex').slice(0, 24)}:`;
-  return {
-    fields: { ORIGINATOR_ID: ORIGINATOR, ORIGIN_ID: `${prefix}${hash}` },
-    filter: { '=ORIGINATOR_ID': ORIGINATOR, '=%ORIGIN_ID': `${prefix}%` },
-    select: ['ID', 'ORIGIN_ID', 'ORIGINATOR_ID'],
-    matches: (row) => {
-      const origin = toText(row.ORIGIN_ID) ?? '';
-      if (!origin.startsWith(prefix)) return 'none';
-      return origin === `${prefix}${hash}` ? 'same' : 'different';
-    },
-  };
-}
-
-/** The earliest record created with this key, and whether it was created from the same input. */
-export async function findByOrigin(
-  portal: BitrixPortal,
-  entity: OldEntity<unknown>,
-  stamp: OriginStamp,
-  options: SubmitOptions = {},
-): Promise<{ id: number; same: boolean } | null> {
-  const res = await portal.read(
-    `${entity.prefix}.list`,
-    { select: stamp.select, filter: stamp.filter, order: { ID: 'ASC' }, start: -1 },
-    options,
-  );
-  for (const row of rows(res.result)) {
-    const verdict = stamp.matches(row);
-    if (verdict !== 'none') return { id: toInt(row.ID) ?? 0, same: verdict === 'same' };
-  }
-  return null;
 }
 
 // ---- field names ----------------------------------------------------------------------------------

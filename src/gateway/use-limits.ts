@@ -16,7 +16,7 @@ import { createComplexityRule } from '@pothos/plugin-complexity';
 import { GraphQLError, getNamedType, isIntrospectionType, validate, type ValidationContext, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
-import { stableJson } from '../upstream/batch.js';
+import { stableJson } from '../lib/stable-json.js';
 import { ErrorCode, requestError } from '../schema/error-codes.js';
 import { stateOf } from './request-state.js';
 

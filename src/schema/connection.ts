@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { KeysetPage } from '../upstream/paging.js';
-import { stableJson } from '../upstream/batch.js';
+import { stableJson } from '../lib/stable-json.js';
 import type { Context } from './context.js';
 import { badInput } from './error-codes.js';
 import { builder } from './builder.js';

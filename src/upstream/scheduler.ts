@@ -7,7 +7,8 @@
 // pile up while the limiter waits, so every request that leaves is a full batch.
 // (One file on purpose: the queue, packing, retries and cancellation share one state.)
 import type { Logger } from 'pino';
-import { carriesBatchSyntax, decodeBatch, encodeCommand, hasRefs, resolveRefs, stableJson, type Command, type CommandResult } from './batch.js';
+import { stableJson } from '../lib/stable-json.js';
+import { carriesBatchSyntax, decodeBatch, encodeCommand, hasRefs, resolveRefs, type Command, type CommandResult } from './batch.js';
 import { CircuitBreaker } from './breaker.js';
 import { BitrixError, abortError, busyError, outcomeUnknown } from './errors.js';
 import type { RateLimiter } from './bucket.js';

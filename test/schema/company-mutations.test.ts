@@ -86,16 +86,17 @@ describe('createCompany', () => {
     expect(commands(s, 'crm.company.add')).toBe(2);
   });
 
-  it('a lost answer is an UpstreamError; the retry with the same key returns the company created, never a second one', async () => {
-    const input = { title: 'Lost Answer SA', idempotencyKey: 'lost-1' };
+  it('a lost answer is found through the key in the same call (one company); without a key it is UPSTREAM_OUTCOME_UNKNOWN', async () => {
     s.emulator.setFaults({ rate: 1, kinds: ['dropAfterCommit'], methods: ['crm.company.add'] });
-    const lost = await create(input);
+    const recovered = await create({ title: 'Lost Answer SA', idempotencyKey: 'lost-1' });
+    const bare = await create({ title: 'Lost Answer Bare' });
     s.emulator.setFaults(null);
-    expect(lost).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_OUTCOME_UNKNOWN', retryable: false });
-    expect(all(s, 'crm.company', { TITLE: 'Lost Answer SA' })).toHaveLength(1);
-    const retry = await create(input);
-    expect(retry.__typename).toBe('CreateCompanySuccess');
-    expect(all(s, 'crm.company', { TITLE: 'Lost Answer SA' }).map((c) => Number(c.ID))).toEqual([retry.data.bitrixId]);
+    expect(recovered.__typename).toBe('CreateCompanySuccess');
+    expect(all(s, 'crm.company', { TITLE: 'Lost Answer SA' }).map((c) => Number(c.ID))).toEqual([recovered.data.bitrixId]);
+    expect(bare).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_OUTCOME_UNKNOWN', retryable: false });
+    expect(all(s, 'crm.company', { TITLE: 'Lost Answer Bare' })).toHaveLength(1); // it did run
+    const retry = await create({ title: 'Lost Answer SA', idempotencyKey: 'lost-1' });
+    expect(retry.data.bitrixId).toBe(recovered.data.bitrixId);
   });
 
   it('takes the key from the Idempotency-Key header, also under concurrent retries', async () => {

@@ -65,14 +65,16 @@ describe('createSpaCard', () => {
     const first = await create(input);
     const again = await create(input);
     expect(again.data.bitrixId).toBe(first.data.bitrixId);
-    // The portal commits and the answer is lost: the retry reconciles instead of creating.
+    // The portal commits and the answer is lost: the key finds the card in the same call.
     s.emulator.setFaults({ rate: 1, kinds: ['dropAfterCommit'], methods: ['crm.item.add'] });
     const lost = await create({ title: 'Lost answer', idempotencyKey: 'order-4712' });
+    const bare = await create({ title: 'Lost answer, no key' });
     s.emulator.setFaults(null);
-    expect(lost).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_OUTCOME_UNKNOWN', retryable: false } as any);
+    expect(lost.__typename).toBe('CreateSpaCardSuccess');
+    expect(bare).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_OUTCOME_UNKNOWN', retryable: false } as any);
     const retried = await create({ title: 'Lost answer', idempotencyKey: 'order-4712' });
-    expect(retried.__typename).toBe('CreateSpaCardSuccess');
-    expect(await countCards()).toBe(before + 2);
+    expect(retried.data.bitrixId).toBe(lost.data.bitrixId);
+    expect(await countCards()).toBe(before + 3); // the first, the recovered one, and the bare one that did run
     const changed = await create({ title: 'Something else', idempotencyKey: 'order-4711' });
     expect(changed).toMatchObject({ __typename: 'ValidationError', field: 'idempotencyKey' });
     const concurrent = await Promise.all(Array.from({ length: 5 }, () => create({ title: 'Concurrent', idempotencyKey: 'same-time' })));

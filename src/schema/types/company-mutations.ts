@@ -1,7 +1,7 @@
 // Writes on companies: create (idempotent), update (explicit phone/e-mail operations), clear
 // fields, delete. Everything is checked before anything is sent.
 import { COMPANY, type CompanyRecord } from '../../crm/companies.js';
-import { newEntries, type CommUpdate } from '../../crm/contact-writes.js';
+import { newEntries, type CommUpdate } from '../../crm/communications.js';
 import { ENTITY } from '../../crm/metadata.js';
 import { deleteRecord, getRecord, updateRecord } from '../../crm/records.js';
 import type { FieldSet } from '../../crm/fields.js';

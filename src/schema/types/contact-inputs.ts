@@ -1,5 +1,5 @@
 // Inputs of the contact mutations, and how upsertContact finds its match.
-import { checkValue, normalise, type CommKind } from '../../crm/contact-writes.js';
+import { checkValue, normalise, type CommKind } from '../../crm/communications.js';
 import { contactIdsWhere, findContactIds, oldName } from '../../crm/contacts.js';
 import { convertInput, resolveField, type FieldSet } from '../../crm/fields.js';
 import { upstream, type Context } from '../context.js';

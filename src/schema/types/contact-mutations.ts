@@ -1,33 +1,23 @@
 // Writes on contacts: create (idempotent), upsert (match + create/update as one safe step),
 // update (explicit phone/e-mail operations), clear fields, delete, add an address.
+import { checkUpdate, multiFieldEntries, newEntries, normalise, type CommKind, type CommUpdate } from '../../crm/communications.js';
 import {
-  addContact,
-  checkUpdate,
-  contactByOrigin,
-  deleteContact,
-  inputHash,
-  multiFieldEntries,
-  newEntries,
-  normalise,
-  reload,
-  updateContact,
-  type CommKind,
-  type CommUpdate,
-} from '../../crm/contact-writes.js';
-import {
+  CONTACT,
   CONTACT_ENTITY_TYPE_ID,
-  ORIGINATOR,
   addressFields,
   addAddressRequisite,
   contactAddressBook,
   contactAddresses,
   personPreset,
   contactById,
+  reload,
   oldName,
   type AddressRecord,
   type ContactRecord,
 } from '../../crm/contacts.js';
 import { convertInput, type FieldSet } from '../../crm/fields.js';
+import { createRecordOnce } from '../../crm/idempotency.js';
+import { deleteRecord, updateRecord } from '../../crm/records.js';
 import { upstream, type Context } from '../context.js';
 import { builder } from '../builder.js';
 import { exclusiveRecord } from './crm-writes.js';
@@ -137,32 +127,12 @@ function primed(ctx: Context, contact: ContactRecord): ContactRecord {
 async function create(ctx: Context, input: CreateInput, key: string | null): Promise<{ contact: ContactRecord; created: boolean }> {
   const phones = newEntries('PHONE', input.phones ?? [], 'phones');
   const emails = newEntries('EMAIL', input.emails ?? [], 'emails');
-  if (key !== null && (key.length === 0 || key.length > 200)) throw new ValidationError('an idempotency key has 1 to 200 characters', 'idempotencyKey');
   const set = await fields(ctx, CONTACT_ENTITY_TYPE_ID);
   const out = { ...customFields(set, input.fields), ...(await scalarFields(ctx, input, true)) };
   if (phones.length) out.PHONE = phones;
   if (emails.length) out.EMAIL = emails;
-  if (key === null) return { contact: primed(ctx, await reload(ctx.portal, await addContact(ctx.portal, out, upstream(ctx)), upstream(ctx))), created: true };
-  const version = inputHash(input);
-  return ctx.portal.serialize(`crm.contact:${key}`, async () => {
-    const replay = async () => {
-      const found = await contactByOrigin(ctx.portal, key, upstream(ctx));
-      if (found && found.originVersion !== version) throw new ValidationError('this idempotency key was already used with a different input', 'idempotencyKey');
-      return found;
-    };
-    const earlier = await replay();
-    if (earlier) return { contact: primed(ctx, earlier), created: false };
-    let id: number;
-    try {
-      id = await addContact(ctx.portal, { ...out, ORIGINATOR_ID: ORIGINATOR, ORIGIN_ID: key, ORIGIN_VERSION: version }, upstream(ctx));
-    } catch (error) {
-      // The answer was lost but the portal may have created it: the key tells.
-      const again = await replay().catch(() => null);
-      if (again) return { contact: primed(ctx, again), created: true };
-      throw error;
-    }
-    return { contact: primed(ctx, await reload(ctx.portal, id, upstream(ctx))), created: true };
-  });
+  const { id, created } = await createRecordOnce(ctx.portal, CONTACT, key, input, out, true, upstream(ctx));
+  return { contact: primed(ctx, await reload(ctx.portal, id, upstream(ctx))), created };
 }
 
 /** Applies an update to an existing contact and returns it re-read. */
@@ -185,7 +155,7 @@ async function update(ctx: Context, id: number, input: UpdateInput): Promise<Con
     if (entries.length) out[kind] = entries;
   }
   if (Object.keys(out).length === 0) return primed(ctx, current);
-  await updateContact(ctx.portal, id, out, upstream(ctx));
+  await updateRecord(ctx.portal, CONTACT, id, out, upstream(ctx));
   return primed(ctx, await reload(ctx.portal, id, upstream(ctx)));
 }
 
@@ -306,7 +276,7 @@ builder.mutationFields((t) => ({
             if (list.length) out[kind] = list.map((c) => ({ ID: c.id, DELETE: 'Y' }));
           }
           if (Object.keys(out).length === 0) return primed(ctx, current);
-          await updateContact(ctx.portal, args.id, out, upstream(ctx));
+          await updateRecord(ctx.portal, CONTACT, args.id, out, upstream(ctx));
           return primed(ctx, await reload(ctx.portal, args.id, upstream(ctx)));
         });
       } catch (error) {
@@ -321,7 +291,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.int({ required: true, description: 'The contact id.' }) },
     resolve: async (_root, args, ctx) => {
       try {
-        await deleteContact(ctx.portal, args.id, upstream(ctx));
+        await deleteRecord(ctx.portal, CONTACT, args.id, upstream(ctx));
         Contact.getDataloader(ctx).clear(args.id);
         return { bitrixId: args.id };
       } catch (error) {

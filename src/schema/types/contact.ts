@@ -14,7 +14,7 @@ import {
 } from '../../crm/contacts.js';
 import type { Communication, RecordFilter } from '../../crm/records.js';
 import { oldConnection } from './crm-lists.js';
-import { checkValue } from '../../crm/contact-writes.js';
+import { checkValue } from '../../crm/communications.js';
 import { dictionary } from '../../crm/metadata.js';
 import { resolveField, type FieldDefinition } from '../../crm/fields.js';
 import { fullName } from '../../crm/users.js';

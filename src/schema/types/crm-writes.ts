@@ -2,18 +2,9 @@
 // fields checked against the metadata, references checked before anything is sent, existence
 // checks, and idempotent creates keyed by ORIGIN_ID.
 import { dictionary } from '../../crm/metadata.js';
-import {
-  addRecord,
-  findByOrigin,
-  getRecord,
-  inputHash,
-  oldKey,
-  originStamp,
-  recordsByIds,
-  updateRecord,
-  type OldEntity,
-} from '../../crm/records.js';
-import { multiFieldEntries, type CommUpdate } from '../../crm/contact-writes.js';
+import { createRecordOnce } from '../../crm/idempotency.js';
+import { getRecord, oldKey, recordsByIds, updateRecord, type OldEntity } from '../../crm/records.js';
+import { multiFieldEntries, type CommUpdate } from '../../crm/communications.js';
 import type { Communication } from '../../crm/records.js';
 import { assertNotReserved, convertInput, resolveField, type FieldSet } from '../../crm/fields.js';
 import { toText } from '../../crm/values.js';
@@ -137,9 +128,7 @@ export async function checkLinked(ctx: Context, entity: OldEntity<{ id: number }
   return id;
 }
 
-/** Creates a record once per idempotency key: a replay of the same input returns the record
- * created first (even when its answer was lost); the key with another input is refused. Creates
- * with one key never run concurrently in this gateway. Without a key: a plain add. */
+/** Creates a record once per idempotency key (src/crm/idempotency.ts); a plain add without one. */
 export async function idempotentCreate<R>(
   ctx: Context,
   entity: OldEntity<R>,
@@ -148,15 +137,5 @@ export async function idempotentCreate<R>(
   input: unknown,
   fields: Record<string, unknown>,
 ): Promise<number> {
-  if (!key) return addRecord(ctx.portal, entity, fields, upstream(ctx));
-  if (key.length > 200) throw new ValidationError('idempotencyKey is longer than 200 characters', 'idempotencyKey');
-  const stamp = originStamp(key, inputHash(input), set.byName.has('origin_version'));
-  return ctx.portal.serialize(`${entity.prefix}:${key}`, async () => {
-    const found = await findByOrigin(ctx.portal, entity, stamp, upstream(ctx));
-    if (found) {
-      if (!found.same) throw new ValidationError('this idempotencyKey was already used with a different input', 'idempotencyKey');
-      return found.id;
-    }
-    return addRecord(ctx.portal, entity, { ...fields, ...stamp.fields }, upstream(ctx));
-  });
+  return (await createRecordOnce(ctx.portal, entity, key, input, fields, set.byName.has('origin_version'), upstream(ctx))).id;
 }

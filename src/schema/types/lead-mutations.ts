@@ -2,7 +2,7 @@
 // dict and never sent it) and update. Everything is checked before anything is sent.
 import { COMPANY } from '../../crm/companies.js';
 import { contactsByIds } from '../../crm/contacts.js';
-import { newEntries, type CommUpdate } from '../../crm/contact-writes.js';
+import { newEntries, type CommUpdate } from '../../crm/communications.js';
 import { ENTITY } from '../../crm/metadata.js';
 import { deleteRecord, getRecord } from '../../crm/records.js';
 import type { FieldSet } from '../../crm/fields.js';

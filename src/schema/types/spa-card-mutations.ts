@@ -1,13 +1,11 @@
 // Writes on smart-process cards: create (idempotent), update, clear fields, move stage, delete
 // with an explicit, safe cascade.
-import { createHash } from 'node:crypto';
 import { spaTypes } from '../../crm/metadata.js';
 import { assertNoPlacementInFields, checkPlacement } from '../../crm/placement.js';
 import { convertInput, type FieldSet } from '../../crm/fields.js';
 import { bindingVerdict, type BindingVerdict } from '../../crm/bindings.js';
-import { addItem, deleteItem, getItem, updateItem, type ItemRecord } from '../../crm/items.js';
-import { stableJson } from '../../upstream/batch.js';
-import { rowsAt } from '../../crm/values.js';
+import { createItemOnce } from '../../crm/idempotency.js';
+import { deleteItem, getItem, updateItem, type ItemRecord } from '../../crm/items.js';
 import { upstream, type Context } from '../context.js';
 import { builder } from '../builder.js';
 import { MUTATION_ERRORS, NotFoundError, ValidationError, mutationError } from './errors.js';
@@ -92,20 +90,6 @@ async function existing(ctx: Context, entityTypeId: number, id: number): Promise
   return card;
 }
 
-/** The idempotency record for cards lives on the card itself: `xmlId` = key + input hash. */
-function idempotencyTag(key: string, entityTypeId: number, input: unknown): { prefix: string; tag: string } {
-  const keyHash = createHash('sha256').update(key).digest('hex').slice(0, 24);
-  const inputHash = createHash('sha256').update(stableJson({ entityTypeId, input })).digest('hex').slice(0, 16);
-  return { prefix: `b24gql:${keyHash}:`, tag: `b24gql:${keyHash}:${inputHash}` };
-}
-
-async function findByTag(ctx: Context, entityTypeId: number, prefix: string): Promise<ItemRecord | null> {
-  // A read-your-writes lookup: it must see a create whose answer was lost.
-  const res = await ctx.portal.read('crm.item.list', { entityTypeId, select: ['*'], filter: { '=%xmlId': `${prefix}%` }, start: -1 }, upstream(ctx));
-  const row = rowsAt(res.result, ['items'])[0];
-  return row ? ((await getItem(ctx.portal, entityTypeId, Number(row.id), upstream(ctx))) ?? null) : null;
-}
-
 builder.mutationFields((t) => ({
   createSpaCard: t.field({
     type: SpaCard,
@@ -123,16 +107,7 @@ builder.mutationFields((t) => ({
         const set = await fields(ctx, args.entityTypeId);
         const itemFields = toItemFields(set, input);
         await checkPlacement(ctx.portal, args.entityTypeId, null, input, upstream(ctx));
-        if (!key) return await addItem(ctx.portal, args.entityTypeId, itemFields, upstream(ctx));
-        const { prefix, tag } = idempotencyTag(key, args.entityTypeId, input);
-        return await ctx.portal.serialize(prefix, async () => {
-          const found = await findByTag(ctx, args.entityTypeId, prefix);
-          if (found) {
-            if (found.xmlId !== tag) throw new ValidationError('this idempotency key was already used with a different input', 'idempotencyKey');
-            return found;
-          }
-          return addItem(ctx.portal, args.entityTypeId, { ...itemFields, xmlId: tag }, upstream(ctx));
-        });
+        return (await createItemOnce(ctx.portal, args.entityTypeId, key, input, itemFields, upstream(ctx))).item;
       } catch (error) {
         throw mutationError(error, ctx, 'SpaCard');
       }

@@ -1,15 +1,8 @@
-// Writing contacts (old-style crm.contact.add/update/delete): validation of phones and e-mails
-// before anything is sent, the multi-field update semantics of bitrix24-api.md §6.3 (entries
-// with ID change, `{ID, DELETE:'Y'}` deletes, entries without ID add), idempotent creates keyed
-// by ORIGIN_ID, and a per-key lock (across replicas with Redis) so two creates never race.
-import { createHash } from 'node:crypto';
-import { CONTACT_SELECT, ORIGINATOR, contactById, toContact, type ContactRecord } from './contacts.js';
+// Phones and e-mails of contacts, companies and leads (crm_multifield): their syntax checked
+// before anything is sent, and the update semantics of bitrix24-api.md §6.3 (entries with ID
+// change, `{ID, DELETE:'Y'}` deletes, entries without ID add) behind set/add/update/remove.
 import type { Communication } from './records.js';
 import { FieldInputError } from './fields.js';
-import type { BitrixPortal } from '../upstream/portal.js';
-import { stableJson } from '../upstream/batch.js';
-import type { SubmitOptions } from '../upstream/scheduler.js';
-import { rowsAt, toInt } from './values.js';
 
 export type CommKind = 'PHONE' | 'EMAIL';
 
@@ -157,46 +150,4 @@ export function multiFieldEntries(kind: CommKind, current: readonly Communicatio
     out.push(entry);
   }
   return out;
-}
-
-// ---- idempotency -------------------------------------------------------------------------------
-
-export function inputHash(input: unknown): string {
-  return createHash('sha256').update(stableJson(input)).digest('hex').slice(0, 32);
-}
-
-/** The contact created earlier with this idempotency key (ORIGINATOR_ID + ORIGIN_ID), if any. */
-export async function contactByOrigin(portal: BitrixPortal, key: string, options: SubmitOptions = {}): Promise<ContactRecord | null> {
-  const res = await portal.read(
-    'crm.contact.list',
-    { filter: { '=ORIGINATOR_ID': ORIGINATOR, '=ORIGIN_ID': key }, select: CONTACT_SELECT, order: { ID: 'ASC' }, start: -1 },
-    options,
-  );
-  // The filter may compare without case; keys are exact, as for every entity.
-  const row = rowsAt(res.result, []).find((r) => r.ORIGIN_ID === key);
-  return row ? toContact(row) : null;
-}
-
-// ---- writes ------------------------------------------------------------------------------------
-
-export async function addContact(portal: BitrixPortal, fields: Record<string, unknown>, options: SubmitOptions = {}): Promise<number> {
-  const res = await portal.write('crm.contact.add', { fields, params: { REGISTER_SONET_EVENT: 'N' } }, options);
-  const id = toInt(res.result);
-  if (!id) throw new Error(`crm.contact.add answered ${JSON.stringify(res.result)} instead of an id`);
-  return id;
-}
-
-export async function updateContact(portal: BitrixPortal, id: number, fields: Record<string, unknown>, options: SubmitOptions = {}): Promise<void> {
-  await portal.write('crm.contact.update', { id, fields, params: { REGISTER_SONET_EVENT: 'N' } }, options);
-}
-
-export async function deleteContact(portal: BitrixPortal, id: number, options: SubmitOptions = {}): Promise<void> {
-  await portal.write('crm.contact.delete', { id }, options);
-}
-
-/** A fresh read after a write (never a cached loader value, never joined with an older read). */
-export async function reload(portal: BitrixPortal, id: number, options: SubmitOptions = {}): Promise<ContactRecord> {
-  const contact = await contactById(portal, id, { ...options, fresh: true });
-  if (!contact) throw new Error(`contact ${id} vanished right after it was written`);
-  return contact;
 }
