@@ -1,21 +1,29 @@
-// The event bus: CRM changes received from the portal, published once with the fresh record,
-// delivered to every subscriber on every replica (in memory, or through Redis pub/sub).
+// CRM changes: what an outgoing-webhook event means (parseEvent), the record as it is after the
+// change (freshChange, read once however many subscribers wait), and the bus that delivers it to
+// every subscriber on every replica (in memory, or through Redis pub/sub).
 import { createPubSub, filter, pipe, type PubSub } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
+import type { BitrixPortal } from '../upstream/portal.js';
+import { contactsByIds, type ContactRecord } from './contacts.js';
+import { itemsByIds, type ItemRecord } from './items.js';
 
 export type ChangeAction = 'add' | 'update' | 'delete';
 
-export interface CrmChange {
+interface ChangeBase {
   entityTypeId: number;
   id: number;
   action: ChangeAction;
-  /** The record as it is after the change (plain JSON), fetched once by the receiver; null
-   * when deleted or no longer visible. */
-  record: Record<string, unknown> | null;
-  /** Smart-process cards: this update moved the card to another stage. */
-  moved: boolean;
   /** When the gateway received the event (epoch ms). */
   at: number;
 }
+
+/** A change with the record as it is afterwards (null when deleted or no longer visible). */
+export type CrmChange =
+  | (ChangeBase & { kind: 'contact'; record: ContactRecord | null })
+  /** `moved`: this update moved the card to another stage. */
+  | (ChangeBase & { kind: 'card'; record: ItemRecord | null; moved: boolean })
+  /** Leads, deals, companies: published with their id (no subscription needs more yet). */
+  | (ChangeBase & { kind: 'other'; record: null });
 
 type Topics = { crm: [CrmChange] };
 
@@ -30,7 +38,68 @@ export class EventHub {
   }
 
   /** Changes matching `accept`, as an async iterable for a subscription resolver. */
-  subscribe(accept: (change: CrmChange) => boolean): AsyncIterable<CrmChange> {
-    return pipe(this.pubsub.subscribe('crm'), filter(accept));
+  subscribe<C extends CrmChange>(accept: (change: CrmChange) => change is C): AsyncIterable<C> {
+    return pipe(this.pubsub.subscribe('crm'), filter(accept)) as AsyncIterable<C>;
   }
 }
+
+const ENTITY: Record<string, number> = { LEAD: 1, DEAL: 2, CONTACT: 3, COMPANY: 4 };
+const EVENT = /^ONCRM(LEAD|DEAL|CONTACT|COMPANY|DYNAMICITEM)(ADD|UPDATE|DELETE)(?:_\d+)?$/;
+
+/** Last known stage per card, to tell a move from another update (events carry no old values).
+ * In memory by default; shared through Redis when replicas share the event stream. */
+export interface StageMemory {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, stageId: string): Promise<void>;
+}
+
+export function memoryStageMemory(max = 100_000): StageMemory {
+  const map = new LRUCache<string, string>({ max });
+  return {
+    get: async (key) => map.get(key),
+    set: async (key, stageId) => void map.set(key, stageId),
+  };
+}
+
+export interface ParsedEvent {
+  entityTypeId: number;
+  id: number;
+  action: ChangeAction;
+}
+
+export function parseEvent(body: Record<string, unknown>): ParsedEvent | null {
+  const match = EVENT.exec(String(body.event ?? '').toUpperCase());
+  const fields = ((body.data as Record<string, unknown> | undefined)?.FIELDS ?? {}) as Record<string, unknown>;
+  const id = Number(fields.ID);
+  if (!match || !Number.isInteger(id) || id <= 0) return null;
+  const entityTypeId = match[1] === 'DYNAMICITEM' ? Number(fields.ENTITY_TYPE_ID) : ENTITY[match[1]];
+  if (!Number.isInteger(entityTypeId) || entityTypeId <= 0) return null;
+  return { entityTypeId, id, action: match[2].toLowerCase() as ChangeAction };
+}
+
+/** Fetches the record an event is about (a fresh read: it must not join a read started before
+ * the change) and tells whether a card update was a stage move. */
+export async function freshChange(portal: BitrixPortal, event: ParsedEvent, stages: StageMemory = memoryStageMemory()): Promise<CrmChange> {
+  const base = { ...event, at: Date.now() };
+  const options = { fresh: true, deadline: Date.now() + 10_000 };
+  if (event.entityTypeId === 3) {
+    const record = event.action === 'delete' ? null : ((await contactsByIds(portal, [event.id], options)).get(event.id) ?? null);
+    return { ...base, kind: 'contact', record };
+  }
+  if (event.entityTypeId >= 128) {
+    if (event.action === 'delete') return { ...base, kind: 'card', record: null, moved: false };
+    const item: ItemRecord | null = (await itemsByIds(portal, event.entityTypeId, [event.id], options)).get(event.id) ?? null;
+    let moved = false;
+    if (item?.stageId) {
+      const key = `${event.entityTypeId}:${event.id}`;
+      const before = await stages.get(key);
+      // Compare with the stage we saw last; for a card we have never seen, Bitrix's own stamp
+      // tells: movedTime equals updatedTime when the last update changed the stage.
+      moved = event.action === 'update' && (before !== undefined ? before !== item.stageId : item.raw.movedTime === item.updatedTime);
+      await stages.set(key, item.stageId);
+    }
+    return { ...base, kind: 'card', record: item, moved };
+  }
+  return { ...base, kind: 'other', record: null };
+}
+

@@ -7,7 +7,7 @@ import type { FieldDefinition } from './fields.js';
 import type { BitrixPortal } from '../upstream/portal.js';
 import type { SubmitOptions } from '../upstream/scheduler.js';
 import { communications, recordsByIds, type Communication, type OldEntity, type RecordFilter } from './records.js';
-import { asRecord, rowsAt, toDate, toInt, toText } from './values.js';
+import { asRecord, rowsAt, toDate, toInt, toIntList, toText } from './values.js';
 
 export const CONTACT_ENTITY_TYPE_ID = 3;
 /** `*` and `UF_*` do not cover multi-fields: PHONE and EMAIL are listed explicitly (§6.4). */
@@ -139,6 +139,26 @@ export async function companyContactIds(portal: BitrixPortal, companyId: number,
     if (error instanceof BitrixError && error.errorClass !== 'network' && /not found|ownerEntityID/i.test(error.description)) return [];
     throw error;
   }
+}
+
+/** The company ids of each contact, primary first: crm.item (entityTypeId 3) reads `companyIds`,
+ * which old-style reads never return (COMPANY_IDS is write-only there, bitrix24-api.md §6.2).
+ * One command per 50 contacts, in one batch. */
+export async function companyIdsOfContacts(portal: BitrixPortal, contactIds: readonly number[], options: SubmitOptions = {}): Promise<Map<number, number[]>> {
+  const rows = await portal.byIds(
+    'crm.item.list',
+    contactIds,
+    (chunk) => ({ entityTypeId: CONTACT_ENTITY_TYPE_ID, select: ['id', 'companyId', 'companyIds'], filter: { '@id': chunk }, order: { id: 'ASC' }, start: -1 }),
+    ['items'],
+    options,
+  );
+  const idsOf = new Map<number, number[]>();
+  for (const row of rows) {
+    const primary = toInt(row.companyId) ?? 0;
+    const rest = toIntList(row.companyIds).filter((id) => id > 0 && id !== primary);
+    idsOf.set(toInt(row.id) ?? 0, primary > 0 ? [primary, ...rest] : rest);
+  }
+  return idsOf;
 }
 
 /** The contact ids that match a filter (the upsert lookup), in id order; at most one page. */
@@ -276,8 +296,13 @@ export interface AddressInput {
   countryCode?: string | null;
 }
 
+/** Adds an address (one per type) to a requisite. */
+export async function addAddress(portal: BitrixPortal, requisiteId: number, input: AddressInput, options: SubmitOptions = {}): Promise<void> {
+  await portal.write('crm.address.add', { fields: addressFields(requisiteId, input) }, options);
+}
+
 /** crm.address.add fields for an address on a requisite. */
-export function addressFields(requisiteId: number, input: AddressInput): Record<string, unknown> {
+function addressFields(requisiteId: number, input: AddressInput): Record<string, unknown> {
   const fields: Record<string, unknown> = {
     TYPE_ID: input.typeId ?? 1,
     ENTITY_TYPE_ID: REQUISITE,

@@ -89,6 +89,24 @@ export function itemFilter(filter: ItemFilter): Record<string, unknown> {
   return out;
 }
 
+/** One page of cards: keyset by id (the default, up to 2,500 rows in one request), or by offset
+ * when ordered by another field (a COUNT per 50 rows: correct, slower on large portals). */
+export async function itemPage(
+  portal: BitrixPortal,
+  entityTypeId: number,
+  filter: Record<string, unknown>,
+  order: Record<string, 'ASC' | 'DESC'> | null,
+  after: number,
+  first: number,
+  options: SubmitOptions = {},
+): Promise<{ rows: ItemRecord[]; hasNextPage: boolean }> {
+  const base = { entityTypeId, select: ['*'] };
+  const page = order
+    ? await portal.offsetPage<Record<string, unknown>>(ITEM_LIST, base, filter, order, after, first, options)
+    : await portal.page<Record<string, unknown>>(ITEM_LIST, base, filter, after, first, options);
+  return { rows: page.rows.map((row) => toItem(row, entityTypeId)), hasNextPage: page.hasNextPage };
+}
+
 export async function countItems(portal: BitrixPortal, entityTypeId: number, filter: Record<string, unknown>, options: SubmitOptions = {}): Promise<number> {
   const res = await portal.read('crm.item.list', { entityTypeId, select: ['id'], filter, start: 0 }, options);
   return res.total ?? 0;

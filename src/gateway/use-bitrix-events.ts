@@ -5,34 +5,14 @@
 // data, so a replayed one can only make us read the record again and publish its current state.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
-import { LRUCache } from 'lru-cache';
 import qs from 'qs';
 import type { Logger } from 'pino';
-import { contactsByIds } from '../crm/contacts.js';
-import { itemsByIds, type ItemRecord } from '../crm/items.js';
 import type { BitrixPortal } from '../upstream/portal.js';
 import { ErrorCode } from '../schema/error-codes.js';
 import { jsonError } from './respond.js';
-import type { ChangeAction, CrmChange, EventHub } from '../crm/changes.js';
+import { freshChange, memoryStageMemory, parseEvent, type CrmChange, type EventHub, type StageMemory } from '../crm/changes.js';
 
-const ENTITY: Record<string, number> = { LEAD: 1, DEAL: 2, CONTACT: 3, COMPANY: 4 };
-const EVENT = /^ONCRM(LEAD|DEAL|CONTACT|COMPANY|DYNAMICITEM)(ADD|UPDATE|DELETE)(?:_\d+)?$/;
 const MAX_BODY = 64 * 1024;
-
-/** Last known stage per card, to tell a move from another update (events carry no old values).
- * In memory by default; shared through Redis when replicas share the event stream. */
-export interface StageMemory {
-  get(key: string): Promise<string | undefined>;
-  set(key: string, stageId: string): Promise<void>;
-}
-
-export function memoryStageMemory(max = 100_000): StageMemory {
-  const map = new LRUCache<string, string>({ max });
-  return {
-    get: async (key) => map.get(key),
-    set: async (key, stageId) => void map.set(key, stageId),
-  };
-}
 
 export interface ReceiverOptions {
   /** The outgoing webhook's application token; without one the endpoint answers 404. */
@@ -50,48 +30,6 @@ function sameToken(given: string, expected: string): boolean {
   const a = createHash('sha256').update(given).digest();
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);
-}
-
-export interface ParsedEvent {
-  entityTypeId: number;
-  id: number;
-  action: ChangeAction;
-}
-
-export function parseEvent(body: Record<string, unknown>): ParsedEvent | null {
-  const match = EVENT.exec(String(body.event ?? '').toUpperCase());
-  const fields = ((body.data as Record<string, unknown> | undefined)?.FIELDS ?? {}) as Record<string, unknown>;
-  const id = Number(fields.ID);
-  if (!match || !Number.isInteger(id) || id <= 0) return null;
-  const entityTypeId = match[1] === 'DYNAMICITEM' ? Number(fields.ENTITY_TYPE_ID) : ENTITY[match[1]];
-  if (!Number.isInteger(entityTypeId) || entityTypeId <= 0) return null;
-  return { entityTypeId, id, action: match[2].toLowerCase() as ChangeAction };
-}
-
-/** Fetches the record an event is about (a fresh read: it must not join a read started before
- * the change) and tells whether a card update was a stage move. */
-export async function freshChange(portal: BitrixPortal, event: ParsedEvent, stages: StageMemory = memoryStageMemory()): Promise<CrmChange> {
-  const base = { ...event, record: null, moved: false, at: Date.now() };
-  if (event.action === 'delete') return base;
-  const options = { fresh: true, deadline: Date.now() + 10_000 };
-  if (event.entityTypeId === 3) {
-    const record = (await contactsByIds(portal, [event.id], options)).get(event.id) ?? null;
-    return { ...base, record: record as unknown as Record<string, unknown> | null };
-  }
-  if (event.entityTypeId >= 5) {
-    const item: ItemRecord | null = (await itemsByIds(portal, event.entityTypeId, [event.id], options)).get(event.id) ?? null;
-    let moved = false;
-    if (item?.stageId) {
-      const key = `${event.entityTypeId}:${event.id}`;
-      const before = await stages.get(key);
-      // Compare with the stage we saw last; for a card we have never seen, Bitrix's own stamp
-      // tells: movedTime equals updatedTime when the last update changed the stage.
-      moved = event.action === 'update' && (before !== undefined ? before !== item.stageId : item.raw.movedTime === item.updatedTime);
-      await stages.set(key, item.stageId);
-    }
-    return { ...base, record: item as unknown as Record<string, unknown> | null, moved };
-  }
-  return base; // leads, deals, companies: published with their id (no subscription needs more yet)
 }
 
 /** Identical events (same record, same action) that arrive together share one fetch. The fetch
@@ -174,7 +112,7 @@ export function useBitrixEvents(options: ReceiverOptions): Plugin {
       const change = await result;
       if (!leader) return json(200, { published: true, coalesced: true });
       options.hub.publish(change);
-      options.logger.info({ event: String(body.event), entityTypeId: event.entityTypeId, id: event.id, moved: change.moved }, 'event published');
+      options.logger.info({ event: String(body.event), entityTypeId: event.entityTypeId, id: event.id, moved: change.kind === 'card' && change.moved }, 'event published');
       return json(200, { published: true });
     } catch (error) {
       if (leader) options.logger.warn({ err: error, entityTypeId: event.entityTypeId, id: event.id }, 'event not published: fetch failed');

@@ -8,8 +8,7 @@ import type { Logger } from 'pino';
 import type { RateLimitPlan } from '../upstream/bucket.js';
 import { OperatingBudget, type OperatingOptions } from '../upstream/operating-budget.js';
 import { RedisLeakyBucket, SharedOperating, SharedState, remoteMetadata, withLock } from './redis-state.js';
-import { EventHub, type CrmChange } from '../crm/changes.js';
-import type { StageMemory } from '../gateway/use-bitrix-events.js';
+import { EventHub, type CrmChange, type StageMemory } from '../crm/changes.js';
 
 export interface Replication {
   limiter: RedisLeakyBucket;

@@ -1,9 +1,8 @@
 // Companies: the Company type, its lookups and its keyset list.
 import { COMPANY, companyFilter, type CompanyRecord } from '../../crm/companies.js';
-import { companyContactIds, type ContactRecord } from '../../crm/contacts.js';
+import { companyContactIds, companyIdsOfContacts, type ContactRecord } from '../../crm/contacts.js';
 import { oldValue } from '../../crm/records.js';
 import { ENTITY } from '../../crm/metadata.js';
-import { rowsAt, toInt, toIntList } from '../../crm/values.js';
 import { upstream, type Context } from '../context.js';
 import { loadCompanies } from '../loaders/crm.js';
 import { builder } from '../builder.js';
@@ -138,29 +137,9 @@ builder.queryFields((t) => ({
   }),
 }));
 
-/** Companies of contacts, primary first: crm.item (entityTypeId 3) reads `companyIds`, which
- * old-style reads never return (COMPANY_IDS is write-only there, bitrix24-api.md §6.2). One
- * command per 50 contacts in one batch, then the companies in the next. */
+/** Companies of contacts, primary first: their ids in one batch, then the companies in the next. */
 async function companiesOfContacts(ctx: Context, contactIds: readonly number[]): Promise<CompanyRecord[][]> {
-  const chunks: number[][] = [];
-  for (let i = 0; i < contactIds.length; i += 50) chunks.push(contactIds.slice(i, i + 50));
-  const pages = await Promise.all(
-    chunks.map((chunk) =>
-      ctx.portal.read(
-        'crm.item.list',
-        { entityTypeId: ENTITY.contact, select: ['id', 'companyId', 'companyIds'], filter: { '@id': chunk }, order: { id: 'ASC' }, start: -1 },
-        upstream(ctx),
-      ),
-    ),
-  );
-  const idsOf = new Map<number, number[]>();
-  for (const page of pages) {
-    for (const row of rowsAt(page.result, ['items'])) {
-      const primary = toInt(row.companyId) ?? 0;
-      const rest = toIntList(row.companyIds).filter((id) => id > 0 && id !== primary);
-      idsOf.set(toInt(row.id) ?? 0, primary > 0 ? [primary, ...rest] : rest);
-    }
-  }
+  const idsOf = await companyIdsOfContacts(ctx.portal, contactIds, upstream(ctx));
   const all = [...new Set([...idsOf.values()].flat())];
   const loaded = await Company.getDataloader(ctx).loadMany(all);
   const byId = new Map<number, CompanyRecord>();

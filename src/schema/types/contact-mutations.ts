@@ -4,7 +4,7 @@ import { checkUpdate, multiFieldEntries, newEntries, normalise, type CommKind, t
 import {
   CONTACT,
   CONTACT_ENTITY_TYPE_ID,
-  addressFields,
+  addAddress,
   addAddressRequisite,
   contactAddressBook,
   contactAddresses,
@@ -20,7 +20,8 @@ import { createRecordOnce } from '../../crm/idempotency.js';
 import { deleteRecord, updateRecord } from '../../crm/records.js';
 import { upstream, type Context } from '../context.js';
 import { builder } from '../builder.js';
-import { exclusiveRecord } from './crm-writes.js';
+import { checkEmployee, checkLinked, exclusiveRecord } from './crm-writes.js';
+import { COMPANY } from '../../crm/companies.js';
 import { MUTATION_ERRORS, NotFoundError, ValidationError, mutationError } from './errors.js';
 import { fields } from './field.js';
 import {
@@ -34,7 +35,6 @@ import {
   type UpdateInput,
 } from './contact-inputs.js';
 import { Address, Contact, contactTypes } from './contact.js';
-import { Employee } from './employee.js';
 
 /** Descriptions of the result types the errors plugin generates for one mutation. */
 function errors(what: string) {
@@ -84,27 +84,12 @@ async function scalarFields(ctx: Context, input: UpdateInput | CreateInput, crea
   }
   if (input.assignedById != null) {
     out.ASSIGNED_BY_ID = input.assignedById;
-    checks.push(
-      Employee.getDataloader(ctx)
-        .load(input.assignedById)
-        .then(
-          (e) => {
-            if (!e) throw new ValidationError(`employee ${input.assignedById} does not exist`, 'assignedById');
-          },
-          () => {
-            throw new ValidationError(`employee ${input.assignedById} does not exist`, 'assignedById');
-          },
-        ),
-    );
+    checks.push(checkEmployee(ctx, input.assignedById, 'assignedById').then(() => undefined));
   }
   if (input.companyId != null) {
     out.COMPANY_ID = input.companyId;
     if (creating) out.COMPANY_IDS = [input.companyId];
-    checks.push(
-      ctx.portal.read('crm.company.list', { filter: { '@ID': [input.companyId] }, select: ['ID'], start: -1 }, upstream(ctx)).then((r) => {
-        if (!Array.isArray(r.result) || r.result.length === 0) throw new ValidationError(`company ${input.companyId} does not exist`, 'companyId');
-      }),
-    );
+    checks.push(checkLinked(ctx, COMPANY, input.companyId, 'companyId', 'company').then(() => undefined));
   }
   await Promise.all(checks);
   return out;
@@ -325,7 +310,7 @@ builder.mutationFields((t) => ({
             if (preset === null) throw new ValidationError('the portal has no active requisite template, so an address has nowhere to go (Bitrix24 CRM settings → requisites)', 'contactId');
             requisite = await addAddressRequisite(ctx.portal, args.contactId, preset, upstream(ctx));
           }
-          await ctx.portal.write('crm.address.add', { fields: addressFields(requisite, { ...args.input, typeId }) }, upstream(ctx));
+          await addAddress(ctx.portal, requisite, { ...args.input, typeId }, upstream(ctx));
           const added = (await contactAddresses(ctx.portal, args.contactId, options)).find((a: AddressRecord) => a.typeId === typeId);
           if (!added) throw new Error(`crm.address.add succeeded but contact ${args.contactId} has no address of type ${typeId}`);
           return added;

@@ -1,5 +1,5 @@
 // Employees (portal users) and departments.
-import { USER_LIST, employeeFilter, fullName, toEmployee, type DepartmentRecord, type EmployeeRecord } from '../../crm/users.js';
+import { countEmployees, employeeFilter, employeePage, fullName, type DepartmentRecord, type EmployeeRecord } from '../../crm/users.js';
 import { upstream, type Context } from '../context.js';
 import { loadDepartments, loadEmployees } from '../loaders/employees.js';
 import { builder } from '../builder.js';
@@ -111,13 +111,12 @@ builder.queryFields((t) => ({
         { employees: filter },
         (e: EmployeeRecord) => e.id,
         async (after, first) => {
-          const page = await ctx.portal.page<Record<string, unknown>>(USER_LIST, {}, filter, after, first, upstream(ctx));
-          const rows = page.rows.map(toEmployee);
+          const page = await employeePage(ctx.portal, filter, after, first, upstream(ctx));
           const loader = Employee.getDataloader(ctx);
-          for (const row of rows) loader.prime(row.id, row);
-          return { rows, hasNextPage: page.hasNextPage };
+          for (const row of page.rows) loader.prime(row.id, row);
+          return page;
         },
-        async () => (await ctx.portal.read('user.get', { FILTER: filter, start: 0 }, upstream(ctx))).total ?? 0,
+        () => countEmployees(ctx.portal, filter, upstream(ctx)),
         info,
       );
     },

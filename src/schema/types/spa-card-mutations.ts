@@ -4,7 +4,10 @@ import { spaTypes } from '../../crm/metadata.js';
 import { assertNoPlacementInFields, checkPlacement } from '../../crm/placement.js';
 import { convertInput, type FieldSet } from '../../crm/fields.js';
 import { bindingVerdict, type BindingVerdict } from '../../crm/bindings.js';
+import { COMPANY } from '../../crm/companies.js';
+import { CONTACT } from '../../crm/contacts.js';
 import { createItemOnce } from '../../crm/idempotency.js';
+import { deleteRecord } from '../../crm/records.js';
 import { deleteItem, getItem, updateItem, type ItemRecord } from '../../crm/items.js';
 import { upstream, type Context } from '../context.js';
 import { builder } from '../builder.js';
@@ -277,7 +280,7 @@ async function deleteOrphans(ctx: Context, card: ItemRecord): Promise<Omit<Delet
       keep('CONTACT', contactId, verdict);
       continue;
     }
-    await ctx.portal.write('crm.contact.delete', { id: contactId }, options);
+    await deleteRecord(ctx.portal, CONTACT, contactId, options);
     out.deletedContactIds.push(contactId);
   }
   if (card.companyId) {
@@ -287,7 +290,7 @@ async function deleteOrphans(ctx: Context, card: ItemRecord): Promise<Omit<Delet
       out.keptCompanyId = card.companyId;
       keep('COMPANY', card.companyId, verdict);
     } else {
-      await ctx.portal.write('crm.company.delete', { id: card.companyId }, options);
+      await deleteRecord(ctx.portal, COMPANY, card.companyId, options);
       out.deletedCompanyId = card.companyId;
     }
   }

@@ -1,8 +1,7 @@
 // Smart-process cards (crm.item): the type, its lookups and its list.
 import type { GraphQLResolveInfo } from 'graphql';
 import { categories, spaType, stages } from '../../crm/metadata.js';
-import { readOffsetPage } from '../../upstream/paging.js';
-import { ITEM_LIST, countItems, itemFilter, toItem, type ItemRecord } from '../../crm/items.js';
+import { countItems, itemFilter, itemPage, type ItemRecord } from '../../crm/items.js';
 import { upstream, type Context } from '../context.js';
 import { cardKey, loadCards } from '../loaders/items.js';
 import { builder } from '../builder.js';
@@ -138,8 +137,7 @@ export async function cardConnection(ctx: Context, args: CardListArgs, info?: Gr
     fields: byField,
   });
   const loader = SpaCard.getDataloader(ctx);
-  const base = { entityTypeId, select: ['*'] };
-  const order = args.orderBy && !(args.orderBy.field === 'id' && args.orderBy.direction !== 'DESC') ? { [args.orderBy.field]: args.orderBy.direction ?? 'ASC' } : null;
+  const order: Record<string, 'ASC' | 'DESC'> | null = args.orderBy && !(args.orderBy.field === 'id' && args.orderBy.direction !== 'DESC') ? { [args.orderBy.field]: args.orderBy.direction ?? 'ASC' } : null;
   // Keyset cursors hold the last id; offset cursors (custom order) hold the position.
   const positions = new Map<ItemRecord, number>();
   return keysetConnection(
@@ -148,15 +146,12 @@ export async function cardConnection(ctx: Context, args: CardListArgs, info?: Gr
     { entityTypeId, filter, order },
     (card: ItemRecord) => positions.get(card) ?? card.id,
     async (after, first) => {
-      const page = order
-        ? await readOffsetPage<Record<string, unknown>>(ctx.portal.scheduler, ITEM_LIST, base, filter, order as Record<string, 'ASC' | 'DESC'>, after, first, options)
-        : await ctx.portal.page<Record<string, unknown>>(ITEM_LIST, base, filter, after, first, options);
-      const rows = page.rows.map((row) => toItem(row, entityTypeId));
-      rows.forEach((row, i) => {
+      const page = await itemPage(ctx.portal, entityTypeId, filter, order, after, first, options);
+      page.rows.forEach((row, i) => {
         loader.prime(cardKey(entityTypeId, row.id), row);
         if (order) positions.set(row, after + i + 1);
       });
-      return { rows, hasNextPage: page.hasNextPage };
+      return page;
     },
     () => countItems(ctx.portal, entityTypeId, filter, options),
     info,

@@ -1,7 +1,5 @@
 // Live updates over SSE: a contact changed, a card changed, a card moved. Each event carries the
 // fresh record, fetched once by the receiver whatever the number of subscribers.
-import type { ContactRecord } from '../../crm/contacts.js';
-import type { ItemRecord } from '../../crm/items.js';
 import type { CrmChange } from '../../crm/changes.js';
 import { builder } from '../builder.js';
 import { Contact } from './contact.js';
@@ -17,7 +15,10 @@ const ChangeAction = builder.enumType('ChangeAction', {
   } as const,
 });
 
-const ContactChange = builder.objectRef<CrmChange>('ContactChange').implement({
+type ContactChangeRecord = Extract<CrmChange, { kind: 'contact' }>;
+type CardChangeRecord = Extract<CrmChange, { kind: 'card' }>;
+
+const ContactChange = builder.objectRef<ContactChangeRecord>('ContactChange').implement({
   description: 'A contact was created, changed or deleted in the portal.',
   fields: (t) => ({
     action: t.field({ type: ChangeAction, nullable: false, description: 'What happened.', resolve: (c) => c.action }),
@@ -26,13 +27,13 @@ const ContactChange = builder.objectRef<CrmChange>('ContactChange').implement({
       type: Contact,
       nullable: true,
       description: 'The contact as it is now; null when deleted.',
-      resolve: (c) => (c.record as unknown as ContactRecord | null) ?? null,
+      resolve: (c) => c.record,
     }),
     at: t.field({ type: 'DateTime', nullable: false, description: 'When the gateway received the event.', resolve: (c) => new Date(c.at) }),
   }),
 });
 
-const SpaCardChange = builder.objectRef<CrmChange>('SpaCardChange').implement({
+const SpaCardChange = builder.objectRef<CardChangeRecord>('SpaCardChange').implement({
   description: 'A smart-process card was created, changed, moved or deleted in the portal.',
   fields: (t) => ({
     action: t.field({ type: ChangeAction, nullable: false, description: 'What happened.', resolve: (c) => c.action }),
@@ -43,15 +44,12 @@ const SpaCardChange = builder.objectRef<CrmChange>('SpaCardChange').implement({
       type: SpaCard,
       nullable: true,
       description: 'The card as it is now (with its new stage); null when deleted.',
-      resolve: (c) => (c.record as unknown as ItemRecord | null) ?? null,
+      resolve: (c) => c.record,
     }),
     at: t.field({ type: 'DateTime', nullable: false, description: 'When the gateway received the event.', resolve: (c) => new Date(c.at) }),
   }),
 });
 
-function card(change: CrmChange): ItemRecord | null {
-  return (change.record as unknown as ItemRecord | null) ?? null;
-}
 
 builder.subscriptionType({ description: 'Live CRM changes (Server-Sent Events: send `Accept: text/event-stream`).' });
 
@@ -61,7 +59,7 @@ builder.subscriptionFields((t) => ({
     nullable: false,
     description: 'Contacts created, changed or deleted; one contact when `id` is given.',
     args: { id: t.arg.int({ description: 'Only this contact.' }) },
-    subscribe: (_root, args, ctx) => ctx.events.subscribe((c) => c.entityTypeId === 3 && (args.id == null || c.id === args.id)),
+    subscribe: (_root, args, ctx) => ctx.events.subscribe((c): c is ContactChangeRecord => c.kind === 'contact' && (args.id == null || c.id === args.id)),
     resolve: (change) => change,
   }),
   spaCardChanged: t.field({
@@ -75,11 +73,10 @@ builder.subscriptionFields((t) => ({
     },
     subscribe: (_root, args, ctx) => {
       const entityTypeId = smartProcessQueryArg(args.entityTypeId);
-      return ctx.events.subscribe((c) => {
-        if (c.entityTypeId !== entityTypeId) return false;
-        const now = card(c);
-        if (args.categoryId != null && now?.categoryId !== args.categoryId) return false;
-        if (args.stageId != null && now?.stageId !== args.stageId) return false;
+      return ctx.events.subscribe((c): c is CardChangeRecord => {
+        if (c.kind !== 'card' || c.entityTypeId !== entityTypeId) return false;
+        if (args.categoryId != null && c.record?.categoryId !== args.categoryId) return false;
+        if (args.stageId != null && c.record?.stageId !== args.stageId) return false;
         return true;
       });
     },
@@ -95,7 +92,9 @@ builder.subscriptionFields((t) => ({
     },
     subscribe: (_root, args, ctx) => {
       const entityTypeId = smartProcessQueryArg(args.entityTypeId);
-      return ctx.events.subscribe((c) => c.entityTypeId === entityTypeId && c.moved && (args.categoryId == null || card(c)?.categoryId === args.categoryId));
+      return ctx.events.subscribe(
+        (c): c is CardChangeRecord => c.kind === 'card' && c.entityTypeId === entityTypeId && c.moved && (args.categoryId == null || c.record?.categoryId === args.categoryId),
+      );
     },
     resolve: (change) => change,
   }),
