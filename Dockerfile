@@ -5,16 +5,29 @@ ARG NODE_VERSION=20
 
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
+# The demo portal is a workspace: npm needs its manifest to install (it is not built or shipped).
 COPY package.json package-lock.json ./
+COPY packages/demo-portal/package.json ./packages/demo-portal/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
+# `docker build --target demo`: the gateway over the demo portal (open, fake data), like `npm start`.
+FROM build AS demo
+COPY packages ./packages
+COPY scripts ./scripts
+COPY schema.graphql ./
+ENV PORT=4000 HOST=0.0.0.0
+EXPOSE 4000
+CMD ["node", "--import", "tsx", "scripts/demo.ts"]
+
 FROM node:${NODE_VERSION}-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+COPY packages/demo-portal/package.json ./packages/demo-portal/
+# Production dependencies only; the demo portal's workspace link goes too.
+RUN npm ci --omit=dev --no-audit --no-fund && rm -rf node_modules/@bitrix24-graphql
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*

@@ -4,8 +4,8 @@
 // BitrixPortal + gateway: empty metadata cache, empty limiter), the same gateway warm,
 // @bitrix24/b24jssdk used idiomatically, and a client calling the portal like bitrixUtils
 // (N=20 cards, then the exact request formula for 200).
-import type { EmulatorPortal } from '../src/emulator/portal.js';
-import { DEFAULT_WEBHOOK_SECRET } from '../src/emulator/portal.js';
+import type { EmulatorPortal } from '@bitrix24-graphql/demo-portal';
+import { DEFAULT_WEBHOOK_SECRET } from '@bitrix24-graphql/demo-portal';
 import { SeedLikeClient, seedLikeNestedRead } from './contenders/seed-like.js';
 import { createSdkClient, resetSdk, sdkNestedRead, type SdkRow } from './contenders/sdk.js';
 import { fmtMs, gql, median, ratio, startGateway, startTlsFront } from './lib.js';

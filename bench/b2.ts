@@ -1,8 +1,8 @@
 // B2 bulk: every one of the 10,000 cards of type 128, through the gateway with `first: 2500`
 // (title, stage statusId, pageInfo) and through @bitrix24/b24jssdk's list helper (fetchList,
 // 50 rows per request), alternately, each starting with an empty portal bucket.
-import type { EmulatorPortal } from '../src/emulator/portal.js';
-import { DEFAULT_WEBHOOK_SECRET } from '../src/emulator/portal.js';
+import type { EmulatorPortal } from '@bitrix24-graphql/demo-portal';
+import { DEFAULT_WEBHOOK_SECRET } from '@bitrix24-graphql/demo-portal';
 import { createSdkClient, resetSdk, sdkAllCards } from './contenders/sdk.js';
 import { fmtMs, gql, median, ratio, startGateway, startTlsFront, type GqlResult } from './lib.js';
 

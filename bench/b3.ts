@@ -3,7 +3,7 @@
 // emulator. Each client reads different pages (`after` cursors spread over the 10,000 cards), so
 // the scheduler's deduplication of identical commands cannot make it trivial; a second variant
 // has every client send the same query.
-import type { EmulatorPortal } from '../src/emulator/portal.js';
+import type { EmulatorPortal } from '@bitrix24-graphql/demo-portal';
 import { fmtMs, gql, percentile, sleep, startGateway, type GqlResult } from './lib.js';
 import type { LeakyBucket } from '../src/upstream/bucket.js';
 

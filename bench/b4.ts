@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
-import { DEFAULT_WEBHOOK_SECRET } from '../src/emulator/portal.js';
+import { DEFAULT_WEBHOOK_SECRET } from '@bitrix24-graphql/demo-portal';
 import { canPin, cpuMs, freePort, gql, pinSelf, spawnNode, waitFor, type Child } from './lib.js';
 
 export const B4_QUERY = `{ spaCards(entityTypeId: 128, first: 20) { edges { node {
@@ -131,7 +131,7 @@ export async function runB4(options: { seconds?: number; warmupSeconds?: number;
     // The emulator: large demo data, no rate limit, no latency (npm run portal).
     const emulatorPort = await freePort();
     let webhookUrl = '';
-    const emulator = spawnNode('src/emulator/cli.ts', { PORTAL_PORT: String(emulatorPort), PORTAL_SIZE: 'large', PORTAL_RATE_LIMIT: 'off' }, { cpus: sideCpu, onStdout: (line) => (webhookUrl ||= line.trim()) });
+    const emulator = spawnNode('packages/demo-portal/src/cli.ts', { PORTAL_PORT: String(emulatorPort), PORTAL_SIZE: 'large', PORTAL_RATE_LIMIT: 'off' }, { cpus: sideCpu, onStdout: (line) => (webhookUrl ||= line.trim()) });
     children.push(emulator);
     await waitFor(async () => webhookUrl !== '', 'emulator');
     const origin = new URL(webhookUrl).origin;

@@ -13,7 +13,7 @@ import { BitrixPortal } from '../src/upstream/portal.js';
 import { PLANS, type RateLimitPlan } from '../src/upstream/bucket.js';
 import { createLogger } from '../src/lib/logger.js';
 import { createGateway, type Gateway } from '../src/gateway/yoga.js';
-import type { EmulatorPortal } from '../src/emulator/portal.js';
+import type { EmulatorPortal } from '@bitrix24-graphql/demo-portal';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
 

@@ -5,7 +5,7 @@
 // rises). Everything runs on loopback and stops by itself
 // (a watchdog ends the run after BENCH_MAX_MINUTES, default 14).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { startPortal } from '../src/emulator/portal.js';
+import { startPortal } from '@bitrix24-graphql/demo-portal';
 import { b1Markdown, runB1 } from './b1.js';
 import { b2Markdown, runB2 } from './b2.js';
 import { b3Markdown, runB3 } from './b3.js';

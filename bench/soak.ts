@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { startPortal } from '../src/emulator/portal.js';
+import { startPortal } from '@bitrix24-graphql/demo-portal';
 import type { HeapProbeReply } from './heap-probe.js';
 import { liveChildren, ROOT } from './lib.js';
 

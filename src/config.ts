@@ -41,11 +41,6 @@ const schema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: int(1_000, 120_000).default(10_000),
   HTTP_REQUEST_TIMEOUT_MS: int(1_000, 600_000).default(30_000),
   GRAPHIQL: bool.optional(),
-  /** In production the embedded demo portal (open, fake data) is served only when asked for. */
-  DEMO_PORTAL: bool.optional(),
-  /** Embedded demo portal: size and whether its rate limit is on. */
-  DEMO_SIZE: z.enum(['small', 'large']).default('small'),
-  DEMO_RATE_LIMIT: bool.optional(),
   /** Gateway auth (README "Authentication"): `name:read+write:sha256hex`, comma-separated. */
   GATEWAY_API_KEYS: z.string().optional(),
   /** `off` runs a real portal without API keys (must be said explicitly). */
@@ -80,7 +75,7 @@ export interface Config {
   port: number;
   host: string;
   logLevel: Env['LOG_LEVEL'];
-  /** null: no portal configured, start the embedded demo portal. */
+  /** The portal: a webhook or an OAuth application. */
   bitrix:
     | { kind: 'webhook'; url: string }
     | {
@@ -91,8 +86,7 @@ export interface Config {
         clientId: string;
         clientSecret: string;
         tokenUrl?: string;
-      }
-    | null;
+      };
   plan: RateLimitPlan;
   eventsToken: string | undefined;
   redisUrl: string | undefined;
@@ -104,7 +98,6 @@ export interface Config {
   deadlineMs: number;
   http: { headersTimeoutMs: number; requestTimeoutMs: number };
   graphiql: boolean;
-  demo: { size: 'small' | 'large'; rateLimit: boolean };
   security: {
     /** Empty: open access (the demo, or GATEWAY_AUTH=off). */
     apiKeys: ApiKey[];
@@ -135,7 +128,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigValidationError(`invalid configuration: ${problems.join('; ')}`);
   }
   const env = parsed.data;
-  let bitrix: Config['bitrix'] = null;
+  let bitrix: Config['bitrix'] | null = null;
   if (env.BITRIX_WEBHOOK_URL) {
     try {
       parseWebhookUrl(env.BITRIX_WEBHOOK_URL);
@@ -158,17 +151,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       tokenUrl: env.BITRIX_OAUTH_TOKEN_URL,
     };
   }
-  if (!bitrix && env.NODE_ENV === 'production' && !env.DEMO_PORTAL) {
-    throw new ConfigValidationError(
-      'invalid configuration: NODE_ENV=production needs a portal (BITRIX_WEBHOOK_URL, or the BITRIX_OAUTH_* variables); set DEMO_PORTAL=true to serve the embedded demo portal instead',
-    );
-  }
-  if (bitrix && env.DEMO_PORTAL) throw new ConfigValidationError('invalid configuration: DEMO_PORTAL=true contradicts a configured portal; remove one');
   const base = env.BITRIX_PLAN === 'enterprise' ? PLANS.enterprise : PLANS.standard;
   if (env.BITRIX_PLAN === 'custom' && (!env.BITRIX_RATE_PER_SECOND || !env.BITRIX_RATE_BUCKET)) {
     throw new ConfigValidationError('invalid configuration: BITRIX_PLAN=custom needs BITRIX_RATE_PER_SECOND and BITRIX_RATE_BUCKET');
   }
   const security = securityConfig(env);
+  // Checked last, so that a wrong value elsewhere is named first.
+  if (!bitrix) {
+    throw new ConfigValidationError(
+      'invalid configuration: no portal: set BITRIX_WEBHOOK_URL (or the BITRIX_OAUTH_* variables); `npm start` runs the gateway over the demo portal instead',
+    );
+  }
   return {
     env: env.NODE_ENV,
     port: env.PORT,
@@ -188,7 +181,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     deadlineMs: env.REQUEST_DEADLINE_MS,
     http: { headersTimeoutMs: Math.min(env.HTTP_HEADERS_TIMEOUT_MS, env.HTTP_REQUEST_TIMEOUT_MS), requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS },
     graphiql: env.GRAPHIQL ?? env.NODE_ENV !== 'production',
-    demo: { size: env.DEMO_SIZE, rateLimit: env.DEMO_RATE_LIMIT ?? true },
     security,
     otel: env.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: env.OTEL_SERVICE_NAME } : null,
   };
@@ -197,7 +189,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
 /** Start-up refuses a real portal behind an open endpoint: that must be a decision
  * (GATEWAY_AUTH=off), not an accident. The embedded demo may run open. */
 export function assertAuthDecision(config: Config): void {
-  if (config.bitrix && !config.security.apiKeys.length && !config.security.authOff) {
+  if (!config.security.apiKeys.length && !config.security.authOff) {
     throw new ConfigValidationError(
       'invalid configuration: a portal is configured but GATEWAY_API_KEYS is empty; set API keys, or GATEWAY_AUTH=off to serve it without authentication',
     );

@@ -1,6 +1,6 @@
-// Start-up: configuration, the embedded demo portal when no portal is configured, the HTTP
-// server, and an orderly shutdown on SIGTERM/SIGINT.
-import { randomBytes } from 'node:crypto';
+// Start-up: configuration, the portal client, the HTTP server, and an orderly shutdown on
+// SIGTERM/SIGINT. The demo portal is not here: `npm start` (scripts/demo.ts) starts one and
+// points this gateway at it; the production image has none.
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { AuthConfig } from './upstream/credentials.js';
@@ -21,27 +21,8 @@ export interface Running {
 export async function start(config: Config, logger?: Logger): Promise<Running> {
   assertAuthDecision(config);
   const log = logger ?? createLogger(config.logLevel);
-  let auth: AuthConfig;
-  let closeEmbedded: (() => Promise<void>) | null = null;
-  let eventsToken = config.eventsToken;
-  let connectEvents: ((handlerUrl: string) => void) | null = null;
-  if (config.bitrix) {
-    auth = config.bitrix.kind === 'webhook' ? { kind: 'webhook', url: config.bitrix.url } : { ...config.bitrix };
-  } else {
-    const { startPortal } = await import('./emulator/portal.js');
-    const embedded = await startPortal({ size: config.demo.size, rateLimit: { enabled: config.demo.rateLimit } });
-    closeEmbedded = () => embedded.close();
-    // The demo portal sends its change events to this gateway, like an outgoing webhook.
-    eventsToken ??= randomBytes(16).toString('hex');
-    const token = eventsToken;
-    connectEvents = (handlerUrl) => embedded.setOutgoingWebhook({ handlerUrl, applicationToken: token });
-    auth = { kind: 'webhook', url: embedded.webhookUrl };
-    registerSecrets([new URL(embedded.webhookUrl).pathname.split('/')[3]]);
-    log.warn(
-      { size: config.demo.size, rateLimit: config.demo.rateLimit },
-      'no BITRIX_WEBHOOK_URL: serving the embedded demo portal (deterministic fake data, open access)',
-    );
-  }
+  const { bitrix, eventsToken } = config;
+  const auth: AuthConfig = bitrix.kind === 'webhook' ? { kind: 'webhook', url: bitrix.url } : { ...bitrix };
   const portalName = auth.kind === 'webhook' ? new URL(auth.url).host : new URL(auth.clientEndpoint).host;
   const operating = { limitSeconds: config.operatingLimitSeconds };
   const replication = config.redisUrl ? connectReplication(config.redisUrl, portalName, config.plan, operating, log) : null;
@@ -58,7 +39,7 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
     logger: log.child({ component: 'bitrix' }),
   });
   registerSecrets([...portal.secrets(), ...(eventsToken ? [eventsToken] : [])]);
-  if (config.bitrix) await probePortal(portal, portalName, log.child({ component: 'bitrix' }));
+  await probePortal(portal, portalName, log.child({ component: 'bitrix' }));
   const { security } = config;
   let persisted: PersistedOptions | undefined;
   if (security.persisted) {
@@ -66,7 +47,6 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
       persisted = { documents: await loadPersistedDocuments(security.persisted.path), only: security.persisted.only };
     } catch (error) {
       await portal.close();
-      await closeEmbedded?.();
       throw new ConfigValidationError(`invalid configuration: ${(error as Error).message}`);
     }
     log.info({ operations: persisted.documents.size, only: persisted.only }, 'persisted operations loaded');
@@ -104,7 +84,6 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`;
-  connectEvents?.(`http://127.0.0.1:${port}/bitrix/events`);
 
   let stopping: Promise<void> | null = null;
   const stop = () =>
@@ -119,17 +98,18 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
       await portal.close();
       await replication?.close();
       await telemetry?.shutdown();
-      await closeEmbedded?.();
       log.info('stopped');
     })());
   return { url, server, stop };
 }
 
-async function main(): Promise<void> {
+/** Runs the gateway as a process: configuration from `env`, exit 2 on a bad one, stop on
+ * SIGTERM/SIGINT (then `onStop`, and exit 0). */
+export async function serve(env: NodeJS.ProcessEnv = process.env, onStop?: () => Promise<void>): Promise<Running> {
   let config: Config;
   try {
-    registerSecrets([process.env.BITRIX_WEBHOOK_URL ?? '', process.env.BITRIX_OAUTH_CLIENT_SECRET ?? '', process.env.BITRIX_OAUTH_REFRESH_TOKEN ?? '', process.env.BITRIX_OAUTH_ACCESS_TOKEN ?? '']);
-    config = loadConfig();
+    registerSecrets([env.BITRIX_WEBHOOK_URL ?? '', env.BITRIX_OAUTH_CLIENT_SECRET ?? '', env.BITRIX_OAUTH_REFRESH_TOKEN ?? '', env.BITRIX_OAUTH_ACCESS_TOKEN ?? '']);
+    config = loadConfig(env);
   } catch (error) {
     if (error instanceof ConfigValidationError) {
       console.error(error.message);
@@ -153,7 +133,7 @@ async function main(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       log.info({ signal }, 'shutting down');
-      running.stop().then(
+      running.stop().then(onStop).then(
         () => process.exit(0),
         (error) => {
           log.error({ err: error }, 'shutdown failed');
@@ -162,9 +142,10 @@ async function main(): Promise<void> {
       );
     });
   }
+  return running;
 }
 
 // Run only when executed directly (tests import `start`).
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
-  void main();
+  void serve();
 }

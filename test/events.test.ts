@@ -1,6 +1,6 @@
 // Issue 7: outgoing-webhook events → bus → SSE subscriptions, with the fresh object.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventBody } from '../src/emulator/events.js';
+import { eventBody } from '@bitrix24-graphql/demo-portal';
 import { startStack, type Stack } from './helpers/stack.js';
 import { subscribe } from './helpers/sse.js';
 

@@ -1,8 +1,13 @@
-// Start-up as the README runs it: no webhook → embedded demo portal; config validated without
-// echoing secrets; health and readiness; orderly stop.
+// Start-up as the README runs it: `npm start` (the demo portal and the gateway over it), the
+// gateway alone over a configured portal; config validated without echoing secrets; health and
+// readiness; orderly stop.
+import { spawn } from 'node:child_process';
+import { startPortal } from '@bitrix24-graphql/demo-portal';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { start } from '../src/main.js';
+
+const PORTAL = { BITRIX_WEBHOOK_URL: 'https://acme.bitrix24.com/rest/7/abcdef/' };
 
 describe('configuration', () => {
   it('names the variable and never echoes a malformed webhook secret', () => {
@@ -20,16 +25,15 @@ describe('configuration', () => {
   });
 
   it('rejects malformed values naming them', () => {
-    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
-    expect(() => loadConfig({ BITRIX_PLAN: 'custom' })).toThrow(/BITRIX_RATE_PER_SECOND/);
+    expect(() => loadConfig({ ...PORTAL, PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ ...PORTAL, BITRIX_PLAN: 'custom' })).toThrow(/BITRIX_RATE_PER_SECOND/);
     expect(() => loadConfig({ BITRIX_OAUTH_CLIENT_ENDPOINT: 'https://p.example/rest/' })).toThrow(/BITRIX_OAUTH_ACCESS_TOKEN/);
   });
 
-  it('in production, refuses to serve the open demo portal unless DEMO_PORTAL=true says so', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/NODE_ENV=production needs a portal .*DEMO_PORTAL=true/);
-    expect(loadConfig({ NODE_ENV: 'production', DEMO_PORTAL: 'true' }).bitrix).toBeNull();
-    expect(() => loadConfig({ BITRIX_WEBHOOK_URL: 'https://acme.bitrix24.com/rest/7/abcdef/', DEMO_PORTAL: 'true' })).toThrow(/DEMO_PORTAL/);
-    expect(loadConfig({}).bitrix).toBeNull(); // development: the demo is the default
+  it('the gateway never serves a demo by itself: without a portal it refuses to start, in any environment', () => {
+    for (const env of [{}, { NODE_ENV: 'production' }, { NODE_ENV: 'development' }]) {
+      expect(() => loadConfig(env)).toThrow(/no portal: set BITRIX_WEBHOOK_URL .*npm start/);
+    }
   });
 
   it('GraphiQL and introspection go together: GRAPHIQL=true in production turns introspection on; INTROSPECTION=false contradicts it', () => {
@@ -42,13 +46,39 @@ describe('configuration', () => {
   it('accepts a local http portal and an https one', () => {
     expect(loadConfig({ BITRIX_WEBHOOK_URL: 'http://127.0.0.1:4100/rest/1/abcdef/' }).bitrix).toMatchObject({ kind: 'webhook' });
     expect(loadConfig({ BITRIX_WEBHOOK_URL: 'https://acme.bitrix24.com/rest/7/abcdef/' }).plan).toEqual({ drainPerSecond: 2, bucket: 50 });
-    expect(loadConfig({ BITRIX_PLAN: 'enterprise' }).plan).toEqual({ drainPerSecond: 5, bucket: 250 });
+    expect(loadConfig({ ...PORTAL, BITRIX_PLAN: 'enterprise' }).plan).toEqual({ drainPerSecond: 5, bucket: 250 });
   });
 });
 
+describe('npm start', () => {
+  it('starts the demo portal and the gateway over it (GraphiQL, the README query), and stops on SIGTERM with exit 0', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], {
+      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    try {
+      const until = Date.now() + 20_000;
+      while (!/GraphiQL: (http\S+)/.test(output) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      const url = /GraphiQL: (http\S+)/.exec(output)?.[1];
+      expect(url, output).toBeDefined();
+      const res = await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ employees(first: 5) { edges { node { fullName } } } }' }) });
+      expect((await res.json()).data.employees.edges).toHaveLength(5);
+      expect(await (await fetch(url!, { headers: { accept: 'text/html' } })).text()).toContain('GraphiQL');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  }, 30_000);
+});
+
 describe('start()', () => {
-  it('serves the embedded demo portal, answers the README query, and stops cleanly', async () => {
-    const config = { ...loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }) };
+  it('serves a configured portal, answers the README query, and stops cleanly', async () => {
+    const demo = await startPortal({ size: 'small' });
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', BITRIX_WEBHOOK_URL: demo.webhookUrl, GATEWAY_AUTH: 'off' });
     const running = await start(config);
     try {
       const res = await fetch(running.url, {
@@ -66,6 +96,7 @@ describe('start()', () => {
       expect(await graphiql.text()).toContain('GraphiQL');
     } finally {
       await running.stop();
+      await demo.close();
     }
     await expect(fetch(running.url)).rejects.toThrow();
   });
@@ -73,7 +104,8 @@ describe('start()', () => {
 
 describe('slow clients', () => {
   it('a connection that drips its headers, or its body, is closed at the configured limit', async () => {
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '2000' });
+    const demo = await startPortal({ size: 'small' });
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '2000', BITRIX_WEBHOOK_URL: demo.webhookUrl, GATEWAY_AUTH: 'off' });
     const running = await start(config);
     const { port } = new URL(running.url);
     const { connect } = await import('node:net');
@@ -106,6 +138,7 @@ describe('slow clients', () => {
       }
     } finally {
       await running.stop();
+      await demo.close();
     }
   });
 });

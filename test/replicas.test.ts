@@ -5,8 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventBody } from '../src/emulator/events.js';
-import { startPortal, type EmulatorPortal } from '../src/emulator/portal.js';
+import { eventBody } from '@bitrix24-graphql/demo-portal';
+import { startPortal, type EmulatorPortal } from '@bitrix24-graphql/demo-portal';
 import { subscribe } from './helpers/sse.js';
 
 const REDIS = '/usr/bin/redis-server';

@@ -16,6 +16,7 @@ const READ_KEY = 'rk_4f1d0c5e9b8a7d6c5b4a3f2e1d0c9b8a';
 const WRITE_KEY = 'wk_0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d';
 const KEYS = `reader:read:${hashKey(READ_KEY)},writer:read+write:${hashKey(WRITE_KEY)}`;
 const EMPLOYEES = '{ employees(first: 2) { edges { node { fullName } } } }';
+const PORTAL = { BITRIX_WEBHOOK_URL: 'https://acme.bitrix24.com/rest/7/abcdef/' };
 const codes = (body: { errors?: { extensions?: { code?: string } }[] }) => (body.errors ?? []).map((e) => e.extensions?.code);
 
 describe('API keys', () => {
@@ -122,7 +123,7 @@ describe('API key configuration', () => {
     for (const bad of [`a:read:${secretish}`, `a:admin:${hashKey('x')}`, `a:read`, `a b:read:${hashKey('x')}`, `a:read:${hashKey('x')},a:write:${hashKey('y')}`]) {
       let message = '';
       try {
-        loadConfig({ GATEWAY_API_KEYS: bad });
+        loadConfig({ ...PORTAL, GATEWAY_API_KEYS: bad });
       } catch (error) {
         message = (error as Error).message;
       }
@@ -131,20 +132,19 @@ describe('API key configuration', () => {
     }
   });
 
-  it('a real portal without keys refuses to start unless GATEWAY_AUTH=off; the demo may run open', () => {
-    const portal = { BITRIX_WEBHOOK_URL: 'https://acme.bitrix24.com/rest/7/abcdef/' };
+  it('a portal without keys refuses to start unless GATEWAY_AUTH=off (npm start says it for the demo)', () => {
+    const portal = PORTAL;
     expect(() => assertAuthDecision(loadConfig(portal))).toThrow(/GATEWAY_AUTH=off/);
     expect(() => assertAuthDecision(loadConfig({ ...portal, GATEWAY_AUTH: 'off' }))).not.toThrow();
     expect(() => assertAuthDecision(loadConfig({ ...portal, GATEWAY_API_KEYS: KEYS }))).not.toThrow();
-    expect(() => assertAuthDecision(loadConfig({}))).not.toThrow();
-    expect(() => loadConfig({ GATEWAY_AUTH: 'off', GATEWAY_API_KEYS: KEYS })).toThrow(/GATEWAY_AUTH/);
+    expect(() => loadConfig({ ...portal, GATEWAY_AUTH: 'off', GATEWAY_API_KEYS: KEYS })).toThrow(/GATEWAY_AUTH/);
   });
 
   it('production turns introspection, suggestions and GraphiQL off unless asked', () => {
-    const prod = loadConfig({ NODE_ENV: 'production', DEMO_PORTAL: 'true' });
+    const prod = loadConfig({ ...PORTAL, NODE_ENV: 'production' });
     expect([prod.graphiql, prod.security.introspection, prod.security.suggestions]).toEqual([false, false, false]);
-    expect(loadConfig({ NODE_ENV: 'production', DEMO_PORTAL: 'true', GRAPHIQL: 'true' }).graphiql).toBe(true);
-    const dev = loadConfig({});
+    expect(loadConfig({ ...PORTAL, NODE_ENV: 'production', GRAPHIQL: 'true' }).graphiql).toBe(true);
+    const dev = loadConfig(PORTAL);
     expect([dev.graphiql, dev.security.introspection, dev.security.suggestions]).toEqual([true, true, true]);
   });
 });
@@ -415,7 +415,7 @@ describe('cross-origin access (CORS)', () => {
   });
 
   it('with CORS_ORIGINS only the listed origins get their own name back, without credentials', async () => {
-    const origins = loadConfig({ CORS_ORIGINS: 'https://crm.example.com, http://localhost:5173' }).security.corsOrigins;
+    const origins = loadConfig({ ...PORTAL, CORS_ORIGINS: 'https://crm.example.com, http://localhost:5173' }).security.corsOrigins;
     expect(origins).toEqual(['https://crm.example.com', 'http://localhost:5173']);
     const s = await startStack({ gateway: { corsOrigins: origins } });
     try {
@@ -434,7 +434,7 @@ describe('cross-origin access (CORS)', () => {
 
   it('CORS_ORIGINS refuses what is not an origin', () => {
     for (const bad of ['crm.example.com', 'https://crm.example.com/', 'https://crm.example.com/app', 'ftp://x.example', 'null']) {
-      expect(() => loadConfig({ CORS_ORIGINS: bad }), bad).toThrow(/CORS_ORIGINS/);
+      expect(() => loadConfig({ ...PORTAL, CORS_ORIGINS: bad }), bad).toThrow(/CORS_ORIGINS/);
     }
   });
 });

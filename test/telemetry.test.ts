@@ -3,6 +3,7 @@
 // with the GraphQL operation and the upstream calls, and without the webhook secret.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startPortal, type EmulatorPortal } from '@bitrix24-graphql/demo-portal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { start } from '../src/main.js';
@@ -14,6 +15,9 @@ const query = (url: string, body: unknown) =>
 describe('OpenTelemetry', () => {
   let collector: Server;
   let endpoint: string;
+  let demo: EmulatorPortal;
+  const config = (env: Record<string, string>) =>
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', BITRIX_WEBHOOK_URL: demo.webhookUrl, GATEWAY_AUTH: 'off', ...env });
   const received: { path: string; type: string; body: string }[] = [];
 
   beforeAll(async () => {
@@ -27,11 +31,15 @@ describe('OpenTelemetry', () => {
     });
     await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
     endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+    demo = await startPortal({ size: 'small' });
   });
-  afterAll(() => new Promise<void>((resolve) => collector.close(() => resolve())));
+  afterAll(async () => {
+    await demo.close();
+    await new Promise<void>((resolve) => collector.close(() => resolve()));
+  });
 
   it('without OTEL_EXPORTER_OTLP_ENDPOINT nothing of OpenTelemetry is loaded', async () => {
-    const running = await start(loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }));
+    const running = await start(config({}));
     try {
       const body = await query(running.url, { query: '{ employees(first: 1) { edges { node { id } } } }' });
       expect(body.data.employees.edges).toHaveLength(1);
@@ -43,7 +51,7 @@ describe('OpenTelemetry', () => {
   });
 
   it('with it, a trace with the operation and its upstream requests arrives at the collector', async () => {
-    const running = await start(loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'gateway-under-test' }));
+    const running = await start(config({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'gateway-under-test' }));
     try {
       const body = await query(running.url, { query: 'query TracedStaff { employees(first: 2) { edges { node { fullName } } } }' });
       expect(body.data.employees.edges).toHaveLength(2);

@@ -8,8 +8,8 @@ import { createServer } from 'node:http';
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import { createYoga } from 'graphql-yoga';
-import { createPortalState } from '../../src/emulator/state.js';
-import { DEMO_SIZES } from '../../src/emulator/types.js';
+import { createPortalState } from '@bitrix24-graphql/demo-portal';
+import { DEMO_SIZES } from '@bitrix24-graphql/demo-portal';
 
 interface Card {
   id: number;

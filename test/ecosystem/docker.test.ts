@@ -1,6 +1,6 @@
 // Deployment: no Docker engine runs here, so the image's commands run directly. The build
 // stage's `npm run build`, then the runtime stage's `node dist/main.js` (NODE_ENV=production,
-// no portal configured: the embedded demo), probed by the image's own HEALTHCHECK command, asked
+// pointed at a demo portal this test starts: the image holds none), probed by the image's own HEALTHCHECK command, asked
 // a GraphQL query, and stopped with SIGTERM (what tini forwards): it must exit 0 promptly. The
 // built code may import production dependencies only (the image has `npm ci --omit=dev`).
 // The Dockerfile itself is checked statically.
@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_WEBHOOK_SECRET } from '../../src/emulator/portal.js';
+import { DEFAULT_WEBHOOK_SECRET, startPortal, type EmulatorPortal } from '@bitrix24-graphql/demo-portal';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
@@ -115,6 +115,7 @@ describe('the image commands: build, start, health, query, SIGTERM', () => {
   let work: string;
   let dist: string;
   let child: ChildProcess | undefined;
+  let demo: EmulatorPortal | undefined;
   let output = '';
 
   beforeAll(async () => {
@@ -123,9 +124,10 @@ describe('the image commands: build, start, health, query, SIGTERM', () => {
     dist = join(work, 'dist');
   }, 5_000);
 
-  afterAll(() => {
+  afterAll(async () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
     if (work) rmSync(work, { recursive: true, force: true });
+    await demo?.close();
   });
 
   it('`npm run build` compiles src/ to dist/ with main.js', async () => {
@@ -133,7 +135,9 @@ describe('the image commands: build, start, health, query, SIGTERM', () => {
       throw new Error(`npm run build failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
     });
     expect(existsSync(join(dist, 'main.js'))).toBe(true);
-    expect(existsSync(join(dist, 'emulator', 'portal.js'))).toBe(true); // the embedded demo ships
+    // The demo portal is its own package: nothing of it is compiled into the product.
+    expect(walk(dist).filter((f) => /emulator|demo-portal/.test(f))).toEqual([]);
+    expect(walk(dist).filter((f) => f.endsWith('.js') && readFileSync(f, 'utf8').includes('demo-portal'))).toEqual([]);
   }, 60_000);
 
   it('the built code imports production dependencies and Node built-ins only', () => {
@@ -155,7 +159,8 @@ describe('the image commands: build, start, health, query, SIGTERM', () => {
   it('`node dist/main.js` serves /health and GraphQL on PORT, passes the HEALTHCHECK, and exits 0 on SIGTERM', async () => {
     expect(existsSync(join(dist, 'main.js')), 'the build test ran first').toBe(true);
     const port = await freePort();
-    const env = { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', DEMO_PORTAL: 'true' };
+    demo = await startPortal({ size: 'small' });
+    const env = { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', BITRIX_WEBHOOK_URL: demo.webhookUrl, GATEWAY_AUTH: 'off' };
     child = spawn(process.execPath, ['--enable-source-maps', join(dist, 'main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (chunk) => (output += chunk));
     child.stderr!.on('data', (chunk) => (output += chunk));

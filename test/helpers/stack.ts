@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { BitrixPortal, type PortalOptions } from '../../src/upstream/portal.js';
 import type { RateLimitPlan } from '../../src/upstream/bucket.js';
-import { startPortal, type EmulatorPortal, type StartPortalOptions } from '../../src/emulator/portal.js';
+import { startPortal, type EmulatorPortal, type StartPortalOptions } from '@bitrix24-graphql/demo-portal';
 import { createLogger, registerSecrets } from '../../src/lib/logger.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway/yoga.js';
 

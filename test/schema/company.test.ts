@@ -1,7 +1,7 @@
 // company / companies / Company links end to end over HTTP against the embedded portal
 // (130 companies, so lists cross the 50-row page of the portal).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_SIZES } from '../../src/emulator/types.js';
+import { DEMO_SIZES } from '@bitrix24-graphql/demo-portal';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { all, call, commands, ids, row } from './crm-truth.js';
 

@@ -2,7 +2,7 @@
 // upsert, update (phones/e-mails set/add/update/remove), clearContactFields, deleteContact,
 // addContactAddress, and every refusal (typed errors, nothing sent).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO } from '../../src/emulator/seed.js';
+import { DEMO } from '@bitrix24-graphql/demo-portal';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { MUTATION_RESULT } from '../helpers/mutations.js';
 import { allContacts, call, contactRow } from './contact-truth.js';

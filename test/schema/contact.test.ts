@@ -2,7 +2,7 @@
 // filters, injection attempts, totalCount, exact upstream request counts), findContacts,
 // contactTypes, contactFields/contactField, addresses and custom fields.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO } from '../../src/emulator/seed.js';
+import { DEMO } from '@bitrix24-graphql/demo-portal';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { allContacts, call, contactRow, ids } from './contact-truth.js';
 

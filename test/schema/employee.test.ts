@@ -1,7 +1,7 @@
 // employees / employee / departments end to end over HTTP against the embedded portal.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_SIZES } from '../../src/emulator/types.js';
-import { demoFacts } from '../../src/emulator/seed.js';
+import { DEMO_SIZES } from '@bitrix24-graphql/demo-portal';
+import { demoFacts } from '@bitrix24-graphql/demo-portal';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 let s: Stack;

@@ -2,7 +2,7 @@
 // (never ""), yes/no is true/false (never "1"/"0" or "Y"/"N"), and a yes/no filter takes
 // true/false (the portal matches custom booleans only by 1/0).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO } from '../../src/emulator/seed.js';
+import { DEMO } from '@bitrix24-graphql/demo-portal';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { all, call } from './crm-truth.js';
 

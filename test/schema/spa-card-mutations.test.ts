@@ -1,7 +1,7 @@
 // Card writes end to end: create (idempotent), update, clear, move stage, delete and the safe
 // cascade, with typed errors for bad input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO } from '../../src/emulator/seed.js';
+import { DEMO } from '@bitrix24-graphql/demo-portal';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { MUTATION_RESULT } from '../helpers/mutations.js';
 

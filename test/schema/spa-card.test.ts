@@ -1,7 +1,7 @@
 // Smart processes end to end: types, funnels, stages, cards, custom fields, paging, exact
 // upstream request counts.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO } from '../../src/emulator/seed.js';
+import { DEMO } from '@bitrix24-graphql/demo-portal';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 let s: Stack;

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BitrixError } from '../../src/upstream/errors.js';
 import { BitrixPortal } from '../../src/upstream/portal.js';
 import { newMeter } from '../../src/upstream/scheduler.js';
-import { startPortal, type EmulatorPortal } from '../../src/emulator/portal.js';
-import { fakeState, type FakeState } from '../emulator/front-fake.js';
+import { startPortal, type EmulatorPortal } from '@bitrix24-graphql/demo-portal';
+import { fakeState, type FakeState } from '@bitrix24-graphql/demo-portal';
 
 let emulator: EmulatorPortal;
 let portal: BitrixPortal;

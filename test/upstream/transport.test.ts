@@ -4,9 +4,9 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BitrixError } from '../../src/upstream/errors.js';
 import { BitrixTransport } from '../../src/upstream/transport.js';
-import { startPortal, type EmulatorPortal } from '../../src/emulator/portal.js';
+import { startPortal, type EmulatorPortal } from '@bitrix24-graphql/demo-portal';
 import { createLogger, registerSecrets } from '../../src/lib/logger.js';
-import { fakeState } from '../emulator/front-fake.js';
+import { fakeState } from '@bitrix24-graphql/demo-portal';
 
 const SECRET = 'transp0rtSecretXy';
 let portal: EmulatorPortal;

@@ -1,8 +1,8 @@
 // Metadata, users, departments, duplicates, addresses and demo-data determinism, through the
 // method table.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_SIZES, type PortalState } from '../../src/emulator/types.js';
-import { DEMO, demoFacts } from '../../src/emulator/state.js';
+import { DEMO_SIZES, type PortalState } from '../src/types.js';
+import { DEMO, demoFacts } from '../src/state.js';
 import { call, fail, makeState } from './data-fixture.js';
 
 let s: PortalState;

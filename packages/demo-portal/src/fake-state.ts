@@ -1,6 +1,6 @@
 // A small fake data side for the HTTP-front tests: no dependency on state.ts or the CRM store.
-import { ApiError } from '../../src/emulator/types.js';
-import type { MethodHandler, MethodResult, Params, PortalState } from '../../src/emulator/types.js';
+import { ApiError } from './types.js';
+import type { MethodHandler, MethodResult, Params, PortalState } from './types.js';
 
 export interface FakeState extends PortalState {
   writes: number;

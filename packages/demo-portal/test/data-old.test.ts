@@ -1,8 +1,8 @@
 // Old-style CRM methods (crm.contact/company/lead/deal.*) through the method table: typing
 // quirks (§2.6), errors (§2.5), multi-fields (§6.3), filters/paging (§5, §6.4).
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { PortalState } from '../../src/emulator/types.js';
-import { DEMO } from '../../src/emulator/state.js';
+import type { PortalState } from '../src/types.js';
+import { DEMO } from '../src/state.js';
 import { call, fail, makeState } from './data-fixture.js';
 
 let s: PortalState;

@@ -1,6 +1,6 @@
 // Direct access to the emulator's method table (no HTTP) for the data-side tests.
-import { createPortalState } from '../../src/emulator/state.js';
-import { ApiError, DEMO_SIZES, type MethodContext, type MethodResult, type Params, type PortalState } from '../../src/emulator/types.js';
+import { createPortalState } from '../src/state.js';
+import { ApiError, DEMO_SIZES, type MethodContext, type MethodResult, type Params, type PortalState } from '../src/types.js';
 
 export const NOW = new Date('2025-03-01T12:00:00Z');
 

@@ -2,10 +2,10 @@
 // the 50-command cap, nesting.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { startPortal } from '../../src/emulator/portal.js';
-import type { EmulatorPortal } from '../../src/emulator/portal.js';
-import { call, fakeState, postForm, postJson } from './front-fake.js';
-import type { FakeState } from './front-fake.js';
+import { startPortal } from '../src/portal.js';
+import type { EmulatorPortal } from '../src/portal.js';
+import { call, fakeState, postForm, postJson } from '../src/fake-state.js';
+import type { FakeState } from '../src/fake-state.js';
 
 let portal: EmulatorPortal;
 let state: FakeState;

@@ -1,9 +1,9 @@
 // OAuth (bitrix24-api.md §1.3): `/rest/{method}` with `auth`, token expiry, refresh rotation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { startPortal } from '../../src/emulator/portal.js';
-import type { EmulatorPortal } from '../../src/emulator/portal.js';
-import { call, fakeState, postForm, postJson } from './front-fake.js';
+import { startPortal } from '../src/portal.js';
+import type { EmulatorPortal } from '../src/portal.js';
+import { call, fakeState, postForm, postJson } from '../src/fake-state.js';
 
 let portal: EmulatorPortal;
 const client = { clientId: 'local.app.1', clientSecret: 'app-secret' };

@@ -2,9 +2,9 @@
 // operating budget (429 OPERATION_TIME_LIMIT), both switchable at run time.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { startPortal } from '../../src/emulator/portal.js';
-import type { EmulatorPortal } from '../../src/emulator/portal.js';
-import { call, fakeState, postJson, sleep } from './front-fake.js';
+import { startPortal } from '../src/portal.js';
+import type { EmulatorPortal } from '../src/portal.js';
+import { call, fakeState, postJson, sleep } from '../src/fake-state.js';
 
 let portal: EmulatorPortal;
 

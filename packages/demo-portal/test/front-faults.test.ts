@@ -1,11 +1,11 @@
 // Fault injection, latency, exact counters and the control API.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { startPortal } from '../../src/emulator/portal.js';
-import type { EmulatorPortal } from '../../src/emulator/portal.js';
-import type { FaultKind } from '../../src/emulator/types.js';
-import { call, fakeState, postJson } from './front-fake.js';
-import type { FakeState } from './front-fake.js';
+import { startPortal } from '../src/portal.js';
+import type { EmulatorPortal } from '../src/portal.js';
+import type { FaultKind } from '../src/types.js';
+import { call, fakeState, postJson } from '../src/fake-state.js';
+import type { FakeState } from '../src/fake-state.js';
 
 let portal: EmulatorPortal;
 let state: FakeState;

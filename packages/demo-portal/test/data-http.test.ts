@@ -1,7 +1,7 @@
 // The data side over the wire: the real front (startPortal) with JSON, form and batch callers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPortal, type EmulatorPortal } from '../../src/emulator/portal.js';
-import { DEMO } from '../../src/emulator/state.js';
+import { startPortal, type EmulatorPortal } from '../src/portal.js';
+import { DEMO } from '../src/state.js';
 
 let portal: EmulatorPortal;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 // crm.item.* through the method table (§7): shapes, UF names, useOriginalUfNames, fm, filters,
 // order/select validation, keyset paging, stages and funnels, one store for both families.
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { PortalState } from '../../src/emulator/types.js';
-import { DEMO } from '../../src/emulator/state.js';
-import { ufCamelName } from '../../src/emulator/fields.js';
+import type { PortalState } from '../src/types.js';
+import { DEMO } from '../src/state.js';
+import { ufCamelName } from '../src/fields.js';
 import { call, fail, makeState } from './data-fixture.js';
 
 let s: PortalState;
