@@ -50,7 +50,7 @@ export interface ProfileSummary {
 
 const SUSPECTS: Record<string, (f: ProfileNode['callFrame']) => boolean> = {
   complexity: (f) => f.functionName === 'onExecute' && f.url.includes('/src/gateway/use-limits.ts'),
-  cursors: (f) => f.functionName === 'encodeCursor' && f.url.includes('/src/schema/connection.ts'),
+  cursors: (f) => f.functionName === 'cursorWithHash' && f.url.includes('/src/schema/connection.ts'),
   dedupeKey: (f) => f.functionName === 'stableJson',
   signals: (f) => (f.functionName === 'any' || f.functionName === 'timeout') && f.url.includes('abort_controller'),
   logAndMetrics: (f) => /\/src\/http\/(logging|metrics)\.ts/.test(f.url),

@@ -2,7 +2,7 @@
 // a GraphQL client, child processes (optionally pinned to a core), CPU time from /proc, a TLS
 // front for clients that only speak https, and small statistics. Loopback only.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
@@ -257,8 +257,4 @@ export async function startTlsFront(targetPort: number): Promise<TlsFront> {
         server.close(() => resolve());
       }),
   };
-}
-
-export function writeText(path: string, text: string): void {
-  writeFileSync(path, text);
 }

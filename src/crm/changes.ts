@@ -4,8 +4,9 @@
 import { createPubSub, filter, pipe, type PubSub } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import type { BitrixPortal } from '../upstream/portal.js';
-import { contactsByIds, type ContactRecord } from './contacts.js';
-import { itemsByIds, type ItemRecord } from './items.js';
+import { contactById, type ContactRecord } from './contacts.js';
+import { EntityTypeId, isSmartProcessId } from './entity-types.js';
+import { itemById, type ItemRecord } from './items.js';
 
 export type ChangeAction = 'add' | 'update' | 'delete';
 
@@ -43,7 +44,6 @@ export class EventHub {
   }
 }
 
-const ENTITY: Record<string, number> = { LEAD: 1, DEAL: 2, CONTACT: 3, COMPANY: 4 };
 const EVENT = /^ONCRM(LEAD|DEAL|CONTACT|COMPANY|DYNAMICITEM)(ADD|UPDATE|DELETE)(?:_\d+)?$/;
 
 /** Last known stage per card, to tell a move from another update (events carry no old values).
@@ -72,7 +72,7 @@ export function parseEvent(body: Record<string, unknown>): ParsedEvent | null {
   const fields = ((body.data as Record<string, unknown> | undefined)?.FIELDS ?? {}) as Record<string, unknown>;
   const id = Number(fields.ID);
   if (!match || !Number.isInteger(id) || id <= 0) return null;
-  const entityTypeId = match[1] === 'DYNAMICITEM' ? Number(fields.ENTITY_TYPE_ID) : ENTITY[match[1]];
+  const entityTypeId = match[1] === 'DYNAMICITEM' ? Number(fields.ENTITY_TYPE_ID) : EntityTypeId[match[1].toLowerCase() as 'lead' | 'deal' | 'contact' | 'company'];
   if (!Number.isInteger(entityTypeId) || entityTypeId <= 0) return null;
   return { entityTypeId, id, action: match[2].toLowerCase() as ChangeAction };
 }
@@ -82,13 +82,13 @@ export function parseEvent(body: Record<string, unknown>): ParsedEvent | null {
 export async function freshChange(portal: BitrixPortal, event: ParsedEvent, stages: StageMemory = memoryStageMemory()): Promise<CrmChange> {
   const base = { ...event, at: Date.now() };
   const options = { fresh: true, deadline: Date.now() + 10_000 };
-  if (event.entityTypeId === 3) {
-    const record = event.action === 'delete' ? null : ((await contactsByIds(portal, [event.id], options)).get(event.id) ?? null);
+  if (event.entityTypeId === EntityTypeId.contact) {
+    const record = event.action === 'delete' ? null : await contactById(portal, event.id, options);
     return { ...base, kind: 'contact', record };
   }
-  if (event.entityTypeId >= 128) {
+  if (isSmartProcessId(event.entityTypeId)) {
     if (event.action === 'delete') return { ...base, kind: 'card', record: null, moved: false };
-    const item: ItemRecord | null = (await itemsByIds(portal, event.entityTypeId, [event.id], options)).get(event.id) ?? null;
+    const item = await itemById(portal, event.entityTypeId, event.id, options);
     let moved = false;
     if (item?.stageId) {
       const key = `${event.entityTypeId}:${event.id}`;

@@ -1,6 +1,6 @@
 // Companies (old-style crm.company.*): normalised records, list filters and write fields.
 import { communications, type Communication, type OldEntity } from './records.js';
-import { ENTITY } from './metadata.js';
+import { EntityTypeId } from './entity-types.js';
 import { toDate, toInt, toText } from './values.js';
 
 export interface CompanyRecord {
@@ -35,7 +35,7 @@ export function toCompany(row: Record<string, unknown>): CompanyRecord {
 
 export const COMPANY: OldEntity<CompanyRecord> = {
   prefix: 'crm.company',
-  entityTypeId: ENTITY.company,
+  entityTypeId: EntityTypeId.company,
   select: ['*', 'UF_*', 'PHONE', 'EMAIL'],
   normalise: toCompany,
 };

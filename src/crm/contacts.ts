@@ -6,10 +6,10 @@ import { BitrixError } from '../upstream/errors.js';
 import type { FieldDefinition } from './fields.js';
 import type { BitrixPortal } from '../upstream/portal.js';
 import type { SubmitOptions } from '../upstream/scheduler.js';
-import { communications, recordsByIds, type Communication, type OldEntity, type RecordFilter } from './records.js';
+import { communications, recordById, type Communication, type OldEntity, type RecordFilter } from './records.js';
+import { EntityTypeId } from './entity-types.js';
 import { asRecord, rowsAt, toDate, toInt, toIntList, toText } from './values.js';
 
-export const CONTACT_ENTITY_TYPE_ID = 3;
 /** `*` and `UF_*` do not cover multi-fields: PHONE and EMAIL are listed explicitly (§6.4). */
 export const CONTACT_SELECT = ['*', 'UF_*', 'PHONE', 'EMAIL'];
 export const ORIGINATOR = 'bitrix24-graphql';
@@ -26,9 +26,6 @@ export interface ContactRecord {
   emails: Communication[];
   createdAt: string | null;
   updatedAt: string | null;
-  originatorId: string | null;
-  originId: string | null;
-  originVersion: string | null;
   /** The row as the portal sent it, for custom fields. */
   raw: Record<string, unknown>;
 }
@@ -48,15 +45,12 @@ export function toContact(row: Record<string, unknown>): ContactRecord {
     emails: communications(row.EMAIL),
     createdAt: toDate(row.DATE_CREATE),
     updatedAt: toDate(row.DATE_MODIFY),
-    originatorId: toText(row.ORIGINATOR_ID),
-    originId: toText(row.ORIGIN_ID),
-    originVersion: toText(row.ORIGIN_VERSION),
     raw: row,
   };
 }
 
 /** Contacts as one of the old-style entities (src/crm/records.ts does the REST). */
-export const CONTACT: OldEntity<ContactRecord> = { prefix: 'crm.contact', entityTypeId: CONTACT_ENTITY_TYPE_ID, select: CONTACT_SELECT, normalise: toContact };
+export const CONTACT: OldEntity<ContactRecord> = { prefix: 'crm.contact', entityTypeId: EntityTypeId.contact, select: CONTACT_SELECT, normalise: toContact };
 
 // crm.item.fields names some system fields differently from the old-style row keys.
 const OLD_NAMES: Record<string, string> = {
@@ -76,13 +70,8 @@ export function readField(contact: ContactRecord, def: FieldDefinition): unknown
   return contact.raw[oldName(def)];
 }
 
-/** Contacts by id: one crm.contact.list command per 50 ids (`@ID`), in the scheduler's next batch. */
-export function contactsByIds(portal: BitrixPortal, ids: readonly number[], options: SubmitOptions = {}): Promise<Map<number, ContactRecord>> {
-  return recordsByIds(portal, CONTACT, ids, options);
-}
-
-export async function contactById(portal: BitrixPortal, id: number, options: SubmitOptions = {}): Promise<ContactRecord | null> {
-  return (await contactsByIds(portal, [id], options)).get(id) ?? null;
+export function contactById(portal: BitrixPortal, id: number, options: SubmitOptions = {}): Promise<ContactRecord | null> {
+  return recordById(portal, CONTACT, id, options);
 }
 
 /** A fresh read after a write (never a cached loader value, never joined with an older read). */
@@ -148,7 +137,7 @@ export async function companyIdsOfContacts(portal: BitrixPortal, contactIds: rea
   const rows = await portal.byIds(
     'crm.item.list',
     contactIds,
-    (chunk) => ({ entityTypeId: CONTACT_ENTITY_TYPE_ID, select: ['id', 'companyId', 'companyIds'], filter: { '@id': chunk }, order: { id: 'ASC' }, start: -1 }),
+    (chunk) => ({ entityTypeId: EntityTypeId.contact, select: ['id', 'companyId', 'companyIds'], filter: { '@id': chunk }, order: { id: 'ASC' }, start: -1 }),
     ['items'],
     options,
   );
@@ -216,7 +205,7 @@ const REQUISITE = 8;
  * ("Addresses can only be linked to Requisites … or Leads", crm-address-add.md). */
 const requisitesOf = (contactId: number): Command => ({
   method: 'crm.requisite.list',
-  params: { filter: { ENTITY_TYPE_ID: CONTACT_ENTITY_TYPE_ID, ENTITY_ID: contactId }, select: ['ID', 'ADDRESS_ONLY'], order: { SORT: 'ASC', ID: 'ASC' } },
+  params: { filter: { ENTITY_TYPE_ID: EntityTypeId.contact, ENTITY_ID: contactId }, select: ['ID', 'ADDRESS_ONLY'], order: { SORT: 'ASC', ID: 'ASC' } },
 });
 
 // No select on crm.address.list: the docs give no `*` mask; an absent select returns every field.
@@ -239,7 +228,7 @@ export interface ContactRequisite {
 export async function contactAddressBook(portal: BitrixPortal, contactId: number, options: SubmitOptions = {}): Promise<{ requisites: ContactRequisite[]; addresses: AddressRecord[] }> {
   const commands = [
     requisitesOf(contactId),
-    addressesOf(CONTACT_ENTITY_TYPE_ID, contactId),
+    addressesOf(EntityTypeId.contact, contactId),
     ...Array.from({ length: REQUISITES_WITH_ADDRESSES }, (_, i) => addressesOf(REQUISITE, ref(0, i, 'ID'))),
   ];
   const [list, legacy, ...byRequisite] = await portal.chain(commands, options);
@@ -276,7 +265,7 @@ export async function personPreset(portal: BitrixPortal, options: SubmitOptions 
 export async function addAddressRequisite(portal: BitrixPortal, contactId: number, presetId: number, options: SubmitOptions = {}): Promise<number> {
   const res = await portal.write(
     'crm.requisite.add',
-    { fields: { ENTITY_TYPE_ID: CONTACT_ENTITY_TYPE_ID, ENTITY_ID: contactId, PRESET_ID: presetId, NAME: 'Address', ADDRESS_ONLY: 'Y' } },
+    { fields: { ENTITY_TYPE_ID: EntityTypeId.contact, ENTITY_ID: contactId, PRESET_ID: presetId, NAME: 'Address', ADDRESS_ONLY: 'Y' } },
     options,
   );
   const id = toInt(res.result);

@@ -2,7 +2,7 @@
 // one company (COMPANY_ID) and has a primary contact (CONTACT_ID); the seed's getDealsByCompany
 // filtered on `COMPANY_IDS`, a field deals do not have.
 import type { OldEntity } from './records.js';
-import { ENTITY } from './metadata.js';
+import { EntityTypeId } from './entity-types.js';
 import { toDate, toInt, toText } from './values.js';
 
 export interface DealRecord {
@@ -41,7 +41,7 @@ export function toDeal(row: Record<string, unknown>): DealRecord {
 
 export const DEAL: OldEntity<DealRecord> = {
   prefix: 'crm.deal',
-  entityTypeId: ENTITY.deal,
+  entityTypeId: EntityTypeId.deal,
   select: ['*', 'UF_*'],
   normalise: toDeal,
 };

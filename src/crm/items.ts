@@ -47,17 +47,19 @@ export function toItem(row: Record<string, unknown>, entityTypeId: number): Item
   };
 }
 
-/** Items by id for one entity type: one crm.item.list command per 50 ids (`@id` filter). */
+/** Items by id for one entity type, in storage order: one crm.item.list command per 50 ids (`@id` filter). */
 export async function itemsByIds(
   portal: BitrixPortal,
   entityTypeId: number,
   ids: readonly number[],
   options: SubmitOptions = {},
-): Promise<Map<number, ItemRecord>> {
-  const found = new Map<number, ItemRecord>();
+): Promise<ItemRecord[]> {
   const rows = await portal.byIds('crm.item.list', ids, (chunk) => ({ entityTypeId, select: ['*'], filter: { '@id': chunk }, order: { id: 'ASC' }, start: -1 }), ['items'], options);
-  for (const row of rows) found.set(toInt(row.id) ?? 0, toItem(row, entityTypeId));
-  return found;
+  return rows.map((row) => toItem(row, entityTypeId));
+}
+
+export async function itemById(portal: BitrixPortal, entityTypeId: number, id: number, options: SubmitOptions = {}): Promise<ItemRecord | null> {
+  return (await itemsByIds(portal, entityTypeId, [id], options)).find((item) => item.id === id) ?? null;
 }
 
 export interface ItemFilter {

@@ -1,6 +1,6 @@
 // Leads (old-style crm.lead.*): normalised records and list filters.
 import { communications, type Communication, type OldEntity } from './records.js';
-import { ENTITY } from './metadata.js';
+import { EntityTypeId } from './entity-types.js';
 import { toDate, toInt, toText } from './values.js';
 
 export interface LeadRecord {
@@ -51,7 +51,7 @@ export function toLead(row: Record<string, unknown>): LeadRecord {
 
 export const LEAD: OldEntity<LeadRecord> = {
   prefix: 'crm.lead',
-  entityTypeId: ENTITY.lead,
+  entityTypeId: EntityTypeId.lead,
   select: ['*', 'UF_*', 'PHONE', 'EMAIL'],
   normalise: toLead,
 };

@@ -5,9 +5,8 @@ import { ref, template } from '../upstream/batch.js';
 import { readKeysetPage } from '../upstream/paging.js';
 import type { BitrixPortal } from '../upstream/portal.js';
 import type { SubmitOptions } from '../upstream/scheduler.js';
+import { EntityTypeId, isSmartProcessId } from './entity-types.js';
 import { asRecord, readAllByOffset, rowsAt, toFlag, toInt, toText } from './values.js';
-
-export const ENTITY = { lead: 1, deal: 2, contact: 3, company: 4 } as const;
 
 export type StageSemantics = 'PROCESS' | 'SUCCESS' | 'FAILURE';
 
@@ -41,9 +40,9 @@ export interface SpaTypeRecord {
 
 /** Dictionary (crm.status ENTITY_ID) holding the stages of a funnel. */
 export function stageDictionary(entityTypeId: number, categoryId: number | null): string {
-  if (entityTypeId === ENTITY.lead) return 'STATUS';
-  if (entityTypeId === ENTITY.deal) return categoryId ? `DEAL_STAGE_${categoryId}` : 'DEAL_STAGE';
-  if (entityTypeId === 31) return `SMART_INVOICE_STAGE_${categoryId ?? 0}`;
+  if (entityTypeId === EntityTypeId.lead) return 'STATUS';
+  if (entityTypeId === EntityTypeId.deal) return categoryId ? `DEAL_STAGE_${categoryId}` : 'DEAL_STAGE';
+  if (entityTypeId === EntityTypeId.invoice) return `SMART_INVOICE_STAGE_${categoryId ?? 0}`;
   return `DYNAMIC_${entityTypeId}_STAGE_${categoryId ?? 0}`;
 }
 
@@ -79,8 +78,8 @@ function toCategory(row: Record<string, unknown>, entityTypeId: number): Categor
 /** Funnels whose stage dictionaries are named `<prefix><category id>`: smart processes and
  * new invoices. Their stages can be fetched in the same batch as the funnels. */
 function dictionaryPrefix(entityTypeId: number): string | null {
-  if (entityTypeId === 31) return 'SMART_INVOICE_STAGE_';
-  return entityTypeId >= 128 ? `DYNAMIC_${entityTypeId}_STAGE_` : null;
+  if (entityTypeId === EntityTypeId.invoice) return 'SMART_INVOICE_STAGE_';
+  return isSmartProcessId(entityTypeId) ? `DYNAMIC_${entityTypeId}_STAGE_` : null;
 }
 
 /** Funnels read together with the stage lists of the first few of them, in ONE request: each
@@ -116,7 +115,7 @@ async function funnelsWithStages(portal: BitrixPortal, entityTypeId: number, pre
 }
 
 export async function categories(portal: BitrixPortal, entityTypeId: number, options: SubmitOptions = {}): Promise<CategoryRecord[]> {
-  if (entityTypeId === ENTITY.lead) return []; // leads have no funnels
+  if (entityTypeId === EntityTypeId.lead) return []; // leads have no funnels
   return portal.metadata.get(
     `categories:${entityTypeId}`,
     async () => {
@@ -147,7 +146,7 @@ export async function stages(
   // than asking for a stage list on its own.
   if (dictionaryPrefix(entityTypeId)) await categories(portal, entityTypeId, options);
   if (categoryId !== null) categoryIds = [categoryId];
-  else if (entityTypeId === ENTITY.lead) categoryIds = [null];
+  else if (entityTypeId === EntityTypeId.lead) categoryIds = [null];
   else categoryIds = (await categories(portal, entityTypeId, options)).map((c) => c.id);
   const lists = await Promise.all(
     categoryIds.map(async (cat) => {
@@ -200,12 +199,6 @@ function toSpaType(row: Record<string, unknown>): SpaTypeRecord {
     flags,
     raw: row,
   };
-}
-
-/** Smart processes have entityTypeId 128 and up; below are the system types (lead 1, deal 2,
- * contact 3, company 4, estimate 7, invoice 31, …; data-types.md "CRM Object Types"). */
-export function isSmartProcessId(entityTypeId: number): boolean {
-  return Number.isInteger(entityTypeId) && entityTypeId >= 128;
 }
 
 export async function spaType(portal: BitrixPortal, entityTypeId: number, options: SubmitOptions = {}): Promise<SpaTypeRecord | null> {

@@ -3,10 +3,13 @@
 // loading by ids (one `@ID` list command per 50 ids), keyset lists, counts, single reads and
 // writes. Idempotent creates: idempotency.ts. No GraphQL here.
 import { BitrixError } from '../upstream/errors.js';
-import type { ListMethod } from '../upstream/paging.js';
+import { PAGE, type ListMethod } from '../upstream/paging.js';
 import type { BitrixPortal } from '../upstream/portal.js';
 import type { SubmitOptions } from '../upstream/scheduler.js';
 import { asRecord, toInt, toText } from './values.js';
+
+/** How many ids one by-ids read asks for in one command (one list page). */
+export const IDS_PER_READ = PAGE;
 
 /** One old-style entity family. */
 export interface OldEntity<R> {
@@ -40,21 +43,22 @@ export function communications(value: unknown): Communication[] {
 }
 
 
-/** Records by id: one `<prefix>.list` command per 50 ids (`@ID` filter, no COUNT), all through
- * the scheduler so they ride in the next batch with whatever else is waiting. */
+/** Records by id, in storage order (missing ids are left out): one `<prefix>.list` command per
+ * 50 ids (`@ID` filter, no COUNT), all through the scheduler so they ride in the next batch with
+ * whatever else is waiting. */
 export async function recordsByIds<R extends { id: number }>(
   portal: BitrixPortal,
   entity: OldEntity<R>,
   ids: readonly number[],
   options: SubmitOptions = {},
-): Promise<Map<number, R>> {
-  const found = new Map<number, R>();
+): Promise<R[]> {
   const rows = await portal.byIds(`${entity.prefix}.list`, ids, (chunk) => ({ select: entity.select, filter: { '@ID': chunk }, order: { ID: 'ASC' }, start: -1 }), [], options);
-  for (const row of rows) {
-    const record = entity.normalise(row);
-    found.set(record.id, record);
-  }
-  return found;
+  return rows.map((row) => entity.normalise(row));
+}
+
+/** One record by id, or null when there is none. */
+export async function recordById<R extends { id: number }>(portal: BitrixPortal, entity: OldEntity<R>, id: number, options: SubmitOptions = {}): Promise<R | null> {
+  return (await recordsByIds(portal, entity, [id], options)).find((record) => record.id === id) ?? null;
 }
 
 /** What a list matches: one filter, or a union of two (old-style lists have no OR, §6.4: a name

@@ -74,15 +74,10 @@ export async function countEmployees(portal: BitrixPortal, filter: Record<string
   return (await portal.read('user.get', { FILTER: filter, start: 0 }, options)).total ?? 0;
 }
 
-/** Employees by id: one user.get command per 50 ids (an `@ID` filter). */
-export async function employeesByIds(portal: BitrixPortal, ids: readonly number[], options: SubmitOptions = {}): Promise<Map<number, EmployeeRecord>> {
-  const found = new Map<number, EmployeeRecord>();
+/** Employees by id, in storage order: one user.get command per 50 ids (an `@ID` filter). */
+export async function employeesByIds(portal: BitrixPortal, ids: readonly number[], options: SubmitOptions = {}): Promise<EmployeeRecord[]> {
   const rows = await portal.byIds('user.get', ids, (chunk) => ({ FILTER: { '@ID': chunk }, sort: 'ID', order: 'ASC', start: -1 }), [], options);
-  for (const row of rows) {
-    const employee = toEmployee(row);
-    found.set(employee.id, employee);
-  }
-  return found;
+  return rows.map(toEmployee);
 }
 
 export function departments(portal: BitrixPortal, options: SubmitOptions = {}): Promise<DepartmentRecord[]> {

@@ -23,10 +23,6 @@ function filterHash(filter: unknown): string {
   return createHash('sha256').update(stableJson(filter ?? null)).digest('base64url').slice(0, 10);
 }
 
-export function encodeCursor(id: number, filter: unknown): string {
-  return cursorWithHash(id, filterHash(filter));
-}
-
 function cursorWithHash(id: number, hash: string): string {
   return Buffer.from(JSON.stringify({ id, f: hash })).toString('base64url');
 }

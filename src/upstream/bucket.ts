@@ -29,7 +29,7 @@ export class LeakyBucket implements RateLimiter {
   waitedMs = 0;
 
   constructor(
-    private plan: RateLimitPlan,
+    private readonly plan: RateLimitPlan,
     /** Requests kept in reserve below the portal's bucket: other clients on the same IP, clock skew. */
     private readonly headroom = 2,
     private readonly now: () => number = () => performance.now(),
@@ -84,10 +84,5 @@ export class LeakyBucket implements RateLimiter {
   currentLevel(): number {
     this.drain();
     return this.level;
-  }
-
-  setPlan(plan: RateLimitPlan): void {
-    this.drain();
-    this.plan = plan;
   }
 }

@@ -58,11 +58,6 @@ export class MetadataCache {
     this.entries.set(key, { value, fetchedAt: this.now() });
   }
 
-  /** Peeks without loading (for synchronous lookups when the value is known to be there). */
-  peek<T>(key: string): T | undefined {
-    return this.entries.get(key)?.value as T | undefined;
-  }
-
   private refresh<T>(key: string, load: () => Promise<T>): Promise<T> {
     let pending = this.loading.get(key) as Promise<T> | undefined;
     if (!pending) {

@@ -102,27 +102,6 @@ async function settle(promise: Promise<CommandResult>): Promise<CommandResult | 
   }
 }
 
-/** Reads every row matching `filter`, 2,500 rows per HTTP request (for small dictionaries and
- * metadata such as smart-process types; `limit` guards against unbounded reads). */
-export async function readAll<Row>(
-  scheduler: PortalScheduler,
-  list: ListMethod,
-  base: Record<string, unknown>,
-  filter: Record<string, unknown>,
-  options: SubmitOptions & { limit?: number } = {},
-): Promise<Row[]> {
-  const limit = options.limit ?? 100_000;
-  const all: Row[] = [];
-  let after = 0;
-  for (;;) {
-    const page = await readKeysetPage<Row>(scheduler, list, base, filter, after, Math.min(MAX_CHAIN_ROWS, limit - all.length), options);
-    all.push(...page.rows);
-    if (!page.hasNextPage || all.length >= limit || page.rows.length === 0) return all;
-    const last = page.rows[page.rows.length - 1] as Record<string, unknown>;
-    after = Number(last[list.idKey]);
-  }
-}
-
 /** Offset paging for a custom order (the fallback when the order is not by id): pages start at
  * `offset`, every command of the page travels in one batch (they are independent), ordered by
  * the requested fields then by id so the order is total. Each command makes the portal COUNT,

@@ -50,7 +50,6 @@ interface Pending {
   waiters: Waiter[];
   attempts: number;
   settled: boolean;
-  lastError?: BitrixError;
 }
 
 /** What must travel in one HTTP request: one command, or a chain with $result refs. */

@@ -53,7 +53,7 @@ export class BitrixTransport {
   /** A name for logs and metrics that contains no secret. */
   readonly portalName: string;
 
-  constructor(auth: AuthConfig, private readonly options: TransportOptions = {}) {
+  constructor(auth: AuthConfig, options: TransportOptions = {}) {
     const timeout = options.headersTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (auth.kind === 'webhook') {
       const parsed = parseWebhookUrl(auth.url);

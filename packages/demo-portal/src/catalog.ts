@@ -1,6 +1,5 @@
 // Portal metadata: smart-process types, funnels (categories), stages and the other crm.status
 // dictionaries. Static for the demo portal (there is no crm.type.add here), built once.
-import type { TypeFlag } from './fields.js';
 
 export const SPA_FLAGS = [
   'isCategoriesEnabled', 'isStagesEnabled', 'isBeginCloseDatesEnabled', 'isClientEnabled',
@@ -78,10 +77,6 @@ export const SPA_TYPES: SpaType[] = [
 ];
 
 /** Item-field flags of §7.7 on the type record. */
-export function typeFlag(t: SpaType, flag: TypeFlag): boolean {
-  return t.flags[flag];
-}
-
 export const CATEGORIES: Category[] = [
   { id: 0, entityTypeId: 2, name: 'General', sort: 100, isDefault: true },
   { id: 1, entityTypeId: 2, name: 'Partners', sort: 200, isDefault: false },

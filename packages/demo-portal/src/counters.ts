@@ -31,6 +31,3 @@ export function bump(rec: Record<string, number>, key: string): void {
 }
 
 /** A detached copy (for the control API and for assertions across resets). */
-export function snapshotCounters(c: PortalCounters): PortalCounters {
-  return structuredClone(c);
-}

@@ -91,7 +91,7 @@ function isEmptyVal(v: unknown): boolean {
   return v === null || v === undefined || v === '' || v === 0 || (Array.isArray(v) && v.length === 0);
 }
 
-function eqOne(acc: Access, v: unknown, x: unknown): boolean {
+function eqOne(v: unknown, x: unknown): boolean {
   if (x === EMPTY) return isEmptyVal(v);
   // Unset bindings read as 0 in crm.item (§2.6), so `companyId: 0` finds them.
   if (v === null || v === undefined) return x === 0;
@@ -127,7 +127,7 @@ function leaf(acc: Access, op: string, raw: unknown, opts: FilterOptions): Pred 
     const set = items.map((x) => coerce(acc, x, opts)).filter((x) => x !== undefined);
     const neg = op.startsWith('!');
     return (rec) => {
-      const hit = vals(acc, rec).some((v) => set.some((x) => x !== EMPTY && eqOne(acc, v, x)));
+      const hit = vals(acc, rec).some((v) => set.some((x) => x !== EMPTY && eqOne(v, x)));
       return neg ? !hit : hit;
     };
   }
@@ -153,10 +153,10 @@ function leaf(acc: Access, op: string, raw: unknown, opts: FilterOptions): Pred 
   switch (op) {
     case '':
     case '=':
-      return acc.multiple && x === EMPTY ? (rec) => vals(acc, rec).length === 0 : anyOf((v) => eqOne(acc, v, x));
+      return acc.multiple && x === EMPTY ? (rec) => vals(acc, rec).length === 0 : anyOf((v) => eqOne(v, x));
     case '!':
     case '!=': {
-      const eq = acc.multiple && x === EMPTY ? (rec: unknown) => vals(acc, rec).length === 0 : anyOf((v) => eqOne(acc, v, x));
+      const eq = acc.multiple && x === EMPTY ? (rec: unknown) => vals(acc, rec).length === 0 : anyOf((v) => eqOne(v, x));
       return (rec) => !eq(rec);
     }
     case '>': return anyOf((v) => (cmp(v, x) ?? NaN) > 0);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { startPortal } from '../src/portal.js';
 import type { EmulatorPortal } from '../src/portal.js';
-import { call, fakeState, postForm, postJson } from '../src/fake-state.js';
+import { fakeState, postForm, postJson } from '../src/fake-state.js';
 import type { FakeState } from '../src/fake-state.js';
 
 let portal: EmulatorPortal;

@@ -2,7 +2,7 @@
 // fields, delete. Everything is checked before anything is sent.
 import { COMPANY, type CompanyRecord } from '../../crm/companies.js';
 import { newEntries, type CommUpdate } from '../../crm/communications.js';
-import { ENTITY } from '../../crm/metadata.js';
+import { EntityTypeId } from '../../crm/entity-types.js';
 import { deleteRecord, getRecord, updateRecord } from '../../crm/records.js';
 import type { FieldSet } from '../../crm/fields.js';
 import { upstream, type Context } from '../context.js';
@@ -52,7 +52,7 @@ type CompanyInput = Omit<typeof UpdateCompanyInput.$inferInput, 'phones' | 'emai
 
 /** Typed input → old-style fields, with every reference checked (in one batch). */
 async function companyFields(ctx: Context, set: FieldSet, input: CompanyInput): Promise<Record<string, unknown>> {
-  const out = customFields(set, ENTITY.company, input.fields);
+  const out = customFields(set, EntityTypeId.company, input.fields);
   if (input.title != null) {
     if (!input.title.trim()) throw new ValidationError('title must not be blank', 'title');
     out.TITLE = input.title.trim();
@@ -96,7 +96,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       try {
         const { idempotencyKey, phones, emails, ...rest } = args.input;
-        const set = await fields(ctx, ENTITY.company);
+        const set = await fields(ctx, EntityTypeId.company);
         const out = await companyFields(ctx, set, rest);
         if (phones?.length) out.PHONE = newEntries('PHONE', phones, 'phones');
         if (emails?.length) out.EMAIL = newEntries('EMAIL', emails, 'emails');
@@ -139,8 +139,8 @@ builder.mutationFields((t) => ({
         const multi: Record<string, 'PHONE' | 'EMAIL'> = { phones: 'PHONE', phone: 'PHONE', emails: 'EMAIL', email: 'EMAIL' };
         const plain = args.fields.filter((name) => !multi[name.toLowerCase()]);
         return await exclusiveRecord(ctx, 'crm.company', args.id, async () => {
-          const [set, current] = await Promise.all([fields(ctx, ENTITY.company), existing(ctx, COMPANY, args.id, 'Company')]);
-          const out = clearedFields(set, ENTITY.company, plain);
+          const [set, current] = await Promise.all([fields(ctx, EntityTypeId.company), existing(ctx, COMPANY, args.id, 'Company')]);
+          const out = clearedFields(set, EntityTypeId.company, plain);
           for (const name of args.fields) {
             const kind = multi[name.toLowerCase()];
             const list = kind === 'PHONE' ? current.phones : kind === 'EMAIL' ? current.emails : [];

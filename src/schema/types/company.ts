@@ -2,9 +2,9 @@
 import { COMPANY, companyFilter, type CompanyRecord } from '../../crm/companies.js';
 import { companyContactIds, companyIdsOfContacts, type ContactRecord } from '../../crm/contacts.js';
 import { oldValue } from '../../crm/records.js';
-import { ENTITY } from '../../crm/metadata.js';
+import { EntityTypeId } from '../../crm/entity-types.js';
 import { upstream, type Context } from '../context.js';
-import { loadCompanies } from '../loaders/crm.js';
+import { companyLoader } from '../loaders.js';
 import { builder } from '../builder.js';
 import { connectionArgs, keysetConnection } from '../connection.js';
 import { CommunicationRef, Contact, ContactConnection } from './contact.js';
@@ -14,7 +14,7 @@ import { FieldDefinitionRef, FieldFilter, FieldValueRef, customFieldValues, fiel
 
 export const Company = builder.loadableNodeRef('Company', {
   id: { resolve: (c: CompanyRecord) => c.id, parse: (id) => Number(id) },
-  load: (ids: number[], ctx: Context) => loadCompanies(ids, ctx),
+  ...companyLoader,
 });
 
 Company.implement({
@@ -76,14 +76,14 @@ Company.implement({
       type: [FieldValueRef],
       nullable: { list: false, items: false },
       description: 'Every custom (UF_…) field of the company with its value, raw and rendered.',
-      resolve: async (c, _args, ctx) => customFieldValues(ctx, await fields(ctx, ENTITY.company), (def) => oldValue(c.raw, ENTITY.company, def)),
+      resolve: async (c, _args, ctx) => customFieldValues(ctx, await fields(ctx, EntityTypeId.company), (def) => oldValue(c.raw, EntityTypeId.company, def)),
     }),
     field: t.field({
       type: FieldValueRef,
       nullable: true,
       description: 'One field by name (`ufCrmCnpj` or `UF_CRM_CNPJ`, system fields too). An unknown name is a BAD_USER_INPUT error.',
       args: { name: t.arg.string({ required: true, description: 'Field name, camelCase or UPPER_CASE.' }) },
-      resolve: async (c, args, ctx) => fieldValue(ctx, await fields(ctx, ENTITY.company), args.name, (def) => oldValue(c.raw, ENTITY.company, def)),
+      resolve: async (c, args, ctx) => fieldValue(ctx, await fields(ctx, EntityTypeId.company), args.name, (def) => oldValue(c.raw, EntityTypeId.company, def)),
     }),
   }),
 });
@@ -105,7 +105,7 @@ builder.queryFields((t) => ({
     type: [FieldDefinitionRef],
     nullable: { list: true, items: false },
     description: 'Every field of companies, system and custom, with list values.',
-    resolve: async (_root, _args, ctx) => (await fields(ctx, ENTITY.company)).all,
+    resolve: async (_root, _args, ctx) => (await fields(ctx, EntityTypeId.company)).all,
   }),
   company: t.field({
     type: Company,
@@ -125,7 +125,7 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: CompanyFilterInput, description: 'Conditions; all companies when omitted.' }),
     },
     resolve: async (_root, args, ctx, info) => {
-      const extra = await oldFieldFilter(ctx, ENTITY.company, args.filter?.field);
+      const extra = await oldFieldFilter(ctx, EntityTypeId.company, args.filter?.field);
       const filter = companyFilter({
         search: args.filter?.search,
         assignedById: args.filter?.assignedById,

@@ -1,9 +1,9 @@
 // Writes on contacts: create (idempotent), upsert (match + create/update as one safe step),
 // update (explicit phone/e-mail operations), clear fields, delete, add an address.
 import { checkUpdate, multiFieldEntries, newEntries, normalise, type CommKind, type CommUpdate } from '../../crm/communications.js';
+import { EntityTypeId } from '../../crm/entity-types.js';
 import {
   CONTACT,
-  CONTACT_ENTITY_TYPE_ID,
   addAddress,
   addAddressRequisite,
   contactAddressBook,
@@ -112,7 +112,7 @@ function primed(ctx: Context, contact: ContactRecord): ContactRecord {
 async function create(ctx: Context, input: CreateInput, key: string | null): Promise<{ contact: ContactRecord; created: boolean }> {
   const phones = newEntries('PHONE', input.phones ?? [], 'phones');
   const emails = newEntries('EMAIL', input.emails ?? [], 'emails');
-  const set = await fields(ctx, CONTACT_ENTITY_TYPE_ID);
+  const set = await fields(ctx, EntityTypeId.contact);
   const out = { ...customFields(set, input.fields), ...(await scalarFields(ctx, input, true)) };
   if (phones.length) out.PHONE = phones;
   if (emails.length) out.EMAIL = emails;
@@ -125,7 +125,7 @@ async function update(ctx: Context, id: number, input: UpdateInput): Promise<Con
   if (input.phones) checkUpdate('PHONE', input.phones, 'phones');
   if (input.emails) checkUpdate('EMAIL', input.emails, 'emails');
   const [set, current, scalars] = await Promise.all([
-    fields(ctx, CONTACT_ENTITY_TYPE_ID),
+    fields(ctx, EntityTypeId.contact),
     existing(ctx, id),
     scalarFields(ctx, input, false),
   ]);
@@ -206,7 +206,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       try {
         const { idempotencyKey, ...input } = args.input;
-        const set = await fields(ctx, CONTACT_ENTITY_TYPE_ID);
+        const set = await fields(ctx, EntityTypeId.contact);
         const match = matchOf(set, args.matchBy);
         return await ctx.portal.serialize(`upsert:${match.kind}:${match.upper}:${match.key}`, async () => {
           const ids = await findMatches(ctx, match);
@@ -250,7 +250,7 @@ builder.mutationFields((t) => ({
         if (args.fields.length === 0) throw new ValidationError('name at least one field to clear', 'fields');
         const multi = new Map<string, CommKind>([['phones', 'PHONE'], ['phone', 'PHONE'], ['emails', 'EMAIL'], ['email', 'EMAIL']]);
         const plain = args.fields.filter((name) => !multi.has(name.toLowerCase()));
-        const set = await fields(ctx, CONTACT_ENTITY_TYPE_ID);
+        const set = await fields(ctx, EntityTypeId.contact);
         const out = customFields(set, Object.fromEntries(plain.map((name) => [name, null])));
         return await exclusiveRecord(ctx, 'crm.contact', args.id, async () => {
           const current = await existing(ctx, args.id);

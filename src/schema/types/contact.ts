@@ -1,8 +1,8 @@
 // Contacts (old-style crm.contact.*): the type, its root queries and its filter. Mutations live
 // in contact-mutations.ts. Company, deals and smart-process cards of a contact are added to
 // `Contact` by their own modules.
+import { EntityTypeId } from '../../crm/entity-types.js';
 import {
-  CONTACT_ENTITY_TYPE_ID,
   companyContactIds,
   CONTACT,
   contactAddresses,
@@ -21,7 +21,7 @@ import { fullName } from '../../crm/users.js';
 import { toInt, toText } from '../../crm/values.js';
 import { upstream, type Context } from '../context.js';
 import { badInput } from '../error-codes.js';
-import { loadContacts } from '../loaders/contacts.js';
+import { contactLoader } from '../loaders.js';
 import { builder } from '../builder.js';
 import { connectionArgs } from '../connection.js';
 import { Employee } from './employee.js';
@@ -35,7 +35,7 @@ export interface ContactTypeRecord {
 
 export const Contact = builder.loadableNodeRef('Contact', {
   id: { resolve: (c: ContactRecord) => c.id, parse: (id) => Number(id) },
-  load: (ids: number[], ctx: Context) => loadContacts(ids, ctx),
+  ...contactLoader,
 });
 
 export const ContactType = builder.objectRef<ContactTypeRecord>('ContactType').implement({
@@ -124,14 +124,14 @@ Contact.implement({
       type: [FieldValueRef],
       nullable: { list: false, items: false },
       description: 'Every custom field (UF_CRM_…) of the contact, raw and rendered for people.',
-      resolve: async (c, _args, ctx) => customFieldValues(ctx, await fields(ctx, CONTACT_ENTITY_TYPE_ID), (def) => readField(c, def)),
+      resolve: async (c, _args, ctx) => customFieldValues(ctx, await fields(ctx, EntityTypeId.contact), (def) => readField(c, def)),
     }),
     field: t.field({
       type: FieldValueRef,
       nullable: true,
       description: 'One field by name (`ufCrmCpf` or `UF_CRM_CPF`, also system fields). An unknown name is an error naming it.',
       args: { name: t.arg.string({ required: true, description: 'The field name, camelCase or UPPER_CASE.' }) },
-      resolve: async (c, args, ctx) => fieldValue(ctx, await fields(ctx, CONTACT_ENTITY_TYPE_ID), args.name, (def) => readField(c, def)),
+      resolve: async (c, args, ctx) => fieldValue(ctx, await fields(ctx, EntityTypeId.contact), args.name, (def) => readField(c, def)),
     }),
   }),
 });
@@ -162,7 +162,7 @@ export type ContactFilterArg = typeof ContactFilter.$inferInput;
 export async function buildContactFilters(ctx: Context, filter: ContactFilterArg | null | undefined): Promise<RecordFilter> {
   let field: { def: FieldDefinition; value: string } | null = null;
   if (filter?.field) {
-    const set = await fields(ctx, CONTACT_ENTITY_TYPE_ID);
+    const set = await fields(ctx, EntityTypeId.contact);
     // Checks the name (BAD_USER_INPUT naming it) and converts list labels to ids.
     const [[upper, value]] = Object.entries(fieldFilterValue(set, filter.field, 'upperName'));
     field = { def: set.byName.get(upper.toLowerCase())!, value: String(value) };
@@ -238,7 +238,7 @@ builder.queryFields((t) => ({
     type: [FieldDefinitionRef],
     nullable: { list: true, items: false },
     description: 'Every field of contacts, system and custom, with list values (the seed\'s getSpecificContactField, for all fields).',
-    resolve: async (_root, _args, ctx) => (await fields(ctx, CONTACT_ENTITY_TYPE_ID)).all,
+    resolve: async (_root, _args, ctx) => (await fields(ctx, EntityTypeId.contact)).all,
   }),
   contactField: t.field({
     type: FieldDefinitionRef,
@@ -247,7 +247,7 @@ builder.queryFields((t) => ({
     args: { name: t.arg.string({ required: true, description: 'The field name, camelCase or UPPER_CASE.' }) },
     resolve: async (_root, args, ctx) => {
       try {
-        return resolveField(await fields(ctx, CONTACT_ENTITY_TYPE_ID), args.name);
+        return resolveField(await fields(ctx, EntityTypeId.contact), args.name);
       } catch (error) {
         throw fieldError(error);
       }

@@ -3,7 +3,7 @@
 // checks, and idempotent creates keyed by ORIGIN_ID.
 import { dictionary } from '../../crm/metadata.js';
 import { createRecordOnce } from '../../crm/idempotency.js';
-import { getRecord, oldKey, recordsByIds, updateRecord, type OldEntity } from '../../crm/records.js';
+import { getRecord, oldKey, recordById, updateRecord, type OldEntity } from '../../crm/records.js';
 import { multiFieldEntries, type CommUpdate } from '../../crm/communications.js';
 import type { Communication } from '../../crm/records.js';
 import { assertNotReserved, convertInput, resolveField, type FieldSet } from '../../crm/fields.js';
@@ -123,8 +123,7 @@ export function updateOldRecord<R extends { phones: Communication[]; emails: Com
 
 /** A linked record (company, contact) that must exist. */
 export async function checkLinked(ctx: Context, entity: OldEntity<{ id: number }>, id: number, field: string, name: string): Promise<number> {
-  const found = await recordsByIds(ctx.portal, entity, [id], upstream(ctx));
-  if (!found.has(id)) throw new ValidationError(`there is no ${name} with id ${id}`, field);
+  if (!(await recordById(ctx.portal, entity, id, upstream(ctx)))) throw new ValidationError(`there is no ${name} with id ${id}`, field);
   return id;
 }
 

@@ -1,7 +1,7 @@
 // Writes on deals: updateDeal. Old-style crm.deal.update is deprecated (and absent from the
 // embedded portal); crm.item.update with entityTypeId 2 is the documented way to change a deal.
 import { COMPANY } from '../../crm/companies.js';
-import { ENTITY } from '../../crm/metadata.js';
+import { EntityTypeId } from '../../crm/entity-types.js';
 import { assertNoPlacementInFields, checkPlacement } from '../../crm/placement.js';
 import { getRecord } from '../../crm/records.js';
 import { DEAL, type DealRecord } from '../../crm/deals.js';
@@ -34,7 +34,7 @@ type DealInput = typeof UpdateDealInput.$inferInput;
 
 /** Input → crm.item fields (camelCase), every reference checked. */
 async function dealFields(ctx: Context, deal: DealRecord, input: DealInput): Promise<Record<string, unknown>> {
-  const set = await fields(ctx, ENTITY.deal);
+  const set = await fields(ctx, EntityTypeId.deal);
   const out: Record<string, unknown> = input.fields ? convertInput(set, input.fields, 'name') : {};
   assertNoPlacementInFields(out);
   for (const name of Object.keys(out)) {
@@ -53,7 +53,7 @@ async function dealFields(ctx: Context, deal: DealRecord, input: DealInput): Pro
     out.currencyId = input.currency.toUpperCase();
   }
   await Promise.all([
-    checkPlacement(ctx.portal, ENTITY.deal, deal, { stageId: input.stageId }, upstream(ctx)),
+    checkPlacement(ctx.portal, EntityTypeId.deal, deal, { stageId: input.stageId }, upstream(ctx)),
     input.assignedById != null ? checkEmployee(ctx, input.assignedById, 'assignedById') : undefined,
     input.companyId ? checkLinked(ctx, COMPANY, input.companyId, 'companyId', 'company') : undefined,
   ]);
@@ -77,7 +77,7 @@ builder.mutationFields((t) => ({
         const deal = await existing(ctx, DEAL, args.id, 'Deal');
         const out = await dealFields(ctx, deal, args.input);
         if (Object.keys(out).length === 0) return deal;
-        await updateItem(ctx.portal, ENTITY.deal, args.id, out, upstream(ctx));
+        await updateItem(ctx.portal, EntityTypeId.deal, args.id, out, upstream(ctx));
         const fresh = await getRecord(ctx.portal, DEAL, args.id, upstream(ctx));
         if (!fresh) throw new NotFoundError(`Deal ${args.id} vanished right after the write`, 'Deal', args.id);
         Deal.getDataloader(ctx).clear(args.id).prime(args.id, fresh);

@@ -1,12 +1,13 @@
 // Deals: the Deal type, its lookups and its keyset list (also under Company and Contact).
 import type { GraphQLResolveInfo } from 'graphql';
 import { oldValue } from '../../crm/records.js';
-import { ENTITY, categories, stages } from '../../crm/metadata.js';
+import { EntityTypeId } from '../../crm/entity-types.js';
+import { categories, stages } from '../../crm/metadata.js';
 import { DEAL, dealFilter, type DealFilter, type DealRecord } from '../../crm/deals.js';
 import type { ContactRecord } from '../../crm/contacts.js';
 import type { CompanyRecord } from '../../crm/companies.js';
 import { upstream, type Context } from '../context.js';
-import { loadDeals } from '../loaders/crm.js';
+import { dealLoader } from '../loaders.js';
 import { builder } from '../builder.js';
 import { connectionArgs, type ConnectionArgs } from '../connection.js';
 import { Company } from './company.js';
@@ -18,7 +19,7 @@ import { Category, Stage } from './stage.js';
 
 export const Deal = builder.loadableNodeRef('Deal', {
   id: { resolve: (d: DealRecord) => d.id, parse: (id) => Number(id) },
-  load: (ids: number[], ctx: Context) => loadDeals(ids, ctx),
+  ...dealLoader,
 });
 
 Deal.implement({
@@ -32,14 +33,14 @@ Deal.implement({
       nullable: true,
       description: 'The stage of the deal in its funnel.',
       resolve: async (d, _args, ctx) =>
-        d.stageId ? ((await stages(ctx.portal, ENTITY.deal, d.categoryId, upstream(ctx))).find((s) => s.statusId === d.stageId) ?? null) : null,
+        d.stageId ? ((await stages(ctx.portal, EntityTypeId.deal, d.categoryId, upstream(ctx))).find((s) => s.statusId === d.stageId) ?? null) : null,
     }),
     categoryId: t.exposeInt('categoryId', { nullable: false, description: 'The funnel id (0 is the default funnel).' }),
     category: t.field({
       type: Category,
       nullable: true,
       description: 'The funnel (pipeline) of the deal.',
-      resolve: async (d, _args, ctx) => (await categories(ctx.portal, ENTITY.deal, upstream(ctx))).find((c) => c.id === d.categoryId) ?? null,
+      resolve: async (d, _args, ctx) => (await categories(ctx.portal, EntityTypeId.deal, upstream(ctx))).find((c) => c.id === d.categoryId) ?? null,
     }),
     opportunity: t.exposeFloat('opportunity', { description: 'The amount.' }),
     currency: t.exposeString('currencyId', { description: 'ISO currency of the amount, e.g. BRL.' }),
@@ -52,14 +53,14 @@ Deal.implement({
       type: [FieldValueRef],
       nullable: { list: false, items: false },
       description: 'Every custom (UF_…) field of the deal with its value, raw and rendered.',
-      resolve: async (d, _args, ctx) => customFieldValues(ctx, await fields(ctx, ENTITY.deal), (def) => oldValue(d.raw, ENTITY.deal, def)),
+      resolve: async (d, _args, ctx) => customFieldValues(ctx, await fields(ctx, EntityTypeId.deal), (def) => oldValue(d.raw, EntityTypeId.deal, def)),
     }),
     field: t.field({
       type: FieldValueRef,
       nullable: true,
       description: 'One field by name (camelCase or UPPER_CASE, system fields too). An unknown name is a BAD_USER_INPUT error.',
       args: { name: t.arg.string({ required: true, description: 'Field name, camelCase or UPPER_CASE.' }) },
-      resolve: async (d, args, ctx) => fieldValue(ctx, await fields(ctx, ENTITY.deal), args.name, (def) => oldValue(d.raw, ENTITY.deal, def)),
+      resolve: async (d, args, ctx) => fieldValue(ctx, await fields(ctx, EntityTypeId.deal), args.name, (def) => oldValue(d.raw, EntityTypeId.deal, def)),
     }),
   }),
 });
@@ -104,7 +105,7 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, ctx, info) => {
       const f = args.filter;
-      const extra = await oldFieldFilter(ctx, ENTITY.deal, f?.field);
+      const extra = await oldFieldFilter(ctx, EntityTypeId.deal, f?.field);
       return dealConnection(ctx, info, args, {
         companyId: f?.companyId,
         contactId: f?.contactId,
@@ -120,7 +121,7 @@ builder.queryFields((t) => ({
     type: [FieldDefinitionRef],
     nullable: { list: true, items: false },
     description: 'Every field of deals, system and custom, with list values.',
-    resolve: async (_root, _args, ctx) => (await fields(ctx, ENTITY.deal)).all,
+    resolve: async (_root, _args, ctx) => (await fields(ctx, EntityTypeId.deal)).all,
   }),
 }));
 

@@ -1,18 +1,18 @@
 // Employees (portal users) and departments.
 import { countEmployees, employeeFilter, employeePage, fullName, type DepartmentRecord, type EmployeeRecord } from '../../crm/users.js';
-import { upstream, type Context } from '../context.js';
-import { loadDepartments, loadEmployees } from '../loaders/employees.js';
+import { upstream } from '../context.js';
+import { departmentLoader, employeeLoader } from '../loaders.js';
 import { builder } from '../builder.js';
 import { connectionArgs, keysetConnection } from '../connection.js';
 
 export const Department = builder.loadableNodeRef('Department', {
   id: { resolve: (d: DepartmentRecord) => d.id, parse: (id) => Number(id) },
-  load: (ids: number[], ctx: Context) => loadDepartments(ids, ctx),
+  ...departmentLoader,
 });
 
 export const Employee = builder.loadableNodeRef('Employee', {
   id: { resolve: (e: EmployeeRecord) => e.id, parse: (id) => Number(id) },
-  load: (ids: number[], ctx: Context) => loadEmployees(ids, ctx),
+  ...employeeLoader,
 });
 
 Department.implement({

@@ -1,9 +1,9 @@
 // Writes on leads: create (idempotent, WITH its title: the seed deleted TITLE from the caller's
 // dict and never sent it) and update. Everything is checked before anything is sent.
 import { COMPANY } from '../../crm/companies.js';
-import { contactsByIds } from '../../crm/contacts.js';
+import { CONTACT } from '../../crm/contacts.js';
 import { newEntries, type CommUpdate } from '../../crm/communications.js';
-import { ENTITY } from '../../crm/metadata.js';
+import { EntityTypeId } from '../../crm/entity-types.js';
 import { deleteRecord, getRecord } from '../../crm/records.js';
 import type { FieldSet } from '../../crm/fields.js';
 import { LEAD, type LeadRecord } from '../../crm/leads.js';
@@ -93,7 +93,7 @@ const TEXT: [keyof LeadInput, string][] = [
 
 /** Typed input → old-style fields, with every reference checked (in one batch). */
 async function leadFields(ctx: Context, set: FieldSet, input: LeadInput): Promise<Record<string, unknown>> {
-  const out = customFields(set, ENTITY.lead, input.fields);
+  const out = customFields(set, EntityTypeId.lead, input.fields);
   if (input.title != null) {
     if (!input.title.trim()) throw new ValidationError('title must not be blank', 'title');
     out.TITLE = input.title.trim();
@@ -112,7 +112,7 @@ async function leadFields(ctx: Context, set: FieldSet, input: LeadInput): Promis
     input.sourceId != null ? dictionaryCode(ctx, 'SOURCE', input.sourceId, 'sourceId') : undefined,
     input.assignedById != null ? checkEmployee(ctx, input.assignedById, 'assignedById') : undefined,
     input.companyId != null ? checkLinked(ctx, COMPANY, input.companyId, 'companyId', 'company') : undefined,
-    input.contactId != null ? checkContact(ctx, input.contactId) : undefined,
+    input.contactId != null ? checkLinked(ctx, CONTACT, input.contactId, 'contactId', 'contact') : undefined,
   ]);
   if (statusId !== undefined) out.STATUS_ID = statusId;
   if (sourceId !== undefined) out.SOURCE_ID = sourceId;
@@ -120,11 +120,6 @@ async function leadFields(ctx: Context, set: FieldSet, input: LeadInput): Promis
   if (input.companyId != null) out.COMPANY_ID = input.companyId;
   if (input.contactId != null) out.CONTACT_ID = input.contactId;
   return out;
-}
-
-async function checkContact(ctx: Context, id: number): Promise<void> {
-  const found = await contactsByIds(ctx.portal, [id], upstream(ctx));
-  if (!found.has(id)) throw new ValidationError(`there is no contact with id ${id}`, 'contactId');
 }
 
 async function reloaded(ctx: Context, id: number): Promise<LeadRecord> {
@@ -154,7 +149,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       try {
         const { idempotencyKey, phones, emails, ...rest } = args.input;
-        const set = await fields(ctx, ENTITY.lead);
+        const set = await fields(ctx, EntityTypeId.lead);
         const out = await leadFields(ctx, set, rest);
         if (phones?.length) out.PHONE = newEntries('PHONE', phones, 'phones');
         if (emails?.length) out.EMAIL = newEntries('EMAIL', emails, 'emails');

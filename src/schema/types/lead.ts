@@ -1,10 +1,11 @@
 // Leads: the Lead type, its lookups and its keyset list. Mutations are in lead-mutations.ts.
 import { oldValue } from '../../crm/records.js';
-import { ENTITY, stages } from '../../crm/metadata.js';
+import { EntityTypeId } from '../../crm/entity-types.js';
+import { stages } from '../../crm/metadata.js';
 import { LEAD, leadFilter, type LeadRecord } from '../../crm/leads.js';
 import { fullName } from '../../crm/users.js';
-import { upstream, type Context } from '../context.js';
-import { loadLeads } from '../loaders/crm.js';
+import { upstream } from '../context.js';
+import { leadLoader } from '../loaders.js';
 import { builder } from '../builder.js';
 import { connectionArgs } from '../connection.js';
 import { Company } from './company.js';
@@ -16,7 +17,7 @@ import { Stage } from './stage.js';
 
 export const Lead = builder.loadableNodeRef('Lead', {
   id: { resolve: (l: LeadRecord) => l.id, parse: (id) => Number(id) },
-  load: (ids: number[], ctx: Context) => loadLeads(ids, ctx),
+  ...leadLoader,
 });
 
 Lead.implement({
@@ -35,7 +36,7 @@ Lead.implement({
       nullable: true,
       description: 'The status (stage) of the lead.',
       resolve: async (l, _args, ctx) =>
-        l.statusId ? ((await stages(ctx.portal, ENTITY.lead, null, upstream(ctx))).find((s) => s.statusId === l.statusId) ?? null) : null,
+        l.statusId ? ((await stages(ctx.portal, EntityTypeId.lead, null, upstream(ctx))).find((s) => s.statusId === l.statusId) ?? null) : null,
     }),
     sourceId: t.exposeString('sourceId', { description: 'Source code from the SOURCE dictionary, e.g. WEB.' }),
     opportunity: t.exposeFloat('opportunity', { description: 'The expected amount.' }),
@@ -61,14 +62,14 @@ Lead.implement({
       type: [FieldValueRef],
       nullable: { list: false, items: false },
       description: 'Every custom (UF_…) field of the lead with its value, raw and rendered.',
-      resolve: async (l, _args, ctx) => customFieldValues(ctx, await fields(ctx, ENTITY.lead), (def) => oldValue(l.raw, ENTITY.lead, def)),
+      resolve: async (l, _args, ctx) => customFieldValues(ctx, await fields(ctx, EntityTypeId.lead), (def) => oldValue(l.raw, EntityTypeId.lead, def)),
     }),
     field: t.field({
       type: FieldValueRef,
       nullable: true,
       description: 'One field by name (camelCase or UPPER_CASE, system fields too). An unknown name is a BAD_USER_INPUT error.',
       args: { name: t.arg.string({ required: true, description: 'Field name, camelCase or UPPER_CASE.' }) },
-      resolve: async (l, args, ctx) => fieldValue(ctx, await fields(ctx, ENTITY.lead), args.name, (def) => oldValue(l.raw, ENTITY.lead, def)),
+      resolve: async (l, args, ctx) => fieldValue(ctx, await fields(ctx, EntityTypeId.lead), args.name, (def) => oldValue(l.raw, EntityTypeId.lead, def)),
     }),
   }),
 });
@@ -105,7 +106,7 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, ctx, info) => {
       const f = args.filter;
-      const extra = await oldFieldFilter(ctx, ENTITY.lead, f?.field);
+      const extra = await oldFieldFilter(ctx, EntityTypeId.lead, f?.field);
       const filter = leadFilter({ search: f?.search, statusId: f?.statusId, assignedById: f?.assignedById, fields: extra });
       return oldConnection(ctx, info, args, LEAD, filter, Lead);
     },
@@ -114,6 +115,6 @@ builder.queryFields((t) => ({
     type: [FieldDefinitionRef],
     nullable: { list: true, items: false },
     description: 'Every field of leads, system and custom, with list values.',
-    resolve: async (_root, _args, ctx) => (await fields(ctx, ENTITY.lead)).all,
+    resolve: async (_root, _args, ctx) => (await fields(ctx, EntityTypeId.lead)).all,
   }),
 }));

@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { categories, spaType, stages } from '../../crm/metadata.js';
 import { countItems, itemFilter, itemPage, type ItemRecord } from '../../crm/items.js';
 import { upstream, type Context } from '../context.js';
-import { cardKey, loadCards } from '../loaders/items.js';
+import { cardKey, cardLoader } from '../loaders.js';
 import { builder } from '../builder.js';
 import { connectionArgs, keysetConnection } from '../connection.js';
 import { Employee } from './employee.js';
@@ -13,7 +13,7 @@ import { Category, Stage } from './stage.js';
 
 export const SpaCard = builder.loadableNodeRef('SpaCard', {
   id: { resolve: (card: ItemRecord) => cardKey(card.entityTypeId, card.id) },
-  load: (keys: string[], ctx: Context) => loadCards(keys, ctx),
+  ...cardLoader,
 });
 
 SpaCard.implement({

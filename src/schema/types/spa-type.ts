@@ -1,6 +1,7 @@
 // Smart-process types (crm.type.*): what kinds of cards the portal has, their funnels,
 // stages and fields.
-import { categories, isSmartProcessId, spaType, spaTypes, stages, type SpaTypeRecord } from '../../crm/metadata.js';
+import { isSmartProcessId } from '../../crm/entity-types.js';
+import { categories, spaType, spaTypes, stages, type SpaTypeRecord } from '../../crm/metadata.js';
 import { FieldInputError } from '../../crm/fields.js';
 import { upstream } from '../context.js';
 import { builder } from '../builder.js';

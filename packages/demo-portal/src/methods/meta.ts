@@ -46,7 +46,7 @@ function renderCategory(c: Category): Record<string, unknown> {
 
 const TYPE_NAMES: Record<number, string> = { 1: 'LEAD', 3: 'CONTACT', 4: 'COMPANY' };
 
-function categoryType(db: Db, params: Params): number {
+function categoryType(params: Params): number {
   const e = toInt(pget(params, 'entityTypeId'));
   if (e !== null && TYPE_NAMES[e]) throw new ApiError('ENTITY_TYPE_NOT_SUPPORTED', `Entity type ${TYPE_NAMES[e]} is not supported`);
   if (e === null || (e !== 2 && !SPA_TYPES.some((t) => t.entityTypeId === e))) throw new ApiError('NOT_FOUND', 'Smart process not found');
@@ -88,12 +88,12 @@ export function metaMethods(db: Db): MethodTable {
       return { result: { type: renderType(db, t, true) } };
     },
     'crm.category.list': (params) => {
-      const e = categoryType(db, params);
+      const e = categoryType(params);
       const list = categoriesOf(e).sort((a, b) => a.sort - b.sort || a.id - b.id).map(renderCategory);
       return { result: { categories: list }, total: list.length };
     },
     'crm.category.get': (params) => {
-      const e = categoryType(db, params);
+      const e = categoryType(params);
       const c = CATEGORIES.find((x) => x.entityTypeId === e && x.id === toInt(pget(params, 'id')));
       if (!c) throw new ApiError('NOT_FOUND', 'Element not found');
       return { result: { category: renderCategory(c) } };
