@@ -61,9 +61,10 @@ export function nestingDepth(source: string, limit: number): number {
       while (i < source.length && source[i] !== '\n' && source[i] !== '\r') i++;
     } else if (c === '"') {
       if (source.startsWith('"""', i)) {
-        const end = source.indexOf('"""', i + 3);
-        i = end < 0 ? source.length : end + 2;
-        // (an escaped \""" inside a block string only shortens what we skip: safe)
+        // A block string ends at the first """ that is not the escape \""" (as the lexer reads it).
+        let j = i + 3;
+        while (j < source.length && !source.startsWith('"""', j)) j += source.startsWith('\\"""', j) ? 4 : 1;
+        i = j >= source.length ? source.length : j + 2;
       } else {
         for (i++; i < source.length && source[i] !== '"' && source[i] !== '\n'; i++) if (source[i] === '\\') i++;
       }

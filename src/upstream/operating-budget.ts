@@ -74,7 +74,11 @@ export class OperatingBudget {
   /** The portal answered 429 for this method: hold it until its oldest bucket drops. */
   onBlocked(method: string): void {
     const u = this.use(method);
-    u.blockedUntil = Math.max(u.blockedUntil, u.resetAt ?? this.now() + 60_000);
+    // The portal said no: block until the reset it announced, or a minute when that time is
+    // unknown or already past (a stale reset must not unblock a method the portal refuses).
+    const now = this.now();
+    const reset = u.resetAt !== null && u.resetAt > now ? u.resetAt : now + 60_000;
+    u.blockedUntil = Math.max(u.blockedUntil, reset);
   }
 
   /** Sum reported by all replicas for a method (see SharedOperating). */
