@@ -35,7 +35,9 @@ export interface FieldSet {
 }
 
 function toDefinition(name: string, raw: Record<string, unknown>): FieldDefinition {
-  const upperName = toText(raw.upperName) ?? name.toUpperCase();
+  // crm.item.fields names both spellings; without `upperName`, derive it the way Bitrix does
+  // (xmlId → XML_ID), so a reserved or known field is never missed for a missing spelling.
+  const upperName = toText(raw.upperName) ?? name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
   const custom = upperName.startsWith('UF_');
   const label = toText(raw.formLabel) ?? toText(raw.listLabel) ?? toText(raw.title) ?? name;
   const items = Array.isArray(raw.items) ? (raw.items as Record<string, unknown>[]) : [];
@@ -90,56 +92,81 @@ export function resolveField(set: FieldSet, name: string): FieldDefinition {
   return def;
 }
 
-function optionId(def: FieldDefinition, value: unknown): string {
+function optionId(def: FieldDefinition, value: unknown, name: string): string {
   const text = String(value);
   const match = def.options.find((o) => o.id === text) ?? def.options.find((o) => o.label.toLowerCase() === text.toLowerCase());
   if (!match) {
-    throw new FieldInputError(def.name, `"${text}" is not a value of "${def.title}" (${def.options.map((o) => o.label).join(', ')})`);
+    throw new FieldInputError(name, `"${text}" is not a value of "${def.title}" (${def.options.map((o) => o.label).join(', ')})`);
   }
   return match.id;
 }
 
-function convertOne(def: FieldDefinition, value: unknown): unknown {
+/** A number given as a number or as its decimal text; anything else (``, true, `12abc`) is NaN. */
+function numberOf(value: unknown): number {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : Number.NaN;
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})/;
+const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** A real calendar day at the start of `text` (2024-02-30 is none). */
+function isCalendarDate(text: string): boolean {
+  const m = DATE.exec(text);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d;
+}
+
+function money(def: FieldDefinition, value: unknown, name: string): string {
+  const bad = () => new FieldInputError(name, `"${def.title}" takes "300|EUR" or {amount, currency}`);
+  const [amount, currency] =
+    typeof value === 'object' && value !== null
+      ? [(value as { amount?: unknown }).amount, (value as { currency?: unknown }).currency]
+      : String(value).split('|');
+  // One rule for both forms: a finite amount (negative allowed: refunds, credits) and an ISO 4217 code.
+  if (typeof currency !== 'string' || !/^[A-Za-z]{3}$/.test(currency)) throw bad();
+  if (!Number.isFinite(numberOf(amount))) throw bad();
+  return `${String(amount).trim()}|${currency.toUpperCase()}`;
+}
+
+function convertOne(def: FieldDefinition, value: unknown, name: string): unknown {
   if (value === null) return null;
   switch (def.type) {
     case 'enumeration':
-      return optionId(def, value);
+      return optionId(def, value, name);
     case 'boolean': {
       if (typeof value === 'boolean') return value ? 'Y' : 'N';
       const text = String(value).trim().toLowerCase();
       if (['y', '1', 'true', 'yes'].includes(text)) return 'Y';
       if (['n', '0', 'false', 'no'].includes(text)) return 'N';
-      throw new FieldInputError(def.name, `"${def.title}" takes true or false`);
+      throw new FieldInputError(name, `"${def.title}" takes true or false`);
     }
-    case 'money': {
-      if (typeof value === 'object' && value !== null) {
-        const { amount, currency } = value as { amount?: unknown; currency?: unknown };
-        if (typeof amount !== 'number' || typeof currency !== 'string') throw new FieldInputError(def.name, `"${def.title}" takes {amount, currency}`);
-        return `${amount}|${currency.toUpperCase()}`;
-      }
-      if (!/^\d+(\.\d+)?\|[A-Z]{3}$/.test(String(value))) throw new FieldInputError(def.name, `"${def.title}" takes "300|EUR" or {amount, currency}`);
-      return String(value);
-    }
+    case 'money':
+      return money(def, value, name);
     case 'date':
-      if (!/^\d{4}-\d{2}-\d{2}/.test(String(value)) || Number.isNaN(Date.parse(String(value)))) {
-        throw new FieldInputError(def.name, `"${def.title}" takes a date YYYY-MM-DD`);
+      if (typeof value !== 'string' || !isCalendarDate(value) || !(value.length === 10 || DATETIME.test(value))) {
+        throw new FieldInputError(name, `"${def.title}" takes a date YYYY-MM-DD`);
       }
-      return String(value).slice(0, 10);
+      return value.slice(0, 10);
     case 'datetime':
-      if (Number.isNaN(Date.parse(String(value)))) throw new FieldInputError(def.name, `"${def.title}" takes an ISO datetime`);
-      return String(value);
+      if (typeof value !== 'string' || !DATETIME.test(value) || !isCalendarDate(value)) {
+        throw new FieldInputError(name, `"${def.title}" takes an ISO 8601 datetime (2024-05-01T09:30:00+02:00)`);
+      }
+      return value;
     case 'employee':
     case 'user':
     case 'integer':
     case 'crm_company':
     case 'crm_contact':
-      if (!Number.isInteger(Number(value))) throw new FieldInputError(def.name, `"${def.title}" takes an integer id`);
-      return Number(value);
+      if (!Number.isInteger(numberOf(value))) throw new FieldInputError(name, `"${def.title}" takes an integer`);
+      return numberOf(value);
     case 'double':
-      if (!Number.isFinite(Number(value))) throw new FieldInputError(def.name, `"${def.title}" takes a number`);
-      return Number(value);
+      if (!Number.isFinite(numberOf(value))) throw new FieldInputError(name, `"${def.title}" takes a number`);
+      return numberOf(value);
     default:
-      if (typeof value === 'object') throw new FieldInputError(def.name, `"${def.title}" takes a ${def.type} value`);
+      if (typeof value === 'object') throw new FieldInputError(name, `"${def.title}" takes a ${def.type} value`);
       return value;
   }
 }
@@ -148,10 +175,11 @@ function convertOne(def: FieldDefinition, value: unknown): unknown {
  * contacts, companies and leads): written only by the gateway, or a writer who knows another
  * caller's key could claim it or forge its outcome. */
 const RESERVED = /^(XML_ID|ORIGIN_ID|ORIGINATOR_ID|ORIGIN_VERSION)$/;
+const RESERVED_CAMEL = /^(xmlId|originId|originatorId|originVersion)$/i;
 
 /** A reserved field, refused with the same words wherever a write names it. */
 export function assertNotReserved(def: FieldDefinition, name: string): void {
-  if (RESERVED.test(def.upperName)) throw new FieldInputError(name, `field "${name}" holds idempotency records and is written only through idempotencyKey`);
+  if (RESERVED.test(def.upperName) || RESERVED_CAMEL.test(def.name)) throw new FieldInputError(name, `field "${name}" holds idempotency records and is written only through idempotencyKey`);
 }
 
 /** Converts user input `{anySpelling: value}` into portal fields keyed by `key` spelling.
@@ -174,7 +202,7 @@ export function convertInput(set: FieldSet, input: Record<string, unknown>, key:
  * stored form is 1/0, so the same). */
 export function convertValue(def: FieldDefinition, value: unknown, name = def.name, purpose: 'write' | 'filter' = 'write'): unknown {
   const one = (v: unknown) => {
-    const converted = convertOne(def, v);
+    const converted = convertOne(def, v, name);
     return purpose === 'filter' && def.type === 'boolean' && converted !== null ? (converted === 'Y' ? 1 : 0) : converted;
   };
   if (def.multiple) {

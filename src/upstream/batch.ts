@@ -77,14 +77,17 @@ export function encodeCommand(command: Command, keyOf: (index: number) => string
 // give no escape. Text a user typed that matches must never travel inside a batch.
 const BATCH_SYNTAX = /\$(result|next|total|time|error)/i;
 
-/** Whether a command's parameters hold text the batch engine would rewrite (our own references
- * are not text: they are ResultRefs until encoded). */
-export function carriesBatchSyntax(params: unknown): boolean {
+/** Whether a batch cannot carry a command's parameters faithfully, so it must travel as a direct
+ * (JSON) call: text the batch engine would rewrite (our own references are not text: they are
+ * ResultRefs until encoded), or an empty list, which http_build_query drops without a trace (a
+ * multiple field cleared with `[]` would stay as it was; an empty `@ID` filter would vanish and
+ * match every row). */
+export function needsDirectCall(params: unknown): boolean {
   if (typeof params === 'string') return BATCH_SYNTAX.test(params);
   if (isRef(params)) return false;
   if (isTemplate(params)) return params.$template.some((part) => typeof part === 'string' && BATCH_SYNTAX.test(part));
-  if (Array.isArray(params)) return params.some(carriesBatchSyntax);
-  if (typeof params === 'object' && params !== null) return Object.entries(params).some(([k, v]) => BATCH_SYNTAX.test(k) || carriesBatchSyntax(v));
+  if (Array.isArray(params)) return params.length === 0 || params.some(needsDirectCall);
+  if (typeof params === 'object' && params !== null) return Object.entries(params).some(([k, v]) => BATCH_SYNTAX.test(k) || needsDirectCall(v));
   return false;
 }
 

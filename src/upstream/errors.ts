@@ -91,8 +91,12 @@ export function classify(code: string, description: string, httpStatus?: number)
   if (upper === 'OVERLOAD_LIMIT' || upper === 'INTERNAL_SERVER_ERROR' || upper === 'ERROR_UNEXPECTED_ANSWER' || upper === 'PORTAL_DELETED') {
     return 'upstream-failure';
   }
+  // A 503 without a known code is most likely the limiter answering in another form (a proxy's
+  // page): backing off as if rate-limited is the safe reading. Other 5xx are the portal's fault.
   if (httpStatus === 503) return 'rate-limited';
   if (httpStatus !== undefined && httpStatus >= 500) return 'upstream-failure';
+  // Anything else (a 400, or a 404 page with no REST envelope: a wrong method path) is ours to
+  // fix, never retried; the start-up probe reports a wrong portal address before any request.
   return 'bad-request';
 }
 

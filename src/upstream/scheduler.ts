@@ -8,7 +8,7 @@
 // (One file on purpose: the queue, packing, retries and cancellation share one state.)
 import type { Logger } from 'pino';
 import { stableJson } from '../lib/stable-json.js';
-import { carriesBatchSyntax, decodeBatch, encodeCommand, hasRefs, resolveRefs, type Command, type CommandResult } from './batch.js';
+import { needsDirectCall, decodeBatch, encodeCommand, hasRefs, resolveRefs, type Command, type CommandResult } from './batch.js';
 import { CircuitBreaker } from './breaker.js';
 import { BitrixError, abortError, busyError, outcomeUnknown } from './errors.js';
 import type { RateLimiter } from './bucket.js';
@@ -56,7 +56,7 @@ interface Pending {
 interface Unit {
   items: Pending[];
   chained: boolean;
-  /** Holds text the batch engine would rewrite: travels alone, as a direct call. */
+  /** Holds what a batch cannot carry (batch syntax as text, an empty list): travels alone, as a direct call. */
   literal?: boolean;
   /** When it was queued (ms), to bound how long a batch is held to fill. */
   at?: number;
@@ -72,7 +72,7 @@ const CONNECT_ATTEMPTS = 3;
 const FILL_PRESSURE = 0.3;
 const FILL_HOLD_MS = 150;
 
-/** Writes, and commands carrying batch syntax as text, travel alone (as direct calls). */
+/** Writes, and commands a batch cannot carry faithfully, travel alone (as direct calls). */
 function travelsAlone(unit: Unit): boolean {
   return unit.items[0].write || unit.literal === true;
 }
@@ -149,7 +149,7 @@ export class PortalScheduler {
   submitChain(commands: Command[], options: SubmitOptions = {}): Promise<(CommandResult | BitrixError)[]> {
     if (commands.length === 0) return Promise.resolve([]);
     if (commands.length > MAX_BATCH) throw new RangeError(`a chain holds at most ${MAX_BATCH} commands`);
-    if (commands.some((command) => carriesBatchSyntax(command.params))) return this.runStepwise(commands, options);
+    if (commands.some((command) => needsDirectCall(command.params))) return this.runStepwise(commands, options);
     const promises = commands.map((command) => this.submitPart(command, options));
     const items = promises.map((p) => p.item);
     if (options.signal?.aborted) for (const item of items) this.settle(item, abortError(item.command.method));
@@ -158,8 +158,8 @@ export class PortalScheduler {
     return Promise.all(promises.map((p) => p.promise));
   }
 
-  /** A chain whose text the portal would rewrite inside a batch runs one direct call at a
-   * time, its references resolved here from the earlier answers. A reference with nothing to
+  /** A chain a batch cannot carry (text the portal would rewrite, an empty list) runs one
+   * direct call at a time, its references resolved here from the earlier answers. A reference with nothing to
    * point at (a short page, a failed command) fails that command without sending it, as a
    * chain's later links are then meaningless. */
   private async runStepwise(commands: Command[], options: SubmitOptions): Promise<(CommandResult | BitrixError)[]> {
@@ -192,7 +192,7 @@ export class PortalScheduler {
 
   private enqueue(unit: Unit): void {
     unit.at ??= Date.now();
-    unit.literal ??= unit.items.some((item) => carriesBatchSyntax(item.command.params));
+    unit.literal ??= unit.items.some((item) => needsDirectCall(item.command.params));
     this.queue.push(unit);
     this.schedulePump();
   }

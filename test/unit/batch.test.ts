@@ -1,7 +1,7 @@
 // batch.ts: command encoding (PHP query form, refs, templates), batch answer decoding, batch-syntax
 // detection and resolving refs from earlier outcomes.
 import { describe, expect, it } from 'vitest';
-import { carriesBatchSyntax, decodeBatch, encodeCommand, hasRefs, ref, resolveRefs, template } from '../../src/upstream/batch.js';
+import { needsDirectCall, decodeBatch, encodeCommand, hasRefs, ref, resolveRefs, template } from '../../src/upstream/batch.js';
 import { BitrixError } from '../../src/upstream/errors.js';
 
 describe('encodeCommand', () => {
@@ -75,20 +75,27 @@ describe('hasRefs', () => {
   });
 });
 
-describe('carriesBatchSyntax', () => {
+describe('needsDirectCall', () => {
   it.each(['$result', '$next', '$total', '$time', '$error', '$RESULT[c0]', 'pay $Total now'])('finds %s in a value', (text) => {
-    expect(carriesBatchSyntax({ fields: { TITLE: text } })).toBe(true);
+    expect(needsDirectCall({ fields: { TITLE: text } })).toBe(true);
   });
 
   it('finds it in keys, in arrays and in template strings', () => {
-    expect(carriesBatchSyntax({ filter: { '$error': 1 } })).toBe(true);
-    expect(carriesBatchSyntax({ select: ['ID', 'x$time'] })).toBe(true);
-    expect(carriesBatchSyntax({ s: template('$next_', ref(0)) })).toBe(true);
+    expect(needsDirectCall({ filter: { '$error': 1 } })).toBe(true);
+    expect(needsDirectCall({ select: ['ID', 'x$time'] })).toBe(true);
+    expect(needsDirectCall({ s: template('$next_', ref(0)) })).toBe(true);
   });
 
   it('does not count our own refs, and ignores lookalikes', () => {
-    expect(carriesBatchSyntax({ id: ref(0, 'id'), s: template('DT_', ref(1, 'id')) })).toBe(false);
-    expect(carriesBatchSyntax({ a: 'result $ results', b: '$resul', c: 5, d: null, e: true })).toBe(false);
+    expect(needsDirectCall({ id: ref(0, 'id'), s: template('DT_', ref(1, 'id')) })).toBe(false);
+    expect(needsDirectCall({ a: 'result $ results', b: '$resul', c: 5, d: null, e: true, f: {} })).toBe(false);
+  });
+
+  it('sends an empty list directly: a batch query would drop it (a cleared multiple field, an empty @ID filter)', () => {
+    expect(encodeCommand({ method: 'crm.item.update', params: { id: 5, fields: { ufCrm1Tags: [] } } })).toBe('crm.item.update?id=5');
+    expect(needsDirectCall({ id: 5, fields: { ufCrm1Tags: [] } })).toBe(true);
+    expect(needsDirectCall({ filter: { '@ID': [] } })).toBe(true);
+    expect(needsDirectCall({ filter: { '@ID': [1] }, select: ['ID'] })).toBe(false);
   });
 });
 

@@ -58,8 +58,8 @@ describe('convertValue', () => {
     },
   );
 
-  it('refuses a boolean it cannot read, naming the field by its camelCase name, not the spelling given', () => {
-    expect(thrown(() => convertValue(f('ufCrm1Vip'), 'maybe', 'vip'))).toEqual(['ufCrm1Vip', '"VIP" takes true or false']);
+  it('refuses a boolean it cannot read, naming the field as the caller spelled it', () => {
+    expect(thrown(() => convertValue(f('ufCrm1Vip'), 'maybe', 'UF_CRM_1_VIP'))).toEqual(['UF_CRM_1_VIP', '"VIP" takes true or false']);
   });
 
   it('passes null through for every type (clears the field)', () => {
@@ -69,8 +69,14 @@ describe('convertValue', () => {
   it('writes money from {amount, currency} or "amount|CUR" text', () => {
     expect(convertValue(f('ufCrm1Price'), { amount: 300.5, currency: 'eur' })).toBe('300.5|EUR');
     expect(convertValue(f('ufCrm1Price'), '300|EUR')).toBe('300|EUR');
-    expect(thrown(() => convertValue(f('ufCrm1Price'), '300|eur'))).toEqual(['ufCrm1Price', '"Price" takes "300|EUR" or {amount, currency}']);
-    expect(thrown(() => convertValue(f('ufCrm1Price'), { amount: '3', currency: 'EUR' }))).toEqual(['ufCrm1Price', '"Price" takes {amount, currency}']);
+  });
+
+  it('reads money the same way in both forms: a finite amount (negative too) and a three-letter code', () => {
+    const bad = ['ufCrm1Price', '"Price" takes "300|EUR" or {amount, currency}'];
+    expect([convertValue(f('ufCrm1Price'), '-5|eur'), convertValue(f('ufCrm1Price'), { amount: -5, currency: 'EUR' }), convertValue(f('ufCrm1Price'), { amount: '3', currency: 'usd' })]).toEqual(['-5|EUR', '-5|EUR', '3|USD']);
+    for (const value of ['300', '300|EURO', 'x|EUR', '|EUR', { amount: -5, currency: 'x' }, { amount: Number.NaN, currency: 'EUR' }, { amount: true, currency: 'EUR' }, { currency: 'EUR' }]) {
+      expect(thrown(() => convertValue(f('ufCrm1Price'), value))).toEqual(bad);
+    }
   });
 
   it('cuts dates to YYYY-MM-DD and keeps datetimes as given', () => {
@@ -78,13 +84,28 @@ describe('convertValue', () => {
     expect(thrown(() => convertValue(f('begindate'), '05.03.2024'))).toEqual(['begindate', '"Start" takes a date YYYY-MM-DD']);
     expect(thrown(() => convertValue(f('begindate'), '2024-13-45'))).toEqual(['begindate', '"Start" takes a date YYYY-MM-DD']);
     expect(convertValue(f('createdTime'), '2024-03-05T10:00:00+03:00')).toBe('2024-03-05T10:00:00+03:00');
-    expect(thrown(() => convertValue(f('createdTime'), 'nope'))).toEqual(['createdTime', '"Created" takes an ISO datetime']);
+    const datetime = ['createdTime', '"Created" takes an ISO 8601 datetime (2024-05-01T09:30:00+02:00)'];
+    for (const value of ['nope', '12', '2024-03-05', '2024-02-30T10:00:00Z', 1_700_000_000]) expect(thrown(() => convertValue(f('createdTime'), value))).toEqual(datetime);
+  });
+
+  it('refuses a date that is not on the calendar', () => {
+    for (const value of ['2024-02-30', '2023-02-29', '2024-04-31', '2024-03-05 junk', 20240305]) {
+      expect(thrown(() => convertValue(f('begindate'), value))).toEqual(['begindate', '"Start" takes a date YYYY-MM-DD']);
+    }
+    expect(convertValue(f('begindate'), '2024-02-29')).toBe('2024-02-29');
   });
 
   it('makes integers of id and integer types and numbers of doubles', () => {
     expect([convertValue(f('assignedById'), '7'), convertValue(f('companyId'), 3), convertValue(f('opportunity'), '2.5')]).toEqual([7, 3, 2.5]);
-    expect(thrown(() => convertValue(f('assignedById'), 7.5))).toEqual(['assignedById', '"Responsible" takes an integer id']);
+    expect(thrown(() => convertValue(f('assignedById'), 7.5))).toEqual(['assignedById', '"Responsible" takes an integer']);
     expect(thrown(() => convertValue(f('opportunity'), 'x'))).toEqual(['opportunity', '"Amount" takes a number']);
+  });
+
+  it('never reads an empty string, a boolean or text with trailing junk as a number', () => {
+    for (const value of ['', ' ', true, false, '12abc', '0x10', {}]) {
+      expect(thrown(() => convertValue(f('opportunity'), value))).toEqual(['opportunity', '"Amount" takes a number']);
+      expect(thrown(() => convertValue(f('assignedById'), value))).toEqual(['assignedById', '"Responsible" takes an integer']);
+    }
   });
 
   it('refuses objects for plain types and passes scalars through', () => {
@@ -112,6 +133,14 @@ describe('convertInput', () => {
 
   it.each(['xmlId', 'XML_ID', 'ORIGIN_ID', 'originator_id', 'ORIGIN_VERSION'])('refuses the reserved field %s', (name) => {
     expect(thrown(() => convertInput(set, { [name]: 'k' }, 'upperName'))).toEqual([name, `field "${name}" holds idempotency records and is written only through idempotencyKey`]);
+  });
+
+  it('derives UPPER_CASE the way Bitrix does when a descriptor lacks it, so a reserved field is still refused', () => {
+    const bare = fieldSet({ xmlId: { type: 'string' }, originatorId: { type: 'string' }, assignedById: { type: 'user' } });
+    expect(bare.all.map((d) => d.upperName)).toEqual(['XML_ID', 'ORIGINATOR_ID', 'ASSIGNED_BY_ID']);
+    expect(thrown(() => convertInput(bare, { xmlId: 'k' }, 'name'))).toEqual(['xmlId', 'field "xmlId" holds idempotency records and is written only through idempotencyKey']);
+    // Names match case-insensitively, so XMLID is xmlId, and refused as such.
+    expect(thrown(() => convertInput(bare, { XMLID: 'k' }, 'name'))).toEqual(['XMLID', 'field "XMLID" holds idempotency records and is written only through idempotencyKey']);
   });
 });
 
