@@ -12,15 +12,16 @@
 import { BitrixError } from '../upstream/errors.js';
 import type { BitrixPortal } from '../upstream/portal.js';
 import type { SubmitOptions } from '../upstream/scheduler.js';
+import { EntityTypeId } from './entity-types.js';
 import { rowsAt } from './values.js';
 import type { SpaTypeRecord } from './metadata.js';
 
 export type BindingVerdict = 'free' | 'linked' | 'unverified';
 
 /** Entity types that hold clients whatever the portal's smart processes are. */
-const CLIENT_HOLDERS = [1, 2, 7, 31];
+const CLIENT_HOLDERS = [EntityTypeId.lead, EntityTypeId.deal, EntityTypeId.estimate, EntityTypeId.invoice];
 /** Those of them that also hold "your company" (mycompanyId). */
-const MYCOMPANY_HOLDERS = [7, 31];
+const MYCOMPANY_HOLDERS = [EntityTypeId.estimate, EntityTypeId.invoice];
 
 interface Probe {
   method: string;

@@ -29,12 +29,26 @@ export interface CategoryRecord {
   isDefault: boolean;
 }
 
+/** The switches of a smart-process type that the gateway reads (crm.type fields, `Y`/`N`). */
+export const SPA_FLAGS = [
+  'isCategoriesEnabled',
+  'isStagesEnabled',
+  'isClientEnabled',
+  'isMycompanyEnabled',
+  'isLinkWithProductsEnabled',
+  'isBeginCloseDatesEnabled',
+  'isObserversEnabled',
+  'isAutomationEnabled',
+] as const;
+
+export type SpaFlag = (typeof SPA_FLAGS)[number];
+
 export interface SpaTypeRecord {
   id: number;
   entityTypeId: number;
   title: string;
   code: string | null;
-  flags: Record<string, boolean>;
+  flags: Record<SpaFlag, boolean>;
   raw: Record<string, unknown>;
 }
 
@@ -189,8 +203,7 @@ export function spaTypes(portal: BitrixPortal, options: SubmitOptions = {}): Pro
 }
 
 function toSpaType(row: Record<string, unknown>): SpaTypeRecord {
-  const flags: Record<string, boolean> = {};
-  for (const [key, value] of Object.entries(row)) if (/^is[A-Z]/.test(key)) flags[key] = toFlag(value);
+  const flags = Object.fromEntries(SPA_FLAGS.map((flag) => [flag, toFlag(row[flag])])) as Record<SpaFlag, boolean>;
   return {
     id: toInt(row.id) ?? 0,
     entityTypeId: toInt(row.entityTypeId) ?? 0,

@@ -199,7 +199,7 @@ export interface RateLimit {
 }
 
 /** Token buckets per caller, bounded in number (the least recently seen callers are dropped). */
-export class RateLimiter {
+export class CallerRateLimiter {
   private readonly buckets = new LRUCache<string, { tokens: number; at: number }>({ max: 10_000 });
 
   constructor(
@@ -224,7 +224,7 @@ export class RateLimiter {
 
 /** Runs after auth: the caller's bucket is known (key name, or client address when open). */
 export function useRateLimit(limit: RateLimit): Plugin {
-  const limiter = new RateLimiter(limit);
+  const limiter = new CallerRateLimiter(limit);
   return {
     onRequestParse({ request }) {
       const caller = stateOf(request).caller;

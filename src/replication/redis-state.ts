@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { lockUnavailable } from '../upstream/errors.js';
-import { LeakyBucket, type RateLimiter, type RateLimitPlan } from '../upstream/bucket.js';
+import { LeakyBucket, type PortalLimiter, type RateLimitPlan } from '../upstream/bucket.js';
 
 // Atomic leaky bucket on Redis' own clock (replicas' clocks may differ).
 // KEYS[1] bucket hash; ARGV[1] drain per ms; ARGV[2] capacity; ARGV[3] '1' when this replica
@@ -88,7 +88,7 @@ export class SharedState {
  * portal's bucket may be full when Redis goes away. Back on Redis, the shared level is taken as
  * full once too (see ACQUIRE). Either switch costs a pause of up to one bucket's drain time,
  * never a QUERY_LIMIT_EXCEEDED. */
-export class RedisLeakyBucket implements RateLimiter {
+export class RedisLeakyBucket implements PortalLimiter {
   private readonly fallback: LeakyBucket;
 
   constructor(

@@ -112,6 +112,11 @@ builder.globalConnectionField('totalCount', (t) =>
   }),
 );
 
+/** A list's complexity: its page size (the default when `first` is omitted) times its nodes. */
+export function pageComplexity(args: { first?: number | null }, ctx: Context) {
+  return { field: 1, multiplier: Math.min(args.first ?? ctx.limits.defaultPageSize, ctx.limits.maxPageSize) };
+}
+
 export const connectionArgs = {
   first: {
     description: 'Page size (default 50, at most the configured cap, 2,500 by default). Up to 2,500 rows cost one upstream HTTP request.',

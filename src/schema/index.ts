@@ -9,7 +9,6 @@ import './types/contact-mutations.js';
 import './types/spa-type.js';
 import './types/spa-card.js';
 import './types/spa-card-mutations.js';
-import './types/spa-card-links.js';
 import './types/subscriptions.js';
 import './types/company.js';
 import './types/deal.js';

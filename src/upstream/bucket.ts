@@ -12,8 +12,9 @@ export const PLANS: Record<'standard' | 'enterprise', RateLimitPlan> = {
   enterprise: { drainPerSecond: 5, bucket: 250 },
 };
 
-/** What the scheduler needs from a rate limiter: a slot now (0), or how long to wait (ms). */
-export interface RateLimiter {
+/** What the scheduler needs from the portal's request limit (the leaky bucket, local or shared in
+ * Redis): a slot now (0), or how long to wait (ms). */
+export interface PortalLimiter {
   acquire(): number | Promise<number>;
   refund(): void;
   /** The portal answered 503 anyway (another client shares the limit): back off. */
@@ -22,7 +23,7 @@ export interface RateLimiter {
   pressure?(): number;
 }
 
-export class LeakyBucket implements RateLimiter {
+export class LeakyBucket implements PortalLimiter {
   private level = 0;
   private updatedAt: number;
   /** Total time callers were told to wait, for metrics. */

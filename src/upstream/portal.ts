@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { AuthConfig } from './credentials.js';
 import type { Command, CommandResult } from './batch.js';
 import { CircuitBreaker, type BreakerOptions } from './breaker.js';
-import { LeakyBucket, type RateLimiter, type RateLimitPlan } from './bucket.js';
+import { LeakyBucket, type PortalLimiter, type RateLimitPlan } from './bucket.js';
 import { OperatingBudget, type OperatingOptions } from './operating-budget.js';
 import { MetadataCache, type MetadataCacheOptions } from './metadata-cache.js';
 import { readByIds, readKeysetPage, readOffsetPage, type KeysetPage, type ListMethod } from './paging.js';
@@ -24,7 +24,7 @@ export interface PortalOptions {
   /** How long a readiness answer is reused, so probes do not spend the rate budget. */
   readinessCacheMs?: number;
   /** A shared limiter (Redis) instead of the in-process bucket. */
-  limiter?: RateLimiter;
+  limiter?: PortalLimiter;
   /** A shared operating budget (Redis) instead of the in-process one. */
   budget?: OperatingBudget;
   /** A lock across replicas for `serialize` (Redis); in-process only when absent. */
@@ -33,7 +33,7 @@ export interface PortalOptions {
 
 export class BitrixPortal {
   readonly transport: BitrixTransport;
-  readonly limiter: RateLimiter;
+  readonly limiter: PortalLimiter;
   readonly scheduler: PortalScheduler;
   readonly metadata: MetadataCache;
 

@@ -11,7 +11,7 @@ import { stableJson } from '../lib/stable-json.js';
 import { needsDirectCall, decodeBatch, encodeCommand, hasRefs, resolveRefs, type Command, type CommandResult } from './batch.js';
 import { CircuitBreaker } from './breaker.js';
 import { BitrixError, abortError, busyError, outcomeUnknown } from './errors.js';
-import type { RateLimiter } from './bucket.js';
+import type { PortalLimiter } from './bucket.js';
 import { OperatingBudget } from './operating-budget.js';
 import type { BitrixTransport } from './transport.js';
 import type { CostMeter } from './cost.js';
@@ -115,7 +115,7 @@ export class PortalScheduler {
 
   constructor(
     private readonly transport: BitrixTransport,
-    private readonly limiter: RateLimiter,
+    private readonly limiter: PortalLimiter,
     private readonly options: SchedulerOptions = {},
   ) {
     this.budget = options.budget ?? new OperatingBudget();

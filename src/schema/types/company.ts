@@ -1,14 +1,15 @@
 // Companies: the Company type, its lookups and its keyset list.
 import { COMPANY, companyFilter, type CompanyRecord } from '../../crm/companies.js';
-import { companyContactIds, companyIdsOfContacts, type ContactRecord } from '../../crm/contacts.js';
+import { companyContactIds, type ContactRecord } from '../../crm/contacts.js';
 import { oldValue } from '../../crm/records.js';
 import { EntityTypeId } from '../../crm/entity-types.js';
-import { upstream, type Context } from '../context.js';
+import { upstream } from '../context.js';
 import { companyLoader } from '../loaders.js';
 import { builder } from '../builder.js';
-import { connectionArgs, keysetConnection } from '../connection.js';
+import { connectionArgs, keysetConnection, pageComplexity } from '../connection.js';
 import { CommunicationRef, Contact, ContactConnection } from './contact.js';
 import { oldConnection, oldFieldFilter } from './crm-lists.js';
+import { DealConnection, dealConnection } from './deal.js';
 import { Employee } from './employee.js';
 import { FieldDefinitionRef, FieldFilter, FieldValueRef, customFieldValues, fieldValue, fields } from './field.js';
 
@@ -44,7 +45,7 @@ Company.implement({
     }),
     contacts: t.field({
       type: ContactConnection,
-      complexity: (args, ctx) => ({ field: 1, multiplier: Math.min(args.first ?? ctx.limits.defaultPageSize, ctx.limits.maxPageSize) }),
+      complexity: pageComplexity,
       nullable: false,
       description: 'The contacts linked to this company (as their primary company or as one of several), in id order.',
       args: { first: t.arg.int(connectionArgs.first), after: t.arg.string(connectionArgs.after) },
@@ -85,6 +86,14 @@ Company.implement({
       args: { name: t.arg.string({ required: true, description: 'Field name, camelCase or UPPER_CASE.' }) },
       resolve: async (c, args, ctx) => fieldValue(ctx, await fields(ctx, EntityTypeId.company), args.name, (def) => oldValue(c.raw, EntityTypeId.company, def)),
     }),
+    deals: t.field({
+      type: DealConnection,
+      complexity: pageComplexity,
+      nullable: false,
+      description: 'The deals of this company (COMPANY_ID), in id order.',
+      args: { first: t.arg.int(connectionArgs.first), after: t.arg.string(connectionArgs.after) },
+      resolve: (c: CompanyRecord, args, ctx, info) => dealConnection(ctx, info, args, { companyId: c.id }),
+    }),
   }),
 });
 
@@ -116,7 +125,7 @@ builder.queryFields((t) => ({
   }),
   companies: t.field({
     type: CompanyConnection,
-    complexity: (args, ctx) => ({ field: 1, multiplier: Math.min(args.first ?? ctx.limits.defaultPageSize, ctx.limits.maxPageSize) }),
+    complexity: pageComplexity,
     nullable: true,
     description: 'Companies in id order, with keyset paging: every matching company, not only the first 50 (the seed\'s searchCompanyByField stopped there).',
     args: {
@@ -137,31 +146,4 @@ builder.queryFields((t) => ({
   }),
 }));
 
-/** Companies of contacts, primary first: their ids in one batch, then the companies in the next. */
-async function companiesOfContacts(ctx: Context, contactIds: readonly number[]): Promise<CompanyRecord[][]> {
-  const idsOf = await companyIdsOfContacts(ctx.portal, contactIds, upstream(ctx));
-  const all = [...new Set([...idsOf.values()].flat())];
-  const loaded = await Company.getDataloader(ctx).loadMany(all);
-  const byId = new Map<number, CompanyRecord>();
-  for (const c of loaded) {
-    if (c instanceof Error) throw c;
-    if (c) byId.set(c.id, c);
-  }
-  return contactIds.map((id) => (idsOf.get(id) ?? []).map((cid) => byId.get(cid)).filter((c): c is CompanyRecord => c !== undefined));
-}
 
-builder.objectFields(Contact, (t) => ({
-  company: t.field({
-    type: Company,
-    nullable: true,
-    description: 'The primary company of the contact (COMPANY_ID).',
-    resolve: (c: ContactRecord) => c.companyId,
-  }),
-  companies: t.loadableList({
-    type: Company,
-    nullable: false,
-    description: 'Every company linked to the contact (crm.item `companyIds`), the primary one first.',
-    load: (contactIds: number[], ctx: Context) => companiesOfContacts(ctx, contactIds),
-    resolve: (c: ContactRecord) => c.id,
-  }),
-}));

@@ -114,16 +114,24 @@ export type CreateInput = Omit<typeof CreateContactInput.$inferInput, 'idempoten
 export type UpdateInput = typeof UpdateContactInput.$inferInput;
 type MatchInput = typeof ContactMatch.$inferInput;
 
-export interface Match {
-  kind: 'field' | CommKind;
-  /** The field name as given (field matches), else `phone`/`email`. */
-  name: string;
-  /** The old-style key of the field (field matches). */
-  upper: string;
-  /** The value as given. */
-  value: string;
-  /** The value in the form compared. */
-  key: string;
+/** How an upsert finds its contact: by a field (custom or plain), or by a phone or e-mail. */
+export type Match =
+  | {
+      kind: 'field';
+      /** The field name as given. */
+      name: string;
+      /** The old-style key of the field. */
+      upper: string;
+      /** The value as given. */
+      value: string;
+      /** The value in the form compared. */
+      key: string;
+    }
+  | { kind: CommKind; value: string; key: string };
+
+/** One name per match target, for the per-target lock that serialises concurrent upserts. */
+export function matchTarget(match: Match): string {
+  return match.kind === 'field' ? `${match.upper}:${match.key}` : `${match.kind}:${match.key}`;
 }
 
 /** Checks that exactly one way of matching was given, and its name and value. */
@@ -141,7 +149,7 @@ export function matchOf(set: FieldSet, matchBy: MatchInput): Match {
   const kind: CommKind = matchBy.phone != null ? 'PHONE' : 'EMAIL';
   const raw = (matchBy.phone ?? matchBy.email)!;
   const value = checkValue(kind, raw, kind === 'PHONE' ? 'matchBy.phone' : 'matchBy.email');
-  return { kind, name: kind.toLowerCase(), upper: kind, value, key: normalise(kind, value) };
+  return { kind, value, key: normalise(kind, value) };
 }
 
 /** Ids of the contacts matching (at most 50 are read: more than one is an error anyway). */

@@ -31,6 +31,8 @@ import {
   UpdateContactInput,
   findMatches,
   matchOf,
+  matchTarget,
+  type Match,
   type CreateInput,
   type UpdateInput,
 } from './contact-inputs.js';
@@ -169,13 +171,13 @@ const DeletedContact = builder.objectRef<DeletedContactRecord>('DeletedContact')
 });
 
 /** Makes sure a created contact carries the value it was matched on, so a retried upsert finds it. */
-function withMatch(input: CreateInput, match: ReturnType<typeof matchOf>): CreateInput {
+function withMatch(input: CreateInput, match: Match): CreateInput {
   if (match.kind === 'field') {
     const given = Object.keys(input.fields ?? {}).some((k) => k.toLowerCase() === match.name.toLowerCase() || k.toLowerCase() === match.upper.toLowerCase());
     return given ? input : { ...input, fields: { ...(input.fields ?? {}), [match.name]: match.value } };
   }
   const list = match.kind === 'PHONE' ? input.phones : input.emails;
-  if ((list ?? []).some((e) => normalise(match.kind as CommKind, e.value) === normalise(match.kind as CommKind, match.value))) return input;
+  if ((list ?? []).some((e) => normalise(match.kind, e.value) === match.key)) return input;
   const entry = { value: match.value, valueType: 'WORK' as const };
   return match.kind === 'PHONE' ? { ...input, phones: [...(input.phones ?? []), entry] } : { ...input, emails: [...(input.emails ?? []), entry] };
 }
@@ -208,7 +210,7 @@ builder.mutationFields((t) => ({
         const { idempotencyKey, ...input } = args.input;
         const set = await fields(ctx, EntityTypeId.contact);
         const match = matchOf(set, args.matchBy);
-        return await ctx.portal.serialize(`upsert:${match.kind}:${match.upper}:${match.key}`, async () => {
+        return await ctx.portal.serialize(`upsert:${matchTarget(match)}`, async () => {
           const ids = await findMatches(ctx, match);
           if (ids.length > 1) throw new ValidationError(`${ids.length} contacts match (${ids.join(', ')}); nothing was changed`, 'matchBy');
           if (ids.length === 0) return create(ctx, withMatch(input, match), idempotencyKey ?? ctx.idempotencyKey ?? null);

@@ -1,9 +1,10 @@
-// Contacts (old-style crm.contact.*): the type, its root queries and its filter. Mutations live
-// in contact-mutations.ts. Company, deals and smart-process cards of a contact are added to
-// `Contact` by their own modules.
+// Contacts (old-style crm.contact.*): the type with every field (its companies, deals and cards
+// too), its root queries and its filter. Mutations live in contact-mutations.ts.
 import { EntityTypeId } from '../../crm/entity-types.js';
+import type { CompanyRecord } from '../../crm/companies.js';
 import {
   companyContactIds,
+  companyIdsOfContacts,
   CONTACT,
   contactAddresses,
   contactFilters,
@@ -23,8 +24,11 @@ import { upstream, type Context } from '../context.js';
 import { badInput } from '../error-codes.js';
 import { contactLoader } from '../loaders.js';
 import { builder } from '../builder.js';
-import { connectionArgs } from '../connection.js';
+import { connectionArgs, pageComplexity } from '../connection.js';
+import { Company } from './company.js';
+import { DealConnection, dealConnection } from './deal.js';
 import { Employee } from './employee.js';
+import { SpaCardConnection, cardConnection } from './spa-card.js';
 import { FieldDefinitionRef, FieldFilter, FieldValueRef, customFieldValues, fieldError, fieldFilterValue, fieldValue, fields } from './field.js';
 
 export interface ContactTypeRecord {
@@ -75,6 +79,19 @@ export const Address = builder.objectRef<AddressRecord>('Address').implement({
 export async function contactTypes(ctx: Context): Promise<ContactTypeRecord[]> {
   const rows = await dictionary(ctx.portal, 'CONTACT_TYPE', upstream(ctx));
   return rows.map((row) => ({ id: toText(row.STATUS_ID) ?? '', name: toText(row.NAME) ?? '', sort: toInt(row.SORT) ?? 0 }));
+}
+
+/** Companies of contacts, primary first: their ids in one batch, then the companies in the next. */
+async function companiesOfContacts(ctx: Context, contactIds: readonly number[]): Promise<CompanyRecord[][]> {
+  const idsOf = await companyIdsOfContacts(ctx.portal, contactIds, upstream(ctx));
+  const all = [...new Set([...idsOf.values()].flat())];
+  const loaded = await Company.getDataloader(ctx).loadMany(all);
+  const byId = new Map<number, CompanyRecord>();
+  for (const c of loaded) {
+    if (c instanceof Error) throw c;
+    if (c) byId.set(c.id, c);
+  }
+  return contactIds.map((id) => (idsOf.get(id) ?? []).map((cid) => byId.get(cid)).filter((c): c is CompanyRecord => c !== undefined));
 }
 
 Contact.implement({
@@ -133,6 +150,40 @@ Contact.implement({
       args: { name: t.arg.string({ required: true, description: 'The field name, camelCase or UPPER_CASE.' }) },
       resolve: async (c, args, ctx) => fieldValue(ctx, await fields(ctx, EntityTypeId.contact), args.name, (def) => readField(c, def)),
     }),
+    company: t.field({
+      type: Company,
+      nullable: true,
+      description: 'The primary company of the contact (COMPANY_ID).',
+      resolve: (c: ContactRecord) => c.companyId,
+    }),
+    companies: t.loadableList({
+      type: Company,
+      nullable: false,
+      description: 'Every company linked to the contact (crm.item `companyIds`), the primary one first.',
+      load: (contactIds: number[], ctx: Context) => companiesOfContacts(ctx, contactIds),
+      resolve: (c: ContactRecord) => c.id,
+    }),
+    deals: t.field({
+      type: DealConnection,
+      complexity: pageComplexity,
+      nullable: false,
+      description: 'The deals whose primary contact is this contact (CONTACT_ID), in id order.',
+      args: { first: t.arg.int(connectionArgs.first), after: t.arg.string(connectionArgs.after) },
+      resolve: (c: ContactRecord, args, ctx, info) => dealConnection(ctx, info, args, { contactId: c.id }),
+    }),
+    spaCards: t.field({
+      type: SpaCardConnection,
+      complexity: pageComplexity,
+      nullable: false,
+      description: 'Cards of one smart-process type linked to this contact (the seed\'s getSpaCardByContactId returned only the first, in no order).',
+      args: {
+        entityTypeId: t.arg.int({ required: true, description: 'The smart-process type, e.g. 128.' }),
+        first: t.arg.int(connectionArgs.first),
+        after: t.arg.string(connectionArgs.after),
+      },
+      resolve: (contact, args, ctx, info) =>
+        cardConnection(ctx, { entityTypeId: args.entityTypeId, first: args.first, after: args.after, filter: { contactId: contact.id } }, info),
+    }),
   }),
 });
 
@@ -188,7 +239,7 @@ builder.queryFields((t) => ({
   }),
   contacts: t.field({
     type: ContactConnection,
-    complexity: (args, ctx) => ({ field: 1, multiplier: Math.min(args.first ?? ctx.limits.defaultPageSize, ctx.limits.maxPageSize) }),
+    complexity: pageComplexity,
     nullable: true,
     description: 'Contacts in id order, with keyset paging (up to 2,500 per page in one upstream request; no 50-row limit).',
     args: {

@@ -1,15 +1,13 @@
-// Deals: the Deal type, its lookups and its keyset list (also under Company and Contact).
+// Deals: the Deal type, its lookups and its keyset list (Company and Contact list theirs with dealConnection).
 import type { GraphQLResolveInfo } from 'graphql';
 import { oldValue } from '../../crm/records.js';
 import { EntityTypeId } from '../../crm/entity-types.js';
 import { categories, stages } from '../../crm/metadata.js';
 import { DEAL, dealFilter, type DealFilter, type DealRecord } from '../../crm/deals.js';
-import type { ContactRecord } from '../../crm/contacts.js';
-import type { CompanyRecord } from '../../crm/companies.js';
 import { upstream, type Context } from '../context.js';
 import { dealLoader } from '../loaders.js';
 import { builder } from '../builder.js';
-import { connectionArgs, type ConnectionArgs } from '../connection.js';
+import { connectionArgs, type ConnectionArgs, pageComplexity } from '../connection.js';
 import { Company } from './company.js';
 import { Contact } from './contact.js';
 import { oldConnection, oldFieldFilter } from './crm-lists.js';
@@ -81,7 +79,7 @@ const DealFilterInput = builder.inputType('DealFilter', {
 export const DealConnection = builder.connectionObject({ type: Deal, name: 'DealConnection' });
 
 /** A deal list: the root `deals` field and the ones under Company and Contact. */
-function dealConnection(ctx: Context, info: GraphQLResolveInfo, args: ConnectionArgs, spec: DealFilter) {
+export function dealConnection(ctx: Context, info: GraphQLResolveInfo, args: ConnectionArgs, spec: DealFilter) {
   return oldConnection(ctx, info, args, DEAL, dealFilter(spec), Deal);
 }
 
@@ -95,7 +93,7 @@ builder.queryFields((t) => ({
   }),
   deals: t.field({
     type: DealConnection,
-    complexity: (args, ctx) => ({ field: 1, multiplier: Math.min(args.first ?? ctx.limits.defaultPageSize, ctx.limits.maxPageSize) }),
+    complexity: pageComplexity,
     nullable: true,
     description: 'Deals in id order, with keyset paging. Filter by company or contact with their real bindings (the seed\'s getDealsByCompany filtered on a field deals do not have).',
     args: {
@@ -122,27 +120,5 @@ builder.queryFields((t) => ({
     nullable: { list: true, items: false },
     description: 'Every field of deals, system and custom, with list values.',
     resolve: async (_root, _args, ctx) => (await fields(ctx, EntityTypeId.deal)).all,
-  }),
-}));
-
-builder.objectFields(Company, (t) => ({
-  deals: t.field({
-    type: DealConnection,
-    complexity: (args, ctx) => ({ field: 1, multiplier: Math.min(args.first ?? ctx.limits.defaultPageSize, ctx.limits.maxPageSize) }),
-    nullable: false,
-    description: 'The deals of this company (COMPANY_ID), in id order.',
-    args: { first: t.arg.int(connectionArgs.first), after: t.arg.string(connectionArgs.after) },
-    resolve: (c: CompanyRecord, args, ctx, info) => dealConnection(ctx, info, args, { companyId: c.id }),
-  }),
-}));
-
-builder.objectFields(Contact, (t) => ({
-  deals: t.field({
-    type: DealConnection,
-    complexity: (args, ctx) => ({ field: 1, multiplier: Math.min(args.first ?? ctx.limits.defaultPageSize, ctx.limits.maxPageSize) }),
-    nullable: false,
-    description: 'The deals whose primary contact is this contact (CONTACT_ID), in id order.',
-    args: { first: t.arg.int(connectionArgs.first), after: t.arg.string(connectionArgs.after) },
-    resolve: (c: ContactRecord, args, ctx, info) => dealConnection(ctx, info, args, { contactId: c.id }),
   }),
 }));

@@ -3,7 +3,7 @@ import { countEmployees, employeeFilter, employeePage, fullName, type Department
 import { upstream } from '../context.js';
 import { departmentLoader, employeeLoader } from '../loaders.js';
 import { builder } from '../builder.js';
-import { connectionArgs, keysetConnection } from '../connection.js';
+import { connectionArgs, keysetConnection, pageComplexity } from '../connection.js';
 
 export const Department = builder.loadableNodeRef('Department', {
   id: { resolve: (d: DepartmentRecord) => d.id, parse: (id) => Number(id) },
@@ -90,7 +90,7 @@ builder.queryFields((t) => ({
   }),
   employees: t.field({
     type: EmployeeConnection,
-    complexity: (args, ctx) => ({ field: 1, multiplier: Math.min(args.first ?? ctx.limits.defaultPageSize, ctx.limits.maxPageSize) }),
+    complexity: pageComplexity,
     nullable: true,
     description: 'Employees, in id order, with keyset paging (no 50-row limit).',
     args: {

@@ -7,7 +7,7 @@ import { fullName } from '../../crm/users.js';
 import { upstream } from '../context.js';
 import { leadLoader } from '../loaders.js';
 import { builder } from '../builder.js';
-import { connectionArgs } from '../connection.js';
+import { connectionArgs, pageComplexity } from '../connection.js';
 import { Company } from './company.js';
 import { CommunicationRef, Contact } from './contact.js';
 import { oldConnection, oldFieldFilter } from './crm-lists.js';
@@ -96,7 +96,7 @@ builder.queryFields((t) => ({
   }),
   leads: t.field({
     type: LeadConnection,
-    complexity: (args, ctx) => ({ field: 1, multiplier: Math.min(args.first ?? ctx.limits.defaultPageSize, ctx.limits.maxPageSize) }),
+    complexity: pageComplexity,
     nullable: true,
     description: 'Leads in id order, with keyset paging (no 50-row limit).',
     args: {

@@ -1,11 +1,14 @@
 // Smart-process cards (crm.item): the type, its lookups and its list.
 import type { GraphQLResolveInfo } from 'graphql';
 import { categories, spaType, stages } from '../../crm/metadata.js';
+import type { ContactRecord } from '../../crm/contacts.js';
 import { countItems, itemFilter, itemPage, type ItemRecord } from '../../crm/items.js';
 import { upstream, type Context } from '../context.js';
 import { cardKey, cardLoader } from '../loaders.js';
 import { builder } from '../builder.js';
-import { connectionArgs, keysetConnection } from '../connection.js';
+import { connectionArgs, keysetConnection, pageComplexity } from '../connection.js';
+import { Company } from './company.js';
+import { Contact } from './contact.js';
 import { Employee } from './employee.js';
 import { FieldFilter, FieldValueRef, customFieldValues, fieldFilterValue, fieldValue, fields } from './field.js';
 import { SpaType, smartProcessQueryArg } from './spa-type.js';
@@ -67,6 +70,27 @@ SpaCard.implement({
       description: 'One field (system or custom) by name, either spelling. An unknown name is an error naming it.',
       args: { name: t.arg.string({ required: true, description: 'e.g. `ufCrm1_1721812814433` or `UF_CRM_1_1721812814433` or `title`.' }) },
       resolve: async (card, args, ctx) => fieldValue(ctx, await fields(ctx, card.entityTypeId), args.name, (def) => card.raw[def.name]),
+    }),
+    contact: t.field({
+      type: Contact,
+      nullable: true,
+      description: 'The primary contact (the first of `contacts`).',
+      resolve: (card) => card.contactIds[0] ?? null,
+    }),
+    contacts: t.field({
+      type: [Contact],
+      nullable: { list: false, items: false },
+      description: 'Every linked contact, primary first. Contacts deleted meanwhile are left out.',
+      resolve: async (card, _args, ctx) => {
+        const loaded = await Contact.getDataloader(ctx).loadMany(card.contactIds);
+        return loaded.filter((c): c is ContactRecord => c !== null && !(c instanceof Error));
+      },
+    }),
+    company: t.field({
+      type: Company,
+      nullable: true,
+      description: 'The linked company.',
+      resolve: (card) => card.companyId,
     }),
   }),
 });
@@ -171,7 +195,7 @@ builder.queryFields((t) => ({
   }),
   spaCards: t.field({
     type: SpaCardConnection,
-    complexity: (args, ctx) => ({ field: 1, multiplier: Math.min(args.first ?? ctx.limits.defaultPageSize, ctx.limits.maxPageSize) }),
+    complexity: pageComplexity,
     nullable: true,
     description: 'Cards of one smart-process type in id order, keyset-paged: up to 2,500 per page in one upstream request (the seed paged by offset, unordered, 50 at a time).',
     args: {

@@ -1,7 +1,7 @@
 // Smart-process types (crm.type.*): what kinds of cards the portal has, their funnels,
 // stages and fields.
 import { isSmartProcessId } from '../../crm/entity-types.js';
-import { categories, spaType, spaTypes, stages, type SpaTypeRecord } from '../../crm/metadata.js';
+import { categories, spaType, spaTypes, stages, type SpaFlag, type SpaTypeRecord } from '../../crm/metadata.js';
 import { FieldInputError } from '../../crm/fields.js';
 import { upstream } from '../context.js';
 import { builder } from '../builder.js';
@@ -10,7 +10,7 @@ import { Category, Stage } from './stage.js';
 
 export const SpaType = builder.objectRef<SpaTypeRecord>('SpaType');
 
-const flag = (name: string) => (t: SpaTypeRecord) => t.flags[name] ?? false;
+const flag = (name: SpaFlag) => (t: SpaTypeRecord) => t.flags[name];
 
 builder.node(SpaType, {
   description: 'A smart-process type (crm.type): a kind of card with its own funnels, stages and fields.',
