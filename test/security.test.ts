@@ -88,7 +88,7 @@ describe('API keys', () => {
     const res = await stack.gql('mutation { deleteLead(id: 999999) { __typename } }', undefined, { authorization: `Bearer ${WRITE_KEY}` });
     expect(res.status).toBe(200);
     expect(codes(res.body)).not.toContain('FORBIDDEN');
-    expect(res.body.data.deleteLead.__typename).toBeTruthy();
+    expect(res.body.data.deleteLead.__typename).toBe('NotFoundError');
     expect(upstream()).toBeGreaterThan(before);
   });
 

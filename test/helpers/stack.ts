@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import { expect } from 'vitest';
 import { BitrixPortal, type PortalOptions } from '../../src/upstream/portal.js';
 import type { RateLimitPlan } from '../../src/upstream/bucket.js';
 import { startPortal, type EmulatorPortal, type StartPortalOptions } from '@bitrix24-graphql/demo-portal';
@@ -14,6 +15,14 @@ export interface GraphQLResponse<T = any> {
   // Loosely typed on purpose: tests assert on shapes, including malformed ones.
   body: { data?: T; errors?: any; extensions?: any } & Record<string, any>;
   text: string;
+}
+
+/** The data of an answer that must have succeeded: fails with the whole answer when it carries
+ * errors or is not a 200. */
+export function data<T = any>(r: GraphQLResponse<T>): T {
+  expect(r.body.errors, r.text).toBeUndefined();
+  expect(r.status, r.text).toBe(200);
+  return r.body.data as T;
 }
 
 export interface Stack {

@@ -1,6 +1,6 @@
 // createCompany / updateCompany / clearCompanyFields / deleteCompany end to end over HTTP.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { data, startStack, type Stack } from '../helpers/stack.js';
 import { MUTATION_RESULT } from '../helpers/mutations.js';
 import { all, commands, row } from './crm-truth.js';
 
@@ -21,8 +21,7 @@ const DELETE = `mutation($id: Int!) { deleteCompany(id: $id) { ${RESULT} ... on 
 
 async function create(input: Record<string, unknown>, headers?: Record<string, string>) {
   const r = await s.gql(CREATE, { input }, headers);
-  expect(r.body.errors).toBeUndefined();
-  return r.body.data.createCompany;
+  return data(r).createCompany;
 }
 
 describe('createCompany', () => {
@@ -127,8 +126,7 @@ describe('updateCompany', () => {
         emails: { add: [{ value: 'b@upd.test', valueType: 'HOME' }], removeValues: ['A@UPD.TEST'] },
       },
     });
-    expect(r.body.errors).toBeUndefined();
-    const c = r.body.data.updateCompany.data;
+    const c = data(r).updateCompany.data;
     expect(c).toMatchObject({ title: 'Upd 2', companyType: 'PARTNER', cnpj: { value: '99' } });
     expect(c.phones.map((p: any) => [p.value, p.valueType])).toEqual([
       [keep.value, keep.valueType],
@@ -154,8 +152,7 @@ describe('clearCompanyFields', () => {
   it('empties custom and system fields and every phone (the seed\'s clearCompanyFields)', async () => {
     const id = (await create({ title: 'Clear', comments: 'note', phones: [{ value: '+55 11 7777-7777' }], fields: { ufCrmCnpj: '42' } })).data.bitrixId;
     const r = await s.gql(CLEAR, { id, fields: ['UF_CRM_CNPJ', 'comments', 'phones'] });
-    expect(r.body.errors).toBeUndefined();
-    expect(r.body.data.clearCompanyFields.data).toMatchObject({ title: 'Clear', cnpj: { value: null }, comments: { value: null }, phones: [] });
+    expect(data(r).clearCompanyFields.data).toMatchObject({ title: 'Clear', cnpj: { value: null }, comments: { value: null }, phones: [] });
     expect(row(s, 'crm.company', id)).toMatchObject({ UF_CRM_CNPJ: '', COMMENTS: null });
   });
 

@@ -2,7 +2,7 @@
 // (130 companies, so lists cross the 50-row page of the portal).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_SIZES } from '@bitrix24-graphql/demo-portal';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { data, startStack, type Stack } from '../helpers/stack.js';
 import { all, call, commands, ids, row } from './crm-truth.js';
 
 let s: Stack;
@@ -33,8 +33,7 @@ describe('company(id)', () => {
       customFields { name upperName title value display }
       cnpj: field(name: "UF_CRM_CNPJ") { value } same: field(name: "ufCrmCnpj") { value } sys: field(name: "title") { value }
     } }`);
-    expect(r.body.errors).toBeUndefined();
-    const c = r.body.data.company;
+    const c = data(r).company;
     expect(c).toMatchObject({ bitrixId: 7, title: truth.TITLE, companyType: truth.COMPANY_TYPE, industry: truth.INDUSTRY });
     expect(Buffer.from(c.id, 'base64').toString()).toBe('Company:7');
     expect(c.assignedBy.bitrixId).toBe(Number(truth.ASSIGNED_BY_ID));
@@ -49,8 +48,7 @@ describe('company(id)', () => {
 
   it('is null for a missing id, and node(id) resolves the global id', async () => {
     const r = await s.gql('{ company(id: 99999) { title } zero: company(id: -3) { title } node(id: "Q29tcGFueTox") { ... on Company { bitrixId } } }');
-    expect(r.body.errors).toBeUndefined();
-    expect(r.body.data).toEqual({ company: null, zero: null, node: { bitrixId: 1 } });
+    expect(data(r)).toEqual({ company: null, zero: null, node: { bitrixId: 1 } });
   });
 
   it('names an unknown field in a BAD_USER_INPUT error', async () => {
@@ -75,8 +73,7 @@ describe('companies', () => {
     const infos: any[] = [];
     for (;;) {
       const r: any = await s.gql(PAGE, { first: 50, after });
-      expect(r.body.errors).toBeUndefined();
-      const page = r.body.data.companies;
+      const page = data(r).companies;
       expect(page.totalCount).toBe(130);
       seen.push(...page.edges.map((e: any) => e.node.bitrixId));
       infos.push(page.pageInfo);
@@ -93,8 +90,7 @@ describe('companies', () => {
 
   it('reads 100 companies in ONE upstream HTTP request', async () => {
     const r = await s.gql('{ companies(first: 100) { edges { node { bitrixId title phones { value } } } pageInfo { hasNextPage } } }');
-    expect(r.body.errors).toBeUndefined();
-    expect(r.body.data.companies.edges).toHaveLength(100);
+    expect(data(r).companies.edges).toHaveLength(100);
     expect(r.body.data.companies.pageInfo.hasNextPage).toBe(true);
     expect(s.emulator.counters.httpRequests).toBe(1);
   });
@@ -129,8 +125,7 @@ describe('companies', () => {
   it('takes search text literally: a leading operator character never becomes a filter operator', async () => {
     for (const search of ['>0', '!x', '%', '=', '>=1', '!@', '<999999']) {
       const r = await s.gql(PAGE, { first: 500, filter: { search } });
-      expect(r.body.errors).toBeUndefined();
-      expect(r.body.data.companies.edges).toEqual([]);
+      expect(data(r).companies.edges).toEqual([]);
     }
     const created = await s.gql('mutation { createCompany(input: { title: "%>Odd! =Name" }) { ... on CreateCompanySuccess { data { bitrixId } } } }');
     const id = created.body.data.createCompany.data.bitrixId;
@@ -172,8 +167,7 @@ describe('company links', () => {
       }`,
       { company: companyId, contact: multi.id },
     );
-    expect(r.body.errors).toBeUndefined();
-    expect(r.body.data.company.contacts.edges.map((e: any) => e.node.bitrixId)).toEqual(linked);
+    expect(data(r).company.contacts.edges.map((e: any) => e.node.bitrixId)).toEqual(linked);
     expect(r.body.data.company.contacts.totalCount).toBe(linked.length);
     const primary = contacts.find((c) => Number(c.ID) === multi.id).COMPANY_ID;
     expect(r.body.data.contact.company).toEqual({ bitrixId: Number(primary) });
@@ -182,7 +176,7 @@ describe('company links', () => {
 
   it('Contact.companies for a page of contacts costs one batch for the links and one for the companies', async () => {
     const r = await s.gql('{ contacts(first: 60) { edges { node { bitrixId companies { bitrixId title } } } } }');
-    expect(r.body.errors).toBeUndefined();
+    data(r);
     const items = call(s, 'crm.item.list', { entityTypeId: 3, select: ['id', 'companyIds'], filter: { '<=id': 60 }, order: { id: 'ASC' }, start: 0 });
     const more = call(s, 'crm.item.list', { entityTypeId: 3, select: ['id', 'companyIds'], filter: { '<=id': 60 }, order: { id: 'ASC' }, start: 50 });
     const byId = new Map([...items.result.items, ...more.result.items].map((i: any) => [i.id, i.companyIds]));

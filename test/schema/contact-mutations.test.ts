@@ -2,7 +2,7 @@
 // upsert, update (phones/e-mails set/add/update/remove), clearContactFields, deleteContact,
 // addContactAddress, and every refusal (typed errors, nothing sent).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { data, startStack, type Stack } from '../helpers/stack.js';
 import { MUTATION_RESULT } from '../helpers/mutations.js';
 import { allContacts, call, contactRow } from './contact-truth.js';
 
@@ -27,8 +27,7 @@ const writes = () => Object.entries(s.emulator.counters.commandsByMethod).filter
 
 async function create(input: Record<string, unknown>) {
   const r = await s.gql(CREATE, { input });
-  expect(r.body.errors).toBeUndefined();
-  return r.body.data.createContact;
+  return data(r).createContact;
 }
 
 describe('createContact', () => {

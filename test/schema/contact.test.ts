@@ -3,7 +3,7 @@
 // contactTypes, contactFields/contactField, addresses and custom fields.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO } from '@bitrix24-graphql/demo-portal';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { data, startStack, type Stack } from '../helpers/stack.js';
 import { allContacts, call, contactRow, ids } from './contact-truth.js';
 
 let s: Stack;
@@ -33,8 +33,7 @@ describe('contact', () => {
       customFields { name upperName title type value display }
       cpf: field(name: "ufCrmCpf") { value display } cpfUpper: field(name: "UF_CRM_CPF") { name value }
     } }`);
-    expect(r.body.errors).toBeUndefined();
-    const c = r.body.data.contact;
+    const c = data(r).contact;
     expect(c.bitrixId).toBe(5);
     expect(c.name).toBe(row.NAME);
     expect(c.secondName).toBeNull(); // '' on the wire is null here
@@ -61,8 +60,7 @@ describe('contact', () => {
 
   it('is null for a missing id, and an unknown field name is BAD_USER_INPUT naming it', async () => {
     const r = await s.gql('{ missing: contact(id: 999999) { id } }');
-    expect(r.body.errors).toBeUndefined();
-    expect(r.body.data.missing).toBeNull();
+    expect(data(r).missing).toBeNull();
     const bad = await s.gql('{ contact(id: 1) { field(name: "ufCrmNoSuchThing") { value } } }');
     expect(bad.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(bad.body.errors[0].message).toContain('ufCrmNoSuchThing');
@@ -81,10 +79,9 @@ describe('contacts', () => {
     expect(all.length).toBeGreaterThanOrEqual(120);
     s.emulator.resetCounters();
     const r = await s.gql(PAGE, { first: 120 });
-    expect(r.body.errors).toBeUndefined();
     expect(s.emulator.counters.httpRequests).toBe(1);
     expect(pageIds(r)).toEqual(all.slice(0, 120));
-    expect(r.body.data.contacts.pageInfo).toMatchObject({ hasNextPage: all.length > 120, hasPreviousPage: false });
+    expect(data(r).contacts.pageInfo).toMatchObject({ hasNextPage: all.length > 120, hasPreviousPage: false });
   });
 
   it('pages across more than 50 rows with cursors, and counts with totalCount', async () => {
@@ -105,8 +102,7 @@ describe('contacts', () => {
 
   it('loads the employees of a 50-row page in one more request (2 in all)', async () => {
     const r = await s.gql('{ contacts(first: 50) { edges { node { bitrixId assignedBy { fullName } } } } }');
-    expect(r.body.errors).toBeUndefined();
-    expect(r.body.data.contacts.edges).toHaveLength(50);
+    expect(data(r).contacts.edges).toHaveLength(50);
     for (const e of r.body.data.contacts.edges) expect(e.node.assignedBy.fullName).toMatch(/\S/);
     expect(s.emulator.counters.httpRequests).toBe(2);
   });
@@ -163,7 +159,7 @@ describe('contacts', () => {
   it('takes search text literally: operators in it never reach a filter key', async () => {
     for (const search of ['>0', '!x', '%', '=Ana', '>=ID', '%a%', "'; DROP"]) {
       const r = await s.gql(PAGE, { first: 200, filter: { search } });
-      expect(r.body.errors).toBeUndefined();
+      data(r);
       expect(pageIds(r)).toEqual([]);
     }
   });
@@ -193,8 +189,7 @@ describe('findContacts', () => {
     const digits = String(target.PHONE[0].VALUE).replace(/\D/g, '');
     s.emulator.resetCounters();
     const r = await s.gql('query($p: String) { findContacts(phone: $p) { bitrixId phones { value } assignedBy { bitrixId } } }', { p: `+${digits}` });
-    expect(r.body.errors).toBeUndefined();
-    expect(r.body.data.findContacts.map((c: any) => c.bitrixId)).toEqual([Number(target.ID)]);
+    expect(data(r).findContacts.map((c: any) => c.bitrixId)).toEqual([Number(target.ID)]);
     // findbycomm, then one batch for the contacts and their employees... the employee needs the
     // contact first, so: findbycomm (1), contacts (2), employees (3).
     expect(s.emulator.counters.httpRequests).toBe(3);
@@ -206,8 +201,7 @@ describe('findContacts', () => {
 
   it('returns [] when nothing matches, and refuses a call without phone and e-mail', async () => {
     const none = await s.gql('{ findContacts(email: "nobody@nowhere.test") { bitrixId } }');
-    expect(none.body.errors).toBeUndefined();
-    expect(none.body.data.findContacts).toEqual([]);
+    expect(data(none).findContacts).toEqual([]);
     const bad = await s.gql('{ findContacts { bitrixId } }');
     expect(bad.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     for (const [q, field] of [['phone: "call me"', 'phone'], ['email: "nobody"', 'email']]) {
@@ -228,8 +222,7 @@ describe('contact metadata', () => {
 
   it('describes contact fields with list values (getContactFields / getSpecificContactField)', async () => {
     const r = await s.gql('{ contactFields { name upperName title type custom options { itemId label } } seg: contactField(name: "UF_CRM_1720697698689") { name title options { itemId label } } }');
-    expect(r.body.errors).toBeUndefined();
-    expect(r.body.data.contactFields.find((f: any) => f.upperName === 'UF_CRM_CPF')).toMatchObject({ name: 'ufCrmCpf', title: 'CPF', custom: true });
+    expect(data(r).contactFields.find((f: any) => f.upperName === 'UF_CRM_CPF')).toMatchObject({ name: 'ufCrmCpf', title: 'CPF', custom: true });
     expect(r.body.data.seg.options).toEqual(Object.entries(DEMO.segmentItems).map(([itemId, label]) => ({ itemId, label })));
     const bad = await s.gql('{ contactField(name: "nope") { name } }');
     expect(bad.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');

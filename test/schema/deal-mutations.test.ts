@@ -1,6 +1,6 @@
 // updateDeal end to end over HTTP (crm.item.update with entityTypeId 2).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { data, startStack, type Stack } from '../helpers/stack.js';
 import { all, commands, row } from './crm-truth.js';
 
 let s: Stack;
@@ -22,8 +22,7 @@ describe('updateDeal', () => {
       id: Number(deal.ID),
       input: { title: 'Renamed', stageId: 'C1:WON', opportunity: 1234.5, currency: 'eur', companyId: 2, assignedById: 3, fields: { ufCrm_1721244707107: 7.5 } },
     });
-    expect(r.body.errors).toBeUndefined();
-    expect(r.body.data.updateDeal).toMatchObject({
+    expect(data(r).updateDeal).toMatchObject({
       __typename: 'UpdateDealSuccess',
       data: { title: 'Renamed', stageId: 'C1:WON', stage: { name: 'Deal won' }, opportunity: 1234.5, currency: 'EUR', company: { bitrixId: 2 }, assignedBy: { bitrixId: 3 } },
     });

@@ -1,6 +1,6 @@
 // deal / deals / Company.deals / Contact.deals end to end over HTTP (80 demo deals, two funnels).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { data, startStack, type Stack } from '../helpers/stack.js';
 import { all, ids, row } from './crm-truth.js';
 
 let s: Stack;
@@ -32,8 +32,7 @@ describe('deal(id)', () => {
       } }`,
       { id: Number(truth.ID) },
     );
-    expect(r.body.errors).toBeUndefined();
-    const d = r.body.data.deal;
+    const d = data(r).deal;
     expect(d).toMatchObject({
       bitrixId: Number(truth.ID),
       title: truth.TITLE,
@@ -71,8 +70,7 @@ describe('deals', () => {
 
   it('a page of 50 deals with company and employee costs 2 upstream requests: the page, then ONE batch of lookups', async () => {
     const r = await s.gql('{ deals(first: 50) { edges { node { company { title } assignedBy { fullName } } } } }');
-    expect(r.body.errors).toBeUndefined();
-    expect(r.body.data.deals.edges).toHaveLength(50);
+    expect(data(r).deals.edges).toHaveLength(50);
     const withCompany = r.body.data.deals.edges.filter((e: any) => e.node.company).length;
     expect(withCompany).toBeGreaterThan(0);
     expect(s.emulator.counters.httpRequests).toBe(2);
@@ -85,7 +83,7 @@ describe('deals', () => {
     const truth = ids(all(s, 'crm.deal', { COMPANY_ID: companyId }));
     s.emulator.resetCounters();
     const r = await s.gql(PAGE, { first: 100, filter: { companyId } });
-    expect(r.body.errors).toBeUndefined();
+    data(r);
     expect(bitrixIds(r)).toEqual(truth);
     expect(truth.length).toBeGreaterThan(0);
     expect(truth.length).toBeLessThan(80);
@@ -136,10 +134,9 @@ describe('deals of a company and of a contact', () => {
       }`,
       { company: Number(sample.COMPANY_ID), contact: Number(sample.CONTACT_ID) },
     );
-    expect(r.body.errors).toBeUndefined();
     const byCompany = ids(all(s, 'crm.deal', { COMPANY_ID: sample.COMPANY_ID }));
     const byContact = ids(all(s, 'crm.deal', { CONTACT_ID: sample.CONTACT_ID }));
-    expect(r.body.data.company.deals.edges.map((e: any) => e.node.bitrixId)).toEqual(byCompany);
+    expect(data(r).company.deals.edges.map((e: any) => e.node.bitrixId)).toEqual(byCompany);
     expect(r.body.data.company.deals.totalCount).toBe(byCompany.length);
     expect(r.body.data.contact.deals.edges.map((e: any) => e.node.bitrixId)).toEqual(byContact);
     expect(r.body.data.contact.deals.totalCount).toBe(byContact.length);

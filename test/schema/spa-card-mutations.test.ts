@@ -2,7 +2,7 @@
 // cascade, with typed errors for bad input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '@bitrix24-graphql/demo-portal';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { data, startStack, type Stack } from '../helpers/stack.js';
 import { MUTATION_RESULT } from '../helpers/mutations.js';
 
 let s: Stack;
@@ -21,8 +21,7 @@ async function create(input: Record<string, unknown>, headers?: Record<string, s
     { input },
     headers,
   );
-  expect(r.body.errors).toBeUndefined();
-  return r.body.data.createSpaCard;
+  return data(r).createSpaCard;
 }
 
 async function countCards(): Promise<number> {
