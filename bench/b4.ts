@@ -282,7 +282,10 @@ export function summarizeProfile(
   const self = new Map<number, number>();
   const stamps: number[] = [];
   let t = profile.startTime;
-  for (const d of profile.timeDeltas) stamps.push((t += d));
+  for (const d of profile.timeDeltas) {
+    t += d;
+    stamps.push(t);
+  }
   const from = profile.endTime - window.fromEndUs;
   const to = profile.endTime - window.skipEndUs;
   profile.samples.forEach((id, i) => {

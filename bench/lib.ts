@@ -156,8 +156,7 @@ export function spawnNode(script: string, env: Record<string, string>, options: 
   let buffered = '';
   proc.stdout!.on('data', (d) => {
     buffered += String(d);
-    let i;
-    while ((i = buffered.indexOf('\n')) >= 0) {
+    for (let i = buffered.indexOf('\n'); i >= 0; i = buffered.indexOf('\n')) {
       options.onStdout?.(buffered.slice(0, i));
       buffered = buffered.slice(i + 1);
     }

@@ -56,7 +56,7 @@ describe('events and subscriptions', () => {
     for (const events of all) expect(events[0].data.spaCardChanged).toMatchObject({ action: 'UPDATE', bitrixId: 3, card: { title: expect.any(String) } });
     expect(s.emulator.counters.httpRequests).toBe(1);
     expect(s.emulator.counters.commandsByMethod['crm.item.list']).toBe(1);
-    subs.forEach((x) => x.close());
+    for (const x of subs) x.close();
   });
 
   it('a forged event (wrong token) is refused and reaches no subscriber', async () => {

@@ -156,7 +156,12 @@ describe('an unreachable portal', () => {
     const lines: string[] = [];
     const { Writable } = await import('node:stream');
     const { createLogger } = await import('../src/lib/logger.js');
-    const logger = createLogger('info', new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }));
+    const logger = createLogger('info', new Writable({
+        write: (chunk, _e, done) => {
+          lines.push(String(chunk));
+          done();
+        },
+      }));
     const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', BITRIX_WEBHOOK_URL: `http://127.0.0.1:${closed}/rest/1/${secret}/`, GATEWAY_AUTH: 'off' });
     const running = await start(config, logger);
     try {

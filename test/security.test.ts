@@ -388,7 +388,7 @@ describe('cross-site request forgery', () => {
   });
 
   it('GET / leads to the GraphQL endpoint', async () => {
-    const res = await fetch(new URL(s.url).origin + '/', { redirect: 'manual' });
+    const res = await fetch(`${new URL(s.url).origin}/`, { redirect: 'manual' });
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('/graphql');
   });

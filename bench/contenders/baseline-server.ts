@@ -81,7 +81,7 @@ const users = new Map<number, Person>(
 );
 const stages = new Map<string, string>((call('crm.status.list', {}).result as any[]).map((s) => [s.STATUS_ID, s.NAME]));
 
-const fullName = (p: Person) => [p.name, p.secondName, p.lastName].filter((x) => x && x.trim()).join(' ');
+const fullName = (p: Person) => [p.name, p.secondName, p.lastName].filter((x) => x?.trim()).join(' ');
 
 function display(def: FieldDef, raw: unknown): string | null {
   const shown = (Array.isArray(raw) ? raw : [raw])
@@ -111,7 +111,7 @@ function display(def: FieldDef, raw: unknown): string | null {
 }
 
 // ---- schema: the same names and shape as the gateway's for these fields
-const builder = new SchemaBuilder<{ Connection: {} }>({ plugins: [RelayPlugin], relay: { clientMutationId: 'omit', cursorType: 'String' } });
+const builder = new SchemaBuilder<{ Connection: object }>({ plugins: [RelayPlugin], relay: { clientMutationId: 'omit', cursorType: 'String' } });
 const Stage = builder.objectRef<{ statusId: string; name: string | null }>('Stage').implement({
   fields: (t) => ({ statusId: t.exposeString('statusId'), name: t.exposeString('name', { nullable: true }) }),
 });

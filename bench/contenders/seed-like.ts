@@ -128,7 +128,7 @@ export class SeedLikeClient {
 function mapFieldValues(fields: Record<string, any>, meta: Record<string, any>): void {
   for (const [name, value] of Object.entries(fields)) {
     const def = meta[name];
-    if (!def || def.type !== 'enumeration') continue;
+    if (def?.type !== 'enumeration') continue;
     const options = Object.fromEntries((def.items ?? []).map((i: any) => [String(i.ID), i.VALUE]));
     fields[name] = Array.isArray(value) ? value.filter((v) => v !== null).map((v) => options[String(v)] ?? v) : value === null ? value : (options[String(value)] ?? value);
   }

@@ -41,7 +41,7 @@ export function toEmployee(row: Record<string, unknown>): EmployeeRecord {
 }
 
 export function fullName(person: { name: string | null; secondName?: string | null; lastName: string | null }): string {
-  return [person.name, person.secondName, person.lastName].filter((p) => p && p.trim()).join(' ');
+  return [person.name, person.secondName, person.lastName].filter((p) => p?.trim()).join(' ');
 }
 
 export interface EmployeeFilter {
@@ -56,7 +56,7 @@ export interface EmployeeFilter {
  * never into a key, so it cannot change filter semantics. */
 export function employeeFilter(filter: EmployeeFilter = {}): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (filter.active !== null) out.ACTIVE = filter.active === false ? false : true;
+  if (filter.active !== null) out.ACTIVE = filter.active !== false;
   if (!filter.includeExtranet) out.USER_TYPE = 'employee';
   if (filter.departmentId != null) out.UF_DEPARTMENT = filter.departmentId;
   if (filter.search) out.NAME_SEARCH = filter.search;

@@ -62,7 +62,8 @@ export function useGraphiQL(options: GraphiQLPageOptions): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
       if (request.method !== 'GET' || url.pathname !== options.endpoint || !request.headers.get('accept')?.includes('text/html')) return;
-      const p = await (page ??= build());
+      page ??= build();
+      const p = await page;
       // The page only changes with a new gateway version: revalidate with its ETag (cheap 304).
       const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=300, must-revalidate', etag: p.etag, vary: 'accept-encoding' };
       if (request.headers.get('if-none-match') === p.etag) return endResponse(new Response(null, { status: 304, headers }));

@@ -69,7 +69,11 @@ export function nestingDepth(source: string, limit: number): number {
         for (i++; i < source.length && source[i] !== '"' && source[i] !== '\n'; i++) if (source[i] === '\\') i++;
       }
     } else if (c === '{' || c === '[' || c === '(') {
-      if (++depth > max && (max = depth) > limit) return max;
+      depth++;
+      if (depth > max) {
+        max = depth;
+        if (max > limit) return max;
+      }
     } else if (c === '}' || c === ']' || c === ')') {
       depth--;
     }
@@ -149,10 +153,16 @@ export function useComplexityLimit(maxComplexity: number): Plugin {
   const verdicts = new WeakMap<object, LRUCache<string, { errors: ReturnType<typeof check> }>>();
   const cachedCheck = (args: Parameters<typeof check>[0]) => {
     let byVariables = verdicts.get(args.document);
-    if (!byVariables) verdicts.set(args.document, (byVariables = new LRUCache({ max: 500 })));
+    if (!byVariables) {
+      byVariables = new LRUCache({ max: 500 });
+      verdicts.set(args.document, byVariables);
+    }
     const key = `${args.operationName ?? ''}\u0000${stableJson(args.variableValues ?? {})}`;
     let verdict = byVariables.get(key);
-    if (!verdict) byVariables.set(key, (verdict = { errors: check(args) }));
+    if (!verdict) {
+      verdict = { errors: check(args) };
+      byVariables.set(key, verdict);
+    }
     return verdict.errors;
   };
   return {

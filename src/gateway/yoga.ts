@@ -95,16 +95,21 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxRequestBodySize: abuse.maxBodyBytes,
     // documentId: persisted operations (GraphQL over HTTP's field for them).
     extraParamNames: options.persisted ? ['documentId'] : undefined,
-    context: ({ request }): Context => ({
+    context: ({ request }): Context => {
+      // The meter is shared with the request log, which reads it when the answer leaves.
+      const meter = newMeter();
+      stateOf(request).meter = meter;
+      return {
       ...initContextCache(),
       portal,
-      meter: (stateOf(request).meter = newMeter()),
+      meter,
       // The request's deadline and the client going away both cancel queued upstream work.
       ...deadlines.open(request),
       events: hub,
       limits,
       idempotencyKey: request.headers.get('idempotency-key') ?? undefined,
-    }),
+      };
+    },
     maskedErrors: {
       maskError: (error, message) => {
         const masked = maskError(error, message, secrets());

@@ -1,7 +1,7 @@
 // Every error a client can see carries a stable `extensions.code`. Upstream (Bitrix) errors are
 // mapped by class; their texts are redacted of secrets; nothing is turned into a silent null.
 import { GraphQLError } from 'graphql';
-import { BitrixError, redact, type BitrixErrorClass } from '../upstream/errors.js';
+import { type BitrixError, redact, type BitrixErrorClass } from '../upstream/errors.js';
 
 /** The stable codes, documented in the README. */
 export const ErrorCode = {

@@ -346,7 +346,7 @@ export class PortalScheduler {
           let base = 0;
           for (const unit of units) {
             const offset = base;
-            unit.items.forEach((item, i) => (cmd[`c${offset + i}`] = encodeCommand(item.command, (index) => `c${offset + index}`)));
+            for (const [i, item] of unit.items.entries()) cmd[`c${offset + i}`] = encodeCommand(item.command, (index) => `c${offset + index}`);
             base += unit.items.length;
           }
           const keys = Object.keys(cmd);
@@ -384,7 +384,10 @@ export class PortalScheduler {
   }
 
   private noteFailure(error: unknown): void {
-    if (!(error instanceof BitrixError)) return this.breaker.failure();
+    if (!(error instanceof BitrixError)) {
+      this.breaker.failure();
+      return;
+    }
     if (error.errorClass === 'rate-limited') this.limiter.onRejected();
     if (['network', 'upstream-failure'].includes(error.errorClass) || (error.errorClass === 'timeout' && error.code !== 'ABORTED')) this.breaker.failure();
     else this.breaker.success(); // the portal answered: it is up

@@ -106,6 +106,8 @@ describe.skipIf(!haveChromium)('GraphiQL in headless Chromium', () => {
 
 /** The text a Monaco editor shows (its rendered lines, nbsp folded to spaces). */
 async function editorText(page: import('playwright-core').Page, container: string): Promise<string> {
+  // innerText, not textContent: Monaco's layout (line breaks between rendered lines) is the point.
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a user sees
   const text = await page.locator(`${container} .view-lines`).first().innerText().catch(() => '');
   return text.replace(/\u00a0/g, ' ');
 }

@@ -26,14 +26,13 @@ export function subscribe<T = any>(url: string, query: string, variables: Record
       let buffer = '';
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
         buffer += decoder.decode(chunk, { stream: true });
-        let split: number;
-        while ((split = buffer.indexOf('\n\n')) >= 0) {
+        for (let split = buffer.indexOf('\n\n'); split >= 0; split = buffer.indexOf('\n\n')) {
           const block = buffer.slice(0, split);
           buffer = buffer.slice(split + 2);
           const data = block.split('\n').find((l) => l.startsWith('data:'));
           if (block.includes('event: next') && data) {
             events.push(JSON.parse(data.slice(5)));
-            waiters.splice(0).forEach((w) => w());
+            for (const w of waiters.splice(0)) w();
           }
         }
       }

@@ -30,13 +30,13 @@ describe('nestingDepth', () => {
   it('stops counting at limit + 1', () => {
     expect(nestingDepth('['.repeat(1_000), 3)).toBe(4);
     expect(nestingDepth('['.repeat(64) + ']'.repeat(64), 64)).toBe(64);
-    expect(nestingDepth('{ f(b: ' + '['.repeat(100) + ']'.repeat(100) + ') }', 64)).toBe(65);
+    expect(nestingDepth(`{ f(b: ${'['.repeat(100)}${']'.repeat(100)}) }`, 64)).toBe(65);
   });
 
   // An escaped \""" inside a block string does not end it; otherwise the real closing """ would
   // be taken as an opening one and the nesting after it would go unseen.
   it('sees nesting after a block string holding an escaped \\"""', () => {
-    const doc = '{ f(a: """\\""" """, b: ' + '['.repeat(100) + ']'.repeat(100) + ') }';
+    const doc = `{ f(a: """\\""" """, b: ${'['.repeat(100)}${']'.repeat(100)}) }`;
     expect(nestingDepth(doc, 64)).toBe(65);
   });
 });

@@ -139,7 +139,7 @@ function buildStatuses(): StatusRow[] {
   ], 'C1:', true, true);
   for (const c of CATEGORIES) {
     const t = SPA_TYPES.find((x) => x.entityTypeId === c.entityTypeId);
-    if (!t || !t.flags.isStagesEnabled) continue;
+    if (!t?.flags.isStagesEnabled) continue;
     const specs = [...SPA_DEFAULT_STAGES];
     // A custom in-progress stage (UC_ codes are what the portal generates for user stages).
     if (c.id === 7) specs.splice(3, 0, ['UC_REVIEW', 'Review', 'process', '#FF8800']);
@@ -221,7 +221,7 @@ export function dictionaries(): Dictionary[] {
       continue;
     }
     const t = spaType(c.entityTypeId);
-    if (t && t.flags.isStagesEnabled) {
+    if (t?.flags.isStagesEnabled) {
       out.push({
         ID: stageEntityId(c.entityTypeId, c.id), NAME: `${t.title} stages (${c.name})`,
         PREFIX: `DT${c.entityTypeId}_${c.id}`, ENTITY_TYPE_ID: c.entityTypeId, CATEGORY_ID: c.id,

@@ -61,7 +61,7 @@ export interface Reply {
   status: number;
   headers: Headers;
   text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test replies are probed freely
+  // biome-ignore lint/suspicious/noExplicitAny: test replies are probed freely, malformed ones too
   json: any;
 }
 

@@ -298,7 +298,7 @@ export function runQuery<R extends { ID: number }>(table: Table<R>, c: Compiled,
   const idOrder = order.length === 0 || (order.length === 1 && order[0].acc.isId);
   const desc = idOrder && order.length === 1 && order[0].desc;
   const rows = table.rows;
-  let from = range.lo === -Infinity ? 0 : table.lowerBound(range.lo);
+  const from = range.lo === -Infinity ? 0 : table.lowerBound(range.lo);
   let to = range.hi === Infinity ? rows.length : table.lowerBound(range.hi + 1);
   if (from > to) to = from;
 

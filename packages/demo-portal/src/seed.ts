@@ -150,7 +150,7 @@ export function seedPortal(db: Db, sizes: DemoSizes): void {
       INDUSTRY: pick(r, ['IT', 'MANUFACTURING', 'BANKING', 'CONSULTING', 'OTHER']), REVENUE: Math.round(r() * 5_000_000),
       CURRENCY_ID: r() < 0.7 ? 'BRL' : 'USD', COMMENTS: '', OPENED: true, IS_MY_COMPANY: false, ASSIGNED_BY_ID: assignee(r),
       CREATED_BY_ID: 1, MODIFY_BY_ID: 1, DATE_CREATE: t, DATE_MODIFY: t + DAY, ORIGINATOR_ID: null, ORIGIN_ID: null,
-      UF_CRM_CNPJ: pad((i * 104_729 + seed) % 99_999_999, 8) + '0001' + pad(i % 100, 2),
+      UF_CRM_CNPJ: `${pad((i * 104_729 + seed) % 99_999_999, 8)}0001${pad(i % 100, 2)}`,
       FM: [fm('PHONE', 'WORK', phone(i, 5, seed)), fm('EMAIL', 'WORK', `info${i}@${slug}.test`), fm('WEB', 'WORK', `https://${slug}.test`)],
     });
   }
@@ -187,7 +187,7 @@ export function seedPortal(db: Db, sizes: DemoSizes): void {
       db.requisites.insert({ ID: requisite, ENTITY_TYPE_ID: 3, ENTITY_ID: i, PRESET_ID: 3, NAME: 'Address', ACTIVE: true, ADDRESS_ONLY: true, SORT: 500 });
       const a: AddressRec = {
         ID: db.addresses.nextIdPeek(), TYPE_ID: 1, ENTITY_TYPE_ID: 8, ENTITY_ID: requisite, ADDRESS_1: `Rua ${pick(r, LAST)}, ${10 + i}`,
-        ADDRESS_2: null, CITY: pick(r, CITIES), POSTAL_CODE: pad(10_000 + i, 5) + '-000', REGION: null, PROVINCE: 'SP',
+        ADDRESS_2: null, CITY: pick(r, CITIES), POSTAL_CODE: `${pad(10_000 + i, 5)}-000`, REGION: null, PROVINCE: 'SP',
         COUNTRY: 'Brasil', COUNTRY_CODE: null, LOC_ADDR_ID: 0, ANCHOR_TYPE_ID: 3, ANCHOR_ID: i,
       };
       db.addresses.insert(a);

@@ -42,7 +42,7 @@ describe('data methods over HTTP', () => {
     body.append('filter[>ID]', '117');
     body.append('select[]', 'ID');
     body.append('select[]', 'NAME');
-    const res = await fetch(portal.webhookUrl + 'crm.contact.list', { method: 'POST', body });
+    const res = await fetch(`${portal.webhookUrl}crm.contact.list`, { method: 'POST', body });
     const json = await res.json();
     expect(json.result.map((r: { ID: string }) => r.ID)).toEqual(['118', '119', '120']);
     expect(json.total).toBe(3);

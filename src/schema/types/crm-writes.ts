@@ -6,7 +6,7 @@ import { createRecordOnce } from '../../crm/idempotency.js';
 import { getRecord, oldKey, recordById, updateRecord, type OldEntity } from '../../crm/records.js';
 import { multiFieldEntries, type CommUpdate } from '../../crm/communications.js';
 import type { Communication } from '../../crm/records.js';
-import { assertNotReserved, convertInput, resolveField, type FieldSet } from '../../crm/fields.js';
+import { assertNotReserved, convertInput, resolveField, type FieldDefinition, type FieldSet } from '../../crm/fields.js';
 import { toText } from '../../crm/values.js';
 import { upstream, type Context } from '../context.js';
 import { NotFoundError, ValidationError } from './errors.js';
@@ -45,7 +45,7 @@ export function customFields(set: FieldSet, entityTypeId: number, input: Record<
 export function clearedFields(set: FieldSet, entityTypeId: number, names: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const name of names) {
-    let def;
+    let def: FieldDefinition;
     try {
       def = resolveField(set, name);
     } catch {

@@ -64,7 +64,7 @@ export const FieldValueRef = builder.objectRef<FieldValueRecord>('FieldValue').i
 /** Values of the custom fields of a record; employee fields resolved to names in one batch. */
 export async function customFieldValues(ctx: Context, set: FieldSet, read: (def: FieldDefinition) => unknown): Promise<FieldValueRecord[]> {
   const names = await employeeNames(ctx, employeeIds(set, read));
-  return set.all.filter((def) => def.custom).map((def) => valueOf(def, read(def), names));
+  return set.all.filter((def) => def.custom).map((def) => fieldValueRecord(def, read(def), names));
 }
 
 /** One field's value by any accepted spelling of its name. */
@@ -77,10 +77,10 @@ export async function fieldValue(ctx: Context, set: FieldSet, name: string, read
   }
   const raw = read(def);
   const ids = def.type === 'employee' || def.type === 'user' ? (Array.isArray(raw) ? raw : [raw]).map(Number).filter((n) => n > 0) : [];
-  return valueOf(def, raw, await employeeNames(ctx, ids));
+  return fieldValueRecord(def, raw, await employeeNames(ctx, ids));
 }
 
-function valueOf(def: FieldDefinition, raw: unknown, names: Map<number, string>): FieldValueRecord {
+function fieldValueRecord(def: FieldDefinition, raw: unknown, names: Map<number, string>): FieldValueRecord {
   const value = normalizeValue(def, raw);
   return { def, raw: value, display: displayValue(def, value, (id) => names.get(id) ?? null) };
 }

@@ -103,7 +103,7 @@ export function commMethods(db: Db): MethodTable {
       const start = toStart(pget(params, 'start'));
       const order = compileOrder(pget(params, 'order'), addressResolver, false);
       const select = asList(pget(params, 'select')).map((x) => String(x).toUpperCase()).filter((x) => x !== '*' && x in ADDRESS_FIELDS);
-      const counted = runQuery(db.addresses, compiled, order, start < 0 ? 0 : start);
+      const counted = runQuery(db.addresses, compiled, order, Math.max(start , 0));
       const result = counted.rows.map((a) => renderAddress(a, select));
       if (start < 0) return { result, total: counted.total };
       return counted.next === undefined ? { result, total: result.length } : { result, total: result.length, next: counted.next };

@@ -47,7 +47,7 @@ function userSelect(params: Params): Set<string> | null {
   if (names.length === 0 || names.includes('*')) return null;
   const out = new Set<string>();
   for (const n of names) {
-    if (n === 'UF_*') Object.keys(USER_FIELDS).filter((k) => k.startsWith('UF_')).forEach((k) => out.add(k));
+    if (n === 'UF_*') for (const k of Object.keys(USER_FIELDS)) if (k.startsWith('UF_')) out.add(k);
     else if (n in USER_FIELDS) out.add(n);
   }
   return out;
