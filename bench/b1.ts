@@ -35,7 +35,14 @@ export interface B1Result {
   seed20: Run[];
   seedCards: number;
   agree: { compared: number; mismatches: number };
-  formula200: { listPagesStopping: number; listPagesFaithful: number; gets: number; fields: number; contacts: number; users: number };
+  formula200: {
+    listPagesStopping: number;
+    listPagesFaithful: number;
+    gets: number;
+    fields: number;
+    contacts: number;
+    users: number;
+  };
   sdkTransport: string;
 }
 
@@ -50,7 +57,10 @@ function reset(emulator: EmulatorPortal): void {
   emulator.resetLimiters();
 }
 
-export async function runB1(emulator: EmulatorPortal, options: { rounds?: number; seedRounds?: number; seedCards?: number; log?: (s: string) => void } = {}): Promise<B1Result> {
+export async function runB1(
+  emulator: EmulatorPortal,
+  options: { rounds?: number; seedRounds?: number; seedCards?: number; log?: (s: string) => void } = {},
+): Promise<B1Result> {
   const rounds = options.rounds ?? 3;
   const seedRounds = Math.min(rounds, options.seedRounds ?? 2);
   const seedCards = options.seedCards ?? 20;
@@ -88,14 +98,35 @@ export async function runB1(emulator: EmulatorPortal, options: { rounds?: number
     const gw = await startGateway(emulator);
     reset(emulator);
     const cold = await gql(gw.url, B1_QUERY);
-    result.gatewayCold.push(snapshot(emulator, cold.ms, cold.body.data?.spaCards?.edges?.length ?? 0, cold.status === 200 ? (cold.body.errors?.length ?? 0) : 1));
+    result.gatewayCold.push(
+      snapshot(
+        emulator,
+        cold.ms,
+        cold.body.data?.spaCards?.edges?.length ?? 0,
+        cold.status === 200 ? (cold.body.errors?.length ?? 0) : 1,
+      ),
+    );
     reset(emulator);
     const warm = await gql(gw.url, B1_QUERY);
-    result.gatewayWarm.push(snapshot(emulator, warm.ms, warm.body.data?.spaCards?.edges?.length ?? 0, warm.status === 200 ? (warm.body.errors?.length ?? 0) : 1));
+    result.gatewayWarm.push(
+      snapshot(
+        emulator,
+        warm.ms,
+        warm.body.data?.spaCards?.edges?.length ?? 0,
+        warm.status === 200 ? (warm.body.errors?.length ?? 0) : 1,
+      ),
+    );
     lastGateway = warm.body.data;
     reset(emulator);
     const warmN = await gql(gw.url, B1_QUERY.replace('first: 200', `first: ${seedCards}`));
-    result.gatewayWarmN.push(snapshot(emulator, warmN.ms, warmN.body.data?.spaCards?.edges?.length ?? 0, warmN.status === 200 ? (warmN.body.errors?.length ?? 0) : 1));
+    result.gatewayWarmN.push(
+      snapshot(
+        emulator,
+        warmN.ms,
+        warmN.body.data?.spaCards?.edges?.length ?? 0,
+        warmN.status === 200 ? (warmN.body.errors?.length ?? 0) : 1,
+      ),
+    );
     await gw.close();
     log(`B1 round ${round + 1}: gateway cold ${fmtMs(cold.ms)} / warm ${fmtMs(warm.ms)}`);
 

@@ -27,7 +27,10 @@ export interface B2Result {
   sdk: Run[];
 }
 
-export async function runB2(emulator: EmulatorPortal, options: { rounds?: number; log?: (s: string) => void } = {}): Promise<B2Result> {
+export async function runB2(
+  emulator: EmulatorPortal,
+  options: { rounds?: number; log?: (s: string) => void } = {},
+): Promise<B2Result> {
   const rounds = options.rounds ?? 2;
   const log = options.log ?? (() => {});
   const tls = await startTlsFront(Number(new URL(emulator.origin).port));
@@ -66,9 +69,20 @@ export async function runB2(emulator: EmulatorPortal, options: { rounds?: number
         if (pages > 10) break;
       }
       const ms = performance.now() - t0;
-      const run: Run = { ms, rows, http: emulator.counters.httpRequests, rejected503: emulator.counters.rateLimited, byMethod: { ...emulator.counters.commandsByMethod }, pages, perPage, errors: errors + (titles.size === rows ? 0 : 1) };
+      const run: Run = {
+        ms,
+        rows,
+        http: emulator.counters.httpRequests,
+        rejected503: emulator.counters.rateLimited,
+        byMethod: { ...emulator.counters.commandsByMethod },
+        pages,
+        perPage,
+        errors: errors + (titles.size === rows ? 0 : 1),
+      };
       (pass === 'cold' ? result.gatewayCold : result.gatewayWarm).push(run);
-      log(`B2 round ${round + 1}: gateway ${pass} ${rows} cards in ${fmtMs(ms)}, ${run.http} requests (${perPage.join('+')})`);
+      log(
+        `B2 round ${round + 1}: gateway ${pass} ${rows} cards in ${fmtMs(ms)}, ${run.http} requests (${perPage.join('+')})`,
+      );
     }
     await gw.close();
 
@@ -84,7 +98,14 @@ export async function runB2(emulator: EmulatorPortal, options: { rounds?: number
       log(`B2 sdk failed: ${String(error)}`);
     }
     const sdkMs = performance.now() - t1;
-    result.sdk.push({ ms: sdkMs, rows: sdkRows, http: emulator.counters.httpRequests, rejected503: emulator.counters.rateLimited, byMethod: { ...emulator.counters.commandsByMethod }, errors: sdkErrors });
+    result.sdk.push({
+      ms: sdkMs,
+      rows: sdkRows,
+      http: emulator.counters.httpRequests,
+      rejected503: emulator.counters.rateLimited,
+      byMethod: { ...emulator.counters.commandsByMethod },
+      errors: sdkErrors,
+    });
     log(`B2 round ${round + 1}: sdk ${sdkRows} cards in ${fmtMs(sdkMs)}, ${emulator.counters.httpRequests} requests`);
   }
   await tls.close();
@@ -104,7 +125,10 @@ export function b2Markdown(r: B2Result, latencyMs: number): string {
   const s = median(r.sdk.map((x) => x.ms));
   const maxCold = Math.max(...r.gatewayCold.map((x) => x.http));
   const maxWarm = Math.max(...r.gatewayWarm.map((x) => x.http));
-  const m = (x: Run) => Object.entries(x.byMethod).map(([k, n]) => `${k} ${n}`).join(', ');
+  const m = (x: Run) =>
+    Object.entries(x.byMethod)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
   const row = (name: string, runs: Run[], t: number) =>
     `| ${name} | **${fmtMs(t)}** | ${runs.map((x) => fmtMs(x.ms)).join(', ')} | ${runs[0].rows} | **${runs.map((x) => x.http).join(', ')}**${runs[0].perPage ? ` (per GraphQL page: ${runs[0].perPage.join(' + ')})` : ''} | ${runs[0].rejected503} | ${m(runs[0])} | ${ratio(t, warm)} |`;
   return [

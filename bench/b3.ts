@@ -46,7 +46,11 @@ async function cursors(url: string): Promise<string[]> {
   const all: string[] = [];
   let after: string | null = null;
   for (let i = 0; i < 10; i++) {
-    const r: GqlResult = await gql(url, 'query($after: String) { spaCards(entityTypeId: 128, first: 2500, after: $after) { edges { cursor } pageInfo { hasNextPage endCursor } } }', { after });
+    const r: GqlResult = await gql(
+      url,
+      'query($after: String) { spaCards(entityTypeId: 128, first: 2500, after: $after) { edges { cursor } pageInfo { hasNextPage endCursor } } }',
+      { after },
+    );
     const page = r.body.data.spaCards;
     all.push(...page.edges.map((e: any) => e.cursor));
     if (!page.pageInfo.hasNextPage) break;
@@ -57,7 +61,13 @@ async function cursors(url: string): Promise<string[]> {
 
 export async function runB3(
   emulator: EmulatorPortal,
-  options: { clients?: number; seconds?: number; sameSeconds?: number; deadlineMs?: number; log?: (s: string) => void } = {},
+  options: {
+    clients?: number;
+    seconds?: number;
+    sameSeconds?: number;
+    deadlineMs?: number;
+    log?: (s: string) => void;
+  } = {},
 ): Promise<B3Result> {
   const clients = options.clients ?? 200;
   const seconds = options.seconds ?? 30;
@@ -93,7 +103,10 @@ export async function runB3(
     const samples: { t: number; http: number }[] = [];
     const t0 = performance.now();
     const until = t0 + duration * 1000;
-    const sampler = setInterval(() => samples.push({ t: (performance.now() - t0) / 1000, http: emulator.counters.httpRequests }), 250);
+    const sampler = setInterval(
+      () => samples.push({ t: (performance.now() - t0) / 1000, http: emulator.counters.httpRequests }),
+      250,
+    );
     const client = async (i: number) => {
       for (let k = 0; performance.now() < until; k++) {
         const offset = (i * 20 + k * clients * 20) % 10_000;
@@ -105,7 +118,8 @@ export async function runB3(
         const edges = r.body.data?.spaCards?.edges?.length ?? 0;
         if (r.status !== 200 || r.body.errors?.length || edges !== 20) {
           errors++;
-          if (errorSamples.length < 3) errorSamples.push(`${r.status} ${JSON.stringify(r.body.errors?.[0] ?? { edges }).slice(0, 200)}`);
+          if (errorSamples.length < 3)
+            errorSamples.push(`${r.status} ${JSON.stringify(r.body.errors?.[0] ?? { edges }).slice(0, 200)}`);
         }
       }
     };
@@ -114,10 +128,14 @@ export async function runB3(
     clearInterval(sampler);
     const httpInWindow = samples.filter((s) => s.t <= duration).at(-1)?.http ?? 0;
     const c = emulator.counters;
-    const maxExcess = Math.max(...samples.map((s) => s.http - (50 + 2 * s.t)), c.httpRequests - (50 + 2 * ((performance.now() - t0) / 1000)));
+    const maxExcess = Math.max(
+      ...samples.map((s) => s.http - (50 + 2 * s.t)),
+      c.httpRequests - (50 + 2 * ((performance.now() - t0) / 1000)),
+    );
     const after5 = samples.find((s) => s.t >= 5);
     const endSample = samples.filter((s) => s.t <= duration).at(-1);
-    const steadyRate = after5 && endSample && endSample.t > after5.t ? (endSample.http - after5.http) / (endSample.t - after5.t) : NaN;
+    const steadyRate =
+      after5 && endSample && endSample.t > after5.t ? (endSample.http - after5.http) / (endSample.t - after5.t) : NaN;
     const v: B3Variant = {
       name: variant === 'distinct' ? 'different pages per client' : 'every client the same query',
       clients,
@@ -143,7 +161,9 @@ export async function runB3(
       singles: sends.filter((x) => !x.batch).length,
     };
     result.variants.push(v);
-    log(`B3 ${v.name}: ${served} served, ${errors} errors, ${c.httpRequests} upstream, ${(c.batchCommands / Math.max(1, v.batches)).toFixed(1)} commands/batch`);
+    log(
+      `B3 ${v.name}: ${served} served, ${errors} errors, ${c.httpRequests} upstream, ${(c.batchCommands / Math.max(1, v.batches)).toFixed(1)} commands/batch`,
+    );
     await gw.close();
   }
   return result;
@@ -167,7 +187,11 @@ export function b3Markdown(r: B3Result, latencyMs: number): string {
     ...rows,
     '',
     main
-      ? `- Targets (different pages): errors 0 — ${main.errors === 0 ? 'met' : `**missed** (${main.errors}; e.g. ${main.errorSamples.join(' | ')})`}; upstream rate within the portal limit — ${main.rejected503 === 0 && main.maxExcess <= 0.5 ? 'met' : '**missed**'} (the portal's bucket never overflowed: ${main.rejected503} 503s, peak level ${main.maxBucketLevel.toFixed(1)} of 50); average commands per batch > 40 — ${main.batchCommands / Math.max(1, main.batches) > 40 ? 'met' : '**missed**'} (${(main.batchCommands / Math.max(1, main.batches)).toFixed(1)}). Upstream requests by method: ${Object.entries(main.byMethod).map(([m, n]) => `${m} ${n}`).join(', ')}. Drain after the window: ${fmtMs(main.drainMs)}.`
+      ? `- Targets (different pages): errors 0 — ${main.errors === 0 ? 'met' : `**missed** (${main.errors}; e.g. ${main.errorSamples.join(' | ')})`}; upstream rate within the portal limit — ${main.rejected503 === 0 && main.maxExcess <= 0.5 ? 'met' : '**missed**'} (the portal's bucket never overflowed: ${main.rejected503} 503s, peak level ${main.maxBucketLevel.toFixed(1)} of 50); average commands per batch > 40 — ${main.batchCommands / Math.max(1, main.batches) > 40 ? 'met' : '**missed**'} (${(main.batchCommands / Math.max(1, main.batches)).toFixed(1)}). Upstream requests by method: ${Object.entries(
+          main.byMethod,
+        )
+          .map(([m, n]) => `${m} ${n}`)
+          .join(', ')}. Drain after the window: ${fmtMs(main.drainMs)}.`
       : '',
     main
       ? `- Batch fill over time (the gateway's own sends, different pages): during the first 5 s (the portal's burst) ${main.burst.batches} batches carried ${main.burst.commands} commands (**${(main.burst.commands / Math.max(1, main.burst.batches)).toFixed(1)} per batch**); after that ${main.steady.batches} batches carried ${main.steady.commands} (**${(main.steady.commands / Math.max(1, main.steady.batches)).toFixed(1)} per batch**); ${main.singles} commands went alone (not as a batch). Under sustained saturation batches are full; the average over the window is pulled down by the burst, which the scheduler spends at once on whatever is queued (its rule: a command leaves immediately while the bucket has room), so the first ~48 requests leave before the clients' commands have piled up.`

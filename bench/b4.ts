@@ -81,14 +81,21 @@ async function cannon(url: string, seconds: number, connections: number) {
   });
 }
 
-async function emulatorCounters(origin: string): Promise<{ httpRequests: number; commandsByMethod: Record<string, number> }> {
+async function emulatorCounters(
+  origin: string,
+): Promise<{ httpRequests: number; commandsByMethod: Record<string, number> }> {
   return (await fetch(`${origin}/_emulator/${DEFAULT_WEBHOOK_SECRET}/counters`)).json() as any;
 }
 
 /** Extra node flags for both servers (experiments, e.g. BENCH_NODE_ARGS=--max-semi-space-size=32). */
 const EXTRA_NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
-function startGatewayProcess(port: number, webhookUrl: string, cpus: string | undefined, nodeArgs: string[] = []): Child {
+function startGatewayProcess(
+  port: number,
+  webhookUrl: string,
+  cpus: string | undefined,
+  nodeArgs: string[] = [],
+): Child {
   nodeArgs = [...EXTRA_NODE_ARGS, ...nodeArgs];
   return spawnNode(
     'src/main.ts',
@@ -113,10 +120,23 @@ function startGatewayProcess(port: number, webhookUrl: string, cpus: string | un
 
 function startBaselineProcess(port: number, cpus: string | undefined, nodeArgs: string[] = []): Child {
   nodeArgs = [...EXTRA_NODE_ARGS, ...nodeArgs];
-  return spawnNode('bench/contenders/baseline-server.ts', { NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1' }, { cpus, nodeArgs });
+  return spawnNode(
+    'bench/contenders/baseline-server.ts',
+    { NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1' },
+    { cpus, nodeArgs },
+  );
 }
 
-export async function runB4(options: { seconds?: number; warmupSeconds?: number; rounds?: number; connections?: number; profile?: 'auto' | 'always' | 'never'; log?: (s: string) => void } = {}): Promise<B4Result> {
+export async function runB4(
+  options: {
+    seconds?: number;
+    warmupSeconds?: number;
+    rounds?: number;
+    connections?: number;
+    profile?: 'auto' | 'always' | 'never';
+    log?: (s: string) => void;
+  } = {},
+): Promise<B4Result> {
   const seconds = options.seconds ?? 10;
   const warmupSeconds = options.warmupSeconds ?? 3;
   const rounds = options.rounds ?? 2;
@@ -131,7 +151,11 @@ export async function runB4(options: { seconds?: number; warmupSeconds?: number;
     // The emulator: large demo data, no rate limit, no latency (npm run portal).
     const emulatorPort = await freePort();
     let webhookUrl = '';
-    const emulator = spawnNode('packages/demo-portal/src/cli.ts', { PORTAL_PORT: String(emulatorPort), PORTAL_SIZE: 'large', PORTAL_RATE_LIMIT: 'off' }, { cpus: sideCpu, onStdout: (line) => (webhookUrl ||= line.trim()) });
+    const emulator = spawnNode(
+      'packages/demo-portal/src/cli.ts',
+      { PORTAL_PORT: String(emulatorPort), PORTAL_SIZE: 'large', PORTAL_RATE_LIMIT: 'off' },
+      { cpus: sideCpu, onStdout: (line) => (webhookUrl ||= line.trim()) },
+    );
     children.push(emulator);
     await waitFor(async () => webhookUrl !== '', 'emulator');
     const origin = new URL(webhookUrl).origin;
@@ -150,24 +174,40 @@ export async function runB4(options: { seconds?: number; warmupSeconds?: number;
       baseline: `http://127.0.0.1:${baselinePort}/graphql`,
       gatewayGc: `http://127.0.0.1:${gatewayGcPort}/graphql`,
     };
-    const pids = (): Record<Contender, number> => ({ gateway: gateway.pid, baseline: baseline.pid, gatewayGc: gatewayGc.pid });
+    const pids = (): Record<Contender, number> => ({
+      gateway: gateway.pid,
+      baseline: baseline.pid,
+      gatewayGc: gatewayGc.pid,
+    });
     const contenders: Contender[] = ['gateway', 'baseline', 'gatewayGc'];
-    for (const name of contenders) await waitFor(async () => (await gql(urls[name], '{ __typename }')).status === 200, name, 60_000);
+    for (const name of contenders)
+      await waitFor(async () => (await gql(urls[name], '{ __typename }')).status === 200, name, 60_000);
     unpin = pinned ? pinSelf(sideCpu!) : () => {};
 
     const g = await gql(urls.gateway, B4_QUERY);
     const b = await gql(urls.baseline, B4_QUERY);
     const sameData = g.status === 200 && !g.body.errors && isDeepStrictEqual(g.body.data, b.body.data);
-    if (!sameData) log(`B4: the gateway's and the baseline's answers differ: ${JSON.stringify(g.body).slice(0, 300)} / ${JSON.stringify(b.body).slice(0, 300)}`);
+    if (!sameData)
+      log(
+        `B4: the gateway's and the baseline's answers differ: ${JSON.stringify(g.body).slice(0, 300)} / ${JSON.stringify(b.body).slice(0, 300)}`,
+      );
 
     for (const name of contenders) await cannon(urls[name], warmupSeconds, connections);
 
     const runs: Run[] = [];
     for (let round = 0; round < rounds; round++) {
       for (const name of contenders) {
-        const before = { server: cpuMs(pids()[name]), emulator: cpuMs(emulator.pid), counters: await emulatorCounters(origin) };
+        const before = {
+          server: cpuMs(pids()[name]),
+          emulator: cpuMs(emulator.pid),
+          counters: await emulatorCounters(origin),
+        };
         const r = await cannon(urls[name], seconds, connections);
-        const after = { server: cpuMs(pids()[name]), emulator: cpuMs(emulator.pid), counters: await emulatorCounters(origin) };
+        const after = {
+          server: cpuMs(pids()[name]),
+          emulator: cpuMs(emulator.pid),
+          counters: await emulatorCounters(origin),
+        };
         const total = r.requests.total;
         const commands = (c: typeof before.counters) => Object.values(c.commandsByMethod).reduce((a, n) => a + n, 0);
         runs.push({
@@ -185,13 +225,16 @@ export async function runB4(options: { seconds?: number; warmupSeconds?: number;
           upstreamPerRequest: (after.counters.httpRequests - before.counters.httpRequests) / total,
           commandsPerRequest: (commands(after.counters) - commands(before.counters)) / total,
         });
-        log(`B4 round ${round + 1}: ${name} ${(total / seconds).toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`);
+        log(
+          `B4 round ${round + 1}: ${name} ${(total / seconds).toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`,
+        );
       }
     }
 
     // Where the gateway's time goes, when it misses the target (or when asked).
     const rate = (n: string) => median(runs.filter((r) => r.contender === n).map((r) => r.rps));
-    const wantProfile = options.profile === 'always' || (options.profile !== 'never' && rate('gateway') < 0.6 * rate('baseline'));
+    const wantProfile =
+      options.profile === 'always' || (options.profile !== 'never' && rate('gateway') < 0.6 * rate('baseline'));
     await gatewayGc.stop();
     const profiles: Partial<Record<Contender, ProfileSummary>> = {};
     if (wantProfile) {
@@ -204,7 +247,11 @@ export async function runB4(options: { seconds?: number; warmupSeconds?: number;
         const dir = mkdtempSync(join(tmpdir(), 'bench-prof-'));
         const child = restart[name](['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200']);
         children.push(child);
-        await waitFor(async () => (await gql(urls[name], '{ __typename }')).status === 200, `${name} (profiled)`, 60_000);
+        await waitFor(
+          async () => (await gql(urls[name], '{ __typename }')).status === 200,
+          `${name} (profiled)`,
+          60_000,
+        );
         await cannon(urls[name], warmupSeconds, connections);
         const r = await cannon(urls[name], seconds, connections);
         const stopping = performance.now();
@@ -213,14 +260,27 @@ export async function runB4(options: { seconds?: number; warmupSeconds?: number;
         const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
         if (file) {
           // Only the samples of the measured run: the profile also holds start-up and warm-up.
-          profiles[name] = summarizeProfile(JSON.parse(readFileSync(join(dir, file), 'utf8')), r.requests.total, { fromEndUs: (stopMs + seconds * 1000) * 1000, skipEndUs: stopMs * 1000 });
-          if (process.env.BENCH_KEEP_PROFILE) copyFileSync(join(dir, file), `${process.env.BENCH_KEEP_PROFILE}.${name}.cpuprofile`);
+          profiles[name] = summarizeProfile(JSON.parse(readFileSync(join(dir, file), 'utf8')), r.requests.total, {
+            fromEndUs: (stopMs + seconds * 1000) * 1000,
+            skipEndUs: stopMs * 1000,
+          });
+          if (process.env.BENCH_KEEP_PROFILE)
+            copyFileSync(join(dir, file), `${process.env.BENCH_KEEP_PROFILE}.${name}.cpuprofile`);
         }
         rmSync(dir, { recursive: true, force: true });
         log(`B4: profiled the ${name} (${r.requests.total} requests)`);
       }
     }
-    return { pinned, connections, seconds, warmupSeconds, runs, sameData, profile: profiles.gateway ?? null, baselineProfile: profiles.baseline ?? null };
+    return {
+      pinned,
+      connections,
+      seconds,
+      warmupSeconds,
+      runs,
+      sameData,
+      profile: profiles.gateway ?? null,
+      baselineProfile: profiles.baseline ?? null,
+    };
   } finally {
     unpin();
     for (const c of children.reverse()) await c.stop();
@@ -240,7 +300,12 @@ interface ProfileNode {
 
 function areaOf(url: string, fn: string): string {
   if (!url) return fn.startsWith('(') ? fn : '(native / V8 builtins)';
-  if (url.startsWith('node:')) return `node core: ${url.slice(5).split('/').slice(0, url.includes('internal/') ? 2 : 1).join('/')}`;
+  if (url.startsWith('node:'))
+    return `node core: ${url
+      .slice(5)
+      .split('/')
+      .slice(0, url.includes('internal/') ? 2 : 1)
+      .join('/')}`;
   const nm = url.lastIndexOf('/node_modules/');
   if (nm >= 0) {
     const rest = url.slice(nm + 14).split('/');
@@ -254,21 +319,51 @@ function areaOf(url: string, fn: string): string {
 /** Which part of the gateway's work a sample belongs to: the first rule (in this order) that
  * matches any frame of its stack. */
 const STAGES: [string, (f: ProfileNode['callFrame']) => boolean][] = [
-  ['complexity check (src/gateway/use-limits.ts runs graphql validate() with the complexity rule on every execution)', (f) => f.url.includes('/src/gateway/use-limits.ts') && f.functionName === 'onExecute'],
-  ['upstream HTTP to the portal (src/upstream/transport.ts, undici, JSON of the answers)', (f) => f.url.includes('/src/upstream/transport.ts') || f.url.includes('/node_modules/undici/')],
-  ['scheduler, batch encoding, keyset paging (src/upstream/scheduler.ts, batch.ts, paging.ts)', (f) => /\/src\/upstream\/(scheduler|batch|paging)\.ts/.test(f.url)],
-  ['deadline and cancellation signals (AbortSignal.any/timeout, aborts, DOMException)', (f) => f.url.includes('abort_controller') || f.functionName === 'DOMException'],
-  ['result serialisation (JSON.stringify of the response)', (f) => f.functionName === 'jsonStringifyResultWithoutInternals'],
-  ['parse and validation (cached by Yoga)', (f) => /^(parse|validate)$/.test(f.functionName) && /\/graphql\//.test(f.url)],
-  ['resolvers and execution (graphql executor, src/schema, src/crm records and metadata, dataloader, Pothos)', (f) => (f.url.includes('/@graphql-tools/executor/') && /^execute/.test(f.functionName)) || /\/src\/(schema|crm)\/|\/node_modules\/(dataloader|@pothos)\/|\/bench\/contenders\//.test(f.url)],
-  ['request log, metrics (src/gateway/use-request-log.ts, use-metrics.ts, pino, prom-client)', (f) => /\/src\/gateway\/use-(request-log|metrics)\.ts|\/node_modules\/(pino|prom-client)\//.test(f.url)],
-  ['HTTP server, sockets, Yoga and envelop plumbing', (f) => /graphql-yoga|@whatwg-node|@envelop|_http_|internal\/streams|node:net|stream_base/.test(f.url)],
+  [
+    'complexity check (src/gateway/use-limits.ts runs graphql validate() with the complexity rule on every execution)',
+    (f) => f.url.includes('/src/gateway/use-limits.ts') && f.functionName === 'onExecute',
+  ],
+  [
+    'upstream HTTP to the portal (src/upstream/transport.ts, undici, JSON of the answers)',
+    (f) => f.url.includes('/src/upstream/transport.ts') || f.url.includes('/node_modules/undici/'),
+  ],
+  [
+    'scheduler, batch encoding, keyset paging (src/upstream/scheduler.ts, batch.ts, paging.ts)',
+    (f) => /\/src\/upstream\/(scheduler|batch|paging)\.ts/.test(f.url),
+  ],
+  [
+    'deadline and cancellation signals (AbortSignal.any/timeout, aborts, DOMException)',
+    (f) => f.url.includes('abort_controller') || f.functionName === 'DOMException',
+  ],
+  [
+    'result serialisation (JSON.stringify of the response)',
+    (f) => f.functionName === 'jsonStringifyResultWithoutInternals',
+  ],
+  [
+    'parse and validation (cached by Yoga)',
+    (f) => /^(parse|validate)$/.test(f.functionName) && /\/graphql\//.test(f.url),
+  ],
+  [
+    'resolvers and execution (graphql executor, src/schema, src/crm records and metadata, dataloader, Pothos)',
+    (f) =>
+      (f.url.includes('/@graphql-tools/executor/') && /^execute/.test(f.functionName)) ||
+      /\/src\/(schema|crm)\/|\/node_modules\/(dataloader|@pothos)\/|\/bench\/contenders\//.test(f.url),
+  ],
+  [
+    'request log, metrics (src/gateway/use-request-log.ts, use-metrics.ts, pino, prom-client)',
+    (f) => /\/src\/gateway\/use-(request-log|metrics)\.ts|\/node_modules\/(pino|prom-client)\//.test(f.url),
+  ],
+  [
+    'HTTP server, sockets, Yoga and envelop plumbing',
+    (f) => /graphql-yoga|@whatwg-node|@envelop|_http_|internal\/streams|node:net|stream_base/.test(f.url),
+  ],
 ];
 
 function stageOf(functionName: string, stack: ProfileNode['callFrame'][]): string {
   if (functionName === '(garbage collector)') return 'garbage collection';
   for (const [name, match] of STAGES) if (stack.some(match)) return name;
-  if (functionName === 'runMicrotasks') return 'promise machinery (microtask queue; continuations whose caller the profile cannot see)';
+  if (functionName === 'runMicrotasks')
+    return 'promise machinery (microtask queue; continuations whose caller the profile cannot see)';
   return 'other (program, timers, event loop)';
 }
 
@@ -299,7 +394,8 @@ export function summarizeProfile(
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const stackOf = (id: number) => {
     const frames: ProfileNode['callFrame'][] = [];
-    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) frames.push(byId.get(cur)!.callFrame);
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur))
+      frames.push(byId.get(cur)!.callFrame);
     return frames;
   };
   const suspects: Record<string, number> = Object.fromEntries(Object.keys(SUSPECTS).map((k) => [k, 0]));
@@ -337,13 +433,16 @@ export function summarizeProfile(
 function findings(r: B4Result, p: ProfileSummary, q: ProfileSummary | null): string[] {
   const per = (x: number) => `${x.toFixed(3)} ms`;
   const share = (x: number) => `${((x / (p.totalMs / p.requests)) * 100).toFixed(1)}%`;
-  const stage = (prefix: string, s: ProfileSummary | null) => (s ? (s.byStage.find((x) => x.stage.startsWith(prefix))?.ms ?? 0) / s.requests : 0);
+  const stage = (prefix: string, s: ProfileSummary | null) =>
+    s ? (s.byStage.find((x) => x.stage.startsWith(prefix))?.ms ?? 0) / s.requests : 0;
   const s = p.suspects;
   const gcBase = stage('garbage', q);
   const plumbing = stage('HTTP server', p) - stage('HTTP server', q);
   const gg = r.runs.filter((x) => x.contender === 'gatewayGc');
   const g = r.runs.filter((x) => x.contender === 'gateway');
-  const cpuChange = gg.length ? 1 - median(gg.map((x) => x.serverCpuMsPerRequest)) / median(g.map((x) => x.serverCpuMsPerRequest)) : NaN;
+  const cpuChange = gg.length
+    ? 1 - median(gg.map((x) => x.serverCpuMsPerRequest)) / median(g.map((x) => x.serverCpuMsPerRequest))
+    : NaN;
   const gcExperiment = Number.isFinite(cpuChange)
     ? ` A larger young generation (\`${GC_FLAG}\`, the side experiment above) changed the gateway's CPU per request by ${(-cpuChange * 100).toFixed(0)}% in this run${Math.abs(cpuChange) < 0.05 ? ': within the noise, so GC volume, not GC tuning, is the lever' : ''}.`
     : '';
@@ -399,13 +498,18 @@ export function b4Markdown(r: B4Result): string {
       '',
       '| part of the work | gateway CPU per request | share | baseline CPU per request |',
       '|---|---|---|---|',
-      ...p.byStage.map((a) => `| ${a.stage} | ${(a.ms / p.requests).toFixed(3)} ms | ${(a.share * 100).toFixed(1)}% | ${base.has(a.stage) ? `${base.get(a.stage)!.toFixed(3)} ms` : '—'} |`),
+      ...p.byStage.map(
+        (a) =>
+          `| ${a.stage} | ${(a.ms / p.requests).toFixed(3)} ms | ${(a.share * 100).toFixed(1)}% | ${base.has(a.stage) ? `${base.get(a.stage)!.toFixed(3)} ms` : '—'} |`,
+      ),
       '',
       '  Gateway self time by package or file:',
       '',
       '| area | self time | share |',
       '|---|---|---|',
-      ...p.byArea.map((a) => `| ${a.area} | ${(a.ms / p.requests).toFixed(3)} ms/request | ${(a.share * 100).toFixed(1)}% |`),
+      ...p.byArea.map(
+        (a) => `| ${a.area} | ${(a.ms / p.requests).toFixed(3)} ms/request | ${(a.share * 100).toFixed(1)}% |`,
+      ),
       '',
       ...findings(r, p, q),
       '',
@@ -420,4 +524,3 @@ export function b4Markdown(r: B4Result): string {
   lines.push('');
   return lines.join('\n');
 }
-

@@ -29,7 +29,16 @@ if (process.send && process.channel && gc) {
     gc();
     const gcMs = performance.now() - t0;
     const m = process.memoryUsage();
-    const reply: HeapProbeReply = { type: 'heap', id: message.id, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, rss: m.rss, gcMs };
+    const reply: HeapProbeReply = {
+      type: 'heap',
+      id: message.id,
+      heapUsed: m.heapUsed,
+      heapTotal: m.heapTotal,
+      external: m.external,
+      arrayBuffers: m.arrayBuffers,
+      rss: m.rss,
+      gcMs,
+    };
     // If the soak has gone away the channel is closed; the probe must never break the gateway.
     if (process.connected) process.send!(reply, undefined, undefined, () => {});
   });

@@ -25,7 +25,12 @@ export interface Machine {
 }
 
 export function machine(): Machine {
-  return { date: new Date().toISOString(), cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version };
+  return {
+    date: new Date().toISOString(),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    node: process.version,
+  };
 }
 
 export function machineLine(m: Machine): string {
@@ -62,7 +67,12 @@ export interface GqlResult<T = any> {
 }
 
 /** One GraphQL POST; never throws for HTTP or GraphQL errors (they are counted by callers). */
-export async function gql<T = any>(url: string, query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResult<T>> {
+export async function gql<T = any>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers?: Record<string, string>,
+): Promise<GqlResult<T>> {
   const t0 = performance.now();
   try {
     const res = await fetch(url, {
@@ -100,9 +110,16 @@ const nullSink = () =>
 /** A fresh gateway (its own BitrixPortal: empty metadata cache, empty limiter) in this process,
  * configured as in production except that the per-caller rate limit is off (every bench client
  * comes from 127.0.0.1). */
-export async function startGateway(emulator: EmulatorPortal, options: { plan?: RateLimitPlan; deadlineMs?: number } = {}): Promise<InProcessGateway> {
+export async function startGateway(
+  emulator: EmulatorPortal,
+  options: { plan?: RateLimitPlan; deadlineMs?: number } = {},
+): Promise<InProcessGateway> {
   const logger = createLogger('error', nullSink());
-  const portal = new BitrixPortal({ auth: { kind: 'webhook', url: emulator.webhookUrl }, plan: options.plan ?? PLANS.standard, logger });
+  const portal = new BitrixPortal({
+    auth: { kind: 'webhook', url: emulator.webhookUrl },
+    plan: options.plan ?? PLANS.standard,
+    logger,
+  });
   const gateway = createGateway({ portal, logger, rateLimit: null, deadlineMs: options.deadlineMs, dev: false });
   const server: Server = createServer(gateway.yoga);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -142,10 +159,20 @@ export interface Child {
 
 /** Starts `node --import tsx <script>` (one process, so its pid is the server's own), pinned to
  * `cpus` with taskset when given. */
-export function spawnNode(script: string, env: Record<string, string>, options: { cpus?: string; nodeArgs?: string[]; onStdout?: (line: string) => void } = {}): Child {
+export function spawnNode(
+  script: string,
+  env: Record<string, string>,
+  options: { cpus?: string; nodeArgs?: string[]; onStdout?: (line: string) => void } = {},
+): Child {
   const nodeArgs = [...(options.nodeArgs ?? []), '--import', 'tsx', script];
-  const [cmd, args] = options.cpus ? ['taskset', ['-c', options.cpus, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
-  const proc = spawn(cmd, args as string[], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [cmd, args] = options.cpus
+    ? ['taskset', ['-c', options.cpus, process.execPath, ...nodeArgs]]
+    : [process.execPath, nodeArgs];
+  const proc = spawn(cmd, args as string[], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   liveChildren.add(proc);
   proc.once('exit', () => liveChildren.delete(proc));
   const stderr: string[] = [];
@@ -202,7 +229,12 @@ export function cpuMs(pid: number): number {
 
 /** Pins every thread of this process to `cpus` (taskset); returns a function restoring the old mask. */
 export function pinSelf(cpuList: string): () => void {
-  const before = spawnSync('taskset', ['-p', String(process.pid)]).stdout?.toString().trim().split(':').pop()?.trim();
+  const before = spawnSync('taskset', ['-p', String(process.pid)])
+    .stdout?.toString()
+    .trim()
+    .split(':')
+    .pop()
+    ?.trim();
   const ok = spawnSync('taskset', ['-a', '-p', '-c', cpuList, String(process.pid)]).status === 0;
   return () => {
     if (ok && before) spawnSync('taskset', ['-a', '-p', before, String(process.pid)]);
@@ -227,7 +259,23 @@ export async function startTlsFront(targetPort: number): Promise<TlsFront> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-tls-'));
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
-  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']);
+  const r = spawnSync('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    '1',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+  ]);
   if (r.status !== 0) throw new Error(`openssl failed: ${r.stderr?.toString()}`);
   const pem = { key: readFileSync(key), cert: readFileSync(cert) };
   rmSync(dir, { recursive: true, force: true });

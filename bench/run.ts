@@ -47,7 +47,15 @@ let failed = false; // a soak whose heap rises: written to results.md, then a no
 const m = machine();
 
 function section(name: string, body: string, seconds: number): string {
-  return [`<!-- ${name} start -->`, `## ${TITLES[name]}`, '', `_Measured ${machineLine(m)} · took ${seconds.toFixed(0)} s._`, '', body, `<!-- ${name} end -->`].join('\n');
+  return [
+    `<!-- ${name} start -->`,
+    `## ${TITLES[name]}`,
+    '',
+    `_Measured ${machineLine(m)} · took ${seconds.toFixed(0)} s._`,
+    '',
+    body,
+    `<!-- ${name} end -->`,
+  ].join('\n');
 }
 
 async function timed(name: string, fn: () => Promise<string>): Promise<void> {
@@ -70,7 +78,7 @@ function writeResults(): void {
   const text = [
     '# Benchmarks',
     '',
-    'Written by `npm run bench` (bench/run.ts); `npm run bench -- B1` reruns one section and keeps the others. Every ratio below was measured side by side in the same run (the machine is shared and noisy: never compare numbers from different runs). Upstream HTTP request counts are exact: they are read from the emulator\'s own counters. Each section says when, on what machine, and how it was measured.',
+    "Written by `npm run bench` (bench/run.ts); `npm run bench -- B1` reruns one section and keeps the others. Every ratio below was measured side by side in the same run (the machine is shared and noisy: never compare numbers from different runs). Upstream HTTP request counts are exact: they are read from the emulator's own counters. Each section says when, on what machine, and how it was measured.",
     '',
     `Common set-up for B1–B3: the embedded emulator (\`startPortal({ size: 'large' })\`: 10,000 cards on entityTypeId 128, 4,000 contacts, 60 users) with the **real rate limit** (leaky bucket, drain 2/s, burst 50) and a **fixed latency of ${LATENCY_MS} ms** per HTTP request, in the bench process with the gateway(s) (each an in-process \`createGateway\` over its own \`BitrixPortal\` with the standard plan). B4 runs every server in its own process with zero latency and no limit.${portalBuildMs === null ? '' : ` Building and starting the large portal took ${Math.round(portalBuildMs)} ms in this run.`}`,
     '',
@@ -82,7 +90,13 @@ function writeResults(): void {
 const needsEmulator = selected.some((n) => n === 'B1' || n === 'B2' || n === 'B3');
 // The large portal's build time is measured here, not in a unit test (timings fail under load).
 const buildStart = performance.now();
-const emulator = needsEmulator ? await startPortal({ size: 'large', rateLimit: { enabled: true, drainPerSecond: 2, bucket: 50 }, latencyMs: LATENCY_MS }) : null;
+const emulator = needsEmulator
+  ? await startPortal({
+      size: 'large',
+      rateLimit: { enabled: true, drainPerSecond: 2, bucket: 50 },
+      latencyMs: LATENCY_MS,
+    })
+  : null;
 const portalBuildMs = emulator ? performance.now() - buildStart : null;
 try {
   log(`machine: ${machineLine(m)}; running ${selected.join(', ')}`);

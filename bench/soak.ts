@@ -94,7 +94,10 @@ function slopeMbPerMin(samples: HeapSample[]): number {
   return sxx > 0 ? xs.reduce((a, x, i) => a + (x - mx) * (ys[i] - my), 0) / sxx : 0;
 }
 
-export function heapTrend(samples: HeapSample[], settings: { everySeconds: number; warmupSeconds: number; idleSeconds: number }): HeapTrend {
+export function heapTrend(
+  samples: HeapSample[],
+  settings: { everySeconds: number; warmupSeconds: number; idleSeconds: number },
+): HeapTrend {
   const n = samples.length;
   const ys = samples.map((s) => s.heapMb);
   const slope = slopeMbPerMin(samples);
@@ -121,7 +124,10 @@ export function heapTrend(samples: HeapSample[], settings: { everySeconds: numbe
     ? `INCONCLUSIVE: only ${n} heap samples (need 6); ${facts}`
     : rising
       ? `FAIL — heap rising: ${facts}`
-      : `pass — heap flat (not met: ${Object.entries(checks).filter(([, v]) => !v).map(([k]) => k).join(', ')}): ${facts}`;
+      : `pass — heap flat (not met: ${Object.entries(checks)
+          .filter(([, v]) => !v)
+          .map(([k]) => k)
+          .join(', ')}): ${facts}`;
   return {
     ...settings,
     samples,
@@ -151,7 +157,14 @@ function heapProbe(child: ChildProcess): (t: number, phase: HeapSample['phase'])
         if (m?.type !== 'heap' || m.id !== id) return;
         clearTimeout(timer);
         child.off('message', onMessage);
-        resolve({ t: Math.round(t), phase, heapMb: mb(m.heapUsed), externalMb: mb(m.external), arrayBuffersMb: mb(m.arrayBuffers), rssMb: Math.round(m.rss / 1024 / 1024) });
+        resolve({
+          t: Math.round(t),
+          phase,
+          heapMb: mb(m.heapUsed),
+          externalMb: mb(m.external),
+          arrayBuffersMb: mb(m.arrayBuffers),
+          rssMb: Math.round(m.rss / 1024 / 1024),
+        });
       };
       child.on('message', onMessage);
       child.send({ type: 'heap', id });
@@ -168,7 +181,9 @@ async function freePort(): Promise<number> {
 }
 
 function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return line ? Math.round(Number(line.replace(/\D+/g, '')) / 1024) : 0;
 }
 
@@ -183,7 +198,16 @@ export async function runSoak(seconds = Number(process.env.SOAK_SECONDS ?? 600),
   const probe = pathToFileURL(`${ROOT}bench/heap-probe.ts`).href;
   const gateway = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--import', probe, entry], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', BITRIX_WEBHOOK_URL: emulator.webhookUrl, GATEWAY_AUTH: 'off', REQUEST_DEADLINE_MS: '60000' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      BITRIX_WEBHOOK_URL: emulator.webhookUrl,
+      GATEWAY_AUTH: 'off',
+      REQUEST_DEADLINE_MS: '60000',
+    },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   liveChildren.add(gateway);
@@ -191,12 +215,22 @@ export async function runSoak(seconds = Number(process.env.SOAK_SECONDS ?? 600),
   const sampleHeap = heapProbe(gateway);
   const url = `http://127.0.0.1:${port}/graphql`;
   for (let i = 0; ; i++) {
-    if (await fetch(url.replace('/graphql', '/health')).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(url.replace('/graphql', '/health')).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (i > 150) throw new Error('gateway did not start');
     await new Promise((r) => setTimeout(r, 100));
   }
   const gql = async (query: string, variables?: Record<string, unknown>) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
     return (await res.json()) as { data?: any; errors?: { extensions?: { code?: string } }[] };
   };
   const errorsByCode: Record<string, number> = {};
@@ -208,7 +242,11 @@ export async function runSoak(seconds = Number(process.env.SOAK_SECONDS ?? 600),
   let rssPeakMb = rssStartMb;
   const sampler = setInterval(() => (rssPeakMb = Math.max(rssPeakMb, rssMb(gateway.pid!))), 1_000);
   emulator.resetCounters();
-  emulator.setFaults({ rate: 0.1, kinds: ['http500', 'http503', 'slow', 'drop', 'dropAfterCommit', 'truncate'], slowMs: 2_000 });
+  emulator.setFaults({
+    rate: 0.1,
+    kinds: ['http500', 'http503', 'slow', 'drop', 'dropAfterCommit', 'truncate'],
+    slowMs: 2_000,
+  });
 
   let queries = 0;
   let mutations = 0;
@@ -267,7 +305,11 @@ export async function runSoak(seconds = Number(process.env.SOAK_SECONDS ?? 600),
           );
           const type = r.data?.createSpaCard?.__typename;
           if (type === 'CreateSpaCardSuccess') break;
-          count(type === 'UpstreamError' ? `mutation:${r.data.createSpaCard.code}` : (r.errors?.[0]?.extensions?.code ?? String(type)));
+          count(
+            type === 'UpstreamError'
+              ? `mutation:${r.data.createSpaCard.code}`
+              : (r.errors?.[0]?.extensions?.code ?? String(type)),
+          );
           await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
         }
       }
@@ -289,7 +331,10 @@ export async function runSoak(seconds = Number(process.env.SOAK_SECONDS ?? 600),
   const titles = new Map<string, number>();
   let after: string | null = null;
   for (;;) {
-    const r: any = await gql(`query($after: String) { spaCards(entityTypeId: 130, first: 2500, after: $after, filter: {search: "soak-"}) { edges { node { title } } pageInfo { hasNextPage endCursor } } }`, { after });
+    const r: any = await gql(
+      `query($after: String) { spaCards(entityTypeId: 130, first: 2500, after: $after, filter: {search: "soak-"}) { edges { node { title } } pageInfo { hasNextPage endCursor } } }`,
+      { after },
+    );
     for (const e of r.data.spaCards.edges) titles.set(e.node.title, (titles.get(e.node.title) ?? 0) + 1);
     if (!r.data.spaCards.pageInfo.hasNextPage) break;
     after = r.data.spaCards.pageInfo.endCursor;
@@ -314,7 +359,9 @@ export async function runSoak(seconds = Number(process.env.SOAK_SECONDS ?? 600),
   // Close the IPC channel first (the probe has unref'd it anyway), then stop the gateway as a
   // supervisor would; wait for it so a gateway that does not exit on SIGTERM is noticed.
   gateway.disconnect();
-  const exited = new Promise<void>((resolve) => (gateway.exitCode !== null || gateway.signalCode !== null ? resolve() : gateway.once('exit', () => resolve())));
+  const exited = new Promise<void>((resolve) =>
+    gateway.exitCode !== null || gateway.signalCode !== null ? resolve() : gateway.once('exit', () => resolve()),
+  );
   gateway.kill('SIGTERM');
   const force = setTimeout(() => {
     result.errorsByCode['gateway-did-not-exit-on-SIGTERM'] = 1;
@@ -328,7 +375,10 @@ export async function runSoak(seconds = Number(process.env.SOAK_SECONDS ?? 600),
 }
 
 export function soakMarkdown(r: SoakResult): string {
-  const errors = Object.entries(r.errorsByCode).map(([code, n]) => `${code}: ${n}`).join(', ') || 'none';
+  const errors =
+    Object.entries(r.errorsByCode)
+      .map(([code, n]) => `${code}: ${n}`)
+      .join(', ') || 'none';
   return [
     `### Soak: ${r.seconds >= 60 ? `${Math.round(r.seconds / 60)} min` : `${r.seconds} s`} of mixed reads and writes at 10% faults (issue 5)`,
     '',
@@ -351,7 +401,10 @@ export function soakMarkdown(r: SoakResult): string {
     '',
     '| t (s) | heap used (MB) | external (MB) | array buffers (MB) | RSS (MB) |',
     '|---:|---:|---:|---:|---:|',
-    ...r.heap.samples.map((s) => `| ${s.t}${s.phase === 'idle' ? ' (idle)' : ''} | ${s.heapMb.toFixed(1)} | ${s.externalMb.toFixed(1)} | ${s.arrayBuffersMb.toFixed(1)} | ${s.rssMb} |`),
+    ...r.heap.samples.map(
+      (s) =>
+        `| ${s.t}${s.phase === 'idle' ? ' (idle)' : ''} | ${s.heapMb.toFixed(1)} | ${s.externalMb.toFixed(1)} | ${s.arrayBuffersMb.toFixed(1)} | ${s.rssMb} |`,
+    ),
     '',
   ].join('\n');
 }

@@ -12,12 +12,20 @@ import { serve } from '../src/main.js';
 const size = process.env.DEMO_SIZE === 'large' ? 'large' : 'small';
 const rateLimit = !['false', '0', 'off', 'no'].includes(String(process.env.DEMO_RATE_LIMIT ?? 'true').toLowerCase());
 if (process.env.BITRIX_WEBHOOK_URL || process.env.BITRIX_OAUTH_CLIENT_ENDPOINT) {
-  console.error('npm start serves the demo portal; to serve your portal run `npm run serve` (or node dist/main.js) with BITRIX_WEBHOOK_URL');
+  console.error(
+    'npm start serves the demo portal; to serve your portal run `npm run serve` (or node dist/main.js) with BITRIX_WEBHOOK_URL',
+  );
   process.exit(2);
 }
 
 const portal = await startPortal({ size, rateLimit: { enabled: rateLimit } });
 const eventsToken = randomBytes(16).toString('hex');
 console.warn(`demo portal (${size}, rate limit ${rateLimit ? 'on' : 'off'}): deterministic fake data, open access`);
-const running = await serve({ ...process.env, BITRIX_WEBHOOK_URL: portal.webhookUrl, GATEWAY_AUTH: 'off', BITRIX_EVENTS_TOKEN: eventsToken }, () => portal.close());
-portal.setOutgoingWebhook({ handlerUrl: running.url.replace('localhost', '127.0.0.1').replace('/graphql', '/bitrix/events'), applicationToken: eventsToken });
+const running = await serve(
+  { ...process.env, BITRIX_WEBHOOK_URL: portal.webhookUrl, GATEWAY_AUTH: 'off', BITRIX_EVENTS_TOKEN: eventsToken },
+  () => portal.close(),
+);
+portal.setOutgoingWebhook({
+  handlerUrl: running.url.replace('localhost', '127.0.0.1').replace('/graphql', '/bitrix/events'),
+  applicationToken: eventsToken,
+});

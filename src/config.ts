@@ -30,7 +30,10 @@ const schema = z.object({
   BITRIX_TIMEOUT_MS: int(1_000, 60_000).default(30_000),
   BITRIX_OPERATING_LIMIT_SECONDS: int(1, 100_000).default(480),
   /** Shared state for several replicas (redis://host:port/db). */
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
   /** The outgoing webhook's application token: enables POST /bitrix/events. */
   BITRIX_EVENTS_TOKEN: z.string().min(8).optional(),
   METADATA_TTL_MS: int(0, 86_400_000).default(300_000),
@@ -137,9 +140,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     }
     bitrix = { kind: 'webhook', url: env.BITRIX_WEBHOOK_URL };
   } else if (env.BITRIX_OAUTH_CLIENT_ENDPOINT) {
-    const missing = (['BITRIX_OAUTH_ACCESS_TOKEN', 'BITRIX_OAUTH_REFRESH_TOKEN', 'BITRIX_OAUTH_CLIENT_ID', 'BITRIX_OAUTH_CLIENT_SECRET'] as const).filter(
-      (key) => !env[key],
-    );
+    const missing = (
+      [
+        'BITRIX_OAUTH_ACCESS_TOKEN',
+        'BITRIX_OAUTH_REFRESH_TOKEN',
+        'BITRIX_OAUTH_CLIENT_ID',
+        'BITRIX_OAUTH_CLIENT_SECRET',
+      ] as const
+    ).filter((key) => !env[key]);
     if (missing.length) throw new ConfigValidationError(`invalid configuration: OAuth needs ${missing.join(', ')}`);
     bitrix = {
       kind: 'oauth',
@@ -153,7 +161,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   const base = env.BITRIX_PLAN === 'enterprise' ? PLANS.enterprise : PLANS.standard;
   if (env.BITRIX_PLAN === 'custom' && (!env.BITRIX_RATE_PER_SECOND || !env.BITRIX_RATE_BUCKET)) {
-    throw new ConfigValidationError('invalid configuration: BITRIX_PLAN=custom needs BITRIX_RATE_PER_SECOND and BITRIX_RATE_BUCKET');
+    throw new ConfigValidationError(
+      'invalid configuration: BITRIX_PLAN=custom needs BITRIX_RATE_PER_SECOND and BITRIX_RATE_BUCKET',
+    );
   }
   const security = securityConfig(env);
   // Checked last, so that a wrong value elsewhere is named first.
@@ -179,10 +189,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     metadataTtlMs: env.METADATA_TTL_MS,
     maxPageSize: env.MAX_PAGE_SIZE,
     deadlineMs: env.REQUEST_DEADLINE_MS,
-    http: { headersTimeoutMs: Math.min(env.HTTP_HEADERS_TIMEOUT_MS, env.HTTP_REQUEST_TIMEOUT_MS), requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS },
+    http: {
+      headersTimeoutMs: Math.min(env.HTTP_HEADERS_TIMEOUT_MS, env.HTTP_REQUEST_TIMEOUT_MS),
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+    },
     graphiql: env.GRAPHIQL ?? env.NODE_ENV !== 'production',
     security,
-    otel: env.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: env.OTEL_SERVICE_NAME } : null,
+    otel: env.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? { endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: env.OTEL_SERVICE_NAME }
+      : null,
   };
 }
 
@@ -212,16 +227,21 @@ function securityConfig(env: Env): Config['security'] {
     throw new ConfigValidationError('invalid configuration: GATEWAY_AUTH=on needs GATEWAY_API_KEYS');
   }
   if (env.GRAPHIQL && env.INTROSPECTION === false) {
-    throw new ConfigValidationError('invalid configuration: GRAPHIQL=true needs introspection (it loads the schema that way); INTROSPECTION=false contradicts it');
+    throw new ConfigValidationError(
+      'invalid configuration: GRAPHIQL=true needs introspection (it loads the schema that way); INTROSPECTION=false contradicts it',
+    );
   }
   if (env.PERSISTED_OPERATIONS_ONLY && !env.PERSISTED_OPERATIONS) {
-    throw new ConfigValidationError('invalid configuration: PERSISTED_OPERATIONS_ONLY needs PERSISTED_OPERATIONS (the manifest path)');
+    throw new ConfigValidationError(
+      'invalid configuration: PERSISTED_OPERATIONS_ONLY needs PERSISTED_OPERATIONS (the manifest path)',
+    );
   }
   const production = env.NODE_ENV === 'production';
   return {
     apiKeys,
     authOff: env.GATEWAY_AUTH === 'off',
-    rateLimit: env.RATE_LIMIT_PER_SECOND > 0 ? { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST } : null,
+    rateLimit:
+      env.RATE_LIMIT_PER_SECOND > 0 ? { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST } : null,
     trustProxy: env.TRUST_PROXY ?? false,
     corsOrigins,
     limits: {
@@ -233,8 +253,10 @@ function securityConfig(env: Env): Config['security'] {
       maxBodyBytes: env.MAX_BODY_BYTES,
     },
     // GraphiQL loads the schema by introspection: asking for one means the other.
-    introspection: env.INTROSPECTION ?? (env.GRAPHIQL ?? !production),
+    introspection: env.INTROSPECTION ?? env.GRAPHIQL ?? !production,
     suggestions: !production,
-    persisted: env.PERSISTED_OPERATIONS ? { path: env.PERSISTED_OPERATIONS, only: env.PERSISTED_OPERATIONS_ONLY ?? false } : null,
+    persisted: env.PERSISTED_OPERATIONS
+      ? { path: env.PERSISTED_OPERATIONS, only: env.PERSISTED_OPERATIONS_ONLY ?? false }
+      : null,
   };
 }

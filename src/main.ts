@@ -25,8 +25,11 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
   const auth: AuthConfig = bitrix.kind === 'webhook' ? { kind: 'webhook', url: bitrix.url } : { ...bitrix };
   const portalName = auth.kind === 'webhook' ? new URL(auth.url).host : new URL(auth.clientEndpoint).host;
   const operating = { limitSeconds: config.operatingLimitSeconds };
-  const replication = config.redisUrl ? connectReplication(config.redisUrl, portalName, config.plan, operating, log) : null;
-  if (replication) log.info('REDIS_URL set: limits, metadata cache, idempotency locks and events are shared by all replicas');
+  const replication = config.redisUrl
+    ? connectReplication(config.redisUrl, portalName, config.plan, operating, log)
+    : null;
+  if (replication)
+    log.info('REDIS_URL set: limits, metadata cache, idempotency locks and events are shared by all replicas');
   const portal = new BitrixPortal({
     auth,
     plan: config.plan,
@@ -52,7 +55,9 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
     log.info({ operations: persisted.documents.size, only: persisted.only }, 'persisted operations loaded');
   }
   // Loaded only when asked for: without the variable no OpenTelemetry code is imported.
-  const telemetry = config.otel ? (await import('./gateway/use-telemetry.js')).startTelemetry({ ...config.otel, logger: log }) : null;
+  const telemetry = config.otel
+    ? (await import('./gateway/use-telemetry.js')).startTelemetry({ ...config.otel, logger: log })
+    : null;
   const gateway = createGateway({
     portal,
     logger: log,
@@ -74,7 +79,11 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
   // Node checks these timeouts every connectionsCheckingInterval (30 s by default): checked each
   // second, a connection that drips its headers or body is closed close to its limit.
   const server = createServer(
-    { headersTimeout: config.http.headersTimeoutMs, requestTimeout: config.http.requestTimeoutMs, connectionsCheckingInterval: 1_000 },
+    {
+      headersTimeout: config.http.headersTimeoutMs,
+      requestTimeout: config.http.requestTimeoutMs,
+      connectionsCheckingInterval: 1_000,
+    },
     gateway.yoga,
   );
   await new Promise<void>((resolve, reject) => {
@@ -108,7 +117,12 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
 export async function serve(env: NodeJS.ProcessEnv = process.env, onStop?: () => Promise<void>): Promise<Running> {
   let config: Config;
   try {
-    registerSecrets([env.BITRIX_WEBHOOK_URL ?? '', env.BITRIX_OAUTH_CLIENT_SECRET ?? '', env.BITRIX_OAUTH_REFRESH_TOKEN ?? '', env.BITRIX_OAUTH_ACCESS_TOKEN ?? '']);
+    registerSecrets([
+      env.BITRIX_WEBHOOK_URL ?? '',
+      env.BITRIX_OAUTH_CLIENT_SECRET ?? '',
+      env.BITRIX_OAUTH_REFRESH_TOKEN ?? '',
+      env.BITRIX_OAUTH_ACCESS_TOKEN ?? '',
+    ]);
     config = loadConfig(env);
   } catch (error) {
     if (error instanceof ConfigValidationError) {
@@ -133,13 +147,16 @@ export async function serve(env: NodeJS.ProcessEnv = process.env, onStop?: () =>
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       log.info({ signal }, 'shutting down');
-      running.stop().then(onStop).then(
-        () => process.exit(0),
-        (error) => {
-          log.error({ err: error }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
+      running
+        .stop()
+        .then(onStop)
+        .then(
+          () => process.exit(0),
+          (error) => {
+            log.error({ err: error }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
     });
   }
   return running;

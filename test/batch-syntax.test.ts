@@ -19,7 +19,8 @@ const MIXED = 'Acme $NEXT[c0] & $total[c1]';
 async function ok(query: string, variables: Record<string, unknown>, field: string) {
   const r = await s.gql(query, variables);
   const out = data(r)[field];
-  if (out && typeof out === 'object' && '__typename' in out) expect(out.__typename, JSON.stringify(out)).toMatch(/Success$/);
+  if (out && typeof out === 'object' && '__typename' in out)
+    expect(out.__typename, JSON.stringify(out)).toMatch(/Success$/);
   return out;
 }
 
@@ -77,13 +78,33 @@ describe('text filters match the typed text (a page of 60 rows with totalCount t
   const page = 'first: 60) { totalCount edges { node { bitrixId } } }';
   const FILTERS: [string, string, string, () => number][] = [
     ['contacts.search', `query($v: String) { r: contacts(filter: { search: $v }, ${page} }`, OLD, () => ids.contact],
-    ['contacts.field', `query($v: String!) { r: contacts(filter: { field: { name: "ufCrmCpf", value: $v } }, ${page} }`, OLD, () => ids.contact],
+    [
+      'contacts.field',
+      `query($v: String!) { r: contacts(filter: { field: { name: "ufCrmCpf", value: $v } }, ${page} }`,
+      OLD,
+      () => ids.contact,
+    ],
     ['companies.search', `query($v: String) { r: companies(filter: { search: $v }, ${page} }`, OLD, () => ids.company],
-    ['companies.field', `query($v: String!) { r: companies(filter: { field: { name: "title", value: $v } }, ${page} }`, OLD, () => ids.company],
+    [
+      'companies.field',
+      `query($v: String!) { r: companies(filter: { field: { name: "title", value: $v } }, ${page} }`,
+      OLD,
+      () => ids.company,
+    ],
     ['deals.search', `query($v: String) { r: deals(filter: { search: $v }, ${page} }`, OLD, () => 1],
     ['leads.search', `query($v: String) { r: leads(filter: { search: $v }, ${page} }`, OLD, () => ids.lead],
-    ['spaCards.search', `query($v: String) { r: spaCards(entityTypeId: 128, filter: { search: $v }, ${page} }`, ITEM, () => ids.card],
-    ['spaCards.field', `query($v: String!) { r: spaCards(entityTypeId: 128, filter: { field: { name: "ufCrm1_1721812760630", value: $v } }, ${page} }`, MIXED, () => ids.card],
+    [
+      'spaCards.search',
+      `query($v: String) { r: spaCards(entityTypeId: 128, filter: { search: $v }, ${page} }`,
+      ITEM,
+      () => ids.card,
+    ],
+    [
+      'spaCards.field',
+      `query($v: String!) { r: spaCards(entityTypeId: 128, filter: { field: { name: "ufCrm1_1721812760630", value: $v } }, ${page} }`,
+      MIXED,
+      () => ids.card,
+    ],
   ];
   for (const [label, query, value, expected] of FILTERS) {
     it(label, async () => {
@@ -96,7 +117,10 @@ describe('text filters match the typed text (a page of 60 rows with totalCount t
   }
 
   it('employees.search: matched literally (no employee has such a name)', async () => {
-    const r = await s.gql('query($v: String) { r: employees(filter: { search: $v }, first: 60) { totalCount edges { node { bitrixId } } } }', { v: OLD });
+    const r = await s.gql(
+      'query($v: String) { r: employees(filter: { search: $v }, first: 60) { totalCount edges { node { bitrixId } } } }',
+      { v: OLD },
+    );
     expect(data(r).r.totalCount).toBe(0);
   });
 });

@@ -9,7 +9,9 @@ let s: Stack;
 let eventsUrl: string;
 beforeAll(async () => {
   // A wider coalescing window than production's 50 ms: a loaded test machine spreads a burst.
-  s = await startStack({ gateway: { events: { applicationToken: TOKEN, coalescing: { quietMs: 250, maxWaitMs: 5_000 } } } });
+  s = await startStack({
+    gateway: { events: { applicationToken: TOKEN, coalescing: { quietMs: 250, maxWaitMs: 5_000 } } },
+  });
   eventsUrl = s.url.replace('/graphql', '/bitrix/events');
   s.emulator.setOutgoingWebhook({ handlerUrl: eventsUrl, applicationToken: TOKEN });
 });
@@ -25,12 +27,21 @@ describe('events and subscriptions', () => {
     await sub.ready;
     await other.ready;
     await pause(50);
-    const cards = await s.gql('{ spaCards(entityTypeId: 128, categoryId: 7, stageId: "DT128_7:NEW", first: 1) { edges { node { bitrixId } } } }');
+    const cards = await s.gql(
+      '{ spaCards(entityTypeId: 128, categoryId: 7, stageId: "DT128_7:NEW", first: 1) { edges { node { bitrixId } } } }',
+    );
     const id = cards.body.data.spaCards.edges[0].node.bitrixId;
-    const moved = await s.gql(`mutation { moveSpaCardStage(entityTypeId: 128, id: ${id}, stageId: "DT128_7:CLIENT") { __typename } }`);
+    const moved = await s.gql(
+      `mutation { moveSpaCardStage(entityTypeId: 128, id: ${id}, stageId: "DT128_7:CLIENT") { __typename } }`,
+    );
     expect(moved.body.data.moveSpaCardStage.__typename).toBe('MoveSpaCardStageSuccess');
     const [event] = await sub.waitFor(1);
-    expect(event.data.spaCardMoved).toMatchObject({ action: 'UPDATE', bitrixId: id, moved: true, card: { stage: { statusId: 'DT128_7:CLIENT' } } });
+    expect(event.data.spaCardMoved).toMatchObject({
+      action: 'UPDATE',
+      bitrixId: id,
+      moved: true,
+      card: { stage: { statusId: 'DT128_7:CLIENT' } },
+    });
     // A title change is a change, not a move.
     await s.gql(`mutation { updateSpaCard(entityTypeId: 128, id: ${id}, input: {title: "Renamed"}) { __typename } }`);
     await s.emulator.events.drain();
@@ -42,7 +53,9 @@ describe('events and subscriptions', () => {
   });
 
   it('many subscribers of one event cost one upstream command', async () => {
-    const subs = Array.from({ length: 6 }, () => subscribe(s.url, 'subscription { spaCardChanged(entityTypeId: 130) { action bitrixId card { title } } }'));
+    const subs = Array.from({ length: 6 }, () =>
+      subscribe(s.url, 'subscription { spaCardChanged(entityTypeId: 130) { action bitrixId card { title } } }'),
+    );
     await Promise.all(subs.map((x) => x.ready));
     await pause(50);
     s.emulator.resetCounters();
@@ -53,7 +66,12 @@ describe('events and subscriptions', () => {
     });
     expect(res.status).toBe(200);
     const all = await Promise.all(subs.map((x) => x.waitFor(1)));
-    for (const events of all) expect(events[0].data.spaCardChanged).toMatchObject({ action: 'UPDATE', bitrixId: 3, card: { title: expect.any(String) } });
+    for (const events of all)
+      expect(events[0].data.spaCardChanged).toMatchObject({
+        action: 'UPDATE',
+        bitrixId: 3,
+        card: { title: expect.any(String) },
+      });
     expect(s.emulator.counters.httpRequests).toBe(1);
     expect(s.emulator.counters.commandsByMethod['crm.item.list']).toBe(1);
     for (const x of subs) x.close();
@@ -69,7 +87,11 @@ describe('events and subscriptions', () => {
       body: eventBody({ entityTypeId: 3, id: 5, action: 'delete' }, 'not-the-token', s.emulator.origin),
     });
     expect(forged.status).toBe(401);
-    const missing = await fetch(eventsUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'event=ONCRMCONTACTDELETE&data[FIELDS][ID]=5' });
+    const missing = await fetch(eventsUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'event=ONCRMCONTACTDELETE&data[FIELDS][ID]=5',
+    });
     expect(missing.status).toBe(401);
     await pause(300);
     expect(sub.events).toHaveLength(0);
@@ -77,7 +99,11 @@ describe('events and subscriptions', () => {
   });
 
   it('contactChanged delivers a contact changed in the portal, and deletions with a null contact', async () => {
-    const sub = subscribe(s.url, 'subscription($id: Int) { contactChanged(id: $id) { action bitrixId contact { lastName } } }', { id: 7 });
+    const sub = subscribe(
+      s.url,
+      'subscription($id: Int) { contactChanged(id: $id) { action bitrixId contact { lastName } } }',
+      { id: 7 },
+    );
     await sub.ready;
     await pause(50);
     await s.portal.write('crm.contact.update', { id: 7, fields: { LAST_NAME: 'Changed' } });
@@ -102,7 +128,9 @@ describe('events and subscriptions', () => {
     s.emulator.resetCounters();
     const body = eventBody({ entityTypeId: 130, id: 4, action: 'update' }, TOKEN, s.emulator.origin);
     const answers = await Promise.all(
-      Array.from({ length: 500 }, () => fetch(eventsUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body })),
+      Array.from({ length: 500 }, () =>
+        fetch(eventsUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }),
+      ),
     );
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
     expect(s.emulator.counters.commandsByMethod['crm.item.list']).toBe(1);
@@ -115,7 +143,12 @@ describe('events and subscriptions', () => {
 
 describe('the event endpoint under attack', () => {
   const post = (body: BodyInit, headers: Record<string, string> = {}) =>
-    fetch(eventsUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body, duplex: 'half' } as RequestInit);
+    fetch(eventsUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body,
+      duplex: 'half',
+    } as RequestInit);
 
   it('refuses a body announced larger than 64 kB before reading it, with a code', async () => {
     const res = await post('x'.repeat(70_000));
@@ -144,7 +177,9 @@ describe('the event endpoint under attack', () => {
   });
 
   it('refuses a wrong token, another body type and other methods with codes, never a stack trace', async () => {
-    const wrong = await post(eventBody({ entityTypeId: 3, id: 5, action: 'update' }, 'not-the-token', s.emulator.origin));
+    const wrong = await post(
+      eventBody({ entityTypeId: 3, id: 5, action: 'update' }, 'not-the-token', s.emulator.origin),
+    );
     expect(wrong.status).toBe(401);
     expect((await wrong.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
     const typed = await post(JSON.stringify({ event: 'ONCRMCONTACTUPDATE' }), { 'content-type': 'application/json' });
@@ -158,4 +193,3 @@ describe('the event endpoint under attack', () => {
     for (const res of [wrong, typed, get, array]) expect(res.headers.get('content-type')).toMatch(/^application\/json/);
   });
 });
-

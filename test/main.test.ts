@@ -12,7 +12,11 @@ const PORTAL = { BITRIX_WEBHOOK_URL: 'https://acme.bitrix24.com/rest/7/abcdef/' 
 describe('configuration', () => {
   it('names the variable and never echoes a malformed webhook secret', () => {
     const secret = 'sup3rSecretCode99';
-    for (const url of [`ftp://portal.example/rest/1/${secret}/`, `http://portal.example/rest/1/${secret}/`, `https://portal.example/rest/${secret}/`]) {
+    for (const url of [
+      `ftp://portal.example/rest/1/${secret}/`,
+      `http://portal.example/rest/1/${secret}/`,
+      `https://portal.example/rest/${secret}/`,
+    ]) {
       let message = '';
       try {
         loadConfig({ BITRIX_WEBHOOK_URL: url });
@@ -27,7 +31,9 @@ describe('configuration', () => {
   it('rejects malformed values naming them', () => {
     expect(() => loadConfig({ ...PORTAL, PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ ...PORTAL, BITRIX_PLAN: 'custom' })).toThrow(/BITRIX_RATE_PER_SECOND/);
-    expect(() => loadConfig({ BITRIX_OAUTH_CLIENT_ENDPOINT: 'https://p.example/rest/' })).toThrow(/BITRIX_OAUTH_ACCESS_TOKEN/);
+    expect(() => loadConfig({ BITRIX_OAUTH_CLIENT_ENDPOINT: 'https://p.example/rest/' })).toThrow(
+      /BITRIX_OAUTH_ACCESS_TOKEN/,
+    );
   });
 
   it('the gateway never serves a demo by itself: without a portal it refuses to start, in any environment', () => {
@@ -37,15 +43,29 @@ describe('configuration', () => {
   });
 
   it('GraphiQL and introspection go together: GRAPHIQL=true in production turns introspection on; INTROSPECTION=false contradicts it', () => {
-    const portal = { BITRIX_WEBHOOK_URL: 'https://acme.bitrix24.com/rest/7/abcdef/', GATEWAY_AUTH: 'off', NODE_ENV: 'production' };
+    const portal = {
+      BITRIX_WEBHOOK_URL: 'https://acme.bitrix24.com/rest/7/abcdef/',
+      GATEWAY_AUTH: 'off',
+      NODE_ENV: 'production',
+    };
     expect(loadConfig(portal)).toMatchObject({ graphiql: false, security: { introspection: false } });
-    expect(loadConfig({ ...portal, GRAPHIQL: 'true' })).toMatchObject({ graphiql: true, security: { introspection: true } });
-    expect(() => loadConfig({ ...portal, GRAPHIQL: 'true', INTROSPECTION: 'false' })).toThrow(/GRAPHIQL=true needs introspection/);
+    expect(loadConfig({ ...portal, GRAPHIQL: 'true' })).toMatchObject({
+      graphiql: true,
+      security: { introspection: true },
+    });
+    expect(() => loadConfig({ ...portal, GRAPHIQL: 'true', INTROSPECTION: 'false' })).toThrow(
+      /GRAPHIQL=true needs introspection/,
+    );
   });
 
   it('accepts a local http portal and an https one', () => {
-    expect(loadConfig({ BITRIX_WEBHOOK_URL: 'http://127.0.0.1:4100/rest/1/abcdef/' }).bitrix).toMatchObject({ kind: 'webhook' });
-    expect(loadConfig({ BITRIX_WEBHOOK_URL: 'https://acme.bitrix24.com/rest/7/abcdef/' }).plan).toEqual({ drainPerSecond: 2, bucket: 50 });
+    expect(loadConfig({ BITRIX_WEBHOOK_URL: 'http://127.0.0.1:4100/rest/1/abcdef/' }).bitrix).toMatchObject({
+      kind: 'webhook',
+    });
+    expect(loadConfig({ BITRIX_WEBHOOK_URL: 'https://acme.bitrix24.com/rest/7/abcdef/' }).plan).toEqual({
+      drainPerSecond: 2,
+      bucket: 50,
+    });
     expect(loadConfig({ ...PORTAL, BITRIX_PLAN: 'enterprise' }).plan).toEqual({ drainPerSecond: 5, bucket: 250 });
   });
 });
@@ -65,7 +85,11 @@ describe('npm start', () => {
       while (!/GraphiQL: (http\S+)/.test(output) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
       const url = /GraphiQL: (http\S+)/.exec(output)?.[1];
       expect(url, output).toBeDefined();
-      const res = await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ employees(first: 5) { edges { node { fullName } } } }' }) });
+      const res = await fetch(url!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ employees(first: 5) { edges { node { fullName } } } }' }),
+      });
       expect((await res.json()).data.employees.edges).toHaveLength(5);
       expect(await (await fetch(url!, { headers: { accept: 'text/html' } })).text()).toContain('GraphiQL');
     } finally {
@@ -78,7 +102,13 @@ describe('npm start', () => {
 describe('start()', () => {
   it('serves a configured portal, answers the README query, and stops cleanly', async () => {
     const demo = await startPortal({ size: 'small' });
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', BITRIX_WEBHOOK_URL: demo.webhookUrl, GATEWAY_AUTH: 'off' });
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      BITRIX_WEBHOOK_URL: demo.webhookUrl,
+      GATEWAY_AUTH: 'off',
+    });
     const running = await start(config);
     try {
       const res = await fetch(running.url, {
@@ -105,7 +135,15 @@ describe('start()', () => {
 describe('slow clients', () => {
   it('a connection that drips its headers, or its body, is closed at the configured limit', async () => {
     const demo = await startPortal({ size: 'small' });
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '2000', BITRIX_WEBHOOK_URL: demo.webhookUrl, GATEWAY_AUTH: 'off' });
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      HTTP_HEADERS_TIMEOUT_MS: '1000',
+      HTTP_REQUEST_TIMEOUT_MS: '2000',
+      BITRIX_WEBHOOK_URL: demo.webhookUrl,
+      GATEWAY_AUTH: 'off',
+    });
     const running = await start(config);
     const { port } = new URL(running.url);
     const { connect } = await import('node:net');
@@ -127,7 +165,11 @@ describe('slow clients', () => {
         }, 8_000);
       });
     try {
-      const headers = drip(['POST /graphql HTTP/1.1\r\n', 'Host: x\r\n', ...Array.from({ length: 40 }, (_, n) => `X-Drip-${n}: y\r\n`)]);
+      const headers = drip([
+        'POST /graphql HTTP/1.1\r\n',
+        'Host: x\r\n',
+        ...Array.from({ length: 40 }, (_, n) => `X-Drip-${n}: y\r\n`),
+      ]);
       const body = drip([
         'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n',
         ...Array.from({ length: 40 }, () => ' '),
@@ -156,21 +198,36 @@ describe('an unreachable portal', () => {
     const lines: string[] = [];
     const { Writable } = await import('node:stream');
     const { createLogger } = await import('../src/lib/logger.js');
-    const logger = createLogger('info', new Writable({
+    const logger = createLogger(
+      'info',
+      new Writable({
         write: (chunk, _e, done) => {
           lines.push(String(chunk));
           done();
         },
-      }));
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', BITRIX_WEBHOOK_URL: `http://127.0.0.1:${closed}/rest/1/${secret}/`, GATEWAY_AUTH: 'off' });
+      }),
+    );
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      BITRIX_WEBHOOK_URL: `http://127.0.0.1:${closed}/rest/1/${secret}/`,
+      GATEWAY_AUTH: 'off',
+    });
     const running = await start(config, logger);
     try {
       const report = lines.find((l) => l.includes('portal check failed'));
       expect(report).toMatch(/refused the connection/);
       expect(report).toContain(`127.0.0.1:${closed}`);
-      const res = await fetch(running.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ contactTypes { name } }' }) });
+      const res = await fetch(running.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ contactTypes { name } }' }),
+      });
       const body = await res.json();
-      expect(body.errors[0].extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', bitrix: { code: 'CONNECT_FAILED' } });
+      expect(body.errors[0].extensions).toMatchObject({
+        code: 'UPSTREAM_UNAVAILABLE',
+        bitrix: { code: 'CONNECT_FAILED' },
+      });
       expect(lines.join('')).not.toContain(secret);
     } finally {
       await running.stop();
@@ -179,13 +236,17 @@ describe('an unreachable portal', () => {
 
   it('a refused connection is tried 3 times, not 10: the answer comes in seconds', async () => {
     const { BitrixPortal } = await import('../src/upstream/portal.js');
-    const portal = new BitrixPortal({ auth: { kind: 'webhook', url: 'http://127.0.0.1:1/rest/1/abc123def/' }, plan: { drainPerSecond: 100, bucket: 100 } });
+    const portal = new BitrixPortal({
+      auth: { kind: 'webhook', url: 'http://127.0.0.1:1/rest/1/abc123def/' },
+      plan: { drainPerSecond: 100, bucket: 100 },
+    });
     try {
-      await expect(portal.read('user.current', {}, { deadline: Date.now() + 60_000 })).rejects.toMatchObject({ code: 'CONNECT_FAILED' });
+      await expect(portal.read('user.current', {}, { deadline: Date.now() + 60_000 })).rejects.toMatchObject({
+        code: 'CONNECT_FAILED',
+      });
       expect(portal.scheduler.stats.retries).toBe(2);
     } finally {
       await portal.close();
     }
   });
 });
-

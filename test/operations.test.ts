@@ -17,12 +17,12 @@ describe('metrics and logs', () => {
     return res;
   };
   const graphqlLines = () =>
-    stack.logs
-      .map((line) => JSON.parse(line))
-      .filter((line) => line.msg === 'graphql request');
+    stack.logs.map((line) => JSON.parse(line)).filter((line) => line.msg === 'graphql request');
 
   beforeAll(async () => {
-    stack = await startStack({ gateway: { apiKeys: parseApiKeys(`ops:read+write:${hashKey(KEY)},reader:read:${hashKey(READ_KEY)}`) } });
+    stack = await startStack({
+      gateway: { apiKeys: parseApiKeys(`ops:read+write:${hashKey(KEY)},reader:read:${hashKey(READ_KEY)}`) },
+    });
   });
   afterAll(() => stack.close());
 
@@ -35,18 +35,36 @@ describe('metrics and logs', () => {
     expect(res.headers.get('x-request-id')).toBe('trace-me-42');
     responses.push(await res.text());
     const line = graphqlLines().find((l) => l.requestId === 'trace-me-42');
-    expect(line).toMatchObject({ level: 30, caller: 'ops', operation: 'Staff', type: 'query', status: 200, upstream: { httpRequests: 1 } });
+    expect(line).toMatchObject({
+      level: 30,
+      caller: 'ops',
+      operation: 'Staff',
+      type: 'query',
+      status: 200,
+      upstream: { httpRequests: 1 },
+    });
     expect(line.ms).toBeGreaterThan(0);
     expect(line.errors).toBeUndefined();
 
-    const failed = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const failed = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     const generated = failed.headers.get('x-request-id');
     expect(generated).toMatch(/^[0-9a-f-]{36}$/);
     responses.push(await failed.text());
-    expect(graphqlLines().find((l) => l.requestId === generated)).toMatchObject({ status: 401, errors: ['UNAUTHENTICATED'] });
+    expect(graphqlLines().find((l) => l.requestId === generated)).toMatchObject({
+      status: 401,
+      errors: ['UNAUTHENTICATED'],
+    });
 
     // A client-sent id that is not plain text is replaced, never logged.
-    const odd = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'a b\u00e9', ...auth }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const odd = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'a b\u00e9', ...auth },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     expect(odd.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     await odd.text();
   });
@@ -61,22 +79,37 @@ describe('metrics and logs', () => {
     const text = await res.text();
     const value = (pattern: RegExp) => Number(text.match(pattern)?.[1] ?? NaN);
 
-    expect(value(/^graphql_operations_total\{operation_name="Staff",operation_type="query",outcome="ok"\} (\d+)$/m)).toBeGreaterThanOrEqual(2);
-    expect(value(/^graphql_operation_duration_seconds_count\{operation_name="Cards",operation_type="query"\} (\d+)$/m)).toBe(1);
-    expect(value(/^graphql_operations_total\{operation_name="Drop",operation_type="mutation",outcome="error"\} (\d+)$/m)).toBe(1);
+    expect(
+      value(/^graphql_operations_total\{operation_name="Staff",operation_type="query",outcome="ok"\} (\d+)$/m),
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      value(/^graphql_operation_duration_seconds_count\{operation_name="Cards",operation_type="query"\} (\d+)$/m),
+    ).toBe(1);
+    expect(
+      value(/^graphql_operations_total\{operation_name="Drop",operation_type="mutation",outcome="error"\} (\d+)$/m),
+    ).toBe(1);
     expect(value(/^graphql_errors_total\{code="FORBIDDEN"\} (\d+)$/m)).toBe(1);
     expect(value(/^graphql_errors_total\{code="UNAUTHENTICATED"\} (\d+)$/m)).toBeGreaterThanOrEqual(1);
     expect(value(/^graphql_errors_total\{code="GRAPHQL_VALIDATION_FAILED"\} (\d+)$/m)).toBe(1);
 
     const upstream = stack.portal.scheduler.stats;
-    const sent = value(/^bitrix_http_requests_total\{kind="batch"\} (\d+)$/m) + (value(/^bitrix_http_requests_total\{kind="single"\} (\d+)$/m) || 0);
+    const sent =
+      value(/^bitrix_http_requests_total\{kind="batch"\} (\d+)$/m) +
+      (value(/^bitrix_http_requests_total\{kind="single"\} (\d+)$/m) || 0);
     expect(sent).toBe(upstream.httpRequests);
     expect(value(/^bitrix_batch_commands_count (\d+)$/m)).toBe(upstream.httpRequests);
     expect(value(/^bitrix_batch_commands_sum (\d+)$/m)).toBe(upstream.commands);
     expect(value(/^bitrix_commands_total (\d+)$/m)).toBe(upstream.commands);
     expect(value(/^bitrix_metadata_cache_misses_total (\d+)$/m)).toBe(stack.portal.metadata.misses);
     expect(value(/^bitrix_metadata_cache_hits_total (\d+)$/m)).toBe(stack.portal.metadata.hits);
-    for (const name of ['bitrix_retries_total', 'bitrix_limiter_waits_total', 'bitrix_budget_waits_total', 'bitrix_deduplicated_commands_total', 'bitrix_failed_fast_total', 'bitrix_circuit_opened_total']) {
+    for (const name of [
+      'bitrix_retries_total',
+      'bitrix_limiter_waits_total',
+      'bitrix_budget_waits_total',
+      'bitrix_deduplicated_commands_total',
+      'bitrix_failed_fast_total',
+      'bitrix_circuit_opened_total',
+    ]) {
       expect(text).toMatch(new RegExp(`^${name} \\d+$`, 'm'));
     }
     expect(text).toMatch(/^bitrix_circuit_state\{state="closed"\} 1$/m);
@@ -87,7 +120,10 @@ describe('metrics and logs', () => {
   it('no log line and no response carries the webhook secret or an API key', async () => {
     // A failing upstream call logs at warn/debug with the method URL: the secret must be scrubbed there too.
     await gql('{ spaCards(entityTypeId: 999999, first: 1) { edges { node { title } } } }');
-    await gql('{ employees(first: 1) { edges { node { id } } } }', undefined, { 'x-api-key': KEY, authorization: `Bearer ${READ_KEY}` });
+    await gql('{ employees(first: 1) { edges { node { id } } } }', undefined, {
+      'x-api-key': KEY,
+      authorization: `Bearer ${READ_KEY}`,
+    });
     await gql('{ __typename }', undefined, { authorization: `Bearer ${KEY}x` });
     const secret = new URL(stack.emulator.webhookUrl).pathname.split('/')[3]!;
     expect(secret.length).toBeGreaterThan(8);

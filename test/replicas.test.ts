@@ -32,7 +32,9 @@ async function waitFor(check: () => Promise<boolean>, ms = 15_000): Promise<void
 }
 
 function startRedis(port: number): ChildProcess {
-  return spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  return spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
 }
 
 interface Replica {
@@ -46,7 +48,16 @@ async function startReplica(env: Record<string, string>): Promise<Replica> {
   const port = await freePort();
   const logs: string[] = [];
   const child = spawn('node_modules/.bin/tsx', ['src/main.ts'], {
-    env: { ...process.env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', GATEWAY_AUTH: 'off', REQUEST_DEADLINE_MS: '60000', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      GATEWAY_AUTH: 'off',
+      REQUEST_DEADLINE_MS: '60000',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d) => logs.push(String(d)));
@@ -58,7 +69,11 @@ async function startReplica(env: Record<string, string>): Promise<Replica> {
     logs,
     process: child,
     async gql(query, variables) {
-      const res = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+      const res = await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
       return res.json();
     },
   };
@@ -113,7 +128,10 @@ describe.skipIf(!hasRedis)('two replicas sharing one Redis', () => {
   }, 60_000);
 
   it('an event posted to replica A reaches a subscriber on replica B, as the fresh object', async () => {
-    const sub = subscribe(b.url, 'subscription { spaCardChanged(entityTypeId: 130) { action bitrixId card { bitrixId title } } }');
+    const sub = subscribe(
+      b.url,
+      'subscription { spaCardChanged(entityTypeId: 130) { action bitrixId card { bitrixId title } } }',
+    );
     await sub.ready;
     await new Promise((r) => setTimeout(r, 200));
     const res = await fetch(a.url.replace('/graphql', '/bitrix/events'), {
@@ -123,7 +141,11 @@ describe.skipIf(!hasRedis)('two replicas sharing one Redis', () => {
     });
     expect(res.status).toBe(200);
     const [event] = await sub.waitFor(1, 10_000);
-    expect(event.data.spaCardChanged).toMatchObject({ action: 'UPDATE', bitrixId: 4, card: { bitrixId: 4, title: expect.any(String) } });
+    expect(event.data.spaCardChanged).toMatchObject({
+      action: 'UPDATE',
+      bitrixId: 4,
+      card: { bitrixId: 4, title: expect.any(String) },
+    });
     // A forged one is refused by A and reaches nobody on B.
     const forged = await fetch(a.url.replace('/graphql', '/bitrix/events'), {
       method: 'POST',
@@ -138,14 +160,18 @@ describe.skipIf(!hasRedis)('two replicas sharing one Redis', () => {
 
   it('an idempotency key used on replica A is honoured on replica B, even at the same moment', async () => {
     const create = (r: Replica) =>
-      r.gql('mutation { createSpaCard(entityTypeId: 130, input: {title: "Once", idempotencyKey: "replica-key-1"}) { __typename ... on CreateSpaCardSuccess { data { bitrixId } } } }');
+      r.gql(
+        'mutation { createSpaCard(entityTypeId: 130, input: {title: "Once", idempotencyKey: "replica-key-1"}) { __typename ... on CreateSpaCardSuccess { data { bitrixId } } } }',
+      );
     const results = await Promise.all([create(a), create(b), create(a), create(b)]);
     const ids = results.map((r) => r.data.createSpaCard.data.bitrixId);
     expect(new Set(ids).size).toBe(1);
   }, 30_000);
 
   it('10 concurrent adds of one phone through both replicas leave one copy', async () => {
-    const created = await a.gql('mutation { createContact(input: {name: "Replicated"}) { ... on CreateContactSuccess { data { bitrixId } } } }');
+    const created = await a.gql(
+      'mutation { createContact(input: {name: "Replicated"}) { ... on CreateContactSuccess { data { bitrixId } } } }',
+    );
     const id = created.data.createContact.data.bitrixId;
     const add = `mutation { updateContact(id: ${id}, input: {phones: {add: [{value: "+55 11 98888-7777"}]}}) { __typename } }`;
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).gql(add)));
@@ -156,7 +182,11 @@ describe.skipIf(!hasRedis)('two replicas sharing one Redis', () => {
 
   it('without Redis: keyed creates never duplicate (refused, retryable, until the lock is back); the bucket never overflows across the switches', async () => {
     const burst = (r: Replica, from: number) =>
-      Promise.all(Array.from({ length: 12 }, (_, i) => r.gql('query($id: Int!) { spaCard(entityTypeId: 128, id: $id) { title } }', { id: from + i })));
+      Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          r.gql('query($id: Int!) { spaCard(entityTypeId: 128, id: $id) { title } }', { id: from + i }),
+        ),
+      );
     emulator.resetCounters();
     await Promise.all([burst(a, 1), burst(b, 20)]); // the portal's bucket is well filled when Redis goes
     redis.kill('SIGKILL');
@@ -166,10 +196,13 @@ describe.skipIf(!hasRedis)('two replicas sharing one Redis', () => {
     await waitFor(async () => a.logs.join('').includes('DEGRADED') && b.logs.join('').includes('DEGRADED'));
 
     const create = (r: Replica, key: string) =>
-      r.gql(`mutation { createSpaCard(entityTypeId: 130, input: {title: "Degraded", idempotencyKey: "${key}"}) { __typename ... on UpstreamError { code retryable } ... on CreateSpaCardSuccess { data { bitrixId } } } }`);
+      r.gql(
+        `mutation { createSpaCard(entityTypeId: 130, input: {title: "Degraded", idempotencyKey: "${key}"}) { __typename ... on UpstreamError { code retryable } ... on CreateSpaCardSuccess { data { bitrixId } } } }`,
+      );
     for (const key of ['degraded-1', 'degraded-2', 'degraded-3']) {
       const answers = (await Promise.all([create(a, key), create(b, key)])).map((r) => r.data.createSpaCard);
-      for (const answer of answers) expect(answer).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_UNAVAILABLE', retryable: true });
+      for (const answer of answers)
+        expect(answer).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_UNAVAILABLE', retryable: true });
     }
     const made = await a.gql('{ spaCards(entityTypeId: 130, filter: {search: "Degraded"}, first: 50) { totalCount } }');
     expect(made.data.spaCards.totalCount).toBe(0);

@@ -37,12 +37,16 @@ describe('faults', () => {
   it('200 creates whose answers are lost, retried with the same key: exactly 200 cards, no duplicate', async () => {
     const s = await startStack({ portal: { breaker: { cooldownMs: 100 } } });
     try {
-      const count = async () => (await s.gql('{ spaCards(entityTypeId: 130, first: 0) { totalCount } }')).body.data.spaCards.totalCount;
+      const count = async () =>
+        (await s.gql('{ spaCards(entityTypeId: 130, first: 0) { totalCount } }')).body.data.spaCards.totalCount;
       const before = await count();
       s.emulator.setFaults({ rate: 1, kinds: ['dropAfterCommit'], methods: ['crm.item.add'] });
       const create = (i: number) =>
-        s.gql(`mutation($input: CreateSpaCardInput!) { createSpaCard(entityTypeId: 130, input: $input) {
-          __typename ... on CreateSpaCardSuccess { data { bitrixId } } ... on UpstreamError { code retryable } } }`, { input: { title: `Lost ${i}`, idempotencyKey: `lost-${i}` } });
+        s.gql(
+          `mutation($input: CreateSpaCardInput!) { createSpaCard(entityTypeId: 130, input: $input) {
+          __typename ... on CreateSpaCardSuccess { data { bitrixId } } ... on UpstreamError { code retryable } } }`,
+          { input: { title: `Lost ${i}`, idempotencyKey: `lost-${i}` } },
+        );
       const ids: number[] = [];
       for (let i = 0; i < 200; i += 20) {
         await Promise.all(
@@ -75,7 +79,10 @@ describe('faults', () => {
 
 describe('limits', () => {
   it('a burst of 300 concurrent queries never lets QUERY_LIMIT_EXCEEDED through and stays within the bucket', async () => {
-    const s = await startStack({ emulator: { rateLimit: { enabled: false } }, plan: { drainPerSecond: 2, bucket: 50 } });
+    const s = await startStack({
+      emulator: { rateLimit: { enabled: false } },
+      plan: { drainPerSecond: 2, bucket: 50 },
+    });
     try {
       const afters = await cursors(s.gql, 300);
       s.emulator.resetLimiters();
@@ -116,7 +123,10 @@ describe('limits', () => {
 
 describe('a failing portal', () => {
   it('opens the circuit (fail fast, not ready), then recovers by itself', async () => {
-    const s = await startStack({ maxAttempts: 1, portal: { breaker: { failureThreshold: 3, cooldownMs: 300 }, readinessCacheMs: 0 } });
+    const s = await startStack({
+      maxAttempts: 1,
+      portal: { breaker: { failureThreshold: 3, cooldownMs: 300 }, readinessCacheMs: 0 },
+    });
     const base = s.url.replace('/graphql', '');
     try {
       expect((await fetch(`${base}/ready`)).status).toBe(200);
@@ -124,7 +134,10 @@ describe('a failing portal', () => {
       for (let i = 0; i < 3; i++) await s.gql('query($id: Int!) { employee(id: $id) { fullName } }', { id: i + 1 });
       const before = s.emulator.counters.httpRequests;
       const fast = await s.gql('{ employee(id: 9) { fullName } }');
-      expect(fast.body.errors[0].extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', bitrix: { code: 'CIRCUIT_OPEN' } });
+      expect(fast.body.errors[0].extensions).toMatchObject({
+        code: 'UPSTREAM_UNAVAILABLE',
+        bitrix: { code: 'CIRCUIT_OPEN' },
+      });
       expect(s.emulator.counters.httpRequests).toBe(before); // failed fast: nothing sent
       expect((await fetch(`${base}/ready`)).status).toBe(503);
       s.emulator.setFaults(null);

@@ -17,7 +17,8 @@ const WRITE_KEY = 'wk_0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d';
 const KEYS = `reader:read:${hashKey(READ_KEY)},writer:read+write:${hashKey(WRITE_KEY)}`;
 const EMPLOYEES = '{ employees(first: 2) { edges { node { fullName } } } }';
 const PORTAL = { BITRIX_WEBHOOK_URL: 'https://acme.bitrix24.com/rest/7/abcdef/' };
-const codes = (body: { errors?: { extensions?: { code?: string } }[] }) => (body.errors ?? []).map((e) => e.extensions?.code);
+const codes = (body: { errors?: { extensions?: { code?: string } }[] }) =>
+  (body.errors ?? []).map((e) => e.extensions?.code);
 
 describe('API keys', () => {
   let stack: Stack;
@@ -30,7 +31,11 @@ describe('API keys', () => {
 
   it('no key: 401 UNAUTHENTICATED with a WWW-Authenticate challenge, nothing sent upstream', async () => {
     const before = upstream();
-    const res = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: EMPLOYEES }) });
+    const res = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: EMPLOYEES }),
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
     const body = await res.json();
@@ -40,7 +45,12 @@ describe('API keys', () => {
   });
 
   it('an unknown key, a malformed header or a key of the wrong case: 401', async () => {
-    const tries: Record<string, string>[] = [{ authorization: 'Bearer nope' }, { 'x-api-key': 'nope' }, { authorization: `Basic ${READ_KEY}` }, { 'x-api-key': READ_KEY.toUpperCase() }];
+    const tries: Record<string, string>[] = [
+      { authorization: 'Bearer nope' },
+      { 'x-api-key': 'nope' },
+      { authorization: `Basic ${READ_KEY}` },
+      { 'x-api-key': READ_KEY.toUpperCase() },
+    ];
     for (const headers of tries) {
       const res = await stack.gql(EMPLOYEES, undefined, headers);
       expect(res.status).toBe(401);
@@ -49,7 +59,11 @@ describe('API keys', () => {
   });
 
   it('a key works as Authorization: Bearer and as x-api-key', async () => {
-    const tries: Record<string, string>[] = [{ authorization: `Bearer ${READ_KEY}` }, { 'x-api-key': READ_KEY }, { authorization: `bearer ${WRITE_KEY}` }];
+    const tries: Record<string, string>[] = [
+      { authorization: `Bearer ${READ_KEY}` },
+      { 'x-api-key': READ_KEY },
+      { authorization: `bearer ${WRITE_KEY}` },
+    ];
     for (const headers of tries) {
       const res = await stack.gql(EMPLOYEES, undefined, headers);
       expect(res.status).toBe(200);
@@ -59,7 +73,9 @@ describe('API keys', () => {
 
   it('a read-only key calling a mutation: 403 FORBIDDEN, typed, nothing sent upstream', async () => {
     const before = upstream();
-    const res = await stack.gql('mutation Drop { deleteLead(id: 1) { __typename } }', undefined, { 'x-api-key': READ_KEY });
+    const res = await stack.gql('mutation Drop { deleteLead(id: 1) { __typename } }', undefined, {
+      'x-api-key': READ_KEY,
+    });
     expect(res.status).toBe(403);
     expect(codes(res.body)).toEqual(['FORBIDDEN']);
     expect(res.body.errors[0].message).toContain('reader');
@@ -68,7 +84,8 @@ describe('API keys', () => {
   });
 
   it('the operation chosen by operationName decides the scope', async () => {
-    const doc = 'query Q { employees(first: 1) { edges { node { id } } } } mutation M { deleteLead(id: 1) { __typename } }';
+    const doc =
+      'query Q { employees(first: 1) { edges { node { id } } } } mutation M { deleteLead(id: 1) { __typename } }';
     const asQuery = await fetch(stack.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': READ_KEY },
@@ -85,7 +102,9 @@ describe('API keys', () => {
 
   it('a write key runs the mutation (it reaches the portal)', async () => {
     const before = upstream();
-    const res = await stack.gql('mutation { deleteLead(id: 999999) { __typename } }', undefined, { authorization: `Bearer ${WRITE_KEY}` });
+    const res = await stack.gql('mutation { deleteLead(id: 999999) { __typename } }', undefined, {
+      authorization: `Bearer ${WRITE_KEY}`,
+    });
     expect(res.status).toBe(200);
     expect(codes(res.body)).not.toContain('FORBIDDEN');
     expect(res.body.data.deleteLead.__typename).toBe('NotFoundError');
@@ -120,7 +139,13 @@ describe('API key configuration', () => {
       ['writer', ['read', 'write']],
     ]);
     const secretish = 'f'.repeat(63);
-    for (const bad of [`a:read:${secretish}`, `a:admin:${hashKey('x')}`, `a:read`, `a b:read:${hashKey('x')}`, `a:read:${hashKey('x')},a:write:${hashKey('y')}`]) {
+    for (const bad of [
+      `a:read:${secretish}`,
+      `a:admin:${hashKey('x')}`,
+      `a:read`,
+      `a b:read:${hashKey('x')}`,
+      `a:read:${hashKey('x')},a:write:${hashKey('y')}`,
+    ]) {
       let message = '';
       try {
         loadConfig({ ...PORTAL, GATEWAY_API_KEYS: bad });
@@ -184,7 +209,10 @@ describe('abuse limits (defaults)', () => {
   });
 
   it('more than 20 directives: TOO_MANY_DIRECTIVES', async () => {
-    await rejected(`{ ${Array.from({ length: 21 }, () => '__typename @skip(if: false)').join(' ')} }`, 'TOO_MANY_DIRECTIVES');
+    await rejected(
+      `{ ${Array.from({ length: 21 }, () => '__typename @skip(if: false)').join(' ')} }`,
+      'TOO_MANY_DIRECTIVES',
+    );
   });
 
   it('more than 2,000 tokens: TOO_MANY_TOKENS (refused while parsing)', async () => {
@@ -192,8 +220,12 @@ describe('abuse limits (defaults)', () => {
   });
 
   it('complexity follows `first`: nested pages over the limit are QUERY_TOO_COMPLEX, with variables too', async () => {
-    await rejected('{ companies(first: 2500) { edges { node { contacts(first: 2500) { edges { node { id fullName } } } } } } }', 'QUERY_TOO_COMPLEX');
-    const doc = 'query Nested($n: Int) { companies(first: $n) { edges { node { contacts(first: $n) { edges { node { id } } } } } } }';
+    await rejected(
+      '{ companies(first: 2500) { edges { node { contacts(first: 2500) { edges { node { id fullName } } } } } } }',
+      'QUERY_TOO_COMPLEX',
+    );
+    const doc =
+      'query Nested($n: Int) { companies(first: $n) { edges { node { contacts(first: $n) { edges { node { id } } } } } } }';
     // The same document is checked per request (validation is cached per document, complexity is not).
     expect((await stack.gql(doc, { n: 2 })).status).toBe(200);
     const res = await rejected(doc, 'QUERY_TOO_COMPLEX', { n: 2500 });
@@ -262,11 +294,16 @@ describe('rate limit', () => {
 
   it('a key past its burst gets 429 RATE_LIMITED with Retry-After; another key is unaffected', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 3; i++) statuses.push((await stack.gql('{ __typename }', undefined, { 'x-api-key': READ_KEY })).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push((await stack.gql('{ __typename }', undefined, { 'x-api-key': READ_KEY })).status);
     expect(statuses).toEqual([200, 200, 200]);
     const res = await fetch(stack.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', 'x-api-key': READ_KEY },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json',
+        'x-api-key': READ_KEY,
+      },
       body: JSON.stringify({ query: '{ __typename }' }),
     });
     expect(res.status).toBe(429);
@@ -299,12 +336,16 @@ describe('persisted operations', () => {
   });
 
   const post = (stack: Stack, body: unknown) =>
-    fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, body: JSON.stringify(body) }).then(
-      async (res) => ({ status: res.status, body: await res.json() }),
-    );
+    fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: JSON.stringify(body),
+    }).then(async (res) => ({ status: res.status, body: await res.json() }));
 
   it('allow-list mode serves manifest operations by documentId or APQ hash, and nothing else', async () => {
-    const stack = await startStack({ gateway: { persisted: { documents: await loadPersistedDocuments(manifest), only: true } } });
+    const stack = await startStack({
+      gateway: { persisted: { documents: await loadPersistedDocuments(manifest), only: true } },
+    });
     try {
       const byId = await post(stack, { documentId: `sha256:${hex}` });
       expect(byId.status).toBe(200);
@@ -326,7 +367,9 @@ describe('persisted operations', () => {
   });
 
   it('mixed mode serves both persisted ids and arbitrary documents', async () => {
-    const stack = await startStack({ gateway: { persisted: { documents: await loadPersistedDocuments(manifest), only: false } } });
+    const stack = await startStack({
+      gateway: { persisted: { documents: await loadPersistedDocuments(manifest), only: false } },
+    });
     try {
       expect((await post(stack, { documentId: `sha256:${hex}` })).body.data.employees.edges).toHaveLength(2);
       expect((await post(stack, { query: '{ __typename }' })).body.data.__typename).toBe('Query');
@@ -339,7 +382,9 @@ describe('persisted operations', () => {
     const bad = join(mkdtempSync(join(tmpdir(), 'persisted-')), 'bad.json');
     writeFileSync(bad, JSON.stringify({ x: '{ nope' }));
     await expect(loadPersistedDocuments(bad)).rejects.toThrow(/PERSISTED_OPERATIONS/);
-    await expect(loadPersistedDocuments(join(tmpdir(), 'missing-manifest.json'))).rejects.toThrow(/PERSISTED_OPERATIONS: cannot read/);
+    await expect(loadPersistedDocuments(join(tmpdir(), 'missing-manifest.json'))).rejects.toThrow(
+      /PERSISTED_OPERATIONS: cannot read/,
+    );
   });
 });
 
@@ -348,7 +393,10 @@ describe('cross-site request forgery', () => {
   const FORMS: [string, string][] = [
     ['application/x-www-form-urlencoded', `query=${encodeURIComponent(mutation)}`],
     ['text/plain', JSON.stringify({ query: mutation })],
-    ['multipart/form-data; boundary=x', `--x\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${JSON.stringify({ query: mutation })}\r\n--x--`],
+    [
+      'multipart/form-data; boundary=x',
+      `--x\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${JSON.stringify({ query: mutation })}\r\n--x--`,
+    ],
   ];
   let s: Stack;
   beforeAll(async () => {
@@ -369,8 +417,19 @@ describe('cross-site request forgery', () => {
 
   it('serves GraphQL at one exact path: /graphql/, //graphql, /graphql/., /x/graphql and /health?a=/graphql are 404 with a code', async () => {
     const origin = new URL(s.url).origin;
-    for (const path of ['/graphql/', '//graphql', '/graphql/.', '/x/graphql', '/GRAPHQL', '/health?a=/graphql', '/metrics/graphql']) {
-      for (const [type, body] of [...FORMS, ['application/json', JSON.stringify({ query: mutation })] as [string, string]]) {
+    for (const path of [
+      '/graphql/',
+      '//graphql',
+      '/graphql/.',
+      '/x/graphql',
+      '/GRAPHQL',
+      '/health?a=/graphql',
+      '/metrics/graphql',
+    ]) {
+      for (const [type, body] of [
+        ...FORMS,
+        ['application/json', JSON.stringify({ query: mutation })] as [string, string],
+      ]) {
         const res = await fetch(origin + path, { method: 'POST', headers: { 'content-type': type }, body });
         expect(res.status, `${path} ${type}`).toBe(404);
         expect((await res.json()).errors[0].extensions.code).toBe('NOT_FOUND');
@@ -396,9 +455,16 @@ describe('cross-site request forgery', () => {
 
 describe('cross-origin access (CORS)', () => {
   const preflight = (url: string, origin: string) =>
-    fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    fetch(url, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
   const post = (url: string, origin: string) =>
-    fetch(url, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    fetch(url, {
+      method: 'POST',
+      headers: { origin, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
 
   it('by default no origin, `null` included, is allowed, and credentials are never allowed', async () => {
     const s = await startStack();
@@ -415,15 +481,21 @@ describe('cross-origin access (CORS)', () => {
   });
 
   it('with CORS_ORIGINS only the listed origins get their own name back, without credentials', async () => {
-    const origins = loadConfig({ ...PORTAL, CORS_ORIGINS: 'https://crm.example.com, http://localhost:5173' }).security.corsOrigins;
+    const origins = loadConfig({ ...PORTAL, CORS_ORIGINS: 'https://crm.example.com, http://localhost:5173' }).security
+      .corsOrigins;
     expect(origins).toEqual(['https://crm.example.com', 'http://localhost:5173']);
     const s = await startStack({ gateway: { corsOrigins: origins } });
     try {
-      for (const res of [await preflight(s.url, 'https://crm.example.com'), await post(s.url, 'https://crm.example.com')]) {
+      for (const res of [
+        await preflight(s.url, 'https://crm.example.com'),
+        await post(s.url, 'https://crm.example.com'),
+      ]) {
         expect(res.headers.get('access-control-allow-origin')).toBe('https://crm.example.com');
         expect(res.headers.get('access-control-allow-credentials')).toBeNull();
       }
-      expect((await preflight(s.url, 'https://crm.example.com')).headers.get('access-control-allow-headers')).toMatch(/x-api-key/);
+      expect((await preflight(s.url, 'https://crm.example.com')).headers.get('access-control-allow-headers')).toMatch(
+        /x-api-key/,
+      );
       for (const origin of ['https://evil.example', 'null', 'https://crm.example.com.evil.example']) {
         expect((await post(s.url, origin)).headers.get('access-control-allow-origin'), origin).toBeNull();
       }
@@ -433,7 +505,13 @@ describe('cross-origin access (CORS)', () => {
   });
 
   it('CORS_ORIGINS refuses what is not an origin', () => {
-    for (const bad of ['crm.example.com', 'https://crm.example.com/', 'https://crm.example.com/app', 'ftp://x.example', 'null']) {
+    for (const bad of [
+      'crm.example.com',
+      'https://crm.example.com/',
+      'https://crm.example.com/app',
+      'ftp://x.example',
+      'null',
+    ]) {
       expect(() => loadConfig({ ...PORTAL, CORS_ORIGINS: bad }), bad).toThrow(/CORS_ORIGINS/);
     }
   });

@@ -10,14 +10,23 @@ import { start } from '../src/main.js';
 
 const OTEL_GLOBAL = Symbol.for('opentelemetry.js.api.1');
 const query = (url: string, body: unknown) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
+    (r) => r.json(),
+  );
 
 describe('OpenTelemetry', () => {
   let collector: Server;
   let endpoint: string;
   let demo: EmulatorPortal;
   const config = (env: Record<string, string>) =>
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', BITRIX_WEBHOOK_URL: demo.webhookUrl, GATEWAY_AUTH: 'off', ...env });
+    loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      BITRIX_WEBHOOK_URL: demo.webhookUrl,
+      GATEWAY_AUTH: 'off',
+      ...env,
+    });
   const received: { path: string; type: string; body: string }[] = [];
 
   beforeAll(async () => {
@@ -25,7 +34,11 @@ describe('OpenTelemetry', () => {
       const chunks: Buffer[] = [];
       req.on('data', (c) => chunks.push(c));
       req.on('end', () => {
-        received.push({ path: req.url ?? '', type: String(req.headers['content-type']), body: Buffer.concat(chunks).toString('utf8') });
+        received.push({
+          path: req.url ?? '',
+          type: String(req.headers['content-type']),
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
         res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       });
     });
@@ -51,9 +64,13 @@ describe('OpenTelemetry', () => {
   });
 
   it('with it, a trace with the operation and its upstream requests arrives at the collector', async () => {
-    const running = await start(config({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'gateway-under-test' }));
+    const running = await start(
+      config({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'gateway-under-test' }),
+    );
     try {
-      const body = await query(running.url, { query: 'query TracedStaff { employees(first: 2) { edges { node { fullName } } } }' });
+      const body = await query(running.url, {
+        query: 'query TracedStaff { employees(first: 2) { edges { node { fullName } } } }',
+      });
       expect(body.data.employees.edges).toHaveLength(2);
     } finally {
       await running.stop(); // flushes the exporter

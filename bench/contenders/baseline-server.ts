@@ -38,13 +38,26 @@ interface FieldDef {
 // ---- data, read once from the demo portal's handlers
 const state = createPortalState({ seed: 42, sizes: DEMO_SIZES.large, utcOffset: '+03:00', userId: 1 });
 const ctx = { userId: 1, now: () => new Date(), inBatch: false };
-const call = (method: string, params: Record<string, unknown>) => state.methods[method](params, ctx) as { result: any; next?: number };
+const call = (method: string, params: Record<string, unknown>) =>
+  state.methods[method](params, ctx) as { result: any; next?: number };
 
-function readAll(method: string, params: Record<string, unknown>, idKey: string, rowsOf: (result: any) => any[]): any[] {
+function readAll(
+  method: string,
+  params: Record<string, unknown>,
+  idKey: string,
+  rowsOf: (result: any) => any[],
+): any[] {
   const rows: any[] = [];
   let last = 0;
   for (;;) {
-    const page = rowsOf(call(method, { ...params, order: { [idKey]: 'ASC' }, filter: { ...((params.filter as object) ?? {}), [`>${idKey}`]: last }, start: -1 }).result);
+    const page = rowsOf(
+      call(method, {
+        ...params,
+        order: { [idKey]: 'ASC' },
+        filter: { ...((params.filter as object) ?? {}), [`>${idKey}`]: last },
+        start: -1,
+      }).result,
+    );
     rows.push(...page);
     if (page.length < 50) return rows;
     last = Number(page[page.length - 1][idKey]);
@@ -57,27 +70,49 @@ for (const entityTypeId of [128, 130, 1032]) {
   const items = readAll('crm.item.list', { entityTypeId, select: ['*'] }, 'id', (r) => r.items);
   cards.set(
     entityTypeId,
-    items.map((i) => ({ id: i.id, entityTypeId, title: i.title, stageId: i.stageId, assignedById: i.assignedById ?? null, contactId: i.contactId ?? null, raw: i })),
+    items.map((i) => ({
+      id: i.id,
+      entityTypeId,
+      title: i.title,
+      stageId: i.stageId,
+      assignedById: i.assignedById ?? null,
+      contactId: i.contactId ?? null,
+      raw: i,
+    })),
   );
   const fields = call('crm.item.fields', { entityTypeId }).result.fields as Record<string, any>;
   fieldDefs.set(
     entityTypeId,
     Object.entries(fields)
       .filter(([, f]) => String(f.upperName ?? '').startsWith('UF_'))
-      .map(([name, f]) => ({ name, type: f.type, multiple: Boolean(f.isMultiple), options: (f.items ?? []).map((o: any) => ({ id: String(o.ID), label: o.VALUE })) })),
+      .map(([name, f]) => ({
+        name,
+        type: f.type,
+        multiple: Boolean(f.isMultiple),
+        options: (f.items ?? []).map((o: any) => ({ id: String(o.ID), label: o.VALUE })),
+      })),
   );
 }
 const contacts = new Map<number, Contact>(
-  readAll('crm.contact.list', { select: ['ID', 'NAME', 'SECOND_NAME', 'LAST_NAME', 'PHONE'] }, 'ID', (r) => r).map((c) => [
-    Number(c.ID),
-    { name: c.NAME || null, secondName: c.SECOND_NAME || null, lastName: c.LAST_NAME || null, phones: (c.PHONE ?? []).map((p: any) => ({ value: p.VALUE })) },
-  ]),
+  readAll('crm.contact.list', { select: ['ID', 'NAME', 'SECOND_NAME', 'LAST_NAME', 'PHONE'] }, 'ID', (r) => r).map(
+    (c) => [
+      Number(c.ID),
+      {
+        name: c.NAME || null,
+        secondName: c.SECOND_NAME || null,
+        lastName: c.LAST_NAME || null,
+        phones: (c.PHONE ?? []).map((p: any) => ({ value: p.VALUE })),
+      },
+    ],
+  ),
 );
 const users = new Map<number, Person>(
-  (call('user.get', {}).result as any[]).concat(...Array.from({ length: 4 }, (_, k) => call('user.get', { start: 50 * (k + 1) }).result as any[])).map((u) => [
-    Number(u.ID),
-    { name: u.NAME || null, secondName: u.SECOND_NAME || null, lastName: u.LAST_NAME || null },
-  ]),
+  (call('user.get', {}).result as any[])
+    .concat(...Array.from({ length: 4 }, (_, k) => call('user.get', { start: 50 * (k + 1) }).result as any[]))
+    .map((u) => [
+      Number(u.ID),
+      { name: u.NAME || null, secondName: u.SECOND_NAME || null, lastName: u.LAST_NAME || null },
+    ]),
 );
 const stages = new Map<string, string>((call('crm.status.list', {}).result as any[]).map((s) => [s.STATUS_ID, s.NAME]));
 
@@ -111,14 +146,19 @@ function display(def: FieldDef, raw: unknown): string | null {
 }
 
 // ---- schema: the same names and shape as the gateway's for these fields
-const builder = new SchemaBuilder<{ Connection: object }>({ plugins: [RelayPlugin], relay: { clientMutationId: 'omit', cursorType: 'String' } });
+const builder = new SchemaBuilder<{ Connection: object }>({
+  plugins: [RelayPlugin],
+  relay: { clientMutationId: 'omit', cursorType: 'String' },
+});
 const Stage = builder.objectRef<{ statusId: string; name: string | null }>('Stage').implement({
   fields: (t) => ({ statusId: t.exposeString('statusId'), name: t.exposeString('name', { nullable: true }) }),
 });
 const Employee = builder.objectRef<{ id: number; person: Person }>('Employee').implement({
   fields: (t) => ({ bitrixId: t.exposeInt('id'), fullName: t.string({ resolve: (e) => fullName(e.person) }) }),
 });
-const Phone = builder.objectRef<{ value: string }>('Communication').implement({ fields: (t) => ({ value: t.exposeString('value') }) });
+const Phone = builder
+  .objectRef<{ value: string }>('Communication')
+  .implement({ fields: (t) => ({ value: t.exposeString('value') }) });
 const ContactRef = builder.objectRef<{ id: number; c: Contact }>('Contact').implement({
   fields: (t) => ({
     bitrixId: t.exposeInt('id'),
@@ -136,7 +176,11 @@ const SpaCard = builder.objectRef<Card>('SpaCard').implement({
   fields: (t) => ({
     bitrixId: t.exposeInt('id'),
     title: t.exposeString('title'),
-    stage: t.field({ type: Stage, nullable: true, resolve: (c) => ({ statusId: c.stageId, name: stages.get(c.stageId) ?? null }) }),
+    stage: t.field({
+      type: Stage,
+      nullable: true,
+      resolve: (c) => ({ statusId: c.stageId, name: stages.get(c.stageId) ?? null }),
+    }),
     assignedBy: t.field({
       type: Employee,
       nullable: true,
@@ -153,7 +197,10 @@ const SpaCard = builder.objectRef<Card>('SpaCard').implement({
         return c ? { id: card.contactId!, c } : null;
       },
     }),
-    customFields: t.field({ type: [FieldValue], resolve: (c) => (fieldDefs.get(c.entityTypeId) ?? []).map((def) => ({ def, raw: c.raw[def.name] })) }),
+    customFields: t.field({
+      type: [FieldValue],
+      resolve: (c) => (fieldDefs.get(c.entityTypeId) ?? []).map((def) => ({ def, raw: c.raw[def.name] })),
+    }),
   }),
 });
 builder.queryType({

@@ -36,7 +36,12 @@ export interface SdkRow {
 }
 
 /** Reads the first `first` cards (the list helper, stopped once it has them). */
-export async function sdkFirstCards(b24: B24Hook, entityTypeId: number, first: number, select: string[]): Promise<Record<string, any>[]> {
+export async function sdkFirstCards(
+  b24: B24Hook,
+  entityTypeId: number,
+  first: number,
+  select: string[],
+): Promise<Record<string, any>[]> {
   const cards: Record<string, any>[] = [];
   for await (const chunk of b24.actions.v2.fetchList.make<Record<string, any>>({
     method: 'crm.item.list',
@@ -57,10 +62,15 @@ export async function sdkNestedRead(b24: B24Hook, entityTypeId: number, first: n
   const cards = await sdkFirstCards(b24, entityTypeId, first, ['*']);
   const categories = [...new Set(cards.map((c) => c.categoryId))];
   const contactIds = [...new Set(cards.map((c) => Number(c.contactId)).filter((id) => id > 0))];
-  const metaCalls: Record<string, [string, Record<string, unknown>]> = { fields: ['crm.item.fields', { entityTypeId }] };
-  for (const c of categories) metaCalls[`stages${c}`] = ['crm.status.list', { filter: { ENTITY_ID: `DYNAMIC_${entityTypeId}_STAGE_${c}` } }];
+  const metaCalls: Record<string, [string, Record<string, unknown>]> = {
+    fields: ['crm.item.fields', { entityTypeId }],
+  };
+  for (const c of categories)
+    metaCalls[`stages${c}`] = ['crm.status.list', { filter: { ENTITY_ID: `DYNAMIC_${entityTypeId}_STAGE_${c}` } }];
   const metaP = b24.actions.v2.batch.make<any>({ calls: metaCalls, options: { isHaltOnError: true } });
-  const contactsP = b24.actions.v2.batchByChunk.make<any>({ calls: contactIds.map((id) => ['crm.contact.get', { ID: id }] as [string, Record<string, unknown>]) });
+  const contactsP = b24.actions.v2.batchByChunk.make<any>({
+    calls: contactIds.map((id) => ['crm.contact.get', { ID: id }] as [string, Record<string, unknown>]),
+  });
   const meta = (await metaP).getData() as Record<string, any>;
   const fields: Record<string, any> = meta.fields.fields;
   const custom = Object.entries(fields).filter(([name]) => name.startsWith('ufCrm'));
@@ -71,12 +81,17 @@ export async function sdkNestedRead(b24: B24Hook, entityTypeId: number, first: n
       for (const v of [card[name]].flat()) if (Number(v) > 0) userIds.add(Number(v));
     }
   }
-  const usersP = b24.actions.v2.batchByChunk.make<any>({ calls: [...userIds].map((id) => ['user.get', { ID: id }] as [string, Record<string, unknown>]) });
+  const usersP = b24.actions.v2.batchByChunk.make<any>({
+    calls: [...userIds].map((id) => ['user.get', { ID: id }] as [string, Record<string, unknown>]),
+  });
   const [contactsR, usersR] = await Promise.all([contactsP, usersP]);
   const contacts = new Map<number, any>((contactsR.getData() as any[]).map((c) => [Number(c.ID), c]));
-  const users = new Map<number, string>((usersR.getData() as any[]).flat().map((u: any) => [Number(u.ID), `${u.NAME} ${u.LAST_NAME}`.trim()]));
+  const users = new Map<number, string>(
+    (usersR.getData() as any[]).flat().map((u: any) => [Number(u.ID), `${u.NAME} ${u.LAST_NAME}`.trim()]),
+  );
   const stages = new Map<string, string>();
-  for (const [key, rows] of Object.entries(meta)) if (key.startsWith('stages')) for (const s of rows as any[]) stages.set(s.STATUS_ID, s.NAME);
+  for (const [key, rows] of Object.entries(meta))
+    if (key.startsWith('stages')) for (const s of rows as any[]) stages.set(s.STATUS_ID, s.NAME);
   return cards.map((card) => {
     const contact = contacts.get(Number(card.contactId));
     return {

@@ -130,7 +130,11 @@ function mapFieldValues(fields: Record<string, any>, meta: Record<string, any>):
     const def = meta[name];
     if (def?.type !== 'enumeration') continue;
     const options = Object.fromEntries((def.items ?? []).map((i: any) => [String(i.ID), i.VALUE]));
-    fields[name] = Array.isArray(value) ? value.filter((v) => v !== null).map((v) => options[String(v)] ?? v) : value === null ? value : (options[String(value)] ?? value);
+    fields[name] = Array.isArray(value)
+      ? value.filter((v) => v !== null).map((v) => options[String(v)] ?? v)
+      : value === null
+        ? value
+        : (options[String(value)] ?? value);
   }
 }
 
@@ -147,7 +151,11 @@ export interface SeedLikeRow {
  * contact and its assignee. The seed has no stage-name lookup and its enum translation is broken
  * (see above), so the rows carry the stage id and raw custom values: less than the gateway
  * returns, for more requests. */
-export async function seedLikeNestedRead(client: SeedLikeClient, entityTypeId: number, cards: number): Promise<SeedLikeRow[]> {
+export async function seedLikeNestedRead(
+  client: SeedLikeClient,
+  entityTypeId: number,
+  cards: number,
+): Promise<SeedLikeRow[]> {
   const list = (await client.listSpaCards(entityTypeId, cards)).slice(0, cards);
   const rows: SeedLikeRow[] = [];
   for (const item of list) {

@@ -30,7 +30,9 @@ interface Probe {
 }
 
 function probes(kind: 'contact' | 'company', id: number, types: readonly SpaTypeRecord[]): Probe[] {
-  const clients = [...new Set([...CLIENT_HOLDERS, ...types.filter((t) => t.flags.isClientEnabled).map((t) => t.entityTypeId)])];
+  const clients = [
+    ...new Set([...CLIENT_HOLDERS, ...types.filter((t) => t.flags.isClientEnabled).map((t) => t.entityTypeId)]),
+  ];
   const list = (entityTypeId: number, filter: Record<string, unknown>): Probe => ({
     method: 'crm.item.list',
     params: { entityTypeId, select: ['id'], filter, order: { id: 'ASC' }, start: -1 },
@@ -42,7 +44,9 @@ function probes(kind: 'contact' | 'company', id: number, types: readonly SpaType
       ...clients.map((entityTypeId) => list(entityTypeId, { '=contactIds': id })),
     ];
   }
-  const mine = [...new Set([...MYCOMPANY_HOLDERS, ...types.filter((t) => t.flags.isMycompanyEnabled).map((t) => t.entityTypeId)])];
+  const mine = [
+    ...new Set([...MYCOMPANY_HOLDERS, ...types.filter((t) => t.flags.isMycompanyEnabled).map((t) => t.entityTypeId)]),
+  ];
   return [
     { method: 'crm.company.contact.items.get', params: { id }, rows: [] },
     ...clients.map((entityTypeId) => list(entityTypeId, { '=companyId': id })),

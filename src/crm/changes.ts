@@ -72,14 +72,21 @@ export function parseEvent(body: Record<string, unknown>): ParsedEvent | null {
   const fields = ((body.data as Record<string, unknown> | undefined)?.FIELDS ?? {}) as Record<string, unknown>;
   const id = Number(fields.ID);
   if (!match || !Number.isInteger(id) || id <= 0) return null;
-  const entityTypeId = match[1] === 'DYNAMICITEM' ? Number(fields.ENTITY_TYPE_ID) : EntityTypeId[match[1].toLowerCase() as 'lead' | 'deal' | 'contact' | 'company'];
+  const entityTypeId =
+    match[1] === 'DYNAMICITEM'
+      ? Number(fields.ENTITY_TYPE_ID)
+      : EntityTypeId[match[1].toLowerCase() as 'lead' | 'deal' | 'contact' | 'company'];
   if (!Number.isInteger(entityTypeId) || entityTypeId <= 0) return null;
   return { entityTypeId, id, action: match[2].toLowerCase() as ChangeAction };
 }
 
 /** Fetches the record an event is about (a fresh read: it must not join a read started before
  * the change) and tells whether a card update was a stage move. */
-export async function freshChange(portal: BitrixPortal, event: ParsedEvent, stages: StageMemory = memoryStageMemory()): Promise<CrmChange> {
+export async function freshChange(
+  portal: BitrixPortal,
+  event: ParsedEvent,
+  stages: StageMemory = memoryStageMemory(),
+): Promise<CrmChange> {
   const base = { ...event, at: Date.now() };
   const options = { fresh: true, deadline: Date.now() + 10_000 };
   if (event.entityTypeId === EntityTypeId.contact) {
@@ -95,11 +102,12 @@ export async function freshChange(portal: BitrixPortal, event: ParsedEvent, stag
       const before = await stages.get(key);
       // Compare with the stage we saw last; for a card we have never seen, Bitrix's own stamp
       // tells: movedTime equals updatedTime when the last update changed the stage.
-      moved = event.action === 'update' && (before !== undefined ? before !== item.stageId : item.raw.movedTime === item.updatedTime);
+      moved =
+        event.action === 'update' &&
+        (before !== undefined ? before !== item.stageId : item.raw.movedTime === item.updatedTime);
       await stages.set(key, item.stageId);
     }
     return { ...base, kind: 'card', record: item, moved };
   }
   return { ...base, kind: 'other', record: null };
 }
-

@@ -33,7 +33,8 @@ export interface CommUpdate {
 }
 
 const PHONE_RE = /^\+?[\d\s().\-/]+?(?:\s*(?:ext\.?|x|#)\s*\d{1,6})?$/i;
-const EMAIL_RE = /^[\p{L}\p{N}.!#$%&'*+/=?^_`{|}~-]+@[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?)+$/u;
+const EMAIL_RE =
+  /^[\p{L}\p{N}.!#$%&'*+/=?^_`{|}~-]+@[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?)+$/u;
 
 function mainDigits(phone: string): string {
   return phone.replace(/\s*(?:ext\.?|x|#)\s*\d{1,6}$/i, '').replace(/\D/g, '');
@@ -51,7 +52,10 @@ export function checkValue(kind: CommKind, value: string, field: string): string
   if (kind === 'PHONE') {
     const digits = mainDigits(v).length;
     if (!PHONE_RE.test(v) || digits < 5 || digits > 15) {
-      throw new FieldInputError(field, `"${value}" is not a phone number (digits, spaces, + ( ) - . /, optionally "ext 12"; 5 to 15 digits)`);
+      throw new FieldInputError(
+        field,
+        `"${value}" is not a phone number (digits, spaces, + ( ) - . /, optionally "ext 12"; 5 to 15 digits)`,
+      );
     }
   } else if (v.length > 254 || !EMAIL_RE.test(v)) {
     throw new FieldInputError(field, `"${value}" is not an e-mail address`);
@@ -62,13 +66,20 @@ export function checkValue(kind: CommKind, value: string, field: string): string
 function checkType(kind: CommKind, valueType: string | null | undefined, field: string): string {
   const type = (valueType ?? 'WORK').toUpperCase();
   if (!VALUE_TYPES[kind].includes(type)) {
-    throw new FieldInputError(field, `${kind === 'PHONE' ? 'a phone' : 'an e-mail'} cannot have the type ${type} (${VALUE_TYPES[kind].join(', ')})`);
+    throw new FieldInputError(
+      field,
+      `${kind === 'PHONE' ? 'a phone' : 'an e-mail'} cannot have the type ${type} (${VALUE_TYPES[kind].join(', ')})`,
+    );
   }
   return type;
 }
 
 /** Validated new entries (duplicates by normalised value dropped). */
-export function newEntries(kind: CommKind, list: readonly CommInput[], field: string): { VALUE: string; VALUE_TYPE: string }[] {
+export function newEntries(
+  kind: CommKind,
+  list: readonly CommInput[],
+  field: string,
+): { VALUE: string; VALUE_TYPE: string }[] {
   const seen = new Set<string>();
   const out: { VALUE: string; VALUE_TYPE: string }[] = [];
   list.forEach((entry, i) => {
@@ -85,7 +96,11 @@ export function newEntries(kind: CommKind, list: readonly CommInput[], field: st
 /** Checks the syntax of an update before anything is read or sent. */
 export function checkUpdate(kind: CommKind, update: CommUpdate, field: string): void {
   const single = update.add?.length || update.update?.length || update.remove?.length || update.removeValues?.length;
-  if (update.set && single) throw new FieldInputError(field, `\`${field}.set\` replaces the whole list: it cannot be combined with add, update or remove`);
+  if (update.set && single)
+    throw new FieldInputError(
+      field,
+      `\`${field}.set\` replaces the whole list: it cannot be combined with add, update or remove`,
+    );
   if (update.set) newEntries(kind, update.set, `${field}.set`);
   if (update.add) newEntries(kind, update.add, `${field}.add`);
   update.update?.forEach((c, i) => {
@@ -95,7 +110,12 @@ export function checkUpdate(kind: CommKind, update: CommUpdate, field: string): 
 }
 
 /** The PHONE/EMAIL entries that turn `current` into what the update asks for (§6.3). */
-export function multiFieldEntries(kind: CommKind, current: readonly Communication[], update: CommUpdate, field: string): Record<string, unknown>[] {
+export function multiFieldEntries(
+  kind: CommKind,
+  current: readonly Communication[],
+  update: CommUpdate,
+  field: string,
+): Record<string, unknown>[] {
   checkUpdate(kind, update, field);
   const out: Record<string, unknown>[] = [];
   const byKey = new Map(current.map((c) => [normalise(kind, c.value), c]));
@@ -115,14 +135,19 @@ export function multiFieldEntries(kind: CommKind, current: readonly Communicatio
   }
   const touched = new Set<number>();
   const touch = (id: number, at: string) => {
-    if (!current.some((c) => c.id === id)) throw new FieldInputError(at, `this contact has no ${kind === 'PHONE' ? 'phone' : 'e-mail'} entry with id ${id}`);
+    if (!current.some((c) => c.id === id))
+      throw new FieldInputError(at, `this contact has no ${kind === 'PHONE' ? 'phone' : 'e-mail'} entry with id ${id}`);
     if (touched.has(id)) throw new FieldInputError(at, `entry ${id} is changed twice in one update`);
     touched.add(id);
   };
   update.update?.forEach((c, i) => {
     touch(c.bitrixId, `${field}.update[${i}].bitrixId`);
     const was = current.find((e) => e.id === c.bitrixId)!;
-    out.push({ ID: c.bitrixId, VALUE: c.value?.trim() ?? was.value, VALUE_TYPE: c.valueType?.toUpperCase() ?? was.valueType });
+    out.push({
+      ID: c.bitrixId,
+      VALUE: c.value?.trim() ?? was.value,
+      VALUE_TYPE: c.valueType?.toUpperCase() ?? was.valueType,
+    });
   });
   update.remove?.forEach((id, i) => {
     touch(id, `${field}.remove[${i}]`);
@@ -138,10 +163,15 @@ export function multiFieldEntries(kind: CommKind, current: readonly Communicatio
   }
   // Adding a value the contact already has does not duplicate it; adding one this update
   // removes is a contradiction.
-  const removed = new Set(current.filter((c) => touched.has(c.id) && !update.update?.some((u) => u.bitrixId === c.id)).map((c) => normalise(kind, c.value)));
+  const removed = new Set(
+    current
+      .filter((c) => touched.has(c.id) && !update.update?.some((u) => u.bitrixId === c.id))
+      .map((c) => normalise(kind, c.value)),
+  );
   for (const value of update.removeValues ?? []) removed.add(normalise(kind, value));
   (update.add ?? []).forEach((entry, i) => {
-    if (removed.has(normalise(kind, entry.value))) throw new FieldInputError(`${field}.add[${i}].value`, `"${entry.value}" is both added and removed in one update`);
+    if (removed.has(normalise(kind, entry.value)))
+      throw new FieldInputError(`${field}.add[${i}].value`, `"${entry.value}" is both added and removed in one update`);
   });
   const present = new Set(current.filter((c) => !touched.has(c.id)).map((c) => normalise(kind, c.value)));
   for (const entry of newEntries(kind, update.add ?? [], `${field}.add`)) {

@@ -59,4 +59,3 @@ export function companyFilter(filter: CompanyFilter = {}): Record<string, unknow
   for (const [name, value] of Object.entries(filter.fields ?? {})) out[`=${name}`] = value;
   return out;
 }
-

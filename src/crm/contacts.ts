@@ -50,7 +50,12 @@ export function toContact(row: Record<string, unknown>): ContactRecord {
 }
 
 /** Contacts as one of the old-style entities (src/crm/records.ts does the REST). */
-export const CONTACT: OldEntity<ContactRecord> = { prefix: 'crm.contact', entityTypeId: EntityTypeId.contact, select: CONTACT_SELECT, normalise: toContact };
+export const CONTACT: OldEntity<ContactRecord> = {
+  prefix: 'crm.contact',
+  entityTypeId: EntityTypeId.contact,
+  select: CONTACT_SELECT,
+  normalise: toContact,
+};
 
 // crm.item.fields names some system fields differently from the old-style row keys.
 const OLD_NAMES: Record<string, string> = {
@@ -70,7 +75,11 @@ export function readField(contact: ContactRecord, def: FieldDefinition): unknown
   return contact.raw[oldName(def)];
 }
 
-export function contactById(portal: BitrixPortal, id: number, options: SubmitOptions = {}): Promise<ContactRecord | null> {
+export function contactById(
+  portal: BitrixPortal,
+  id: number,
+  options: SubmitOptions = {},
+): Promise<ContactRecord | null> {
   return recordById(portal, CONTACT, id, options);
 }
 
@@ -120,12 +129,23 @@ export function contactFilters(spec: ContactFilterSpec = {}): RecordFilter {
  * filter on it (COMPANY_ID is the primary company only; COMPANY_IDS "is not present" there,
  * crm-contact-fields.md), so the binding method crm.company.contact.items.get answers it. A
  * company that does not exist has no contacts. */
-export async function companyContactIds(portal: BitrixPortal, companyId: number, options: SubmitOptions = {}): Promise<number[]> {
+export async function companyContactIds(
+  portal: BitrixPortal,
+  companyId: number,
+  options: SubmitOptions = {},
+): Promise<number[]> {
   try {
     const res = await portal.read('crm.company.contact.items.get', { id: companyId }, options);
-    return rowsAt(res.result, []).map((row) => toInt(row.CONTACT_ID)).filter((id): id is number => id !== null && id > 0);
+    return rowsAt(res.result, [])
+      .map((row) => toInt(row.CONTACT_ID))
+      .filter((id): id is number => id !== null && id > 0);
   } catch (error) {
-    if (error instanceof BitrixError && error.errorClass !== 'network' && /not found|ownerEntityID/i.test(error.description)) return [];
+    if (
+      error instanceof BitrixError &&
+      error.errorClass !== 'network' &&
+      /not found|ownerEntityID/i.test(error.description)
+    )
+      return [];
     throw error;
   }
 }
@@ -133,11 +153,21 @@ export async function companyContactIds(portal: BitrixPortal, companyId: number,
 /** The company ids of each contact, primary first: crm.item (entityTypeId 3) reads `companyIds`,
  * which old-style reads never return (COMPANY_IDS is write-only there, bitrix24-api.md §6.2).
  * One command per 50 contacts, in one batch. */
-export async function companyIdsOfContacts(portal: BitrixPortal, contactIds: readonly number[], options: SubmitOptions = {}): Promise<Map<number, number[]>> {
+export async function companyIdsOfContacts(
+  portal: BitrixPortal,
+  contactIds: readonly number[],
+  options: SubmitOptions = {},
+): Promise<Map<number, number[]>> {
   const rows = await portal.byIds(
     'crm.item.list',
     contactIds,
-    (chunk) => ({ entityTypeId: EntityTypeId.contact, select: ['id', 'companyId', 'companyIds'], filter: { '@id': chunk }, order: { id: 'ASC' }, start: -1 }),
+    (chunk) => ({
+      entityTypeId: EntityTypeId.contact,
+      select: ['id', 'companyId', 'companyIds'],
+      filter: { '@id': chunk },
+      order: { id: 'ASC' },
+      start: -1,
+    }),
     ['items'],
     options,
   );
@@ -151,15 +181,30 @@ export async function companyIdsOfContacts(portal: BitrixPortal, contactIds: rea
 }
 
 /** The contact ids that match a filter (the upsert lookup), in id order; at most one page. */
-export async function contactIdsWhere(portal: BitrixPortal, filter: Record<string, unknown>, options: SubmitOptions = {}): Promise<number[]> {
-  const res = await portal.read('crm.contact.list', { filter, select: ['ID'], order: { ID: 'ASC' }, start: -1 }, options);
-  return rowsAt(res.result, []).map((row) => toInt(row.ID) ?? 0).filter((id) => id > 0);
+export async function contactIdsWhere(
+  portal: BitrixPortal,
+  filter: Record<string, unknown>,
+  options: SubmitOptions = {},
+): Promise<number[]> {
+  const res = await portal.read(
+    'crm.contact.list',
+    { filter, select: ['ID'], order: { ID: 'ASC' }, start: -1 },
+    options,
+  );
+  return rowsAt(res.result, [])
+    .map((row) => toInt(row.ID) ?? 0)
+    .filter((id) => id > 0);
 }
 
 // ---- find by communication (§6.7) ----------------------------------------------------------
 
 /** Contact ids having this phone or e-mail (crm.duplicate.findbycomm). `[]` when none. */
-export async function findContactIds(portal: BitrixPortal, type: 'PHONE' | 'EMAIL', value: string, options: SubmitOptions = {}): Promise<number[]> {
+export async function findContactIds(
+  portal: BitrixPortal,
+  type: 'PHONE' | 'EMAIL',
+  value: string,
+  options: SubmitOptions = {},
+): Promise<number[]> {
   const res = await portal.read('crm.duplicate.findbycomm', { type, values: [value], entity_type: 'CONTACT' }, options);
   const ids = asRecord(res.result).CONTACT;
   return Array.isArray(ids) ? ids.map(toInt).filter((n): n is number => n !== null) : [];
@@ -205,7 +250,11 @@ const REQUISITE = 8;
  * ("Addresses can only be linked to Requisites … or Leads", crm-address-add.md). */
 const requisitesOf = (contactId: number): Command => ({
   method: 'crm.requisite.list',
-  params: { filter: { ENTITY_TYPE_ID: EntityTypeId.contact, ENTITY_ID: contactId }, select: ['ID', 'ADDRESS_ONLY'], order: { SORT: 'ASC', ID: 'ASC' } },
+  params: {
+    filter: { ENTITY_TYPE_ID: EntityTypeId.contact, ENTITY_ID: contactId },
+    select: ['ID', 'ADDRESS_ONLY'],
+    order: { SORT: 'ASC', ID: 'ASC' },
+  },
 });
 
 // No select on crm.address.list: the docs give no `*` mask; an absent select returns every field.
@@ -225,7 +274,11 @@ export interface ContactRequisite {
  * *and* the id: the seed forgot the type and could return a company's address). A requisite
  * beyond the first few costs one more command. One address per type and owner, so one page of
  * 50 holds them all. */
-export async function contactAddressBook(portal: BitrixPortal, contactId: number, options: SubmitOptions = {}): Promise<{ requisites: ContactRequisite[]; addresses: AddressRecord[] }> {
+export async function contactAddressBook(
+  portal: BitrixPortal,
+  contactId: number,
+  options: SubmitOptions = {},
+): Promise<{ requisites: ContactRequisite[]; addresses: AddressRecord[] }> {
   const commands = [
     requisitesOf(contactId),
     addressesOf(EntityTypeId.contact, contactId),
@@ -234,18 +287,32 @@ export async function contactAddressBook(portal: BitrixPortal, contactId: number
   const [list, legacy, ...byRequisite] = await portal.chain(commands, options);
   if (list instanceof BitrixError) throw list;
   if (legacy instanceof BitrixError) throw legacy;
-  const requisites = rowsAt(list.result, []).map((row) => ({ id: toInt(row.ID) ?? 0, addressOnly: row.ADDRESS_ONLY === 'Y' }));
+  const requisites = rowsAt(list.result, []).map((row) => ({
+    id: toInt(row.ID) ?? 0,
+    addressOnly: row.ADDRESS_ONLY === 'Y',
+  }));
   const rows = rowsAt(legacy.result, []);
   for (const [i, requisite] of requisites.entries()) {
     // Answers past the requisites that exist referred to nothing: ignored.
-    const answer = i < REQUISITES_WITH_ADDRESSES ? byRequisite[i] : await portal.read('crm.address.list', addressesOf(REQUISITE, requisite.id).params, options);
+    const answer =
+      i < REQUISITES_WITH_ADDRESSES
+        ? byRequisite[i]
+        : await portal.read('crm.address.list', addressesOf(REQUISITE, requisite.id).params, options);
     if (answer instanceof BitrixError) throw answer;
-    rows.push(...rowsAt(answer.result, []).filter((row) => toInt(row.ENTITY_TYPE_ID) === REQUISITE && toInt(row.ENTITY_ID) === requisite.id));
+    rows.push(
+      ...rowsAt(answer.result, []).filter(
+        (row) => toInt(row.ENTITY_TYPE_ID) === REQUISITE && toInt(row.ENTITY_ID) === requisite.id,
+      ),
+    );
   }
   return { requisites, addresses: rows.map(toAddress).sort((a, b) => a.typeId - b.typeId) };
 }
 
-export async function contactAddresses(portal: BitrixPortal, contactId: number, options: SubmitOptions = {}): Promise<AddressRecord[]> {
+export async function contactAddresses(
+  portal: BitrixPortal,
+  contactId: number,
+  options: SubmitOptions = {},
+): Promise<AddressRecord[]> {
   return (await contactAddressBook(portal, contactId, options)).addresses;
 }
 
@@ -253,19 +320,40 @@ export async function contactAddresses(portal: BitrixPortal, contactId: number, 
  * (XML_ID or name saying individual/person) when the portal has one, else the first active one.
  * Null when the portal has none (then no address can be added). */
 export async function personPreset(portal: BitrixPortal, options: SubmitOptions = {}): Promise<number | null> {
-  const res = await portal.read('crm.requisite.preset.list', { filter: { ACTIVE: 'Y' }, select: ['ID', 'NAME', 'XML_ID'], order: { SORT: 'ASC', ID: 'ASC' } }, options);
+  const res = await portal.read(
+    'crm.requisite.preset.list',
+    { filter: { ACTIVE: 'Y' }, select: ['ID', 'NAME', 'XML_ID'], order: { SORT: 'ASC', ID: 'ASC' } },
+    options,
+  );
   const presets = rowsAt(res.result, []);
-  const person = presets.find((p) => /PERSON|INDIVIDUAL/i.test(`${toText(p.XML_ID) ?? ''} ${toText(p.NAME) ?? ''}`) && !/PROPRIETOR/i.test(toText(p.NAME) ?? ''));
+  const person = presets.find(
+    (p) =>
+      /PERSON|INDIVIDUAL/i.test(`${toText(p.XML_ID) ?? ''} ${toText(p.NAME) ?? ''}`) &&
+      !/PROPRIETOR/i.test(toText(p.NAME) ?? ''),
+  );
   const chosen = person ?? presets[0];
   return chosen ? toInt(chosen.ID) : null;
 }
 
 /** A new address-only requisite of the contact ("the requisites are not displayed in the entity
  * card, but the address is shown", crm-requisite-add.md). Its id. */
-export async function addAddressRequisite(portal: BitrixPortal, contactId: number, presetId: number, options: SubmitOptions = {}): Promise<number> {
+export async function addAddressRequisite(
+  portal: BitrixPortal,
+  contactId: number,
+  presetId: number,
+  options: SubmitOptions = {},
+): Promise<number> {
   const res = await portal.write(
     'crm.requisite.add',
-    { fields: { ENTITY_TYPE_ID: EntityTypeId.contact, ENTITY_ID: contactId, PRESET_ID: presetId, NAME: 'Address', ADDRESS_ONLY: 'Y' } },
+    {
+      fields: {
+        ENTITY_TYPE_ID: EntityTypeId.contact,
+        ENTITY_ID: contactId,
+        PRESET_ID: presetId,
+        NAME: 'Address',
+        ADDRESS_ONLY: 'Y',
+      },
+    },
     options,
   );
   const id = toInt(res.result);
@@ -286,7 +374,12 @@ export interface AddressInput {
 }
 
 /** Adds an address (one per type) to a requisite. */
-export async function addAddress(portal: BitrixPortal, requisiteId: number, input: AddressInput, options: SubmitOptions = {}): Promise<void> {
+export async function addAddress(
+  portal: BitrixPortal,
+  requisiteId: number,
+  input: AddressInput,
+  options: SubmitOptions = {},
+): Promise<void> {
   await portal.write('crm.address.add', { fields: addressFields(requisiteId, input) }, options);
 }
 

@@ -22,7 +22,10 @@ export interface DealRecord {
 }
 
 export function toDeal(row: Record<string, unknown>): DealRecord {
-  const opportunity = row.OPPORTUNITY === null || row.OPPORTUNITY === undefined || row.OPPORTUNITY === '' ? null : Number(row.OPPORTUNITY);
+  const opportunity =
+    row.OPPORTUNITY === null || row.OPPORTUNITY === undefined || row.OPPORTUNITY === ''
+      ? null
+      : Number(row.OPPORTUNITY);
   return {
     id: toInt(row.ID) ?? 0,
     title: toText(row.TITLE),

@@ -70,7 +70,8 @@ export function fieldSet(fields: Record<string, unknown>): FieldSet {
 export function fieldsOf(portal: BitrixPortal, entityTypeId: number, options: SubmitOptions = {}): Promise<FieldSet> {
   return portal.metadata.get(
     `fields:${entityTypeId}`,
-    async () => fieldSet(asRecord(asRecord((await portal.read('crm.item.fields', { entityTypeId }, options)).result).fields)),
+    async () =>
+      fieldSet(asRecord(asRecord((await portal.read('crm.item.fields', { entityTypeId }, options)).result).fields)),
     options.meter,
   );
 }
@@ -94,9 +95,13 @@ export function resolveField(set: FieldSet, name: string): FieldDefinition {
 
 function optionId(def: FieldDefinition, value: unknown, name: string): string {
   const text = String(value);
-  const match = def.options.find((o) => o.id === text) ?? def.options.find((o) => o.label.toLowerCase() === text.toLowerCase());
+  const match =
+    def.options.find((o) => o.id === text) ?? def.options.find((o) => o.label.toLowerCase() === text.toLowerCase());
   if (!match) {
-    throw new FieldInputError(name, `"${text}" is not a value of "${def.title}" (${def.options.map((o) => o.label).join(', ')})`);
+    throw new FieldInputError(
+      name,
+      `"${text}" is not a value of "${def.title}" (${def.options.map((o) => o.label).join(', ')})`,
+    );
   }
   return match.id;
 }
@@ -179,12 +184,20 @@ const RESERVED_CAMEL = /^(xmlId|originId|originatorId|originVersion)$/i;
 
 /** A reserved field, refused with the same words wherever a write names it. */
 export function assertNotReserved(def: FieldDefinition, name: string): void {
-  if (RESERVED.test(def.upperName) || RESERVED_CAMEL.test(def.name)) throw new FieldInputError(name, `field "${name}" holds idempotency records and is written only through idempotencyKey`);
+  if (RESERVED.test(def.upperName) || RESERVED_CAMEL.test(def.name))
+    throw new FieldInputError(
+      name,
+      `field "${name}" holds idempotency records and is written only through idempotencyKey`,
+    );
 }
 
 /** Converts user input `{anySpelling: value}` into portal fields keyed by `key` spelling.
  * Unknown, read-only and reserved names are refused, never sent silently. */
-export function convertInput(set: FieldSet, input: Record<string, unknown>, key: 'name' | 'upperName'): Record<string, unknown> {
+export function convertInput(
+  set: FieldSet,
+  input: Record<string, unknown>,
+  key: 'name' | 'upperName',
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(input)) {
     const def = resolveField(set, name);
@@ -200,10 +213,19 @@ export function convertInput(set: FieldSet, input: Record<string, unknown>, key:
  * portal matches for custom booleans (crm-item-list.md: "Format Y or N in the filter for custom
  * fields of type boolean is not supported"; the old-style list pages are silent, and their
  * stored form is 1/0, so the same). */
-export function convertValue(def: FieldDefinition, value: unknown, name = def.name, purpose: 'write' | 'filter' = 'write'): unknown {
+export function convertValue(
+  def: FieldDefinition,
+  value: unknown,
+  name = def.name,
+  purpose: 'write' | 'filter' = 'write',
+): unknown {
   const one = (v: unknown) => {
     const converted = convertOne(def, v, name);
-    return purpose === 'filter' && def.type === 'boolean' && converted !== null ? (converted === 'Y' ? 1 : 0) : converted;
+    return purpose === 'filter' && def.type === 'boolean' && converted !== null
+      ? converted === 'Y'
+        ? 1
+        : 0
+      : converted;
   };
   if (def.multiple) {
     const list = value === null ? [] : Array.isArray(value) ? value : [value];
@@ -218,7 +240,11 @@ export function convertValue(def: FieldDefinition, value: unknown, name = def.na
  * "Y"/"N"), numbers for numbers and ids, list ids as strings, a list for a multiple field. */
 export function normalizeValue(def: FieldDefinition, raw: unknown): unknown {
   if (def.multiple) {
-    const list = Array.isArray(raw) ? raw : raw === undefined || raw === null || raw === '' || raw === false ? [] : [raw];
+    const list = Array.isArray(raw)
+      ? raw
+      : raw === undefined || raw === null || raw === '' || raw === false
+        ? []
+        : [raw];
     return list.map((v) => normalizeOne(def, v)).filter((v) => v !== null);
   }
   return normalizeOne(def, raw);
@@ -249,7 +275,11 @@ function normalizeOne(def: FieldDefinition, value: unknown): unknown {
 
 /** Renders a raw value for people: labels for list values, Yes/No, money and dates. Employee
  * names are resolved by the caller (they need a lookup); here they stay ids. */
-export function displayValue(def: FieldDefinition, raw: unknown, names: (id: number) => string | null = () => null): string | null {
+export function displayValue(
+  def: FieldDefinition,
+  raw: unknown,
+  names: (id: number) => string | null = () => null,
+): string | null {
   const values = Array.isArray(raw) ? raw : [raw];
   const shown = values
     .filter((v) => v !== null && v !== undefined && v !== '' && !(def.type === 'money' && v === '|'))

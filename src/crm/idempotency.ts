@@ -22,7 +22,10 @@ const MAX_KEY = 200;
 
 /** A short, stable hash of a create's input (what a replay must match). */
 export function inputHash(input: unknown): string {
-  return createHash('sha256').update(stableJson(input ?? null)).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(stableJson(input ?? null))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** Hashes earlier versions of the gateway stored (contacts: 32 hex digits; companies and leads:
@@ -47,12 +50,20 @@ interface Found<T> {
 /** Runs `add` once per key: an earlier create with the key is returned instead, and after a
  * failed `add` (an answer lost, so the outcome is unknown) the key is looked up again: found,
  * it was created. */
-async function once<T>(portal: BitrixPortal, lock: string, key: string, find: () => Promise<Found<T> | null>, add: () => Promise<T>): Promise<{ value: T; created: boolean }> {
-  if (key.length === 0 || key.length > MAX_KEY) throw new FieldInputError('idempotencyKey', `an idempotency key has 1 to ${MAX_KEY} characters`);
+async function once<T>(
+  portal: BitrixPortal,
+  lock: string,
+  key: string,
+  find: () => Promise<Found<T> | null>,
+  add: () => Promise<T>,
+): Promise<{ value: T; created: boolean }> {
+  if (key.length === 0 || key.length > MAX_KEY)
+    throw new FieldInputError('idempotencyKey', `an idempotency key has 1 to ${MAX_KEY} characters`);
   return portal.serialize(lock, async () => {
     const earlier = await find();
     if (earlier) {
-      if (!earlier.same) throw new FieldInputError('idempotencyKey', 'this idempotency key was already used with a different input');
+      if (!earlier.same)
+        throw new FieldInputError('idempotencyKey', 'this idempotency key was already used with a different input');
       return { value: earlier.value, created: false };
     }
     try {
@@ -75,7 +86,8 @@ function originStamp(key: string, input: unknown, hasOriginVersion: boolean) {
       filter: { '=ORIGINATOR_ID': ORIGINATOR, '=ORIGIN_ID': key },
       select: ['ID', 'ORIGIN_ID', 'ORIGINATOR_ID', 'ORIGIN_VERSION'],
       // Filters may compare case-insensitively; the key is exact.
-      matches: (row: Record<string, unknown>) => (toText(row.ORIGIN_ID) !== key ? 'none' : accepted.has(toText(row.ORIGIN_VERSION) ?? '') ? 'same' : 'different'),
+      matches: (row: Record<string, unknown>) =>
+        toText(row.ORIGIN_ID) !== key ? 'none' : accepted.has(toText(row.ORIGIN_VERSION) ?? '') ? 'same' : 'different',
     };
   }
   const prefix = keyPrefix(key);
@@ -106,14 +118,20 @@ export async function createRecordOnce(
   const stamp = originStamp(key, input, hasOriginVersion);
   const find = async (): Promise<Found<number> | null> => {
     // A read-your-writes lookup: it must see a create whose answer was lost.
-    const res = await portal.read(`${entity.prefix}.list`, { select: stamp.select, filter: stamp.filter, order: { ID: 'ASC' }, start: -1 }, { ...options, fresh: true });
+    const res = await portal.read(
+      `${entity.prefix}.list`,
+      { select: stamp.select, filter: stamp.filter, order: { ID: 'ASC' }, start: -1 },
+      { ...options, fresh: true },
+    );
     for (const row of Array.isArray(res.result) ? (res.result as Record<string, unknown>[]) : []) {
       const verdict = stamp.matches(row);
       if (verdict !== 'none') return { value: toInt(row.ID) ?? 0, same: verdict === 'same' };
     }
     return null;
   };
-  const { value, created } = await once(portal, `${entity.prefix}:${key}`, key, find, () => addRecord(portal, entity, { ...fields, ...stamp.fields }, options));
+  const { value, created } = await once(portal, `${entity.prefix}:${key}`, key, find, () =>
+    addRecord(portal, entity, { ...fields, ...stamp.fields }, options),
+  );
   return { id: value, created };
 }
 
@@ -126,16 +144,23 @@ export async function createItemOnce(
   fields: Record<string, unknown>,
   options: SubmitOptions = {},
 ): Promise<{ item: ItemRecord; created: boolean }> {
-  if (key === null || key === undefined) return { item: await addItem(portal, entityTypeId, fields, options), created: true };
+  if (key === null || key === undefined)
+    return { item: await addItem(portal, entityTypeId, fields, options), created: true };
   const prefix = keyPrefix(key);
   const tag = `${prefix}${inputHash({ entityTypeId, input })}`;
   const find = async (): Promise<Found<ItemRecord> | null> => {
-    const res = await portal.read('crm.item.list', { entityTypeId, select: ['id', 'xmlId'], filter: { '=%xmlId': `${prefix}%` }, order: { id: 'ASC' }, start: -1 }, { ...options, fresh: true });
+    const res = await portal.read(
+      'crm.item.list',
+      { entityTypeId, select: ['id', 'xmlId'], filter: { '=%xmlId': `${prefix}%` }, order: { id: 'ASC' }, start: -1 },
+      { ...options, fresh: true },
+    );
     const row = ((res.result as { items?: Record<string, unknown>[] } | null)?.items ?? [])[0];
     if (!row) return null;
     const item = await getItem(portal, entityTypeId, toInt(row.id) ?? 0, { ...options, fresh: true });
     return item ? { value: item, same: toText(row.xmlId) === tag } : null;
   };
-  const { value, created } = await once(portal, prefix, key, find, () => addItem(portal, entityTypeId, { ...fields, xmlId: tag }, options));
+  const { value, created } = await once(portal, prefix, key, find, () =>
+    addItem(portal, entityTypeId, { ...fields, xmlId: tag }, options),
+  );
   return { item: value, created };
 }

@@ -54,11 +54,22 @@ export async function itemsByIds(
   ids: readonly number[],
   options: SubmitOptions = {},
 ): Promise<ItemRecord[]> {
-  const rows = await portal.byIds('crm.item.list', ids, (chunk) => ({ entityTypeId, select: ['*'], filter: { '@id': chunk }, order: { id: 'ASC' }, start: -1 }), ['items'], options);
+  const rows = await portal.byIds(
+    'crm.item.list',
+    ids,
+    (chunk) => ({ entityTypeId, select: ['*'], filter: { '@id': chunk }, order: { id: 'ASC' }, start: -1 }),
+    ['items'],
+    options,
+  );
   return rows.map((row) => toItem(row, entityTypeId));
 }
 
-export async function itemById(portal: BitrixPortal, entityTypeId: number, id: number, options: SubmitOptions = {}): Promise<ItemRecord | null> {
+export async function itemById(
+  portal: BitrixPortal,
+  entityTypeId: number,
+  id: number,
+  options: SubmitOptions = {},
+): Promise<ItemRecord | null> {
   return (await itemsByIds(portal, entityTypeId, [id], options)).find((item) => item.id === id) ?? null;
 }
 
@@ -109,7 +120,12 @@ export async function itemPage(
   return { rows: page.rows.map((row) => toItem(row, entityTypeId)), hasNextPage: page.hasNextPage };
 }
 
-export async function countItems(portal: BitrixPortal, entityTypeId: number, filter: Record<string, unknown>, options: SubmitOptions = {}): Promise<number> {
+export async function countItems(
+  portal: BitrixPortal,
+  entityTypeId: number,
+  filter: Record<string, unknown>,
+  options: SubmitOptions = {},
+): Promise<number> {
   const res = await portal.read('crm.item.list', { entityTypeId, select: ['id'], filter, start: 0 }, options);
   return res.total ?? 0;
 }
@@ -118,7 +134,12 @@ function itemOf(result: unknown, entityTypeId: number): ItemRecord {
   return toItem(asRecord(asRecord(result).item), entityTypeId);
 }
 
-export async function addItem(portal: BitrixPortal, entityTypeId: number, fields: Record<string, unknown>, options: SubmitOptions = {}): Promise<ItemRecord> {
+export async function addItem(
+  portal: BitrixPortal,
+  entityTypeId: number,
+  fields: Record<string, unknown>,
+  options: SubmitOptions = {},
+): Promise<ItemRecord> {
   return itemOf((await portal.write('crm.item.add', { entityTypeId, fields }, options)).result, entityTypeId);
 }
 
@@ -132,12 +153,22 @@ export async function updateItem(
   return itemOf((await portal.write('crm.item.update', { entityTypeId, id, fields }, options)).result, entityTypeId);
 }
 
-export async function deleteItem(portal: BitrixPortal, entityTypeId: number, id: number, options: SubmitOptions = {}): Promise<void> {
+export async function deleteItem(
+  portal: BitrixPortal,
+  entityTypeId: number,
+  id: number,
+  options: SubmitOptions = {},
+): Promise<void> {
   await portal.write('crm.item.delete', { entityTypeId, id }, options);
 }
 
 /** One item or null (NOT_FOUND is an answer, not a failure). */
-export async function getItem(portal: BitrixPortal, entityTypeId: number, id: number, options: SubmitOptions = {}): Promise<ItemRecord | null> {
+export async function getItem(
+  portal: BitrixPortal,
+  entityTypeId: number,
+  id: number,
+  options: SubmitOptions = {},
+): Promise<ItemRecord | null> {
   try {
     return itemOf((await portal.read('crm.item.get', { entityTypeId, id }, options)).result, entityTypeId);
   } catch (error) {

@@ -26,7 +26,10 @@ export interface LeadRecord {
 }
 
 export function toLead(row: Record<string, unknown>): LeadRecord {
-  const opportunity = row.OPPORTUNITY === null || row.OPPORTUNITY === undefined || row.OPPORTUNITY === '' ? null : Number(row.OPPORTUNITY);
+  const opportunity =
+    row.OPPORTUNITY === null || row.OPPORTUNITY === undefined || row.OPPORTUNITY === ''
+      ? null
+      : Number(row.OPPORTUNITY);
   return {
     id: toInt(row.ID) ?? 0,
     title: toText(row.TITLE),

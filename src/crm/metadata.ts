@@ -71,10 +71,21 @@ function semanticsOf(row: Record<string, unknown>): StageSemantics {
   return 'PROCESS';
 }
 
-export function dictionary(portal: BitrixPortal, entityId: string, options: SubmitOptions = {}): Promise<Record<string, unknown>[]> {
+export function dictionary(
+  portal: BitrixPortal,
+  entityId: string,
+  options: SubmitOptions = {},
+): Promise<Record<string, unknown>[]> {
   return portal.metadata.get(
     `status:${entityId}`,
-    () => readAllByOffset(portal, 'crm.status.list', { filter: { ENTITY_ID: entityId }, order: { SORT: 'ASC' } }, [], options),
+    () =>
+      readAllByOffset(
+        portal,
+        'crm.status.list',
+        { filter: { ENTITY_ID: entityId }, order: { SORT: 'ASC' } },
+        [],
+        options,
+      ),
     options.meter,
   );
 }
@@ -104,7 +115,12 @@ function dictionaryPrefix(entityTypeId: number): string | null {
  * and every row belongs to the expected dictionary; otherwise it is read on its own later. */
 const FUNNELS_WITH_STAGES = 10;
 
-async function funnelsWithStages(portal: BitrixPortal, entityTypeId: number, prefix: string, options: SubmitOptions): Promise<CategoryRecord[]> {
+async function funnelsWithStages(
+  portal: BitrixPortal,
+  entityTypeId: number,
+  prefix: string,
+  options: SubmitOptions,
+): Promise<CategoryRecord[]> {
   const commands = [
     // `start` is not in the parameter table but in the page's own examples (crm-category-list.md).
     { method: 'crm.category.list', params: { entityTypeId, start: 0 } },
@@ -116,19 +132,25 @@ async function funnelsWithStages(portal: BitrixPortal, entityTypeId: number, pre
   const [list, ...stageLists] = await portal.chain(commands, options);
   if (list instanceof BitrixError) throw list;
   let rows = rowsAt(list.result, ['categories']);
-  if (list.next !== undefined) rows = await readAllByOffset(portal, 'crm.category.list', { entityTypeId }, ['categories'], options);
+  if (list.next !== undefined)
+    rows = await readAllByOffset(portal, 'crm.category.list', { entityTypeId }, ['categories'], options);
   rows.slice(0, FUNNELS_WITH_STAGES).forEach((row, i) => {
     const stagesOf = stageLists[i];
     // Only answers for funnels that exist count; later commands had nothing to refer to.
     if (stagesOf instanceof BitrixError) return;
     const dictionary = `${prefix}${toInt(row.id)}`;
     const stageRows = rowsAt(stagesOf.result, []);
-    if (stageRows.length > 0 && stageRows.every((stage) => stage.ENTITY_ID === dictionary)) portal.metadata.prime(`status:${dictionary}`, stageRows);
+    if (stageRows.length > 0 && stageRows.every((stage) => stage.ENTITY_ID === dictionary))
+      portal.metadata.prime(`status:${dictionary}`, stageRows);
   });
   return rows.map((row) => toCategory(row, entityTypeId)).sort((a, b) => a.sort - b.sort || a.id - b.id);
 }
 
-export async function categories(portal: BitrixPortal, entityTypeId: number, options: SubmitOptions = {}): Promise<CategoryRecord[]> {
+export async function categories(
+  portal: BitrixPortal,
+  entityTypeId: number,
+  options: SubmitOptions = {},
+): Promise<CategoryRecord[]> {
   if (entityTypeId === EntityTypeId.lead) return []; // leads have no funnels
   return portal.metadata.get(
     `categories:${entityTypeId}`,
@@ -192,7 +214,15 @@ export function spaTypes(portal: BitrixPortal, options: SubmitOptions = {}): Pro
       const all: SpaTypeRecord[] = [];
       let after = 0;
       for (;;) {
-        const page = await readKeysetPage<Record<string, unknown>>(portal.scheduler, TYPE_LIST, {}, {}, after, 2_500, options);
+        const page = await readKeysetPage<Record<string, unknown>>(
+          portal.scheduler,
+          TYPE_LIST,
+          {},
+          {},
+          after,
+          2_500,
+          options,
+        );
         all.push(...page.rows.map(toSpaType));
         if (!page.hasNextPage || page.rows.length === 0) return all;
         after = all[all.length - 1].id;
@@ -214,6 +244,10 @@ function toSpaType(row: Record<string, unknown>): SpaTypeRecord {
   };
 }
 
-export async function spaType(portal: BitrixPortal, entityTypeId: number, options: SubmitOptions = {}): Promise<SpaTypeRecord | null> {
+export async function spaType(
+  portal: BitrixPortal,
+  entityTypeId: number,
+  options: SubmitOptions = {},
+): Promise<SpaTypeRecord | null> {
   return (await spaTypes(portal, options)).find((t) => t.entityTypeId === entityTypeId) ?? null;
 }

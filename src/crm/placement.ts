@@ -23,20 +23,27 @@ export async function checkPlacement(
   options: SubmitOptions = {},
 ): Promise<void> {
   if (current && change.categoryId != null && change.categoryId !== current.categoryId) {
-    throw new FieldInputError('categoryId', `the funnel is chosen when the record is created (it is in funnel ${current.categoryId}); an update cannot move it to funnel ${change.categoryId}`);
+    throw new FieldInputError(
+      'categoryId',
+      `the funnel is chosen when the record is created (it is in funnel ${current.categoryId}); an update cannot move it to funnel ${change.categoryId}`,
+    );
   }
   if (change.stageId == null) return;
   const stage = (await stages(portal, entityTypeId, null, options)).find((s) => s.statusId === change.stageId);
   if (!stage) throw new FieldInputError('stageId', `stage "${change.stageId}" does not exist for type ${entityTypeId}`);
   const funnel = current ? current.categoryId : (change.categoryId ?? null);
   if (funnel !== null && stage.categoryId !== funnel) {
-    throw new FieldInputError('stageId', `stage "${change.stageId}" belongs to funnel ${stage.categoryId}, not to the record's funnel ${funnel}`);
+    throw new FieldInputError(
+      'stageId',
+      `stage "${change.stageId}" belongs to funnel ${stage.categoryId}, not to the record's funnel ${funnel}`,
+    );
   }
 }
 
 /** Fields that have their own input (and rules) may not arrive through the generic `fields`. */
 export function assertNoPlacementInFields(converted: Record<string, unknown>): void {
   for (const name of Object.keys(converted)) {
-    if (/^(stageId|categoryId)$/.test(name)) throw new FieldInputError(name, `set ${name} with its own input field, not through \`fields\``);
+    if (/^(stageId|categoryId)$/.test(name))
+      throw new FieldInputError(name, `set ${name} with its own input field, not through \`fields\``);
   }
 }

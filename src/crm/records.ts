@@ -42,7 +42,6 @@ export function communications(value: unknown): Communication[] {
     .filter((m) => m.value !== '');
 }
 
-
 /** Records by id, in storage order (missing ids are left out): one `<prefix>.list` command per
  * 50 ids (`@ID` filter, no COUNT), all through the scheduler so they ride in the next batch with
  * whatever else is waiting. */
@@ -52,12 +51,23 @@ export async function recordsByIds<R extends { id: number }>(
   ids: readonly number[],
   options: SubmitOptions = {},
 ): Promise<R[]> {
-  const rows = await portal.byIds(`${entity.prefix}.list`, ids, (chunk) => ({ select: entity.select, filter: { '@ID': chunk }, order: { ID: 'ASC' }, start: -1 }), [], options);
+  const rows = await portal.byIds(
+    `${entity.prefix}.list`,
+    ids,
+    (chunk) => ({ select: entity.select, filter: { '@ID': chunk }, order: { ID: 'ASC' }, start: -1 }),
+    [],
+    options,
+  );
   return rows.map((row) => entity.normalise(row));
 }
 
 /** One record by id, or null when there is none. */
-export async function recordById<R extends { id: number }>(portal: BitrixPortal, entity: OldEntity<R>, id: number, options: SubmitOptions = {}): Promise<R | null> {
+export async function recordById<R extends { id: number }>(
+  portal: BitrixPortal,
+  entity: OldEntity<R>,
+  id: number,
+  options: SubmitOptions = {},
+): Promise<R | null> {
   return (await recordsByIds(portal, entity, [id], options)).find((record) => record.id === id) ?? null;
 }
 
@@ -75,7 +85,8 @@ export async function recordPage<R extends { id: number }>(
   first: number,
   options: SubmitOptions = {},
 ): Promise<{ rows: R[]; hasNextPage: boolean }> {
-  const read = (f: Record<string, unknown>) => portal.page<Record<string, unknown>>(listMethod(entity), { select: entity.select }, f, afterId, first, options);
+  const read = (f: Record<string, unknown>) =>
+    portal.page<Record<string, unknown>>(listMethod(entity), { select: entity.select }, f, afterId, first, options);
   if (!Array.isArray(filter)) {
     const page = await read(filter);
     return { rows: page.rows.map((row) => entity.normalise(row)), hasNextPage: page.hasNextPage };
@@ -91,8 +102,15 @@ export async function recordPage<R extends { id: number }>(
 
 /** How many records match (one command with a COUNT; only when a client asks for totalCount).
  * A union is counted by inclusion-exclusion (a + b - both), three COUNTs in one batch. */
-export async function countRecords(portal: BitrixPortal, entity: OldEntity<unknown>, filter: RecordFilter, options: SubmitOptions = {}): Promise<number> {
-  const count = async (f: Record<string, unknown>) => (await portal.read(`${entity.prefix}.list`, { select: ['ID'], filter: f, order: { ID: 'ASC' }, start: 0 }, options)).total ?? 0;
+export async function countRecords(
+  portal: BitrixPortal,
+  entity: OldEntity<unknown>,
+  filter: RecordFilter,
+  options: SubmitOptions = {},
+): Promise<number> {
+  const count = async (f: Record<string, unknown>) =>
+    (await portal.read(`${entity.prefix}.list`, { select: ['ID'], filter: f, order: { ID: 'ASC' }, start: 0 }, options))
+      .total ?? 0;
   if (!Array.isArray(filter)) return count(filter);
   const [a, b] = filter;
   const [na, nb, both] = await Promise.all([count(a), count(b), count({ ...a, ...b })]);
@@ -100,7 +118,12 @@ export async function countRecords(portal: BitrixPortal, entity: OldEntity<unkno
 }
 
 /** `<prefix>.get`: every field (multi-fields included when set); null when there is no such record. */
-export async function getRecord<R>(portal: BitrixPortal, entity: OldEntity<R>, id: number, options: SubmitOptions = {}): Promise<R | null> {
+export async function getRecord<R>(
+  portal: BitrixPortal,
+  entity: OldEntity<R>,
+  id: number,
+  options: SubmitOptions = {},
+): Promise<R | null> {
   try {
     return entity.normalise(asRecord((await portal.read(`${entity.prefix}.get`, { id }, options)).result));
   } catch (error) {
@@ -110,18 +133,39 @@ export async function getRecord<R>(portal: BitrixPortal, entity: OldEntity<R>, i
 }
 
 /** `<prefix>.add`; returns the new id (old-style add answers a number, §2.6). */
-export async function addRecord(portal: BitrixPortal, entity: OldEntity<unknown>, fields: Record<string, unknown>, options: SubmitOptions = {}): Promise<number> {
+export async function addRecord(
+  portal: BitrixPortal,
+  entity: OldEntity<unknown>,
+  fields: Record<string, unknown>,
+  options: SubmitOptions = {},
+): Promise<number> {
   const res = await portal.write(`${entity.prefix}.add`, { fields, params: { REGISTER_SONET_EVENT: 'N' } }, options);
   const id = toInt(res.result);
-  if (!id) throw new BitrixError({ code: 'ERROR_UNEXPECTED_ANSWER', description: `${entity.prefix}.add answered no id`, method: `${entity.prefix}.add` });
+  if (!id)
+    throw new BitrixError({
+      code: 'ERROR_UNEXPECTED_ANSWER',
+      description: `${entity.prefix}.add answered no id`,
+      method: `${entity.prefix}.add`,
+    });
   return id;
 }
 
-export async function updateRecord(portal: BitrixPortal, entity: OldEntity<unknown>, id: number, fields: Record<string, unknown>, options: SubmitOptions = {}): Promise<void> {
+export async function updateRecord(
+  portal: BitrixPortal,
+  entity: OldEntity<unknown>,
+  id: number,
+  fields: Record<string, unknown>,
+  options: SubmitOptions = {},
+): Promise<void> {
   await portal.write(`${entity.prefix}.update`, { id, fields, params: { REGISTER_SONET_EVENT: 'N' } }, options);
 }
 
-export async function deleteRecord(portal: BitrixPortal, entity: OldEntity<unknown>, id: number, options: SubmitOptions = {}): Promise<void> {
+export async function deleteRecord(
+  portal: BitrixPortal,
+  entity: OldEntity<unknown>,
+  id: number,
+  options: SubmitOptions = {},
+): Promise<void> {
   await portal.write(`${entity.prefix}.delete`, { id }, options);
 }
 
@@ -145,7 +189,11 @@ export function oldKey(entityTypeId: number, def: { name: string; upperName: str
 }
 
 /** A field's raw value on an old-style row ('' is how old-style says "unset"). */
-export function oldValue(raw: Record<string, unknown>, entityTypeId: number, def: { name: string; upperName: string }): unknown {
+export function oldValue(
+  raw: Record<string, unknown>,
+  entityTypeId: number,
+  def: { name: string; upperName: string },
+): unknown {
   const value = raw[oldKey(entityTypeId, def)];
   return value === '' || value === undefined ? null : value;
 }

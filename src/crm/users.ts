@@ -64,19 +64,39 @@ export function employeeFilter(filter: EmployeeFilter = {}): Record<string, unkn
 }
 
 /** One keyset page of employees matching a user.get FILTER. */
-export async function employeePage(portal: BitrixPortal, filter: Record<string, unknown>, after: number, first: number, options: SubmitOptions = {}): Promise<{ rows: EmployeeRecord[]; hasNextPage: boolean }> {
+export async function employeePage(
+  portal: BitrixPortal,
+  filter: Record<string, unknown>,
+  after: number,
+  first: number,
+  options: SubmitOptions = {},
+): Promise<{ rows: EmployeeRecord[]; hasNextPage: boolean }> {
   const page = await portal.page<Record<string, unknown>>(USER_LIST, {}, filter, after, first, options);
   return { rows: page.rows.map(toEmployee), hasNextPage: page.hasNextPage };
 }
 
 /** How many employees match (one user.get with a COUNT). */
-export async function countEmployees(portal: BitrixPortal, filter: Record<string, unknown>, options: SubmitOptions = {}): Promise<number> {
+export async function countEmployees(
+  portal: BitrixPortal,
+  filter: Record<string, unknown>,
+  options: SubmitOptions = {},
+): Promise<number> {
   return (await portal.read('user.get', { FILTER: filter, start: 0 }, options)).total ?? 0;
 }
 
 /** Employees by id, in storage order: one user.get command per 50 ids (an `@ID` filter). */
-export async function employeesByIds(portal: BitrixPortal, ids: readonly number[], options: SubmitOptions = {}): Promise<EmployeeRecord[]> {
-  const rows = await portal.byIds('user.get', ids, (chunk) => ({ FILTER: { '@ID': chunk }, sort: 'ID', order: 'ASC', start: -1 }), [], options);
+export async function employeesByIds(
+  portal: BitrixPortal,
+  ids: readonly number[],
+  options: SubmitOptions = {},
+): Promise<EmployeeRecord[]> {
+  const rows = await portal.byIds(
+    'user.get',
+    ids,
+    (chunk) => ({ FILTER: { '@ID': chunk }, sort: 'ID', order: 'ASC', start: -1 }),
+    [],
+    options,
+  );
   return rows.map(toEmployee);
 }
 

@@ -6,13 +6,27 @@
 // (Yoga answers it by echoing the origin, which without credentials means the same as `*`).
 import type { CORSOptions } from 'graphql-yoga';
 
-const ALLOWED_HEADERS = ['accept', 'authorization', 'content-type', 'x-api-key', 'idempotency-key', 'x-request-id', 'x-bitrix-cost'];
+const ALLOWED_HEADERS = [
+  'accept',
+  'authorization',
+  'content-type',
+  'x-api-key',
+  'idempotency-key',
+  'x-request-id',
+  'x-bitrix-cost',
+];
 const EXPOSED_HEADERS = ['x-request-id', 'retry-after'];
 
 export function corsPolicy(origins: readonly string[]): (request: Request) => CORSOptions {
   const any = origins.includes('*');
   const listed = new Set(origins);
-  const base = { methods: ['GET', 'POST'], allowedHeaders: ALLOWED_HEADERS, exposedHeaders: EXPOSED_HEADERS, credentials: false, maxAge: 600 };
+  const base = {
+    methods: ['GET', 'POST'],
+    allowedHeaders: ALLOWED_HEADERS,
+    exposedHeaders: EXPOSED_HEADERS,
+    credentials: false,
+    maxAge: 600,
+  };
   return (request) => {
     const origin = request.headers.get('origin');
     if (any) return { ...base, origin: '*' };
@@ -33,7 +47,8 @@ export function parseCorsOrigins(value: string | undefined): string[] {
     } catch {
       throw new Error(`CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port])`);
     }
-    if (!/^https?:$/.test(url.protocol) || url.origin !== origin) throw new Error(`CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port], no path or trailing slash)`);
+    if (!/^https?:$/.test(url.protocol) || url.origin !== origin)
+      throw new Error(`CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port], no path or trailing slash)`);
     return origin;
   });
 }

@@ -2,7 +2,12 @@
 // endpoints): the GraphQL error shape, so clients read `errors[0].extensions.code` everywhere.
 import type { ErrorCode } from '../schema/error-codes.js';
 
-export function jsonError(status: number, code: ErrorCode, message: string, headers: Record<string, string> = {}): Response {
+export function jsonError(
+  status: number,
+  code: ErrorCode,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
   return new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },

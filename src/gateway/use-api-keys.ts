@@ -27,15 +27,21 @@ const SCOPES: readonly Scope[] = ['read', 'write'];
 export function parseApiKeys(spec: string | undefined): ApiKey[] {
   if (!spec?.trim()) return [];
   const keys: ApiKey[] = [];
-  const entries = spec.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = spec
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   entries.forEach((entry, i) => {
     const [name, scopeList, hash, ...rest] = entry.split(':');
     const where = `GATEWAY_API_KEYS entry ${i + 1}`;
-    if (rest.length || !name || scopeList === undefined || hash === undefined) throw new Error(`${where}: expected name:scopes:sha256hex`);
+    if (rest.length || !name || scopeList === undefined || hash === undefined)
+      throw new Error(`${where}: expected name:scopes:sha256hex`);
     if (!/^[\w.-]{1,64}$/.test(name)) throw new Error(`${where}: the name may use letters, digits, _ . - (at most 64)`);
     const scopes = scopeList.split('+').filter(Boolean);
-    if (!scopes.length || scopes.some((s) => !SCOPES.includes(s as Scope))) throw new Error(`${where} (${name}): scopes are read and/or write, joined with +`);
-    if (!/^[0-9a-fA-F]{64}$/.test(hash)) throw new Error(`${where} (${name}): the hash must be 64 hex digits (npm run hash-key -- <key>)`);
+    if (!scopes.length || scopes.some((s) => !SCOPES.includes(s as Scope)))
+      throw new Error(`${where} (${name}): scopes are read and/or write, joined with +`);
+    if (!/^[0-9a-fA-F]{64}$/.test(hash))
+      throw new Error(`${where} (${name}): the hash must be 64 hex digits (npm run hash-key -- <key>)`);
     if (keys.some((k) => k.name === name)) throw new Error(`${where}: the name ${name} is used twice`);
     keys.push({ name, scopes: new Set(scopes as Scope[]), hash: Buffer.from(hash, 'hex') });
   });
@@ -67,9 +73,14 @@ export interface AuthOptions {
 const OPEN: ReadonlySet<Scope> = new Set(SCOPES);
 
 export function unauthenticated(): Error {
-  return requestError(ErrorCode.UNAUTHENTICATED, 'An API key is required: send `Authorization: Bearer <key>` or `x-api-key: <key>`.', 401, {
-    'WWW-Authenticate': 'Bearer realm="bitrix24-graphql"',
-  });
+  return requestError(
+    ErrorCode.UNAUTHENTICATED,
+    'An API key is required: send `Authorization: Bearer <key>` or `x-api-key: <key>`.',
+    401,
+    {
+      'WWW-Authenticate': 'Bearer realm="bitrix24-graphql"',
+    },
+  );
 }
 
 /** Resolves the caller of a GraphQL request (or rejects it), then checks the operation's scope. */
@@ -79,7 +90,11 @@ export function useAuth(options: AuthOptions): Plugin {
     onRequestParse({ request, serverContext }) {
       const state = stateOf(request);
       if (open) {
-        state.caller = { name: 'anonymous', scopes: OPEN, bucket: `ip:${clientAddress(request, serverContext, options.trustProxy)}` };
+        state.caller = {
+          name: 'anonymous',
+          scopes: OPEN,
+          bucket: `ip:${clientAddress(request, serverContext, options.trustProxy)}`,
+        };
         return;
       }
       const key = findKey(options.keys, presentedKey(request));
@@ -97,7 +112,11 @@ export function useAuth(options: AuthOptions): Plugin {
   };
 }
 
-function scopeError(ctx: { request?: Request }, document: DocumentNode, operationName?: string | null): Error | undefined {
+function scopeError(
+  ctx: { request?: Request },
+  document: DocumentNode,
+  operationName?: string | null,
+): Error | undefined {
   const caller: Caller | undefined = ctx.request ? stateOf(ctx.request).caller : undefined;
   if (!caller) return undefined;
   const needed: Scope = getOperationAST(document, operationName)?.operation === 'mutation' ? 'write' : 'read';

@@ -10,7 +10,14 @@ import type { Logger } from 'pino';
 import type { BitrixPortal } from '../upstream/portal.js';
 import { ErrorCode } from '../schema/error-codes.js';
 import { jsonError } from './respond.js';
-import { freshChange, memoryStageMemory, parseEvent, type CrmChange, type EventHub, type StageMemory } from '../crm/changes.js';
+import {
+  freshChange,
+  memoryStageMemory,
+  parseEvent,
+  type CrmChange,
+  type EventHub,
+  type StageMemory,
+} from '../crm/changes.js';
 
 const MAX_BODY = 64 * 1024;
 
@@ -49,7 +56,10 @@ function coalescer<T>({ quietMs: QUIET_MS, maxWaitMs: MAX_WAIT_MS }: Coalescing)
     const joined = open.get(key);
     if (joined) {
       clearTimeout(joined.timer);
-      joined.timer = setTimeout(joined.start, Math.max(0, Math.min(QUIET_MS, joined.firstAt + MAX_WAIT_MS - Date.now())));
+      joined.timer = setTimeout(
+        joined.start,
+        Math.max(0, Math.min(QUIET_MS, joined.firstAt + MAX_WAIT_MS - Date.now())),
+      );
       return { result: joined.result, leader: false };
     }
     let start!: () => void;
@@ -85,16 +95,23 @@ export function useBitrixEvents(options: ReceiverOptions): Plugin {
   const path = options.path ?? '/bitrix/events';
   const stageMemory = options.stages ?? memoryStageMemory();
   const fetchOnce = coalescer<CrmChange>({ quietMs: 50, maxWaitMs: 1_000, ...options.coalescing });
-  const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  const json = (status: number, body: unknown) =>
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
   // Refusals close the connection: an unread body is not drained for a client that sent junk.
-  const refuse = (status: number, code: ErrorCode, message: string) => jsonError(status, code, message, status === 413 ? { connection: 'close' } : {});
+  const refuse = (status: number, code: ErrorCode, message: string) =>
+    jsonError(status, code, message, status === 413 ? { connection: 'close' } : {});
   const receive = async (request: Request): Promise<Response> => {
     if (request.method !== 'POST') return refuse(405, ErrorCode.METHOD_NOT_ALLOWED, 'POST only');
     // Bitrix posts a small form; the size is checked before reading, and again while reading
     // (a body without Content-Length, or one that lies about it).
-    if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY) return refuse(413, ErrorCode.REQUEST_ENTITY_TOO_LARGE, 'event too large');
+    if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY)
+      return refuse(413, ErrorCode.REQUEST_ENTITY_TOO_LARGE, 'event too large');
     if (!/^application\/x-www-form-urlencoded\b/i.test(request.headers.get('content-type') ?? '')) {
-      return refuse(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'events are form-encoded (application/x-www-form-urlencoded)');
+      return refuse(
+        415,
+        ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+        'events are form-encoded (application/x-www-form-urlencoded)',
+      );
     }
     const text = await readCapped(request, MAX_BODY);
     if (text === null) return refuse(413, ErrorCode.REQUEST_ENTITY_TOO_LARGE, 'event too large');
@@ -107,22 +124,37 @@ export function useBitrixEvents(options: ReceiverOptions): Plugin {
     }
     const event = parseEvent(body);
     if (!event) return json(200, { ignored: true });
-    const { result, leader } = fetchOnce(`${event.entityTypeId}:${event.id}:${event.action}`, () => freshChange(options.portal, event, stageMemory));
+    const { result, leader } = fetchOnce(`${event.entityTypeId}:${event.id}:${event.action}`, () =>
+      freshChange(options.portal, event, stageMemory),
+    );
     try {
       const change = await result;
       if (!leader) return json(200, { published: true, coalesced: true });
       options.hub.publish(change);
-      options.logger.info({ event: String(body.event), entityTypeId: event.entityTypeId, id: event.id, moved: change.kind === 'card' && change.moved }, 'event published');
+      options.logger.info(
+        {
+          event: String(body.event),
+          entityTypeId: event.entityTypeId,
+          id: event.id,
+          moved: change.kind === 'card' && change.moved,
+        },
+        'event published',
+      );
       return json(200, { published: true });
     } catch (error) {
-      if (leader) options.logger.warn({ err: error, entityTypeId: event.entityTypeId, id: event.id }, 'event not published: fetch failed');
+      if (leader)
+        options.logger.warn(
+          { err: error, entityTypeId: event.entityTypeId, id: event.id },
+          'event not published: fetch failed',
+        );
       return refuse(503, ErrorCode.UPSTREAM_UNAVAILABLE, 'could not fetch the changed record');
     }
   };
   return {
     async onRequest({ request, url, endResponse }) {
       if (url.pathname !== path) return;
-      if (!options.applicationToken) return endResponse(refuse(404, ErrorCode.NOT_FOUND, 'event receiver not configured'));
+      if (!options.applicationToken)
+        return endResponse(refuse(404, ErrorCode.NOT_FOUND, 'event receiver not configured'));
       try {
         endResponse(await receive(request));
       } catch (error) {

@@ -56,19 +56,37 @@ export function useGraphiQL(options: GraphiQLPageOptions): Plugin {
       shouldPersistHeaders: false,
     });
     const plain = Buffer.from(html);
-    const [br, gz] = await Promise.all([brotli(plain, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } }), gzipAsync(plain, { level: 9 })]);
+    const [br, gz] = await Promise.all([
+      brotli(plain, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } }),
+      gzipAsync(plain, { level: 9 }),
+    ]);
     return { etag: `"${createHash('sha256').update(plain).digest('base64url').slice(0, 22)}"`, plain, br, gzip: gz };
   };
   return {
     async onRequest({ request, url, endResponse }) {
-      if (request.method !== 'GET' || url.pathname !== options.endpoint || !request.headers.get('accept')?.includes('text/html')) return;
+      if (
+        request.method !== 'GET' ||
+        url.pathname !== options.endpoint ||
+        !request.headers.get('accept')?.includes('text/html')
+      )
+        return;
       page ??= build();
       const p = await page;
       // The page only changes with a new gateway version: revalidate with its ETag (cheap 304).
-      const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=300, must-revalidate', etag: p.etag, vary: 'accept-encoding' };
-      if (request.headers.get('if-none-match') === p.etag) return endResponse(new Response(null, { status: 304, headers }));
+      const headers: Record<string, string> = {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'public, max-age=300, must-revalidate',
+        etag: p.etag,
+        vary: 'accept-encoding',
+      };
+      if (request.headers.get('if-none-match') === p.etag)
+        return endResponse(new Response(null, { status: 304, headers }));
       const accepted = request.headers.get('accept-encoding') ?? '';
-      const [body, encoding] = /\bbr\b/.test(accepted) ? [p.br, 'br'] : /\bgzip\b/.test(accepted) ? [p.gzip, 'gzip'] : [p.plain, undefined];
+      const [body, encoding] = /\bbr\b/.test(accepted)
+        ? [p.br, 'br']
+        : /\bgzip\b/.test(accepted)
+          ? [p.gzip, 'gzip']
+          : [p.plain, undefined];
       if (encoding) headers['content-encoding'] = encoding;
       endResponse(new Response(new Uint8Array(body) as Uint8Array<ArrayBuffer>, { status: 200, headers }));
     },

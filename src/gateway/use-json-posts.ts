@@ -15,7 +15,11 @@ export function useJsonPostsOnly(): Plugin {
       if (request.method !== 'POST') return; // GET never runs a mutation (Yoga refuses it)
       const type = (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
       if (requestParser && ACCEPTED.has(type)) return;
-      endResponse(jsonError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'POST a JSON body (Content-Type: application/json)', { accept: 'application/json' }));
+      endResponse(
+        jsonError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'POST a JSON body (Content-Type: application/json)', {
+          accept: 'application/json',
+        }),
+      );
     },
   };
 }

@@ -13,7 +13,14 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { createComplexityRule } from '@pothos/plugin-complexity';
-import { GraphQLError, getNamedType, isIntrospectionType, validate, type ValidationContext, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  getNamedType,
+  isIntrospectionType,
+  validate,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import { stableJson } from '../lib/stable-json.js';
@@ -87,7 +94,12 @@ const MAX_NESTING = 64;
 export function useArmor(limits: AbuseLimits): Plugin {
   const common = { propagateOnRejection: false, exposeLimits: true } as const;
   const rules: ValidationRule[] = [
-    maxDepthRule({ ...common, n: limits.maxDepth, flattenFragments: true, onReject: [reportAs(ErrorCode.QUERY_TOO_DEEP)] }),
+    maxDepthRule({
+      ...common,
+      n: limits.maxDepth,
+      flattenFragments: true,
+      onReject: [reportAs(ErrorCode.QUERY_TOO_DEEP)],
+    }),
     maxAliasesRule({ ...common, n: limits.maxAliases, onReject: [reportAs(ErrorCode.TOO_MANY_ALIASES)] }),
     maxDirectivesRule({ ...common, n: limits.maxDirectives, onReject: [reportAs(ErrorCode.TOO_MANY_DIRECTIVES)] }),
   ];
@@ -109,7 +121,10 @@ export function useArmor(limits: AbuseLimits): Plugin {
         // Failed as the parser fails (like the token limit), so the HTTP status follows the same
         // GraphQL-over-HTTP rule as every other document error.
         payload.setParseFn(() => {
-          throw coded(ErrorCode.QUERY_TOO_DEEP, `the document nests deeper than ${MAX_NESTING} levels of braces, brackets and parentheses`);
+          throw coded(
+            ErrorCode.QUERY_TOO_DEEP,
+            `the document nests deeper than ${MAX_NESTING} levels of braces, brackets and parentheses`,
+          );
         });
         return;
       }
@@ -124,7 +139,13 @@ export function useArmor(limits: AbuseLimits): Plugin {
 /** Complexity of the operation about to run, against the limit; checked in execute because the
  * variables (`first: $n`) change it and Yoga caches validation per document. */
 export function useComplexityLimit(maxComplexity: number): Plugin {
-  const check = (args: { schema: import('graphql').GraphQLSchema; document: import('graphql').DocumentNode; variableValues?: unknown; operationName?: string | null; contextValue: unknown }) => {
+  const check = (args: {
+    schema: import('graphql').GraphQLSchema;
+    document: import('graphql').DocumentNode;
+    variableValues?: unknown;
+    operationName?: string | null;
+    contextValue: unknown;
+  }) => {
     const errors = validate(args.schema, args.document, [
       createComplexityRule({
         variableValues: (args.variableValues ?? {}) as Record<string, unknown>,
@@ -196,7 +217,8 @@ const noIntrospection: ValidationRule = (context) => ({
 /** Production hardening: no introspection, no field suggestions in validation messages. */
 export function useProductionHardening(options: { introspection: boolean; suggestions: boolean }): Plugin[] {
   const plugins: Plugin[] = [];
-  if (!options.introspection) plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(noIntrospection) });
+  if (!options.introspection)
+    plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(noIntrospection) });
   if (!options.suggestions) plugins.push(blockFieldSuggestionsPlugin() as Plugin);
   return plugins;
 }
@@ -241,7 +263,9 @@ export function useRateLimit(limit: RateLimit): Plugin {
       if (!caller) return;
       const retryAfter = limiter.take(caller.bucket);
       if (retryAfter > 0) {
-        throw requestError(ErrorCode.RATE_LIMITED, `Too many requests; retry in ${retryAfter} s.`, 429, { 'Retry-After': String(retryAfter) });
+        throw requestError(ErrorCode.RATE_LIMITED, `Too many requests; retry in ${retryAfter} s.`, 429, {
+          'Retry-After': String(retryAfter),
+        });
       }
     },
   };

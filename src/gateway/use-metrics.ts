@@ -80,9 +80,17 @@ export function createMetrics(options: { portal: BitrixPortal; keys: readonly Ap
   const stat = (key: keyof SchedulerStats) => () => portal.scheduler.stats[key];
   fromStats('bitrix_commands_total', 'REST commands sent to the portal.', stat('commands'));
   fromStats('bitrix_retries_total', 'Upstream attempts repeated after a transient failure.', stat('retries'));
-  fromStats('bitrix_limiter_waits_total', 'Times a request waited for the portal rate-limit bucket.', stat('limiterWaits'));
+  fromStats(
+    'bitrix_limiter_waits_total',
+    'Times a request waited for the portal rate-limit bucket.',
+    stat('limiterWaits'),
+  );
   fromStats('bitrix_budget_waits_total', 'Times a request waited for a method operating budget.', stat('budgetWaits'));
-  fromStats('bitrix_deduplicated_commands_total', 'Identical concurrent reads answered by one command.', stat('deduplicated'));
+  fromStats(
+    'bitrix_deduplicated_commands_total',
+    'Identical concurrent reads answered by one command.',
+    stat('deduplicated'),
+  );
   fromStats('bitrix_failed_fast_total', 'Commands refused at once while the circuit was open.', stat('failedFast'));
   fromStats('bitrix_metadata_cache_hits_total', 'Metadata served from the cache.', () => portal.metadata.hits);
   fromStats('bitrix_metadata_cache_misses_total', 'Metadata that had to be fetched.', () => portal.metadata.misses);
@@ -93,7 +101,8 @@ export function createMetrics(options: { portal: BitrixPortal; keys: readonly Ap
     labelNames: ['state'] as const,
     registers: [registry],
     collect() {
-      for (const state of ['closed', 'half-open', 'open'] as const) this.set({ state }, portal.scheduler.breaker.state === state ? 1 : 0);
+      for (const state of ['closed', 'half-open', 'open'] as const)
+        this.set({ state }, portal.scheduler.breaker.state === state ? 1 : 0);
     },
   });
 
@@ -119,10 +128,20 @@ export function createMetrics(options: { portal: BitrixPortal; keys: readonly Ap
       async onRequest({ request, url, endResponse, fetchAPI }) {
         if (url.pathname !== endpoint || request.method !== 'GET') return;
         if (options.keys.length && !findKey(options.keys, presentedKey(request))) {
-          endResponse(new fetchAPI.Response('an API key is required\n', { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="bitrix24-graphql"' } }));
+          endResponse(
+            new fetchAPI.Response('an API key is required\n', {
+              status: 401,
+              headers: { 'WWW-Authenticate': 'Bearer realm="bitrix24-graphql"' },
+            }),
+          );
           return;
         }
-        endResponse(new fetchAPI.Response(await registry.metrics(), { status: 200, headers: { 'content-type': registry.contentType } }));
+        endResponse(
+          new fetchAPI.Response(await registry.metrics(), {
+            status: 200,
+            headers: { 'content-type': registry.contentType },
+          }),
+        );
       },
     },
   };

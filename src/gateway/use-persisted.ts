@@ -22,12 +22,16 @@ export async function loadPersistedDocuments(path: string): Promise<Map<string, 
   try {
     raw = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    throw new Error(`PERSISTED_OPERATIONS: cannot read ${path} as JSON (${(error as NodeJS.ErrnoException).code ?? (error as Error).name})`);
+    throw new Error(
+      `PERSISTED_OPERATIONS: cannot read ${path} as JSON (${(error as NodeJS.ErrnoException).code ?? (error as Error).name})`,
+    );
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`PERSISTED_OPERATIONS: ${path} must be a JSON object of hash → document`);
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new Error(`PERSISTED_OPERATIONS: ${path} must be a JSON object of hash → document`);
   const documents = new Map<string, string>();
   for (const [hash, document] of Object.entries(raw)) {
-    if (typeof document !== 'string') throw new Error(`PERSISTED_OPERATIONS: the entry ${hash} is not a document string`);
+    if (typeof document !== 'string')
+      throw new Error(`PERSISTED_OPERATIONS: the entry ${hash} is not a document string`);
     try {
       parse(document);
     } catch {
@@ -40,7 +44,8 @@ export async function loadPersistedDocuments(path: string): Promise<Map<string, 
 
 function documentId(params: GraphQLParams & { documentId?: unknown }): string | null {
   if (typeof params.documentId === 'string') return params.documentId;
-  const apq = (params.extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } } | undefined)?.persistedQuery;
+  const apq = (params.extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } } | undefined)
+    ?.persistedQuery;
   return apq?.version === 1 && typeof apq.sha256Hash === 'string' ? apq.sha256Hash : null;
 }
 
@@ -53,7 +58,12 @@ export function usePersisted(options: PersistedOptions): Plugin {
     getPersistedOperation: (id) => lookup(id),
     customErrors: {
       notFound: () => requestError(ErrorCode.PERSISTED_QUERY_NOT_FOUND, 'No persisted operation has this id.', 400),
-      persistedQueryOnly: () => requestError(ErrorCode.PERSISTED_QUERY_REQUIRED, 'This gateway runs persisted operations only: send a `documentId`.', 400),
+      persistedQueryOnly: () =>
+        requestError(
+          ErrorCode.PERSISTED_QUERY_REQUIRED,
+          'This gateway runs persisted operations only: send a `documentId`.',
+          400,
+        ),
       keyNotFound: () => requestError(ErrorCode.BAD_REQUEST, 'Send a `query` or a persisted `documentId`.', 400),
     },
   }) as Plugin;

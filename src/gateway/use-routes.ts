@@ -10,7 +10,8 @@ import { jsonError } from './respond.js';
  * browser, when it is on). */
 export function useExactRoutes(graphql: string, others: readonly string[]): Plugin {
   const known = new Set([graphql, ...others]);
-  const notFound = () => jsonError(404, ErrorCode.NOT_FOUND, `no endpoint at this path (GraphQL is served at ${graphql})`);
+  const notFound = () =>
+    jsonError(404, ErrorCode.NOT_FOUND, `no endpoint at this path (GraphQL is served at ${graphql})`);
   return {
     onRequest({ request, url, endResponse }) {
       if (known.has(url.pathname)) return;

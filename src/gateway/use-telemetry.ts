@@ -41,7 +41,10 @@ export function startTelemetry(options: { endpoint: string; serviceName: string;
     ],
   });
   options.logger.info({ endpoint: safeOrigin(options.endpoint) }, 'OpenTelemetry traces on');
-  const plugin = useOpenTelemetry({ resolvers: false, variables: false, result: false, document: false }, provider) as unknown as Plugin;
+  const plugin = useOpenTelemetry(
+    { resolvers: false, variables: false, result: false, document: false },
+    provider,
+  ) as unknown as Plugin;
   return {
     plugin,
     async shutdown() {

@@ -19,7 +19,15 @@ import type { StageMemory } from '../crm/changes.js';
 import { useBitrixEvents, type Coalescing } from './use-bitrix-events.js';
 import { useAuth, type ApiKey } from './use-api-keys.js';
 import { useGraphiQL } from './use-graphiql.js';
-import { DEFAULT_LIMITS, useArmor, useComplexityLimit, useProductionHardening, useRateLimit, type AbuseLimits, type RateLimit } from './use-limits.js';
+import {
+  DEFAULT_LIMITS,
+  useArmor,
+  useComplexityLimit,
+  useProductionHardening,
+  useRateLimit,
+  type AbuseLimits,
+  type RateLimit,
+} from './use-limits.js';
 import { useRequestLog } from './use-request-log.js';
 import { createMetrics, type Metrics } from './use-metrics.js';
 import { usePersisted, type PersistedOptions } from './use-persisted.js';
@@ -81,7 +89,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const rateLimit = options.rateLimit === undefined ? { perSecond: 20, burst: 60 } : options.rateLimit;
   const metrics = createMetrics({ portal, keys: apiKeys });
   const deadlines = requestDeadlines(deadlineMs);
-  if (!apiKeys.length) logger.warn('no GATEWAY_API_KEYS: the GraphQL endpoint is open to anyone who can reach it (read and write)');
+  if (!apiKeys.length)
+    logger.warn('no GATEWAY_API_KEYS: the GraphQL endpoint is open to anyone who can reach it (read and write)');
 
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
@@ -100,21 +109,22 @@ export function createGateway(options: GatewayOptions): Gateway {
       const meter = newMeter();
       stateOf(request).meter = meter;
       return {
-      ...initContextCache(),
-      portal,
-      meter,
-      // The request's deadline and the client going away both cancel queued upstream work.
-      ...deadlines.open(request),
-      events: hub,
-      limits,
-      idempotencyKey: request.headers.get('idempotency-key') ?? undefined,
+        ...initContextCache(),
+        portal,
+        meter,
+        // The request's deadline and the client going away both cancel queued upstream work.
+        ...deadlines.open(request),
+        events: hub,
+        limits,
+        idempotencyKey: request.headers.get('idempotency-key') ?? undefined,
       };
     },
     maskedErrors: {
       maskError: (error, message) => {
         const masked = maskError(error, message, secrets());
         // The client sees "Unexpected error."; operators need the cause (the logger scrubs secrets).
-        if ((masked as GraphQLError).extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) logger.error({ err: error }, 'unexpected error (masked)');
+        if ((masked as GraphQLError).extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR)
+          logger.error({ err: error }, 'unexpected error (masked)');
         return masked;
       },
     },
@@ -122,8 +132,15 @@ export function createGateway(options: GatewayOptions): Gateway {
       // First: sees every request and response (request id, clock, error codes, log line).
       useRequestLog({ logger, onDone: (state) => metrics.observe(state) }),
       useExactRoutes(GRAPHQL_PATH, ['/health', '/ready', '/metrics', EVENTS_PATH]),
-      ...(options.graphiql ?? true
-        ? [useGraphiQL({ endpoint: GRAPHQL_PATH, headers: apiKeys.length ? JSON.stringify({ 'x-api-key': 'paste an API key (read scope) here' }, null, 2) : undefined })]
+      ...((options.graphiql ?? true)
+        ? [
+            useGraphiQL({
+              endpoint: GRAPHQL_PATH,
+              headers: apiKeys.length
+                ? JSON.stringify({ 'x-api-key': 'paste an API key (read scope) here' }, null, 2)
+                : undefined,
+            }),
+          ]
         : []),
       metrics.plugin,
       deadlines.plugin,
@@ -135,9 +152,20 @@ export function createGateway(options: GatewayOptions): Gateway {
       ...(rateLimit ? [useRateLimit(rateLimit)] : []),
       ...(options.persisted ? [usePersisted(options.persisted)] : []),
       useArmor(abuse),
-      ...useProductionHardening({ introspection: options.introspection ?? true, suggestions: options.suggestions ?? true }),
+      ...useProductionHardening({
+        introspection: options.introspection ?? true,
+        suggestions: options.suggestions ?? true,
+      }),
       useComplexityLimit(abuse.maxComplexity),
-      useBitrixEvents({ path: EVENTS_PATH, applicationToken: options.events?.applicationToken, hub, stages: options.events?.stages, coalescing: options.events?.coalescing, portal, logger }),
+      useBitrixEvents({
+        path: EVENTS_PATH,
+        applicationToken: options.events?.applicationToken,
+        hub,
+        stages: options.events?.stages,
+        coalescing: options.events?.coalescing,
+        portal,
+        logger,
+      }),
       useVisibleCost(options.dev ?? false),
       useReadinessCheck({
         endpoint: '/ready',
@@ -173,8 +201,14 @@ export function maskError(error: unknown, message: string, secrets: readonly str
     // Yoga's JSON parser puts the parser's message, which quotes the start of the body, into
     // extensions.originalError: a key or token inside a broken body would come back. Keep only
     // its name: Yoga answers 400 (not 200) to application/json clients while it is present.
-    const { originalError: quoted, ...extensions } = { ...error.extensions, ...(error.originalError as GraphQLError | undefined)?.extensions };
-    const cause = quoted && typeof quoted === 'object' ? { originalError: { name: String((quoted as { name?: unknown }).name ?? 'Error') } } : {};
+    const { originalError: quoted, ...extensions } = {
+      ...error.extensions,
+      ...(error.originalError as GraphQLError | undefined)?.extensions,
+    };
+    const cause =
+      quoted && typeof quoted === 'object'
+        ? { originalError: { name: String((quoted as { name?: unknown }).name ?? 'Error') } }
+        : {};
     return new GraphQLError(redact(error.message, secrets), {
       nodes: error.nodes,
       path: error.path,
@@ -182,7 +216,11 @@ export function maskError(error: unknown, message: string, secrets: readonly str
     });
   }
   if (error instanceof GraphQLError) {
-    return new GraphQLError(message, { nodes: error.nodes, path: error.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
+    return new GraphQLError(message, {
+      nodes: error.nodes,
+      path: error.path,
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    });
   }
   return gatewayError(ErrorCode.INTERNAL_SERVER_ERROR, message);
 }
@@ -190,7 +228,16 @@ export function maskError(error: unknown, message: string, secrets: readonly str
 /** Parse and validation errors get their codes too (Yoga leaves them without one). */
 function useErrorCodes(): Plugin {
   const withCode = (errors: readonly Error[], code: ErrorCode) =>
-    errors.map((e) => (!(e instanceof GraphQLError) || e.extensions?.code ? e : new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, extensions: { ...e.extensions, code } })));
+    errors.map((e) =>
+      !(e instanceof GraphQLError) || e.extensions?.code
+        ? e
+        : new GraphQLError(e.message, {
+            nodes: e.nodes,
+            source: e.source,
+            positions: e.positions,
+            extensions: { ...e.extensions, code },
+          }),
+    );
   return {
     onValidate() {
       return ({ valid, result, setResult }) => {
@@ -200,7 +247,13 @@ function useErrorCodes(): Plugin {
     onParse() {
       return ({ result, replaceParseResult }) => {
         if (result instanceof GraphQLError && !result.extensions?.code) {
-          replaceParseResult(new GraphQLError(result.message, { source: result.source, positions: result.positions, extensions: { ...result.extensions, code: ErrorCode.GRAPHQL_PARSE_FAILED } }));
+          replaceParseResult(
+            new GraphQLError(result.message, {
+              source: result.source,
+              positions: result.positions,
+              extensions: { ...result.extensions, code: ErrorCode.GRAPHQL_PARSE_FAILED },
+            }),
+          );
         }
       };
     },

@@ -17,7 +17,8 @@ export function scrub(text: string): string {
 
 function scrubDeep(value: unknown): unknown {
   if (typeof value === 'string') return scrub(value);
-  if (value instanceof Error) return { type: value.name, message: scrub(value.message), stack: value.stack ? scrub(value.stack) : undefined };
+  if (value instanceof Error)
+    return { type: value.name, message: scrub(value.message), stack: value.stack ? scrub(value.stack) : undefined };
   if (Array.isArray(value)) return value.map(scrubDeep);
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v)]));
@@ -29,7 +30,15 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   return pino(
     {
       level,
-      redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'headers.authorization', 'headers["x-api-key"]'], censor: '***' },
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers["x-api-key"]',
+          'headers.authorization',
+          'headers["x-api-key"]',
+        ],
+        censor: '***',
+      },
       hooks: {
         logMethod(args, method) {
           method.apply(this, args.map(scrubDeep) as Parameters<typeof method>);

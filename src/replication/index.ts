@@ -21,10 +21,21 @@ export interface Replication {
   close(): Promise<void>;
 }
 
-export function connectReplication(url: string, portalName: string, plan: RateLimitPlan, operating: OperatingOptions, logger: Logger): Replication {
+export function connectReplication(
+  url: string,
+  portalName: string,
+  plan: RateLimitPlan,
+  operating: OperatingOptions,
+  logger: Logger,
+): Replication {
   // Commands fail fast while Redis is down (the callers fall back); the clients keep
   // reconnecting in the background.
-  const options = { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, retryStrategy: (n: number) => Math.min(n * 200, 2_000) };
+  const options = {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    lazyConnect: false,
+    retryStrategy: (n: number) => Math.min(n * 200, 2_000),
+  };
   const redis = new Redis(url, options);
   const publishClient = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null });
   const subscribeClient = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null });
@@ -32,7 +43,9 @@ export function connectReplication(url: string, portalName: string, plan: RateLi
   const shared = new SharedState(redis, portalName, logger.child({ component: 'redis' }));
   const budget = new OperatingBudget(operating);
   const sharedOperating = new SharedOperating(shared, budget);
-  const hub = new EventHub(createPubSub<{ crm: [CrmChange] }>({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) }));
+  const hub = new EventHub(
+    createPubSub<{ crm: [CrmChange] }>({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) }),
+  );
   return {
     limiter: new RedisLeakyBucket(shared, plan),
     budget,
@@ -40,8 +53,16 @@ export function connectReplication(url: string, portalName: string, plan: RateLi
     lock: (name, fn) => withLock(shared, name, fn),
     hub,
     stages: {
-      get: (key) => shared.run(async (r) => (await r.hget(shared.key('stages'), key)) ?? undefined, () => undefined),
-      set: (key, stageId) => shared.run(async (r) => void (await r.hset(shared.key('stages'), key, stageId)), () => undefined),
+      get: (key) =>
+        shared.run(
+          async (r) => (await r.hget(shared.key('stages'), key)) ?? undefined,
+          () => undefined,
+        ),
+      set: (key, stageId) =>
+        shared.run(
+          async (r) => void (await r.hset(shared.key('stages'), key, stageId)),
+          () => undefined,
+        ),
     },
     shared,
     async close() {

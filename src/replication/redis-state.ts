@@ -35,7 +35,10 @@ export interface SharedStatus {
 }
 
 function withTimeout<T>(promise: Promise<T>, ms = COMMAND_TIMEOUT_MS): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('redis timeout')), ms).unref())]);
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('redis timeout')), ms).unref()),
+  ]);
 }
 
 export class SharedState {
@@ -96,7 +99,10 @@ export class RedisLeakyBucket implements PortalLimiter {
     private readonly plan: RateLimitPlan,
     private readonly headroom = 2,
   ) {
-    this.fallback = new LeakyBucket({ drainPerSecond: plan.drainPerSecond / 2, bucket: Math.max(1, Math.floor(plan.bucket / 2)) }, headroom);
+    this.fallback = new LeakyBucket(
+      { drainPerSecond: plan.drainPerSecond / 2, bucket: Math.max(1, Math.floor(plan.bucket / 2)) },
+      headroom,
+    );
     shared.onDegraded(() => this.fallback.onRejected());
   }
 
@@ -104,7 +110,17 @@ export class RedisLeakyBucket implements PortalLimiter {
     const capacity = Math.max(1, this.plan.bucket - this.headroom);
     const returning = this.shared.status.degraded ? '1' : '0';
     return this.shared.run(
-      async (redis) => Number(await redis.eval(ACQUIRE, 1, this.shared.key('bucket'), String(this.plan.drainPerSecond / 1000), String(capacity), returning)),
+      async (redis) =>
+        Number(
+          await redis.eval(
+            ACQUIRE,
+            1,
+            this.shared.key('bucket'),
+            String(this.plan.drainPerSecond / 1000),
+            String(capacity),
+            returning,
+          ),
+        ),
       () => this.fallback.acquire(),
     );
   }
@@ -133,7 +149,10 @@ export async function withLock<T>(shared: SharedState, name: string, fn: () => P
   const token = `${process.pid}:${Math.random()}`;
   const deadline = Date.now() + ttlMs;
   for (;;) {
-    const got = await shared.run((redis) => redis.set(key, token, 'PX', ttlMs, 'NX'), () => 'UNAVAILABLE' as const);
+    const got = await shared.run(
+      (redis) => redis.set(key, token, 'PX', ttlMs, 'NX'),
+      () => 'UNAVAILABLE' as const,
+    );
     if (got === 'UNAVAILABLE') throw lockUnavailable(name);
     if (got === 'OK') break;
     if (Date.now() > deadline) throw lockUnavailable(name);
@@ -144,7 +163,13 @@ export async function withLock<T>(shared: SharedState, name: string, fn: () => P
   } finally {
     // Release only our own lock.
     await shared.run(
-      (redis) => redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, key, token),
+      (redis) =>
+        redis.eval(
+          "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+          1,
+          key,
+          token,
+        ),
       () => 0,
     );
   }
@@ -164,9 +189,16 @@ export class SharedOperating {
       this.methods.add(method);
       const minute = Math.floor(Date.now() / 60_000);
       const key = this.shared.key(`op:${method}:${minute}`);
-      void this.shared.run(async (redis) => {
-        await redis.multi().incrbyfloat(key, seconds).pexpire(key, 11 * 60_000).exec();
-      }, () => undefined);
+      void this.shared.run(
+        async (redis) => {
+          await redis
+            .multi()
+            .incrbyfloat(key, seconds)
+            .pexpire(key, 11 * 60_000)
+            .exec();
+        },
+        () => undefined,
+      );
     };
     this.timer = setInterval(() => void this.refresh(), 1_000);
     this.timer.unref();
@@ -176,8 +208,15 @@ export class SharedOperating {
     const minute = Math.floor(Date.now() / 60_000);
     for (const method of this.methods) {
       const keys = Array.from({ length: 10 }, (_, i) => this.shared.key(`op:${method}:${minute - i}`));
-      const values = await this.shared.run((redis) => redis.mget(...keys), () => null);
-      if (values) this.budget.setShared(method, values.reduce((sum, v) => sum + Number(v ?? 0), 0));
+      const values = await this.shared.run(
+        (redis) => redis.mget(...keys),
+        () => null,
+      );
+      if (values)
+        this.budget.setShared(
+          method,
+          values.reduce((sum, v) => sum + Number(v ?? 0), 0),
+        );
     }
   }
 
@@ -190,11 +229,17 @@ export class SharedOperating {
 export function remoteMetadata(shared: SharedState) {
   return {
     get: (key: string) =>
-      shared.run(async (redis) => {
-        const raw = await redis.get(shared.key(`meta:${key}`));
-        return raw ? (JSON.parse(raw) as { value: unknown; fetchedAt: number }) : null;
-      }, () => null),
+      shared.run(
+        async (redis) => {
+          const raw = await redis.get(shared.key(`meta:${key}`));
+          return raw ? (JSON.parse(raw) as { value: unknown; fetchedAt: number }) : null;
+        },
+        () => null,
+      ),
     set: (key: string, entry: { value: unknown; fetchedAt: number }, ttlMs: number) =>
-      shared.run((redis) => redis.set(shared.key(`meta:${key}`), JSON.stringify(entry), 'PX', ttlMs).then(() => undefined), () => undefined),
+      shared.run(
+        (redis) => redis.set(shared.key(`meta:${key}`), JSON.stringify(entry), 'PX', ttlMs).then(() => undefined),
+        () => undefined,
+      ),
   };
 }

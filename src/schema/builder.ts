@@ -26,7 +26,10 @@ export const builder = new SchemaBuilder<{
     clientMutationId: 'omit',
     cursorType: 'String',
     // Every root field is nullable: one that fails answers null with its error, the others answer.
-    nodesQueryOptions: { nullable: { list: true, items: true }, description: 'Several objects by global id; null for each that does not exist.' },
+    nodesQueryOptions: {
+      nullable: { list: true, items: true },
+      description: 'Several objects by global id; null for each that does not exist.',
+    },
   },
   errors: {
     defaultTypes: [],
@@ -45,4 +48,6 @@ builder.addScalarType('JSON', JSONResolver, {});
 builder.addScalarType('JSONObject', JSONObjectResolver, {});
 
 builder.queryType({ description: 'Read the CRM of one Bitrix24 portal.' });
-builder.mutationType({ description: 'Change the CRM of one Bitrix24 portal. Every create accepts an idempotency key.' });
+builder.mutationType({
+  description: 'Change the CRM of one Bitrix24 portal. Every create accepts an idempotency key.',
+});

@@ -20,7 +20,10 @@ export interface ConnectionResult<Node> {
 }
 
 function filterHash(filter: unknown): string {
-  return createHash('sha256').update(stableJson(filter ?? null)).digest('base64url').slice(0, 10);
+  return createHash('sha256')
+    .update(stableJson(filter ?? null))
+    .digest('base64url')
+    .slice(0, 10);
 }
 
 function cursorWithHash(id: number, hash: string): string {
@@ -107,7 +110,8 @@ export function selects(info: GraphQLResolveInfo, name: string): boolean {
 builder.globalConnectionField('totalCount', (t) =>
   t.int({
     nullable: false,
-    description: 'How many items match the filter in all pages. Costs one extra upstream command (a COUNT); select it only when needed.',
+    description:
+      'How many items match the filter in all pages. Costs one extra upstream command (a COUNT); select it only when needed.',
     resolve: (parent) => (typeof parent.totalCount === 'function' ? parent.totalCount() : parent.totalCount),
   }),
 );
@@ -119,7 +123,8 @@ export function pageComplexity(args: { first?: number | null }, ctx: Context) {
 
 export const connectionArgs = {
   first: {
-    description: 'Page size (default 50, at most the configured cap, 2,500 by default). Up to 2,500 rows cost one upstream HTTP request.',
+    description:
+      'Page size (default 50, at most the configured cap, 2,500 by default). Up to 2,500 rows cost one upstream HTTP request.',
   },
   after: { description: 'The `endCursor` of the previous page.' },
 };

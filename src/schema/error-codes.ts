@@ -61,7 +61,12 @@ export function gatewayError(code: ErrorCode, message: string, extra: Record<str
 }
 
 /** A request-level rejection: an error with an HTTP status (and headers) for Yoga to answer with. */
-export function requestError(code: ErrorCode, message: string, status: number, headers?: Record<string, string>): GraphQLError {
+export function requestError(
+  code: ErrorCode,
+  message: string,
+  status: number,
+  headers?: Record<string, string>,
+): GraphQLError {
   return new GraphQLError(message, { extensions: { code, http: { status, ...(headers ? { headers } : {}) } } });
 }
 

@@ -19,11 +19,14 @@ export function describeGeneratedTypes(schema: GraphQLSchema): GraphQLSchema {
     if (type.name.startsWith('__')) continue;
     if (type.name === 'Node') type.description ??= 'An object with a global id, fetchable with `node(id:)`.';
     if (type.name === 'PageInfo') type.description ??= 'Where a page sits in a list.';
-    if (type.name.endsWith('Connection')) type.description ??= `A page of ${type.name.slice(0, -'Connection'.length)} items.`;
-    if (type.name.endsWith('Edge')) type.description ??= `One ${type.name.slice(0, -'Edge'.length)} in a page, with its cursor.`;
+    if (type.name.endsWith('Connection'))
+      type.description ??= `A page of ${type.name.slice(0, -'Connection'.length)} items.`;
+    if (type.name.endsWith('Edge'))
+      type.description ??= `One ${type.name.slice(0, -'Edge'.length)} in a page, with its cursor.`;
     const mutation = type.name.replace(/(Result|Success)$/, '');
     const field = mutation.charAt(0).toLowerCase() + mutation.slice(1);
-    if (type.name.endsWith('Result')) type.description ??= `What \`${field}\` returns: the success, or one of the typed errors (query \`... on Error { message }\`).`;
+    if (type.name.endsWith('Result'))
+      type.description ??= `What \`${field}\` returns: the success, or one of the typed errors (query \`... on Error { message }\`).`;
     if (type.name.endsWith('Success')) type.description ??= `\`${field}\` succeeded.`;
     if (!isObjectType(type) && !isInterfaceType(type)) continue;
     for (const field of Object.values(type.getFields())) {
@@ -35,9 +38,11 @@ export function describeGeneratedTypes(schema: GraphQLSchema): GraphQLSchema {
         else if (field.name === 'pageInfo') field.description = 'Cursors and whether more pages exist.';
         else if (field.name === 'cursor') field.description = 'Opaque cursor of this item, valid for the same filter.';
         else if (field.name === 'node' && type.name.endsWith('Edge')) field.description = 'The item.';
-        else if (field.name === 'data' && type.name.endsWith('Success')) field.description = 'The record as it is after the change.';
+        else if (field.name === 'data' && type.name.endsWith('Success'))
+          field.description = 'The record as it is after the change.';
       }
-      for (const arg of field.args) if (!arg.description && FIELDS[`${key}(${arg.name})`]) arg.description = FIELDS[`${key}(${arg.name})`];
+      for (const arg of field.args)
+        if (!arg.description && FIELDS[`${key}(${arg.name})`]) arg.description = FIELDS[`${key}(${arg.name})`];
     }
   }
   return schema;

@@ -17,7 +17,10 @@ function byId<K, R>(load: (keys: K[], ctx: Context) => Promise<R[]>, key: (recor
 }
 
 function records<R extends { id: number }>(entity: OldEntity<R>) {
-  return byId((ids: number[], ctx: Context) => recordsByIds(ctx.portal, entity, ids, upstream(ctx)), (r) => r.id);
+  return byId(
+    (ids: number[], ctx: Context) => recordsByIds(ctx.portal, entity, ids, upstream(ctx)),
+    (r) => r.id,
+  );
 }
 
 export const contactLoader = records(CONTACT);
@@ -25,10 +28,16 @@ export const companyLoader = records(COMPANY);
 export const dealLoader = records(DEAL);
 export const leadLoader = records(LEAD);
 
-export const employeeLoader = byId((ids: number[], ctx: Context) => employeesByIds(ctx.portal, ids, upstream(ctx)), (e) => e.id);
+export const employeeLoader = byId(
+  (ids: number[], ctx: Context) => employeesByIds(ctx.portal, ids, upstream(ctx)),
+  (e) => e.id,
+);
 
 /** Departments come from the metadata cache: one department.get for the whole tree. */
-export const departmentLoader = byId((_ids: number[], ctx: Context) => departments(ctx.portal, upstream(ctx)), (d) => d.id);
+export const departmentLoader = byId(
+  (_ids: number[], ctx: Context) => departments(ctx.portal, upstream(ctx)),
+  (d) => d.id,
+);
 
 /** A card's key names its type and id (`entityTypeId:id`): card ids are unique per type only. */
 export function cardKey(entityTypeId: number, id: number): string {
@@ -47,7 +56,9 @@ async function loadCards(keys: string[], ctx: Context): Promise<ItemRecord[]> {
   for (const parsed of keys.map(parseCardKey)) {
     if (parsed) idsByType.set(parsed.entityTypeId, [...(idsByType.get(parsed.entityTypeId) ?? []), parsed.id]);
   }
-  const perType = await Promise.all([...idsByType].map(([entityTypeId, ids]) => itemsByIds(ctx.portal, entityTypeId, ids, upstream(ctx))));
+  const perType = await Promise.all(
+    [...idsByType].map(([entityTypeId, ids]) => itemsByIds(ctx.portal, entityTypeId, ids, upstream(ctx))),
+  );
   return perType.flat();
 }
 

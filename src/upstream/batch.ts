@@ -51,7 +51,8 @@ function refText(value: ResultRef, keyOf: (index: number) => string): string {
 
 function substituteRefs(value: unknown, keyOf: (index: number) => string): unknown {
   if (isRef(value)) return refText(value, keyOf);
-  if (isTemplate(value)) return value.$template.map((part) => (typeof part === 'string' ? part : refText(part, keyOf))).join('');
+  if (isTemplate(value))
+    return value.$template.map((part) => (typeof part === 'string' ? part : refText(part, keyOf))).join('');
   if (Array.isArray(value)) return value.map((v) => substituteRefs(v, keyOf));
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteRefs(v, keyOf)]));
@@ -87,27 +88,35 @@ export function needsDirectCall(params: unknown): boolean {
   if (isRef(params)) return false;
   if (isTemplate(params)) return params.$template.some((part) => typeof part === 'string' && BATCH_SYNTAX.test(part));
   if (Array.isArray(params)) return params.length === 0 || params.some(needsDirectCall);
-  if (typeof params === 'object' && params !== null) return Object.entries(params).some(([k, v]) => BATCH_SYNTAX.test(k) || needsDirectCall(v));
+  if (typeof params === 'object' && params !== null)
+    return Object.entries(params).some(([k, v]) => BATCH_SYNTAX.test(k) || needsDirectCall(v));
   return false;
 }
 
 /** The parameters with every reference replaced by the value it points to in `outcomes` (what
  * the portal does inside a batch), or `undefined` when a reference points at a command that
  * failed or at a path its result does not have. Used to run a chain one command at a time. */
-export function resolveRefs(params: Record<string, unknown>, outcomes: readonly (CommandResult | Error)[]): Record<string, unknown> | undefined {
+export function resolveRefs(
+  params: Record<string, unknown>,
+  outcomes: readonly (CommandResult | Error)[],
+): Record<string, unknown> | undefined {
   let unresolved = false;
   const lookup = (r: ResultRef): unknown => {
     const outcome = outcomes[r.$ref];
     let value: unknown = outcome && !(outcome instanceof Error) ? outcome.result : undefined;
-    for (const key of r.path) value = value !== null && typeof value === 'object' ? (value as Record<string | number, unknown>)[key] : undefined;
+    for (const key of r.path)
+      value =
+        value !== null && typeof value === 'object' ? (value as Record<string | number, unknown>)[key] : undefined;
     if (value === undefined || value === null) unresolved = true;
     return value;
   };
   const walk = (value: unknown): unknown => {
     if (isRef(value)) return lookup(value);
-    if (isTemplate(value)) return value.$template.map((part) => (typeof part === 'string' ? part : String(lookup(part) ?? ''))).join('');
+    if (isTemplate(value))
+      return value.$template.map((part) => (typeof part === 'string' ? part : String(lookup(part) ?? ''))).join('');
     if (Array.isArray(value)) return value.map(walk);
-    if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
+    if (typeof value === 'object' && value !== null)
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
     return value;
   };
   const resolved = walk(params) as Record<string, unknown>;
@@ -130,11 +139,7 @@ function section(value: unknown, key: string): unknown {
 }
 
 /** Splits a batch answer into one outcome per key: a CommandResult or a BitrixError. */
-export function decodeBatch(
-  keys: string[],
-  methods: string[],
-  batchResult: unknown,
-): (CommandResult | BitrixError)[] {
+export function decodeBatch(keys: string[], methods: string[], batchResult: unknown): (CommandResult | BitrixError)[] {
   const body = (batchResult ?? {}) as Record<string, Section>;
   return keys.map((key, i) => {
     const error = section(body.result_error, key) as { error?: unknown; error_description?: unknown } | undefined;

@@ -110,7 +110,12 @@ export class OAuthSession {
       status = res.statusCode;
       body = (await res.body.json()) as Record<string, unknown>;
     } catch {
-      throw new BitrixError({ code: 'OAUTH_REFRESH_FAILED', description: 'token refresh request failed', method: 'oauth.token', errorClass: 'network' });
+      throw new BitrixError({
+        code: 'OAUTH_REFRESH_FAILED',
+        description: 'token refresh request failed',
+        method: 'oauth.token',
+        errorClass: 'network',
+      });
     }
     if (status !== 200 || typeof body.access_token !== 'string' || typeof body.refresh_token !== 'string') {
       throw new BitrixError({

@@ -85,10 +85,15 @@ export function classify(code: string, description: string, httpStatus?: number)
   if (upper === 'OPERATION_TIME_LIMIT' || httpStatus === 429) return 'operating-limit';
   if (AUTH_CODES.has(upper) || httpStatus === 401 || httpStatus === 403) return 'auth';
   if (upper === 'ERROR_METHOD_NOT_FOUND') return 'bad-request';
-  if (upper === 'NOT_FOUND' || (upper === '' || upper === 'ERROR_CORE') && NOT_FOUND_TEXT.test(description)) {
+  if (upper === 'NOT_FOUND' || ((upper === '' || upper === 'ERROR_CORE') && NOT_FOUND_TEXT.test(description))) {
     return 'not-found';
   }
-  if (upper === 'OVERLOAD_LIMIT' || upper === 'INTERNAL_SERVER_ERROR' || upper === 'ERROR_UNEXPECTED_ANSWER' || upper === 'PORTAL_DELETED') {
+  if (
+    upper === 'OVERLOAD_LIMIT' ||
+    upper === 'INTERNAL_SERVER_ERROR' ||
+    upper === 'ERROR_UNEXPECTED_ANSWER' ||
+    upper === 'PORTAL_DELETED'
+  ) {
     return 'upstream-failure';
   }
   // A 503 without a known code is most likely the limiter answering in another form (a proxy's
@@ -111,7 +116,12 @@ export function redact(text: string, secrets: readonly string[]): string {
 
 /** A command cancelled before its answer arrived (deadline passed, or the client left). */
 export function abortError(method: string): BitrixError {
-  return new BitrixError({ code: 'ABORTED', description: 'the request was cancelled before its answer arrived (deadline or client gone)', method, errorClass: 'timeout' });
+  return new BitrixError({
+    code: 'ABORTED',
+    description: 'the request was cancelled before its answer arrived (deadline or client gone)',
+    method,
+    errorClass: 'timeout',
+  });
 }
 
 /** A write whose answer was lost: the portal may have executed it. Never re-sent by us; the

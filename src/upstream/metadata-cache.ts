@@ -30,7 +30,10 @@ export class MetadataCache {
 
   private readonly remote: MetadataCacheOptions['remote'];
 
-  constructor(options: MetadataCacheOptions = {}, private readonly now: () => number = Date.now) {
+  constructor(
+    options: MetadataCacheOptions = {},
+    private readonly now: () => number = Date.now,
+  ) {
     this.remote = options.remote;
     this.ttlMs = options.ttlMs ?? 5 * 60_000;
     this.staleMs = options.staleMs ?? 60 * 60_000;

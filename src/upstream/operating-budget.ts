@@ -37,7 +37,10 @@ export class OperatingBudget {
   private readonly windowMs: number;
   private readonly margin: number;
 
-  constructor(options: OperatingOptions = {}, private readonly now: () => number = Date.now) {
+  constructor(
+    options: OperatingOptions = {},
+    private readonly now: () => number = Date.now,
+  ) {
     this.limit = options.limitSeconds ?? 480;
     this.windowMs = (options.windowSeconds ?? 600) * 1000;
     this.margin = options.marginSeconds ?? Math.max(5, this.limit * 0.05);
@@ -53,7 +56,10 @@ export class OperatingBudget {
   }
 
   /** Records what an answer says about a method. `operating` only comes with direct calls. */
-  observe(method: string, time: { operating?: number; operating_reset_at?: number; processing?: number } | undefined): void {
+  observe(
+    method: string,
+    time: { operating?: number; operating_reset_at?: number; processing?: number } | undefined,
+  ): void {
     if (!time) return;
     const u = this.use(method);
     const t = this.now();
@@ -118,7 +124,9 @@ export class OperatingBudget {
     const u = this.methods.get(method);
     if (!u) return 1_000; // only other replicas' use: look again soon
     const t = this.now();
-    const candidates = [u.blockedUntil, u.resetAt ?? 0, ...u.since.map(([at]) => at + this.windowMs)].filter((x) => x > t);
+    const candidates = [u.blockedUntil, u.resetAt ?? 0, ...u.since.map(([at]) => at + this.windowMs)].filter(
+      (x) => x > t,
+    );
     return candidates.length ? Math.min(...candidates) - t + 1_000 : 1_000;
   }
 }

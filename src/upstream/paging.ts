@@ -30,7 +30,13 @@ function rowsOf(result: unknown, path: readonly string[]): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-function pageParams(list: ListMethod, base: Record<string, unknown>, filter: Record<string, unknown>, after: unknown, start: number): Record<string, unknown> {
+function pageParams(
+  list: ListMethod,
+  base: Record<string, unknown>,
+  filter: Record<string, unknown>,
+  after: unknown,
+  start: number,
+): Record<string, unknown> {
   const keyed = { ...filter, [`>${list.idKey}`]: after };
   if (list.style === 'user') return { ...base, FILTER: keyed, sort: 'ID', order: 'ASC', start };
   return { ...base, filter: keyed, order: { [list.idKey]: 'ASC' }, start };
@@ -60,7 +66,10 @@ export async function readKeysetPage<Row>(
     const start = lastUsesCount && i === count - 1 ? 0 : -1;
     commands.push({ method: list.method, params: pageParams(list, base, filter, after, start) });
   }
-  const outcomes = count === 1 ? [await settle(scheduler.submit(commands[0], options))] : await scheduler.submitChain(commands, options);
+  const outcomes =
+    count === 1
+      ? [await settle(scheduler.submit(commands[0], options))]
+      : await scheduler.submitChain(commands, options);
   const rows: Row[] = [];
   let more = false;
   for (let i = 0; i < outcomes.length; i++) {
@@ -89,7 +98,8 @@ export async function readByIds(
 ): Promise<Record<string, unknown>[]> {
   const unique = [...new Set(ids.filter((id) => Number.isInteger(id) && id > 0))].sort((a, b) => a - b);
   const commands: Promise<CommandResult>[] = [];
-  for (let i = 0; i < unique.length; i += PAGE) commands.push(scheduler.submit({ method, params: params(unique.slice(i, i + PAGE)) }, options));
+  for (let i = 0; i < unique.length; i += PAGE)
+    commands.push(scheduler.submit({ method, params: params(unique.slice(i, i + PAGE)) }, options));
   return (await Promise.all(commands)).flatMap((page) => rowsOf(page.result, rowsPath) as Record<string, unknown>[]);
 }
 
@@ -120,7 +130,12 @@ export async function readOffsetPage<Row>(
   const count = Math.min(Math.ceil((first + 1) / PAGE), MAX_BATCH);
   const fullOrder = { ...order, [list.idKey]: order[list.idKey] ?? 'ASC' };
   const pages = await Promise.all(
-    Array.from({ length: count }, (_, i) => scheduler.submit({ method: list.method, params: { ...base, filter, order: fullOrder, start: offset + i * PAGE } }, options)),
+    Array.from({ length: count }, (_, i) =>
+      scheduler.submit(
+        { method: list.method, params: { ...base, filter, order: fullOrder, start: offset + i * PAGE } },
+        options,
+      ),
+    ),
   );
   const rows: Row[] = [];
   let more = false;

@@ -99,7 +99,13 @@ export class BitrixPortal {
   }
 
   /** Rows by id, one command per 50 ids (see paging.readByIds). */
-  byIds(method: string, ids: readonly number[], params: (ids: number[]) => Record<string, unknown>, rowsPath: readonly string[], options: SubmitOptions = {}) {
+  byIds(
+    method: string,
+    ids: readonly number[],
+    params: (ids: number[]) => Record<string, unknown>,
+    rowsPath: readonly string[],
+    options: SubmitOptions = {},
+  ) {
     return readByIds(this.scheduler, method, ids, params, rowsPath, options);
   }
 

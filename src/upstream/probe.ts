@@ -12,14 +12,22 @@ export interface ProbeResult {
   problem?: string;
 }
 
-export async function probePortal(portal: BitrixPortal, host: string, logger: Logger, deadlineMs = 5_000): Promise<ProbeResult> {
+export async function probePortal(
+  portal: BitrixPortal,
+  host: string,
+  logger: Logger,
+  deadlineMs = 5_000,
+): Promise<ProbeResult> {
   try {
     await portal.read('user.current', {}, { deadline: Date.now() + deadlineMs, fresh: true });
     logger.info({ portal: host }, 'portal reachable');
     return { ok: true };
   } catch (error) {
     const problem = explain(error, host);
-    logger.error({ portal: host, code: error instanceof BitrixError ? error.code : undefined }, `portal check failed: ${problem}`);
+    logger.error(
+      { portal: host, code: error instanceof BitrixError ? error.code : undefined },
+      `portal check failed: ${problem}`,
+    );
     return { ok: false, problem };
   }
 }
@@ -27,8 +35,10 @@ export async function probePortal(portal: BitrixPortal, host: string, logger: Lo
 function explain(error: unknown, host: string): string {
   if (!(error instanceof BitrixError)) return 'unexpected failure while calling the portal';
   const cause = error.description;
-  if (/ENOTFOUND|EAI_AGAIN/.test(cause)) return `the host ${host} cannot be resolved: check the portal address in BITRIX_WEBHOOK_URL (or the OAuth endpoint)`;
-  if (/ECONNREFUSED/.test(cause)) return `${host} refused the connection: is the address (and port) right, and the portal up?`;
+  if (/ENOTFOUND|EAI_AGAIN/.test(cause))
+    return `the host ${host} cannot be resolved: check the portal address in BITRIX_WEBHOOK_URL (or the OAuth endpoint)`;
+  if (/ECONNREFUSED/.test(cause))
+    return `${host} refused the connection: is the address (and port) right, and the portal up?`;
   switch (error.errorClass) {
     case 'auth':
       return `the portal rejected the credentials (${error.code}): check the webhook's user id and secret, or the OAuth tokens, and the webhook's scopes`;

@@ -8,7 +8,15 @@
 // (One file on purpose: the queue, packing, retries and cancellation share one state.)
 import type { Logger } from 'pino';
 import { stableJson } from '../lib/stable-json.js';
-import { needsDirectCall, decodeBatch, encodeCommand, hasRefs, resolveRefs, type Command, type CommandResult } from './batch.js';
+import {
+  needsDirectCall,
+  decodeBatch,
+  encodeCommand,
+  hasRefs,
+  resolveRefs,
+  type Command,
+  type CommandResult,
+} from './batch.js';
 import { CircuitBreaker } from './breaker.js';
 import { BitrixError, abortError, busyError, outcomeUnknown } from './errors.js';
 import type { PortalLimiter } from './bucket.js';
@@ -109,7 +117,16 @@ export class PortalScheduler {
   private closed = false;
   readonly budget: OperatingBudget;
   readonly breaker: CircuitBreaker;
-  readonly stats: SchedulerStats = { httpRequests: 0, batches: 0, commands: 0, deduplicated: 0, retries: 0, limiterWaits: 0, budgetWaits: 0, failedFast: 0 };
+  readonly stats: SchedulerStats = {
+    httpRequests: 0,
+    batches: 0,
+    commands: 0,
+    deduplicated: 0,
+    retries: 0,
+    limiterWaits: 0,
+    budgetWaits: 0,
+    failedFast: 0,
+  };
   /** Observers of every HTTP request sent (metrics). */
   onSend?: (info: { commands: number; batch: boolean }) => void;
 
@@ -125,9 +142,16 @@ export class PortalScheduler {
   /** Submits one command; resolves with its result or rejects with its own BitrixError. */
   submit(command: Command, options: SubmitOptions = {}): Promise<CommandResult> {
     return new Promise<CommandResult>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, meter: options.meter, signal: options.signal, deadline: options.deadline };
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        meter: options.meter,
+        signal: options.signal,
+        deadline: options.deadline,
+      };
       if (options.signal?.aborted) return reject(abortError(command.method));
-      if (this.breaker.state === 'open' && this.breaker.msUntilProbe() > 0) return reject(this.circuitOpen(command.method));
+      if (this.breaker.state === 'open' && this.breaker.msUntilProbe() > 0)
+        return reject(this.circuitOpen(command.method));
       const write = options.write ?? false;
       const dedupeKey = write ? undefined : `${command.method}\u0000${stableJson(command.params)}`;
       const existing = dedupeKey && !options.fresh ? this.inflightReads.get(dedupeKey) : undefined;
@@ -153,7 +177,8 @@ export class PortalScheduler {
     const promises = commands.map((command) => this.submitPart(command, options));
     const items = promises.map((p) => p.item);
     if (options.signal?.aborted) for (const item of items) this.settle(item, abortError(item.command.method));
-    else if (this.breaker.state === 'open' && this.breaker.msUntilProbe() > 0) for (const item of items) this.settle(item, this.circuitOpen(item.command.method));
+    else if (this.breaker.state === 'open' && this.breaker.msUntilProbe() > 0)
+      for (const item of items) this.settle(item, this.circuitOpen(item.command.method));
     else this.enqueue({ items, chained: true });
     return Promise.all(promises.map((p) => p.promise));
   }
@@ -167,7 +192,13 @@ export class PortalScheduler {
     for (const command of commands) {
       const params = resolveRefs(command.params, outcomes);
       if (!params) {
-        outcomes.push(new BitrixError({ code: 'UNRESOLVED_REFERENCE', description: 'an earlier command of the chain gave nothing to refer to', method: command.method }));
+        outcomes.push(
+          new BitrixError({
+            code: 'UNRESOLVED_REFERENCE',
+            description: 'an earlier command of the chain gave nothing to refer to',
+            method: command.method,
+          }),
+        );
         continue;
       }
       try {
@@ -346,18 +377,29 @@ export class PortalScheduler {
           let base = 0;
           for (const unit of units) {
             const offset = base;
-            for (const [i, item] of unit.items.entries()) cmd[`c${offset + i}`] = encodeCommand(item.command, (index) => `c${offset + index}`);
+            for (const [i, item] of unit.items.entries())
+              cmd[`c${offset + i}`] = encodeCommand(item.command, (index) => `c${offset + index}`);
             base += unit.items.length;
           }
           const keys = Object.keys(cmd);
           const response = await this.transport.call('batch', { halt: 0, cmd });
-          outcomes = decodeBatch(keys, items.map((i) => i.command.method), response.result);
+          outcomes = decodeBatch(
+            keys,
+            items.map((i) => i.command.method),
+            response.result,
+          );
         }
         this.breaker.success();
       } catch (error) {
         this.noteFailure(error);
         // A direct call's own error envelope (4xx) is that command's outcome, not an outage.
-        if (direct && error instanceof BitrixError && error.httpStatus !== undefined && error.httpStatus < 500 && error.errorClass !== 'rate-limited') {
+        if (
+          direct &&
+          error instanceof BitrixError &&
+          error.httpStatus !== undefined &&
+          error.httpStatus < 500 &&
+          error.errorClass !== 'rate-limited'
+        ) {
           outcomes = [error];
         } else {
           for (const unit of units) this.retryOrSettle(unit, error);
@@ -389,7 +431,11 @@ export class PortalScheduler {
       return;
     }
     if (error.errorClass === 'rate-limited') this.limiter.onRejected();
-    if (['network', 'upstream-failure'].includes(error.errorClass) || (error.errorClass === 'timeout' && error.code !== 'ABORTED')) this.breaker.failure();
+    if (
+      ['network', 'upstream-failure'].includes(error.errorClass) ||
+      (error.errorClass === 'timeout' && error.code !== 'ABORTED')
+    )
+      this.breaker.failure();
     else this.breaker.success(); // the portal answered: it is up
   }
 
@@ -419,11 +465,13 @@ export class PortalScheduler {
       (e.transient || e.errorClass === 'operating-limit') &&
       // A write is re-sent only when the portal certainly did not execute it.
       (!first.write || (!e.ambiguous && (e.errorClass === 'rate-limited' || e.errorClass === 'operating-limit'))) &&
-      first.attempts + 1 < Math.min(this.options.maxAttempts ?? 10, e.code === 'CONNECT_FAILED' ? CONNECT_ATTEMPTS : Infinity);
+      first.attempts + 1 <
+        Math.min(this.options.maxAttempts ?? 10, e.code === 'CONNECT_FAILED' ? CONNECT_ATTEMPTS : Infinity);
     const delay = Math.min(8_000, (this.options.baseBackoffMs ?? 250) * 2 ** first.attempts) * (0.5 + Math.random());
     const deadline = Math.min(...live.flatMap((i) => i.waiters.map((w) => w.deadline ?? Infinity)));
     if (!retryable || Date.now() + delay > deadline) {
-      const final = first.write && e?.ambiguous ? outcomeUnknown(e) : error instanceof Error ? error : new Error(String(error));
+      const final =
+        first.write && e?.ambiguous ? outcomeUnknown(e) : error instanceof Error ? error : new Error(String(error));
       for (const i of live) this.settle(i, final);
       return;
     }

@@ -170,16 +170,38 @@ export class BitrixTransport {
     const code = (error as { code?: string })?.code ?? '';
     const name = (error as { name?: string })?.name ?? '';
     if (error instanceof undiciErrors.ConnectTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT') {
-      return new BitrixError({ code: 'CONNECT_TIMEOUT', description: 'connecting to the portal timed out', method, errorClass: 'timeout' });
+      return new BitrixError({
+        code: 'CONNECT_TIMEOUT',
+        description: 'connecting to the portal timed out',
+        method,
+        errorClass: 'timeout',
+      });
     }
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-      return new BitrixError({ code: 'RESPONSE_TIMEOUT', description: 'the portal did not answer in time', method, errorClass: 'timeout', ambiguous: true });
+      return new BitrixError({
+        code: 'RESPONSE_TIMEOUT',
+        description: 'the portal did not answer in time',
+        method,
+        errorClass: 'timeout',
+        ambiguous: true,
+      });
     }
     if (signal?.aborted || name === 'AbortError' || name === 'TimeoutError' || code === 'UND_ERR_ABORTED') {
-      return new BitrixError({ code: 'ABORTED', description: 'the call was cancelled (deadline or client gone)', method, errorClass: 'timeout', ambiguous: true });
+      return new BitrixError({
+        code: 'ABORTED',
+        description: 'the call was cancelled (deadline or client gone)',
+        method,
+        errorClass: 'timeout',
+        ambiguous: true,
+      });
     }
     if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-      return new BitrixError({ code: 'CONNECT_FAILED', description: `cannot connect to the portal (${code})`, method, errorClass: 'network' });
+      return new BitrixError({
+        code: 'CONNECT_FAILED',
+        description: `cannot connect to the portal (${code})`,
+        method,
+        errorClass: 'network',
+      });
     }
     return new BitrixError({
       code: 'CONNECTION_LOST',
@@ -194,10 +216,22 @@ export class BitrixTransport {
     return redact(text, this.secrets());
   }
 
-  private log(level: 'debug' | 'info' | 'warn', method: string, status: number | undefined, started: number, error?: BitrixError): void {
+  private log(
+    level: 'debug' | 'info' | 'warn',
+    method: string,
+    status: number | undefined,
+    started: number,
+    error?: BitrixError,
+  ): void {
     if (!this.logger) return;
     const ms = Math.round(performance.now() - started);
-    const fields = { portal: this.portalName, method, status, ms, ...(error ? { code: error.code, errorClass: error.errorClass } : {}) };
+    const fields = {
+      portal: this.portalName,
+      method,
+      status,
+      ms,
+      ...(error ? { code: error.code, errorClass: error.errorClass } : {}),
+    };
     this.logger[level](fields, error ? 'bitrix call failed' : 'bitrix call');
   }
 

@@ -48,7 +48,14 @@ interface SendOptions {
 }
 
 async function send(name: string, options: SendOptions = {}): Promise<Answer> {
-  const { method = 'POST', body, contentType = 'application/json', accept = ACCEPT, headers = {}, search = '' } = options;
+  const {
+    method = 'POST',
+    body,
+    contentType = 'application/json',
+    accept = ACCEPT,
+    headers = {},
+    search = '',
+  } = options;
   const started = performance.now();
   const res = await fetch(stack.url + search, {
     method,
@@ -65,7 +72,13 @@ async function send(name: string, options: SendOptions = {}): Promise<Answer> {
     json = undefined;
   }
   // The body first (what the assertions print), then the headers (scanned for secrets too).
-  const answer = { name, status: res.status, text: `${text}\n${JSON.stringify([...res.headers])}`, json, ms: performance.now() - started };
+  const answer = {
+    name,
+    status: res.status,
+    text: `${text}\n${JSON.stringify([...res.headers])}`,
+    json,
+    ms: performance.now() - started,
+  };
   answers.push(answer);
   return answer;
 }
@@ -123,8 +136,14 @@ describe('malformed requests', () => {
     ['variables is a string', '{"query":"{ __typename }","variables":"{}"}'],
     ['extensions is a string', '{"query":"{ __typename }","extensions":"x"}'],
     ['operationName is a number', '{"query":"{ __typename }","operationName":5}'],
-    ['prototype pollution keys', '{"query":"{ __typename }","__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}}}'],
-    ['invalid UTF-8', new Uint8Array([0x7b, 0x22, 0x71, 0x75, 0x65, 0x72, 0x79, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc3, 0x22, 0x7d])],
+    [
+      'prototype pollution keys',
+      '{"query":"{ __typename }","__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}}}',
+    ],
+    [
+      'invalid UTF-8',
+      new Uint8Array([0x7b, 0x22, 0x71, 0x75, 0x65, 0x72, 0x79, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc3, 0x22, 0x7d]),
+    ],
     ['BOM and garbage', '\ufeff{query: {__typename}}'],
     ['deeply nested JSON', `{"query":"{ __typename }","variables":{"a":${'['.repeat(50_000)}${']'.repeat(50_000)}}}`],
     ['lone surrogates', '{"query":"{ __typename \\ud800 }"}'],
@@ -132,7 +151,8 @@ describe('malformed requests', () => {
   for (const [name, body] of bodies) {
     it(`${name}: refused`, async () => {
       const answer = await send(name, { body });
-      if (name === 'deeply nested JSON') expectHandled(answer); // valid JSON; variables unused
+      if (name === 'deeply nested JSON')
+        expectHandled(answer); // valid JSON; variables unused
       else expectRefused(answer);
     });
   }
@@ -141,19 +161,26 @@ describe('malformed requests', () => {
     expectRefused(await gql('empty document', ''));
     expectRefused(await gql('only a comment', '# nothing'));
     expectRefused(await gql('two operations', 'query A { __typename } query B { __typename }'));
-    expectRefused(await send('unknown operationName', { body: JSON.stringify({ query: 'query A { __typename }', operationName: 'B' }) }));
+    expectRefused(
+      await send('unknown operationName', {
+        body: JSON.stringify({ query: 'query A { __typename }', operationName: 'B' }),
+      }),
+    );
   });
 
   // The complexity check sees the raw variables; it must leave coercion errors to execution,
   // which reports them masked (BAD_USER_INPUT, HTTP 400), not short-circuit them untyped.
   it('variables of the wrong type, missing or with unknown input fields: typed errors', async () => {
-    const q = 'query($first: Int!, $filter: EmployeeFilter) { employees(first: $first, filter: $filter) { totalCount } }';
+    const q =
+      'query($first: Int!, $filter: EmployeeFilter) { employees(first: $first, filter: $filter) { totalCount } }';
     for (const accept of [ACCEPT, 'application/json']) {
       expectRefused(await gql(`variable of the wrong type (${accept})`, q, { first: 'abc' }, { accept }));
       expectRefused(await gql(`missing required variable (${accept})`, q, {}, { accept }));
       expectRefused(await gql(`unknown input field (${accept})`, q, { first: 1, filter: { nope: true } }, { accept }));
       expectRefused(await gql(`Int out of range (${accept})`, q, { first: 2 ** 40 }, { accept }));
-      expectRefused(await gql(`object for a scalar (${accept})`, q, { first: 1, filter: { search: { $gt: '' } } }, { accept }));
+      expectRefused(
+        await gql(`object for a scalar (${accept})`, q, { first: 1, filter: { search: { $gt: '' } } }, { accept }),
+      );
     }
   });
 });
@@ -162,22 +189,36 @@ describe('wrong content types, methods and headers', () => {
   const refused: [string, string | null, string][] = [
     ['text/plain', 'text/plain', '{"query":"{ __typename }"}'],
     ['application/xml', 'application/xml', '<query>{ __typename }</query>'],
-    ['multipart/form-data (uploads are off)', 'multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{"query":"{ __typename }"}\r\n--x--\r\n'],
+    [
+      'multipart/form-data (uploads are off)',
+      'multipart/form-data; boundary=x',
+      '--x\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{"query":"{ __typename }"}\r\n--x--\r\n',
+    ],
     ['no content-type', null, '{"query":"{ __typename }"}'],
     ['application/octet-stream', 'application/octet-stream', '{"query":"{ __typename }"}'],
   ];
   for (const [name, contentType, body] of refused) {
     it(`${name}: 4xx`, async () => {
-      const answer = await send(name, { contentType, body: contentType === null ? new TextEncoder().encode(body) : body });
+      const answer = await send(name, {
+        contentType,
+        body: contentType === null ? new TextEncoder().encode(body) : body,
+      });
       expectHandled(answer);
       expect(answer.status, `${name}: ${answer.text}`).toBeGreaterThanOrEqual(400);
     });
   }
 
   it('content types Yoga may accept (form-encoded, application/graphql, odd charset): handled', async () => {
-    expectHandled(await send('form-encoded', { contentType: 'application/x-www-form-urlencoded', body: 'query=%7B__typename%7D' }));
+    expectHandled(
+      await send('form-encoded', { contentType: 'application/x-www-form-urlencoded', body: 'query=%7B__typename%7D' }),
+    );
     expectHandled(await send('application/graphql', { contentType: 'application/graphql', body: '{ __typename }' }));
-    expectHandled(await send('charset=utf-16', { contentType: 'application/json; charset=utf-16', body: '{"query":"{ __typename }"}' }));
+    expectHandled(
+      await send('charset=utf-16', {
+        contentType: 'application/json; charset=utf-16',
+        body: '{"query":"{ __typename }"}',
+      }),
+    );
   });
 
   it('PUT, DELETE, PATCH: 405; a mutation over GET: 405; GET without a query: 4xx', async () => {
@@ -192,14 +233,23 @@ describe('wrong content types, methods and headers', () => {
     expect(viaGet.status).toBe(405);
     expectRefused(await send('GET without query', { method: 'GET', contentType: null }));
     expectRefused(await send('GET with a broken query', { method: 'GET', contentType: null, search: '?query=%7B' }));
-    expectRefused(await send('GET with broken variables', { method: 'GET', contentType: null, search: '?query=%7B__typename%7D&variables=%7B' }));
+    expectRefused(
+      await send('GET with broken variables', {
+        method: 'GET',
+        contentType: null,
+        search: '?query=%7B__typename%7D&variables=%7B',
+      }),
+    );
   });
 
   it('an Accept the server cannot produce: 406; oversized headers: 431', async () => {
     const xml = await send('accept xml', { accept: 'application/xml', body: '{"query":"{ __typename }"}' });
     expectHandled(xml);
     expect(xml.status).toBe(406);
-    const big = await send('oversized header', { headers: { 'x-padding': 'x'.repeat(40_000) }, body: '{"query":"{ __typename }"}' });
+    const big = await send('oversized header', {
+      headers: { 'x-padding': 'x'.repeat(40_000) },
+      body: '{"query":"{ __typename }"}',
+    });
     expect(big.status).toBe(431);
   });
 });
@@ -220,7 +270,13 @@ describe('huge documents, deep nesting, alias and fragment bombs (abuse limits: 
     bounded(await gql('2 MB of whitespace', `{ __typename ${' '.repeat(2_000_000)} }`));
     bounded(await gql('35,000 fields', `{ ${'employees(first: 1) { totalCount } '.repeat(35_000)} }`));
     bounded(await gql('500 kB literal', `{ employees(filter: { search: "${'y'.repeat(500_000)}" }) { totalCount } }`));
-    bounded(await gql('1 MB variables', '{ __typename }', Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`v${i}`, 'z'.repeat(40)]))));
+    bounded(
+      await gql(
+        '1 MB variables',
+        '{ __typename }',
+        Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`v${i}`, 'z'.repeat(40)])),
+      ),
+    );
   });
 
   it('nesting: 5,000 open braces, 20,000 nested selections, 16 levels of real types, 3 nested connections', async () => {
@@ -257,12 +313,24 @@ describe('huge documents, deep nesting, alias and fragment bombs (abuse limits: 
   });
 
   it('aliases: 5,000 × __typename, 300 × a connection; 5,000 directives; a fragment doubling bomb', async () => {
-    bounded(await gql('5,000 __typename aliases', `{ ${Array.from({ length: 5_000 }, (_, i) => `a${i}: __typename`).join(' ')} }`));
-    bounded(await gql('300 connection aliases', `{ ${Array.from({ length: 300 }, (_, i) => `e${i}: employees(first: 50) { edges { node { fullName } } }`).join(' ')} }`), 20_000);
+    bounded(
+      await gql(
+        '5,000 __typename aliases',
+        `{ ${Array.from({ length: 5_000 }, (_, i) => `a${i}: __typename`).join(' ')} }`,
+      ),
+    );
+    bounded(
+      await gql(
+        '300 connection aliases',
+        `{ ${Array.from({ length: 300 }, (_, i) => `e${i}: employees(first: 50) { edges { node { fullName } } }`).join(' ')} }`,
+      ),
+      20_000,
+    );
     bounded(await gql('5,000 directives', `{ __typename ${'@skip(if: false) '.repeat(5_000)}}`));
     bounded(await gql('duplicate @include', '{ __typename @include(if: true) @include(if: true) }'));
     let fragments = '';
-    for (let i = 0; i < 40; i++) fragments += `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} employees(first: 50) { totalCount } }\n`;
+    for (let i = 0; i < 40; i++)
+      fragments += `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} employees(first: 50) { totalCount } }\n`;
     fragments += 'fragment F40 on Query { __typename }\n';
     bounded(await gql('fragment doubling (2^40)', `{ ...F0 }\n${fragments}`));
     bounded(await gql('fragment cycle', '{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }'));
@@ -273,14 +341,30 @@ describe('invalid ids', () => {
   const b64 = (text: string) => Buffer.from(text).toString('base64');
 
   it('node(id:) and nodes(ids:) with garbage: null or a typed error', async () => {
-    for (const id of ['garbage!!', '', ' ', '💥', b64('SpaCard:abc'), b64('SpaCard:128:-1'), b64('Employee:-1'), b64('Nope:1'), b64(':'), b64('Contact:1e309'), 'a'.repeat(10_000)]) {
+    for (const id of [
+      'garbage!!',
+      '',
+      ' ',
+      '💥',
+      b64('SpaCard:abc'),
+      b64('SpaCard:128:-1'),
+      b64('Employee:-1'),
+      b64('Nope:1'),
+      b64(':'),
+      b64('Contact:1e309'),
+      'a'.repeat(10_000),
+    ]) {
       const answer = await gql(`node(${id.slice(0, 20)})`, 'query($id: ID!) { node(id: $id) { id } }', { id });
       expectHandled(answer);
       if (answer.status < 300) expect(answer.json.data?.node ?? null, answer.text).toBeNull();
     }
-    const many = await gql('nodes(garbage)', 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: ['x', b64('Employee:-1'), b64('Deal:0')] });
+    const many = await gql('nodes(garbage)', 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }', {
+      ids: ['x', b64('Employee:-1'), b64('Deal:0')],
+    });
     expectHandled(many);
-    const oversized = await gql('nodes(100,000 ids)', 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: Array.from({ length: 100_000 }, (_, i) => b64(`Employee:${i}`)) });
+    const oversized = await gql('nodes(100,000 ids)', 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }', {
+      ids: Array.from({ length: 100_000 }, (_, i) => b64(`Employee:${i}`)),
+    });
     expectHandled(oversized);
   });
 
@@ -301,7 +385,11 @@ describe('invalid ids', () => {
       expectHandled(answer);
       if (answer.status < 300) expect(answer.json.data?.[field] ?? null, `${query}: ${answer.text}`).toBeNull();
     }
-    for (const query of ['{ spaCards(entityTypeId: -1) { totalCount } }', '{ stages(entityTypeId: -7) { name } }', '{ categories(entityTypeId: 0) { name } }']) {
+    for (const query of [
+      '{ spaCards(entityTypeId: -1) { totalCount } }',
+      '{ stages(entityTypeId: -7) { name } }',
+      '{ categories(entityTypeId: 0) { name } }',
+    ]) {
       expectHandled(await gql(query, query));
     }
     expectRefused(await gql('Int overflow literal', '{ employee(id: 99999999999) { id } }'));
@@ -310,27 +398,50 @@ describe('invalid ids', () => {
   });
 
   it('mutations on ids that do not exist: an error result or a typed error, nothing written', async () => {
-    expectMutationError(await gql('deleteSpaCard(-1)', 'mutation { deleteSpaCard(entityTypeId: 128, id: -1) { __typename } }'), 'deleteSpaCard');
-    expectMutationError(await gql('deleteSpaCard(type -1)', 'mutation { deleteSpaCard(entityTypeId: -1, id: 1) { __typename } }'), 'deleteSpaCard');
     expectMutationError(
-      await gql('moveSpaCardStage(-1, >0)', 'mutation { moveSpaCardStage(entityTypeId: 128, id: -1, stageId: ">0") { __typename } }'),
+      await gql('deleteSpaCard(-1)', 'mutation { deleteSpaCard(entityTypeId: 128, id: -1) { __typename } }'),
+      'deleteSpaCard',
+    );
+    expectMutationError(
+      await gql('deleteSpaCard(type -1)', 'mutation { deleteSpaCard(entityTypeId: -1, id: 1) { __typename } }'),
+      'deleteSpaCard',
+    );
+    expectMutationError(
+      await gql(
+        'moveSpaCardStage(-1, >0)',
+        'mutation { moveSpaCardStage(entityTypeId: 128, id: -1, stageId: ">0") { __typename } }',
+      ),
       'moveSpaCardStage',
     );
     expectMutationError(
-      await gql('moveSpaCardStage(1, injected stage)', 'mutation { moveSpaCardStage(entityTypeId: 128, id: 1, stageId: "DT128_7:NEW\' OR 1=1") { __typename } }'),
+      await gql(
+        'moveSpaCardStage(1, injected stage)',
+        'mutation { moveSpaCardStage(entityTypeId: 128, id: 1, stageId: "DT128_7:NEW\' OR 1=1") { __typename } }',
+      ),
       'moveSpaCardStage',
     );
-    expectMutationError(await gql('deleteContact(0)', 'mutation { deleteContact(id: 0) { __typename } }'), 'deleteContact');
     expectMutationError(
-      await gql('createSpaCard(bad references)', 'mutation($input: CreateSpaCardInput!) { createSpaCard(entityTypeId: 128, input: $input) { __typename } }', {
-        input: { title: 'bad refs', contactIds: [-1], companyId: -7, assignedById: -3, stageId: '>0' },
-      }),
+      await gql('deleteContact(0)', 'mutation { deleteContact(id: 0) { __typename } }'),
+      'deleteContact',
+    );
+    expectMutationError(
+      await gql(
+        'createSpaCard(bad references)',
+        'mutation($input: CreateSpaCardInput!) { createSpaCard(entityTypeId: 128, input: $input) { __typename } }',
+        {
+          input: { title: 'bad refs', contactIds: [-1], companyId: -7, assignedById: -3, stageId: '>0' },
+        },
+      ),
       'createSpaCard',
     );
     expectMutationError(
-      await gql('createSpaCard(injected field names)', 'mutation($input: CreateSpaCardInput!) { createSpaCard(entityTypeId: 128, input: $input) { __typename } }', {
-        input: { title: 'bad fields', fields: { '>ID': 1, 'UF_CRM_NOPE][x': 'y', __proto__: { polluted: true } } },
-      }),
+      await gql(
+        'createSpaCard(injected field names)',
+        'mutation($input: CreateSpaCardInput!) { createSpaCard(entityTypeId: 128, input: $input) { __typename } }',
+        {
+          input: { title: 'bad fields', fields: { '>ID': 1, 'UF_CRM_NOPE][x': 'y', __proto__: { polluted: true } } },
+        },
+      ),
       'createSpaCard',
     );
     const card1 = await gql('card 1 untouched', '{ spaCard(entityTypeId: 128, id: 1) { stage { statusId } } }');
@@ -364,39 +475,108 @@ describe('filter injection: user text never changes Bitrix filter semantics', ()
   ];
   /** [label, query with $v, path to the count (a connection's totalCount or a list)] */
   const FILTERS: [string, string, (data: any) => number][] = [
-    ['employees.search', 'query($v: String) { r: employees(filter: { search: $v }) { totalCount } }', (d) => d.r.totalCount],
-    ['spaCards.search', 'query($v: String) { r: spaCards(entityTypeId: 128, filter: { search: $v }) { totalCount } }', (d) => d.r.totalCount],
-    ['spaCards.stageId', 'query($v: String) { r: spaCards(entityTypeId: 128, stageId: $v) { totalCount } }', (d) => d.r.totalCount],
-    ['spaCards.field(title)', 'query($v: String!) { r: spaCards(entityTypeId: 128, filter: { field: { name: "title", value: $v } }) { totalCount } }', (d) => d.r.totalCount],
-    ['contacts.search', 'query($v: String) { r: contacts(filter: { search: $v }) { totalCount } }', (d) => d.r.totalCount],
-    ['contacts.phone', 'query($v: String) { r: contacts(filter: { phone: $v }) { totalCount } }', (d) => d.r.totalCount],
-    ['contacts.email', 'query($v: String) { r: contacts(filter: { email: $v }) { totalCount } }', (d) => d.r.totalCount],
-    ['contacts.typeId', 'query($v: String) { r: contacts(filter: { typeId: $v }) { totalCount } }', (d) => d.r.totalCount],
-    ['contacts.field(name)', 'query($v: String!) { r: contacts(filter: { field: { name: "name", value: $v } }) { totalCount } }', (d) => d.r.totalCount],
+    [
+      'employees.search',
+      'query($v: String) { r: employees(filter: { search: $v }) { totalCount } }',
+      (d) => d.r.totalCount,
+    ],
+    [
+      'spaCards.search',
+      'query($v: String) { r: spaCards(entityTypeId: 128, filter: { search: $v }) { totalCount } }',
+      (d) => d.r.totalCount,
+    ],
+    [
+      'spaCards.stageId',
+      'query($v: String) { r: spaCards(entityTypeId: 128, stageId: $v) { totalCount } }',
+      (d) => d.r.totalCount,
+    ],
+    [
+      'spaCards.field(title)',
+      'query($v: String!) { r: spaCards(entityTypeId: 128, filter: { field: { name: "title", value: $v } }) { totalCount } }',
+      (d) => d.r.totalCount,
+    ],
+    [
+      'contacts.search',
+      'query($v: String) { r: contacts(filter: { search: $v }) { totalCount } }',
+      (d) => d.r.totalCount,
+    ],
+    [
+      'contacts.phone',
+      'query($v: String) { r: contacts(filter: { phone: $v }) { totalCount } }',
+      (d) => d.r.totalCount,
+    ],
+    [
+      'contacts.email',
+      'query($v: String) { r: contacts(filter: { email: $v }) { totalCount } }',
+      (d) => d.r.totalCount,
+    ],
+    [
+      'contacts.typeId',
+      'query($v: String) { r: contacts(filter: { typeId: $v }) { totalCount } }',
+      (d) => d.r.totalCount,
+    ],
+    [
+      'contacts.field(name)',
+      'query($v: String!) { r: contacts(filter: { field: { name: "name", value: $v } }) { totalCount } }',
+      (d) => d.r.totalCount,
+    ],
     ['findContacts.phone', 'query($v: String) { r: findContacts(phone: $v) { id } }', (d) => d.r.length],
     ['findContacts.email', 'query($v: String) { r: findContacts(email: $v) { id } }', (d) => d.r.length],
-    ['companies.search', 'query($v: String) { r: companies(filter: { search: $v }) { totalCount } }', (d) => d.r.totalCount],
-    ['companies.companyType', 'query($v: String) { r: companies(filter: { companyType: $v }) { totalCount } }', (d) => d.r.totalCount],
-    ['companies.field(title)', 'query($v: String!) { r: companies(filter: { field: { name: "title", value: $v } }) { totalCount } }', (d) => d.r.totalCount],
+    [
+      'companies.search',
+      'query($v: String) { r: companies(filter: { search: $v }) { totalCount } }',
+      (d) => d.r.totalCount,
+    ],
+    [
+      'companies.companyType',
+      'query($v: String) { r: companies(filter: { companyType: $v }) { totalCount } }',
+      (d) => d.r.totalCount,
+    ],
+    [
+      'companies.field(title)',
+      'query($v: String!) { r: companies(filter: { field: { name: "title", value: $v } }) { totalCount } }',
+      (d) => d.r.totalCount,
+    ],
     ['deals.search', 'query($v: String) { r: deals(filter: { search: $v }) { totalCount } }', (d) => d.r.totalCount],
     ['deals.stageId', 'query($v: String) { r: deals(filter: { stageId: $v }) { totalCount } }', (d) => d.r.totalCount],
     ['leads.search', 'query($v: String) { r: leads(filter: { search: $v }) { totalCount } }', (d) => d.r.totalCount],
-    ['leads.statusId', 'query($v: String) { r: leads(filter: { statusId: $v }) { totalCount } }', (d) => d.r.totalCount],
+    [
+      'leads.statusId',
+      'query($v: String) { r: leads(filter: { statusId: $v }) { totalCount } }',
+      (d) => d.r.totalCount,
+    ],
   ];
 
   for (const [label, query, count] of FILTERS) {
     it(`${label}: each injection string is matched literally (nothing in the demo data) or refused`, async () => {
-      const results = await Promise.all(INJECTIONS.map((v) => gql(`${label} ${JSON.stringify(v.slice(0, 30))}`, query, { v })));
+      const results = await Promise.all(
+        INJECTIONS.map((v) => gql(`${label} ${JSON.stringify(v.slice(0, 30))}`, query, { v })),
+      );
       for (const [i, answer] of results.entries()) {
         expectHandled(answer);
         if (answer.status >= 400 || answer.json.errors?.length) continue; // refused, typed
-        expect(count(answer.json.data), `${label} with ${JSON.stringify(INJECTIONS[i].slice(0, 30))} matched rows: ${answer.text.slice(0, 200)}`).toBe(0);
+        expect(
+          count(answer.json.data),
+          `${label} with ${JSON.stringify(INJECTIONS[i].slice(0, 30))} matched rows: ${answer.text.slice(0, 200)}`,
+        ).toBe(0);
       }
     });
   }
 
   it('field names not in the portal metadata (or shaped like filter keys) are refused with BAD_USER_INPUT', async () => {
-    const NAMES = ['>ID', '!ID', 'ID][>ID', 'UF_CRM_NOPE', 'ufCrmNope', '%TITLE', '=TITLE', 'filter[ID]', '__proto__', 'constructor', ''];
+    const NAMES = [
+      '>ID',
+      '!ID',
+      'ID][>ID',
+      'UF_CRM_NOPE',
+      'ufCrmNope',
+      '%TITLE',
+      '=TITLE',
+      'filter[ID]',
+      '__proto__',
+      'constructor',
+      '',
+    ];
     const LISTS = [
       'spaCards(entityTypeId: 128, filter: { field: { name: $n, value: "1" } })',
       'contacts(filter: { field: { name: $n, value: "1" } })',
@@ -406,25 +586,41 @@ describe('filter injection: user text never changes Bitrix filter semantics', ()
     ];
     for (const list of LISTS) {
       for (const n of NAMES) {
-        const answer = await gql(`${list.split('(')[0]} field ${n}`, `query($n: String!) { r: ${list} { totalCount } }`, { n });
+        const answer = await gql(
+          `${list.split('(')[0]} field ${n}`,
+          `query($n: String!) { r: ${list} { totalCount } }`,
+          { n },
+        );
         expectFieldError(answer, 'r');
         if (answer.status < 400) expect(answer.json.errors[0].extensions.code, answer.text).toBe('BAD_USER_INPUT');
       }
     }
     for (const n of ['>ID', 'UF_CRM_NOPE', '%']) {
-      expectFieldError(await gql(`contactField ${n}`, 'query($n: String!) { contactField(name: $n) { name } }', { n }), 'contactField');
-      const spa = await gql(`spaField ${n}`, 'query($n: String!) { spaField(entityTypeId: 128, name: $n) { name } }', { n });
+      expectFieldError(
+        await gql(`contactField ${n}`, 'query($n: String!) { contactField(name: $n) { name } }', { n }),
+        'contactField',
+      );
+      const spa = await gql(`spaField ${n}`, 'query($n: String!) { spaField(entityTypeId: 128, name: $n) { name } }', {
+        n,
+      });
       expectHandled(spa);
       // spaField is a lookup: an unknown name is simply not there.
       expect([spa.status, spa.json.data.spaField, spa.json.errors], spa.text).toEqual([200, null, undefined]);
-      const card = await gql(`SpaCard.field ${n}`, 'query($n: String!) { spaCard(entityTypeId: 128, id: 1) { field(name: $n) { value } } }', { n });
+      const card = await gql(
+        `SpaCard.field ${n}`,
+        'query($n: String!) { spaCard(entityTypeId: 128, id: 1) { field(name: $n) { value } } }',
+        { n },
+      );
       expectHandled(card);
       // A card's field(name) names a field to read: an unknown one is the caller's error.
-      expect([card.status, card.json.data.spaCard.field, card.json.errors.map((e: any) => [e.path.join('.'), e.extensions.code])], card.text).toEqual([
-        200,
-        null,
-        [['spaCard.field', 'BAD_USER_INPUT']],
-      ]);
+      expect(
+        [
+          card.status,
+          card.json.data.spaCard.field,
+          card.json.errors.map((e: any) => [e.path.join('.'), e.extensions.code]),
+        ],
+        card.text,
+      ).toEqual([200, null, [['spaCard.field', 'BAD_USER_INPUT']]]);
     }
   });
 });
@@ -432,13 +628,27 @@ describe('filter injection: user text never changes Bitrix filter semantics', ()
 describe('oversized `first`', () => {
   it('beyond the cap, negative, 2^31-1, 2^31 and on nested connections: refused with a typed error', async () => {
     for (const first of [2_501, 1_000_000, -1, 2_147_483_647]) {
-      expectFieldError(await gql(`employees(first: ${first})`, `{ employees(first: ${first}) { totalCount } }`), 'employees');
-      expectFieldError(await gql(`spaCards(first: ${first})`, `{ spaCards(entityTypeId: 128, first: ${first}) { totalCount } }`), 'spaCards');
-      expectFieldError(await gql(`contacts(first: ${first}) via variable`, 'query($f: Int) { contacts(first: $f) { totalCount } }', { f: first }), 'contacts');
+      expectFieldError(
+        await gql(`employees(first: ${first})`, `{ employees(first: ${first}) { totalCount } }`),
+        'employees',
+      );
+      expectFieldError(
+        await gql(`spaCards(first: ${first})`, `{ spaCards(entityTypeId: 128, first: ${first}) { totalCount } }`),
+        'spaCards',
+      );
+      expectFieldError(
+        await gql(`contacts(first: ${first}) via variable`, 'query($f: Int) { contacts(first: $f) { totalCount } }', {
+          f: first,
+        }),
+        'contacts',
+      );
     }
     expectRefused(await gql('first: 2^31', '{ companies(first: 2147483648) { totalCount } }'));
     expectRefused(await gql('first: 1e3', '{ deals(first: 1e3) { totalCount } }'));
-    const nested = await gql('nested first: 1,000,000', '{ contacts(first: 1) { edges { node { spaCards(entityTypeId: 128, first: 1000000) { totalCount } } } } }');
+    const nested = await gql(
+      'nested first: 1,000,000',
+      '{ contacts(first: 1) { edges { node { spaCards(entityTypeId: 128, first: 1000000) { totalCount } } } } }',
+    );
     expectHandled(nested);
     expect(nested.status >= 400 || nested.json.errors?.length > 0, nested.text.slice(0, 300)).toBe(true);
   });
@@ -449,13 +659,16 @@ describe('a failing portal', () => {
     stack.emulator.setFaults({ rate: 1, kinds: ['http500', 'truncate', 'drop'] });
     try {
       const answers = await Promise.all(
-        ['{ employees(first: 5) { totalCount } }', '{ spaCards(entityTypeId: 128, first: 3) { edges { node { title } } } }', '{ contact(id: 1) { fullName } }'].map((q) =>
-          gql(`faults: ${q}`, q),
-        ),
+        [
+          '{ employees(first: 5) { totalCount } }',
+          '{ spaCards(entityTypeId: 128, first: 3) { edges { node { title } } } }',
+          '{ contact(id: 1) { fullName } }',
+        ].map((q) => gql(`faults: ${q}`, q)),
       );
       for (const answer of answers) {
         expectHandled(answer);
-        for (const error of answer.json?.errors ?? []) expect(error.extensions.code, answer.text).toMatch(/^UPSTREAM_|^SERVICE_UNAVAILABLE|^INTERNAL/);
+        for (const error of answer.json?.errors ?? [])
+          expect(error.extensions.code, answer.text).toMatch(/^UPSTREAM_|^SERVICE_UNAVAILABLE|^INTERNAL/);
       }
     } finally {
       stack.emulator.setFaults(null);
@@ -469,8 +682,18 @@ describe('afterwards', () => {
     for (const answer of [
       await gql('api key in headers', '{ __typename }', undefined, { headers }),
       await gql('api key in headers, bad query', '{ nope }', undefined, { headers }),
-      await send('api key in the query string', { method: 'GET', contentType: null, search: `?query=%7B__typename%7D&api_key=${API_KEY}`, headers }),
-      await gql('api key as a variable', 'query($k: String) { employees(filter: { search: $k }) { totalCount } }', { k: API_KEY }, { headers }),
+      await send('api key in the query string', {
+        method: 'GET',
+        contentType: null,
+        search: `?query=%7B__typename%7D&api_key=${API_KEY}`,
+        headers,
+      }),
+      await gql(
+        'api key as a variable',
+        'query($k: String) { employees(filter: { search: $k }) { totalCount } }',
+        { k: API_KEY },
+        { headers },
+      ),
     ]) {
       expect(answer.status).toBeLessThan(500);
     }
@@ -487,7 +710,9 @@ describe('afterwards', () => {
     expect(answers.length).toBeGreaterThan(300);
     expect(stack.logs.length).toBeGreaterThan(0);
     const leaks = (text: string) => [SECRET, API_KEY, stack.emulator.webhookUrl].filter((s) => text.includes(s));
-    const inLogs = stack.logs.flatMap((line, i) => leaks(line).map((s) => `log line ${i}: ${s} in ${line.slice(0, 300)}`));
+    const inLogs = stack.logs.flatMap((line, i) =>
+      leaks(line).map((s) => `log line ${i}: ${s} in ${line.slice(0, 300)}`),
+    );
     const inAnswers = answers.flatMap((a) => leaks(a.text).map((s) => `${a.name}: ${s} in ${a.text.slice(0, 300)}`));
     expect([...inLogs, ...inAnswers]).toEqual([]);
   });
@@ -496,7 +721,10 @@ describe('afterwards', () => {
   // extensions.originalError; maskError (src/gateway/yoga.ts) must not pass that message on.
   it('a malformed JSON body is not quoted back (extensions.originalError carries no message)', async () => {
     for (const accept of [ACCEPT, 'application/json']) {
-      const answer = await send(`api key in a malformed body (${accept})`, { accept, body: `{"apiKey":"${API_KEY}","query":` });
+      const answer = await send(`api key in a malformed body (${accept})`, {
+        accept,
+        body: `{"apiKey":"${API_KEY}","query":`,
+      });
       expectRefused(answer);
       expect(answer.text).not.toContain(API_KEY);
       expect(answer.json.errors[0].extensions.originalError?.message).toBeUndefined();

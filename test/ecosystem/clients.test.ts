@@ -7,7 +7,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
-import { Environment, Network, RecordSource, Store, createOperationDescriptor, fetchQuery, type ConcreteRequest, type GraphQLResponse } from 'relay-runtime';
+import {
+  Environment,
+  Network,
+  RecordSource,
+  Store,
+  createOperationDescriptor,
+  fetchQuery,
+  type ConcreteRequest,
+  type GraphQLResponse,
+} from 'relay-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import possibleTypesResult from '../../examples/consumer/src/gql/possible-types.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -47,10 +56,13 @@ describe('Relay', () => {
 
   it('relay-runtime normalises real answers without collisions or id errors', async () => {
     const environment = new Environment({
-      network: Network.create(async (params, variables) => (await s.gql(params.text!, variables)).body as GraphQLResponse),
+      network: Network.create(
+        async (params, variables) => (await s.gql(params.text!, variables)).body as GraphQLResponse,
+      ),
       store: new Store(new RecordSource()),
     });
-    const load = async (name: string) => (await import(join(OUT, '__generated__', `${name}.graphql.ts`))).default as ConcreteRequest;
+    const load = async (name: string) =>
+      (await import(join(OUT, '__generated__', `${name}.graphql.ts`))).default as ConcreteRequest;
     for (const [name, variables] of [
       ['RelayClientContactQuery', { id: 3 }],
       ['RelayClientCardsQuery', {}],
@@ -75,11 +87,20 @@ describe('Apollo Client', () => {
     }
   `;
   const client = (possibleTypes?: Record<string, string[]>) =>
-    new ApolloClient({ link: new HttpLink({ uri: s.url }), cache: new InMemoryCache(possibleTypes ? { possibleTypes } : {}) });
+    new ApolloClient({
+      link: new HttpLink({ uri: s.url }),
+      cache: new InMemoryCache(possibleTypes ? { possibleTypes } : {}),
+    });
 
   it('with the generated possibleTypes, reads typed errors through `... on Error`; without them it drops the message', async () => {
-    const withTypes = await client(possibleTypesResult.possibleTypes).mutate({ mutation: MUTATION, variables: { id: 987654 } });
-    expect((withTypes.data as any).updateContact).toMatchObject({ __typename: 'NotFoundError', message: expect.stringContaining('987654') });
+    const withTypes = await client(possibleTypesResult.possibleTypes).mutate({
+      mutation: MUTATION,
+      variables: { id: 987654 },
+    });
+    expect((withTypes.data as any).updateContact).toMatchObject({
+      __typename: 'NotFoundError',
+      message: expect.stringContaining('987654'),
+    });
     const without = await client().mutate({ mutation: MUTATION, variables: { id: 987654 } });
     expect((without.data as any).updateContact.message).toBeUndefined();
   });

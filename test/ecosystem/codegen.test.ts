@@ -18,8 +18,16 @@ const GENERATED = join(ROOT, 'examples/consumer/src/gql');
 
 describe('codegen output', () => {
   it('is up to date with schema.graphql and the consumer operations (run `npm run codegen` when this fails)', async () => {
-    const outputs = await generate({ ...config, cwd: ROOT, silent: true, verbose: false } as Parameters<typeof generate>[0], false);
-    const produced = new Map<string, string>(outputs.map((o: { filename: string; content: string }) => [relative(GENERATED, resolve(ROOT, o.filename)), o.content]));
+    const outputs = await generate(
+      { ...config, cwd: ROOT, silent: true, verbose: false } as Parameters<typeof generate>[0],
+      false,
+    );
+    const produced = new Map<string, string>(
+      outputs.map((o: { filename: string; content: string }) => [
+        relative(GENERATED, resolve(ROOT, o.filename)),
+        o.content,
+      ]),
+    );
     expect([...produced.keys()].sort()).toEqual(readdirSync(GENERATED).sort());
     for (const [file, content] of produced) {
       expect(readFileSync(join(GENERATED, file), 'utf8'), `examples/consumer/src/gql/${file} is stale`).toBe(content);
@@ -27,7 +35,9 @@ describe('codegen output', () => {
   }, 30_000);
 
   it('persisted-documents.json maps sha256 ids to the documents, one per operation', () => {
-    const manifest: Record<string, string> = JSON.parse(readFileSync(join(GENERATED, 'persisted-documents.json'), 'utf8'));
+    const manifest: Record<string, string> = JSON.parse(
+      readFileSync(join(GENERATED, 'persisted-documents.json'), 'utf8'),
+    );
     for (const [id, document] of Object.entries(manifest)) {
       expect(id).toBe(`sha256:${createHash('sha256').update(document).digest('hex')}`);
     }
@@ -87,7 +97,9 @@ describe('examples/consumer against the gateway on the embedded portal', () => {
       spaCards(entityTypeId: 128, first: 2500, filter: { search: "Consumer example" }) { totalCount } }`);
     expect(created.body.data.spaCard.title).toBe(`Consumer example ${key.slice(0, 8)}`);
     expect(created.body.data.spaCards.totalCount).toBe(1);
-    expect(steps.cards.total + 1).toBe((await stack.gql('{ spaCards(entityTypeId: 128) { totalCount } }')).body.data.spaCards.totalCount);
+    expect(steps.cards.total + 1).toBe(
+      (await stack.gql('{ spaCards(entityTypeId: 128) { totalCount } }')).body.data.spaCards.totalCount,
+    );
   }, 30_000);
 
   it('reports a typed error with its code and exits 1 when the gateway refuses', async () => {

@@ -131,9 +131,11 @@ describe('the image commands: build, start, health, query, SIGTERM', () => {
   });
 
   it('`npm run build` compiles src/ to dist/ with main.js', async () => {
-    await run('npm', ['run', 'build', '--', '--outDir', dist], { cwd: ROOT, timeout: 60_000 }).catch((error: { stdout?: string; stderr?: string }) => {
-      throw new Error(`npm run build failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
-    });
+    await run('npm', ['run', 'build', '--', '--outDir', dist], { cwd: ROOT, timeout: 60_000 }).catch(
+      (error: { stdout?: string; stderr?: string }) => {
+        throw new Error(`npm run build failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+      },
+    );
     expect(existsSync(join(dist, 'main.js'))).toBe(true);
     // The demo portal is its own package: nothing of it is compiled into the product.
     expect(walk(dist).filter((f) => /emulator|demo-portal/.test(f))).toEqual([]);
@@ -160,8 +162,20 @@ describe('the image commands: build, start, health, query, SIGTERM', () => {
     expect(existsSync(join(dist, 'main.js')), 'the build test ran first').toBe(true);
     const port = await freePort();
     demo = await startPortal({ size: 'small' });
-    const env = { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', BITRIX_WEBHOOK_URL: demo.webhookUrl, GATEWAY_AUTH: 'off' };
-    child = spawn(process.execPath, ['--enable-source-maps', join(dist, 'main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      BITRIX_WEBHOOK_URL: demo.webhookUrl,
+      GATEWAY_AUTH: 'off',
+    };
+    child = spawn(process.execPath, ['--enable-source-maps', join(dist, 'main.js')], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout!.on('data', (chunk) => (output += chunk));
     child.stderr!.on('data', (chunk) => (output += chunk));
     const exited = new Promise<number | null>((done) => child!.once('exit', (code) => done(code)));
@@ -170,7 +184,10 @@ describe('the image commands: build, start, health, query, SIGTERM', () => {
     const started = Date.now();
     let health = 0;
     while (Date.now() - started < 15_000 && child.exitCode === null) {
-      health = await fetch(`${base}/health`).then((r) => r.status, () => 0);
+      health = await fetch(`${base}/health`).then(
+        (r) => r.status,
+        () => 0,
+      );
       if (health === 200) break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -178,7 +195,10 @@ describe('the image commands: build, start, health, query, SIGTERM', () => {
 
     // The image's HEALTHCHECK command, as Docker would run it inside the container.
     const [cmd, ...args] = healthcheckCommand;
-    const probe = await run(cmd === 'node' ? process.execPath : cmd, args, { env, timeout: 5_000 }).then(() => 0, (e: { code?: number }) => e.code ?? 1);
+    const probe = await run(cmd === 'node' ? process.execPath : cmd, args, { env, timeout: 5_000 }).then(
+      () => 0,
+      (e: { code?: number }) => e.code ?? 1,
+    );
     expect(probe).toBe(0);
 
     const res = await fetch(`${base}/graphql`, {
@@ -198,7 +218,10 @@ describe('the image commands: build, start, health, query, SIGTERM', () => {
     expect(Date.now() - stopAt).toBeLessThan(5_000);
 
     // Stopped: the HEALTHCHECK now fails, as Docker would see it.
-    const after = await run(process.execPath, args, { env, timeout: 5_000 }).then(() => 0, (e: { code?: number }) => e.code ?? 1);
+    const after = await run(process.execPath, args, { env, timeout: 5_000 }).then(
+      () => 0,
+      (e: { code?: number }) => e.code ?? 1,
+    );
     expect(after).not.toBe(0);
 
     // Production logs are JSON lines, and the demo portal's webhook secret is never in them.

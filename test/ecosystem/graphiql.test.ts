@@ -12,7 +12,8 @@ import { startStack, type Stack } from '../helpers/stack.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`graphiql.test: SKIPPED, ${CHROMIUM} is missing (apt-get install -y chromium; .ci/run installs it)`);
+if (!haveChromium)
+  console.warn(`graphiql.test: SKIPPED, ${CHROMIUM} is missing (apt-get install -y chromium; .ci/run installs it)`);
 
 // The flags known to work here as root, with a fresh profile per run (node-svc.md).
 const FLAGS = [
@@ -63,14 +64,17 @@ describe.skipIf(!haveChromium)('GraphiQL in headless Chromium', () => {
 
     // The names the result pane must show, straight from the API.
     const expected = await stack.gql(QUERY);
-    const names: string[] = expected.body.data.employees.edges.map((e: { node: { fullName: string } }) => e.node.fullName);
+    const names: string[] = expected.body.data.employees.edges.map(
+      (e: { node: { fullName: string } }) => e.node.fullName,
+    );
     expect(names).toHaveLength(3);
 
     const page = await context!.newPage();
     const offLoopback: string[] = [];
     page.on('request', (request) => {
       const url = new URL(request.url());
-      if (url.protocol.startsWith('http') && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) offLoopback.push(request.url());
+      if (url.protocol.startsWith('http') && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+        offLoopback.push(request.url());
     });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -86,7 +90,9 @@ describe.skipIf(!haveChromium)('GraphiQL in headless Chromium', () => {
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Delete');
     await page.keyboard.insertText(QUERY);
-    await expect.poll(() => editorText(page, '.graphiql-query-editor'), { timeout: 5_000 }).toContain('employees(first: 3)');
+    await expect
+      .poll(() => editorText(page, '.graphiql-query-editor'), { timeout: 5_000 })
+      .toContain('employees(first: 3)');
 
     await page.locator('.graphiql-execute-button').click();
     await expect.poll(() => editorText(page, '.graphiql-response'), { timeout: 15_000 }).toContain(names[2]);
@@ -106,9 +112,10 @@ describe.skipIf(!haveChromium)('GraphiQL in headless Chromium', () => {
 
 /** The text a Monaco editor shows (its rendered lines, nbsp folded to spaces). */
 async function editorText(page: import('playwright-core').Page, container: string): Promise<string> {
-  // innerText, not textContent: Monaco's layout (line breaks between rendered lines) is the point.
-  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a user sees
-  const text = await page.locator(`${container} .view-lines`).first().innerText().catch(() => '');
+  const lines = page.locator(`${container} .view-lines`).first();
+  // innerText, not textContent: the text as rendered, one line per editor line, as a user sees it.
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point
+  const text = await lines.innerText().catch(() => '');
   return text.replace(/\u00a0/g, ' ');
 }
 
@@ -129,7 +136,14 @@ describe('the GraphiQL page over HTTP', () => {
         const req = request(stack.url, { headers: { accept: 'text/html', 'accept-encoding': encoding } }, (res) => {
           let length = 0;
           res.on('data', (chunk: Buffer) => (length += chunk.length));
-          res.on('end', () => done({ length, encoding: res.headers['content-encoding'], etag: res.headers.etag, cache: res.headers['cache-control'] }));
+          res.on('end', () =>
+            done({
+              length,
+              encoding: res.headers['content-encoding'],
+              etag: res.headers.etag,
+              cache: res.headers['cache-control'],
+            }),
+          );
         });
         req.on('error', fail);
         req.end();
@@ -148,17 +162,24 @@ describe('the GraphiQL page over HTTP', () => {
 
   it('with API keys it starts with a header for the key, and the key loads the schema', async () => {
     const { hashKey, parseApiKeys } = await import('../../src/gateway/use-api-keys.js');
-    const keyed = await startStack({ gateway: { apiKeys: parseApiKeys(`viewer:read:${hashKey('rk_graphiql_0123456789')}`) } });
+    const keyed = await startStack({
+      gateway: { apiKeys: parseApiKeys(`viewer:read:${hashKey('rk_graphiql_0123456789')}`) },
+    });
     try {
       const html = await (await fetch(keyed.url, { headers: { accept: 'text/html' } })).text();
       expect(html).toContain('x-api-key');
       const introspect = (headers: Record<string, string>) =>
-        fetch(keyed.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }) });
+        fetch(keyed.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }),
+        });
       expect((await introspect({})).status).toBe(401);
-      expect((await (await introspect({ 'x-api-key': 'rk_graphiql_0123456789' })).json()).data.__schema.queryType.name).toBe('Query');
+      expect(
+        (await (await introspect({ 'x-api-key': 'rk_graphiql_0123456789' })).json()).data.__schema.queryType.name,
+      ).toBe('Query');
     } finally {
       await keyed.close();
     }
   });
 });
-

@@ -37,7 +37,10 @@ describe('graphql-http server audits', () => {
         passed.push(audit.name);
         return;
       }
-      const body = await result.response.clone().text().catch(() => '<unreadable>');
+      const body = await result.response
+        .clone()
+        .text()
+        .catch(() => '<unreadable>');
       const detail = `${audit.name}: ${result.reason} (HTTP ${result.response.status}, ${result.response.headers.get('content-type')}, body ${body.slice(0, 300)})`;
       if (audit.name.startsWith('MUST')) throw new Error(detail);
       // SHOULD/MAY: a recommendation; never an error status (graphql-http uses 'error' only for MUST).

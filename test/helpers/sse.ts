@@ -7,7 +7,12 @@ export interface Subscription<T = any> {
   ready: Promise<void>;
 }
 
-export function subscribe<T = any>(url: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Subscription<T> {
+export function subscribe<T = any>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Subscription<T> {
   const controller = new AbortController();
   const events: T[] = [];
   const waiters: (() => void)[] = [];

@@ -12,7 +12,8 @@ afterAll(() => s.close());
 beforeEach(() => s.emulator.resetCounters());
 
 const RESULT = MUTATION_RESULT;
-const COMPANY = 'bitrixId title companyType industry assignedBy { bitrixId } phones { bitrixId value valueType } emails { value valueType } cnpj: field(name: "ufCrmCnpj") { value }';
+const COMPANY =
+  'bitrixId title companyType industry assignedBy { bitrixId } phones { bitrixId value valueType } emails { value valueType } cnpj: field(name: "ufCrmCnpj") { value }';
 
 const CREATE = `mutation($input: CreateCompanyInput!) { createCompany(input: $input) { ${RESULT} ... on CreateCompanySuccess { data { ${COMPANY} } } } }`;
 const UPDATE = `mutation($id: Int!, $input: UpdateCompanyInput!) { updateCompany(id: $id, input: $input) { ${RESULT} ... on UpdateCompanySuccess { data { ${COMPANY} } } } }`;
@@ -25,7 +26,7 @@ async function create(input: Record<string, unknown>, headers?: Record<string, s
 }
 
 describe('createCompany', () => {
-  it('creates a company with typed fields, custom fields by either spelling, phones and e-mails (the seed\'s createCompany)', async () => {
+  it("creates a company with typed fields, custom fields by either spelling, phones and e-mails (the seed's createCompany)", async () => {
     for (const name of ['ufCrmCnpj', 'UF_CRM_CNPJ']) {
       const out = await create({
         title: `  Acme ${name}  `,
@@ -38,11 +39,22 @@ describe('createCompany', () => {
       });
       expect(out.__typename).toBe('CreateCompanySuccess');
       const c = out.data;
-      expect(c).toMatchObject({ title: `Acme ${name}`, companyType: 'SUPPLIER', industry: 'IT', assignedBy: { bitrixId: 3 }, cnpj: { value: '12345678000199' } });
+      expect(c).toMatchObject({
+        title: `Acme ${name}`,
+        companyType: 'SUPPLIER',
+        industry: 'IT',
+        assignedBy: { bitrixId: 3 },
+        cnpj: { value: '12345678000199' },
+      });
       expect(c.phones).toMatchObject([{ value: '+55 11 5555-0101', valueType: 'MOBILE' }]);
       expect(c.emails).toEqual([{ value: 'sales@acme.test', valueType: 'WORK' }]);
       const truth = row(s, 'crm.company', c.bitrixId);
-      expect(truth).toMatchObject({ TITLE: `Acme ${name}`, COMPANY_TYPE: 'SUPPLIER', UF_CRM_CNPJ: '12345678000199', ASSIGNED_BY_ID: '3' });
+      expect(truth).toMatchObject({
+        TITLE: `Acme ${name}`,
+        COMPANY_TYPE: 'SUPPLIER',
+        UF_CRM_CNPJ: '12345678000199',
+        ASSIGNED_BY_ID: '3',
+      });
     }
   });
 
@@ -91,7 +103,9 @@ describe('createCompany', () => {
     const bare = await create({ title: 'Lost Answer Bare' });
     s.emulator.setFaults(null);
     expect(recovered.__typename).toBe('CreateCompanySuccess');
-    expect(all(s, 'crm.company', { TITLE: 'Lost Answer SA' }).map((c) => Number(c.ID))).toEqual([recovered.data.bitrixId]);
+    expect(all(s, 'crm.company', { TITLE: 'Lost Answer SA' }).map((c) => Number(c.ID))).toEqual([
+      recovered.data.bitrixId,
+    ]);
     expect(bare).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_OUTCOME_UNKNOWN', retryable: false });
     expect(all(s, 'crm.company', { TITLE: 'Lost Answer Bare' })).toHaveLength(1); // it did run
     const retry = await create({ title: 'Lost Answer SA', idempotencyKey: 'lost-1' });
@@ -112,8 +126,14 @@ describe('createCompany', () => {
 });
 
 describe('updateCompany', () => {
-  it('changes fields, replaces / adds / removes phones and e-mails (the seed\'s updateCompanyFields)', async () => {
-    const made = (await create({ title: 'Upd', phones: [{ value: '+55 11 1111-1111' }, { value: '+55 11 2222-2222' }], emails: [{ value: 'a@upd.test' }] })).data;
+  it("changes fields, replaces / adds / removes phones and e-mails (the seed's updateCompanyFields)", async () => {
+    const made = (
+      await create({
+        title: 'Upd',
+        phones: [{ value: '+55 11 1111-1111' }, { value: '+55 11 2222-2222' }],
+        emails: [{ value: 'a@upd.test' }],
+      })
+    ).data;
     const id = made.bitrixId;
     const keep = made.phones[0];
     const r = await s.gql(UPDATE, {
@@ -122,7 +142,12 @@ describe('updateCompany', () => {
         title: 'Upd 2',
         companyType: 'PARTNER',
         fields: { UF_CRM_CNPJ: '99' },
-        phones: { set: [{ value: keep.value, valueType: keep.valueType }, { value: '+55 11 3333-3333', valueType: 'FAX' }] },
+        phones: {
+          set: [
+            { value: keep.value, valueType: keep.valueType },
+            { value: '+55 11 3333-3333', valueType: 'FAX' },
+          ],
+        },
         emails: { add: [{ value: 'b@upd.test', valueType: 'HOME' }], removeValues: ['A@UPD.TEST'] },
       },
     });
@@ -139,20 +164,39 @@ describe('updateCompany', () => {
 
   it('a missing company is a NotFoundError; bad input a ValidationError; nothing is sent', async () => {
     const missing = await s.gql(UPDATE, { id: 987654, input: { title: 'x' } });
-    expect(missing.body.data.updateCompany).toMatchObject({ __typename: 'NotFoundError', entity: 'Company', bitrixId: 987654 });
+    expect(missing.body.data.updateCompany).toMatchObject({
+      __typename: 'NotFoundError',
+      entity: 'Company',
+      bitrixId: 987654,
+    });
     const bad = await s.gql(UPDATE, { id: 1, input: { fields: { ufCrmMissing: 'x' } } });
     expect(bad.body.data.updateCompany).toMatchObject({ __typename: 'ValidationError', field: 'ufCrmMissing' });
     const badPhone = await s.gql(UPDATE, { id: 1, input: { phones: { remove: [123456] } } });
-    expect(badPhone.body.data.updateCompany).toMatchObject({ __typename: 'ValidationError', field: 'phones.remove[0]' });
+    expect(badPhone.body.data.updateCompany).toMatchObject({
+      __typename: 'ValidationError',
+      field: 'phones.remove[0]',
+    });
     expect(commands(s, 'crm.company.update')).toBe(0);
   });
 });
 
 describe('clearCompanyFields', () => {
-  it('empties custom and system fields and every phone (the seed\'s clearCompanyFields)', async () => {
-    const id = (await create({ title: 'Clear', comments: 'note', phones: [{ value: '+55 11 7777-7777' }], fields: { ufCrmCnpj: '42' } })).data.bitrixId;
+  it("empties custom and system fields and every phone (the seed's clearCompanyFields)", async () => {
+    const id = (
+      await create({
+        title: 'Clear',
+        comments: 'note',
+        phones: [{ value: '+55 11 7777-7777' }],
+        fields: { ufCrmCnpj: '42' },
+      })
+    ).data.bitrixId;
     const r = await s.gql(CLEAR, { id, fields: ['UF_CRM_CNPJ', 'comments', 'phones'] });
-    expect(data(r).clearCompanyFields.data).toMatchObject({ title: 'Clear', cnpj: { value: null }, comments: { value: null }, phones: [] });
+    expect(data(r).clearCompanyFields.data).toMatchObject({
+      title: 'Clear',
+      cnpj: { value: null },
+      comments: { value: null },
+      phones: [],
+    });
     expect(row(s, 'crm.company', id)).toMatchObject({ UF_CRM_CNPJ: '', COMMENTS: null });
   });
 

@@ -21,10 +21,11 @@ const PAGE = `query($first: Int, $after: String, $filter: CompanyFilter) {
   }
 }`;
 
-const codes = (r: { body: { errors?: { extensions?: Record<string, unknown> }[] } }) => (r.body.errors ?? []).map((e) => e.extensions?.code);
+const codes = (r: { body: { errors?: { extensions?: Record<string, unknown> }[] } }) =>
+  (r.body.errors ?? []).map((e) => e.extensions?.code);
 
 describe('company(id)', () => {
-  it('returns every field of a company, normalised (the seed\'s getCompanyFields)', async () => {
+  it("returns every field of a company, normalised (the seed's getCompanyFields)", async () => {
     const truth = row(s, 'crm.company', 7);
     const r = await s.gql(`{ company(id: 7) {
       id bitrixId title companyType industry createdAt updatedAt
@@ -34,20 +35,37 @@ describe('company(id)', () => {
       cnpj: field(name: "UF_CRM_CNPJ") { value } same: field(name: "ufCrmCnpj") { value } sys: field(name: "title") { value }
     } }`);
     const c = data(r).company;
-    expect(c).toMatchObject({ bitrixId: 7, title: truth.TITLE, companyType: truth.COMPANY_TYPE, industry: truth.INDUSTRY });
+    expect(c).toMatchObject({
+      bitrixId: 7,
+      title: truth.TITLE,
+      companyType: truth.COMPANY_TYPE,
+      industry: truth.INDUSTRY,
+    });
     expect(Buffer.from(c.id, 'base64').toString()).toBe('Company:7');
     expect(c.assignedBy.bitrixId).toBe(Number(truth.ASSIGNED_BY_ID));
-    expect(c.phones).toEqual(truth.PHONE.map((p: any) => ({ bitrixId: Number(p.ID), value: p.VALUE, valueType: p.VALUE_TYPE })));
+    expect(c.phones).toEqual(
+      truth.PHONE.map((p: any) => ({ bitrixId: Number(p.ID), value: p.VALUE, valueType: p.VALUE_TYPE })),
+    );
     expect(c.emails.map((e: any) => e.value)).toEqual(truth.EMAIL.map((e: any) => e.VALUE));
     expect(new Date(c.createdAt).getTime()).toBe(Date.parse(truth.DATE_CREATE));
-    expect(c.customFields).toEqual([{ name: 'ufCrmCnpj', upperName: 'UF_CRM_CNPJ', title: 'CNPJ', value: truth.UF_CRM_CNPJ, display: truth.UF_CRM_CNPJ }]);
+    expect(c.customFields).toEqual([
+      {
+        name: 'ufCrmCnpj',
+        upperName: 'UF_CRM_CNPJ',
+        title: 'CNPJ',
+        value: truth.UF_CRM_CNPJ,
+        display: truth.UF_CRM_CNPJ,
+      },
+    ]);
     expect(c.cnpj.value).toBe(truth.UF_CRM_CNPJ);
     expect(c.same.value).toBe(truth.UF_CRM_CNPJ);
     expect(c.sys.value).toBe(truth.TITLE);
   });
 
   it('is null for a missing id, and node(id) resolves the global id', async () => {
-    const r = await s.gql('{ company(id: 99999) { title } zero: company(id: -3) { title } node(id: "Q29tcGFueTox") { ... on Company { bitrixId } } }');
+    const r = await s.gql(
+      '{ company(id: 99999) { title } zero: company(id: -3) { title } node(id: "Q29tcGFueTox") { ... on Company { bitrixId } } }',
+    );
     expect(data(r)).toEqual({ company: null, zero: null, node: { bitrixId: 1 } });
   });
 
@@ -89,7 +107,9 @@ describe('companies', () => {
   });
 
   it('reads 100 companies in ONE upstream HTTP request', async () => {
-    const r = await s.gql('{ companies(first: 100) { edges { node { bitrixId title phones { value } } } pageInfo { hasNextPage } } }');
+    const r = await s.gql(
+      '{ companies(first: 100) { edges { node { bitrixId title phones { value } } } pageInfo { hasNextPage } } }',
+    );
     expect(data(r).companies.edges).toHaveLength(100);
     expect(r.body.data.companies.pageInfo.hasNextPage).toBe(true);
     expect(s.emulator.counters.httpRequests).toBe(1);
@@ -108,10 +128,15 @@ describe('companies', () => {
     const sample = row(s, 'crm.company', 12);
     const word = String(sample.TITLE).split(' ')[1];
     const bySearch = await s.gql(PAGE, { first: 500, filter: { search: word } });
-    expect(bySearch.body.data.companies.edges.map((e: any) => e.node.bitrixId)).toEqual(ids(all(s, 'crm.company', { '%TITLE': word })));
+    expect(bySearch.body.data.companies.edges.map((e: any) => e.node.bitrixId)).toEqual(
+      ids(all(s, 'crm.company', { '%TITLE': word })),
+    );
     expect(bySearch.body.data.companies.totalCount).toBe(all(s, 'crm.company', { '%TITLE': word }).length);
 
-    const byOwner = await s.gql(PAGE, { first: 500, filter: { assignedById: Number(sample.ASSIGNED_BY_ID), companyType: sample.COMPANY_TYPE } });
+    const byOwner = await s.gql(PAGE, {
+      first: 500,
+      filter: { assignedById: Number(sample.ASSIGNED_BY_ID), companyType: sample.COMPANY_TYPE },
+    });
     expect(byOwner.body.data.companies.edges.map((e: any) => e.node.bitrixId)).toEqual(
       ids(all(s, 'crm.company', { ASSIGNED_BY_ID: sample.ASSIGNED_BY_ID, COMPANY_TYPE: sample.COMPANY_TYPE })),
     );
@@ -127,7 +152,9 @@ describe('companies', () => {
       const r = await s.gql(PAGE, { first: 500, filter: { search } });
       expect(data(r).companies.edges).toEqual([]);
     }
-    const created = await s.gql('mutation { createCompany(input: { title: "%>Odd! =Name" }) { ... on CreateCompanySuccess { data { bitrixId } } } }');
+    const created = await s.gql(
+      'mutation { createCompany(input: { title: "%>Odd! =Name" }) { ... on CreateCompanySuccess { data { bitrixId } } } }',
+    );
     const id = created.body.data.createCompany.data.bitrixId;
     const r = await s.gql(PAGE, { first: 500, filter: { search: '%>Odd!' } });
     expect(r.body.data.companies.edges.map((e: any) => e.node.bitrixId)).toEqual([id]);
@@ -140,10 +167,17 @@ describe('companies', () => {
     expect(unknown.body.errors![0].extensions!.field).toBe('>ID');
     expect(codes(await s.gql(PAGE, { first: -1 }))).toEqual(['BAD_USER_INPUT']);
     // A huge page is refused by the argument check or, first, by the complexity limit.
-    for (const first of [2_501, 1_000_000]) expect(codes(await s.gql(PAGE, { first }))).toEqual([expect.stringMatching(/^(BAD_USER_INPUT|QUERY_TOO_COMPLEX)$/)]);
+    for (const first of [2_501, 1_000_000])
+      expect(codes(await s.gql(PAGE, { first }))).toEqual([
+        expect.stringMatching(/^(BAD_USER_INPUT|QUERY_TOO_COMPLEX)$/),
+      ]);
     expect(codes(await s.gql(PAGE, { first: 5, after: 'garbage' }))).toEqual(['BAD_USER_INPUT']);
     const page = await s.gql(PAGE, { first: 5 });
-    const foreign = await s.gql(PAGE, { first: 5, after: page.body.data.companies.pageInfo.endCursor, filter: { search: 'a' } });
+    const foreign = await s.gql(PAGE, {
+      first: 5,
+      after: page.body.data.companies.pageInfo.endCursor,
+      filter: { search: 'a' },
+    });
     expect(codes(foreign)).toEqual(['BAD_USER_INPUT']);
     expect(commands(s, 'crm.company.add')).toBe(0);
   });
@@ -153,10 +187,20 @@ describe('company links', () => {
   it('Company.contacts lists every contact linked to the company, Contact.company/companies the other way', async () => {
     const contacts = all(s, 'crm.contact');
     // Company ids of each contact from crm.item (COMPANY_IDS is write-only in old-style reads).
-    const items = call(s, 'crm.item.list', { entityTypeId: 3, select: ['id', 'companyId', 'companyIds'], filter: { '>companyId': 0 }, start: -1 }).result.items;
+    const items = call(s, 'crm.item.list', {
+      entityTypeId: 3,
+      select: ['id', 'companyId', 'companyIds'],
+      filter: { '>companyId': 0 },
+      start: -1,
+    }).result.items;
     const multi = items.find((i: any) => i.companyIds.length > 1) ?? items[0];
     const companyId = multi.companyIds[1] ?? multi.companyIds[0];
-    const linked = call(s, 'crm.item.list', { entityTypeId: 3, select: ['id'], filter: { companyIds: companyId }, order: { id: 'ASC' } }).result.items.map((i: any) => i.id);
+    const linked = call(s, 'crm.item.list', {
+      entityTypeId: 3,
+      select: ['id'],
+      filter: { companyIds: companyId },
+      order: { id: 'ASC' },
+    }).result.items.map((i: any) => i.id);
     expect(linked).toContain(multi.id);
 
     s.emulator.resetCounters();
@@ -177,11 +221,25 @@ describe('company links', () => {
   it('Contact.companies for a page of contacts costs one batch for the links and one for the companies', async () => {
     const r = await s.gql('{ contacts(first: 60) { edges { node { bitrixId companies { bitrixId title } } } } }');
     data(r);
-    const items = call(s, 'crm.item.list', { entityTypeId: 3, select: ['id', 'companyIds'], filter: { '<=id': 60 }, order: { id: 'ASC' }, start: 0 });
-    const more = call(s, 'crm.item.list', { entityTypeId: 3, select: ['id', 'companyIds'], filter: { '<=id': 60 }, order: { id: 'ASC' }, start: 50 });
+    const items = call(s, 'crm.item.list', {
+      entityTypeId: 3,
+      select: ['id', 'companyIds'],
+      filter: { '<=id': 60 },
+      order: { id: 'ASC' },
+      start: 0,
+    });
+    const more = call(s, 'crm.item.list', {
+      entityTypeId: 3,
+      select: ['id', 'companyIds'],
+      filter: { '<=id': 60 },
+      order: { id: 'ASC' },
+      start: 50,
+    });
     const byId = new Map([...items.result.items, ...more.result.items].map((i: any) => [i.id, i.companyIds]));
     for (const edge of r.body.data.contacts.edges) {
-      expect(edge.node.companies.map((c: any) => c.bitrixId).sort()).toEqual([...(byId.get(edge.node.bitrixId) ?? [])].sort());
+      expect(edge.node.companies.map((c: any) => c.bitrixId).sort()).toEqual(
+        [...(byId.get(edge.node.bitrixId) ?? [])].sort(),
+      );
     }
     expect(s.emulator.counters.httpRequests).toBe(3);
   });

@@ -38,7 +38,9 @@ describe('contact', () => {
     expect(c.name).toBe(row.NAME);
     expect(c.secondName).toBeNull(); // '' on the wire is null here
     expect(c.fullName).toBe(`${row.NAME} ${row.LAST_NAME}`);
-    expect(c.phones).toEqual(row.PHONE.map((p: any) => ({ bitrixId: Number(p.ID), value: p.VALUE, valueType: p.VALUE_TYPE })));
+    expect(c.phones).toEqual(
+      row.PHONE.map((p: any) => ({ bitrixId: Number(p.ID), value: p.VALUE, valueType: p.VALUE_TYPE })),
+    );
     expect(c.emails.map((e: any) => e.value)).toEqual((row.EMAIL ?? []).map((e: any) => e.VALUE));
     expect(c.type.code).toBe(row.TYPE_ID);
     expect(c.assignedBy.bitrixId).toBe(Number(row.ASSIGNED_BY_ID));
@@ -68,7 +70,9 @@ describe('contact', () => {
 
   it('is reachable through node(id) with its global id', async () => {
     const r = await s.gql('{ contact(id: 7) { id } }');
-    const n = await s.gql('query($id: ID!) { node(id: $id) { ... on Contact { bitrixId } } }', { id: r.body.data.contact.id });
+    const n = await s.gql('query($id: ID!) { node(id: $id) { ... on Contact { bitrixId } } }', {
+      id: r.body.data.contact.id,
+    });
     expect(n.body.data.node.bitrixId).toBe(7);
   });
 });
@@ -120,7 +124,8 @@ describe('contacts', () => {
     const byEmployee = await s.gql(PAGE, { first: 200, filter: { assignedById: assignee } });
     expect(pageIds(byEmployee)).toEqual(ids(truth.filter((c) => Number(c.ASSIGNED_BY_ID) === assignee)));
     // A company is any of the contact's companies, not only its primary one (COMPANY_ID).
-    const companiesOf = (c: any): number[] => call(s, 'crm.item.get', { entityTypeId: 3, id: c.ID }).result.item.companyIds;
+    const companiesOf = (c: any): number[] =>
+      call(s, 'crm.item.get', { entityTypeId: 3, id: c.ID }).result.item.companyIds;
     const shared = truth.find((c) => companiesOf(c).length > 1);
     const second = companiesOf(shared)[1];
     const byCompany = await s.gql(PAGE, { first: 200, filter: { companyId: second } });
@@ -137,22 +142,35 @@ describe('contacts', () => {
       expect(pageIds(byCpf)).toEqual([Number(target.ID)]);
     }
     // A list field by label.
-    const bySegment = await s.gql(PAGE, { first: 200, filter: { field: { name: DEMO.uf.contact.segment.camel, value: 'Retail' } } });
+    const bySegment = await s.gql(PAGE, {
+      first: 200,
+      filter: { field: { name: DEMO.uf.contact.segment.camel, value: 'Retail' } },
+    });
     expect(pageIds(bySegment)).toEqual(ids(truth.filter((c) => String(c[DEMO.uf.contact.segment.upper]) === '201')));
   });
 
   it('searches first and last names (union, in id order, exact pages and count)', async () => {
     const truth = allContacts(s);
     const needle = 'ar';
-    const expected = ids(truth.filter((c) => `${c.NAME}`.toLowerCase().includes(needle) || `${c.LAST_NAME}`.toLowerCase().includes(needle)));
+    const expected = ids(
+      truth.filter(
+        (c) => `${c.NAME}`.toLowerCase().includes(needle) || `${c.LAST_NAME}`.toLowerCase().includes(needle),
+      ),
+    );
     expect(expected.length).toBeGreaterThan(10);
     const p1 = await s.gql(PAGE, { first: 10, filter: { search: needle } });
     expect(pageIds(p1)).toEqual(expected.slice(0, 10));
     expect(p1.body.data.contacts.pageInfo.hasNextPage).toBe(true);
-    const rest = await s.gql(PAGE, { first: 500, after: p1.body.data.contacts.pageInfo.endCursor, filter: { search: needle } });
+    const rest = await s.gql(PAGE, {
+      first: 500,
+      after: p1.body.data.contacts.pageInfo.endCursor,
+      filter: { search: needle },
+    });
     expect(pageIds(rest)).toEqual(expected.slice(10));
     expect(rest.body.data.contacts.pageInfo.hasNextPage).toBe(false);
-    const count = await s.gql('query($f: ContactFilter) { contacts(first: 0, filter: $f) { totalCount } }', { f: { search: needle } });
+    const count = await s.gql('query($f: ContactFilter) { contacts(first: 0, filter: $f) { totalCount } }', {
+      f: { search: needle },
+    });
     expect(count.body.data.contacts.totalCount).toBe(expected.length);
   });
 
@@ -170,7 +188,11 @@ describe('contacts', () => {
     expect(unknown.body.errors[0].message).toContain('UF_CRM_NOPE');
     const p1 = await s.gql(PAGE, { first: 2 });
     s.emulator.resetCounters();
-    const other = await s.gql(PAGE, { first: 2, after: p1.body.data.contacts.pageInfo.endCursor, filter: { typeId: 'CLIENT' } });
+    const other = await s.gql(PAGE, {
+      first: 2,
+      after: p1.body.data.contacts.pageInfo.endCursor,
+      filter: { typeId: 'CLIENT' },
+    });
     expect(other.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     const garbage = await s.gql(PAGE, { after: 'not-a-cursor' });
     expect(garbage.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
@@ -188,13 +210,18 @@ describe('findContacts', () => {
     const target = truth.find((c) => c.PHONE?.length && c.EMAIL?.length);
     const digits = String(target.PHONE[0].VALUE).replace(/\D/g, '');
     s.emulator.resetCounters();
-    const r = await s.gql('query($p: String) { findContacts(phone: $p) { bitrixId phones { value } assignedBy { bitrixId } } }', { p: `+${digits}` });
+    const r = await s.gql(
+      'query($p: String) { findContacts(phone: $p) { bitrixId phones { value } assignedBy { bitrixId } } }',
+      { p: `+${digits}` },
+    );
     expect(data(r).findContacts.map((c: any) => c.bitrixId)).toEqual([Number(target.ID)]);
     // findbycomm, then one batch for the contacts and their employees... the employee needs the
     // contact first, so: findbycomm (1), contacts (2), employees (3).
     expect(s.emulator.counters.httpRequests).toBe(3);
     s.emulator.resetCounters();
-    const e = await s.gql('query($e: String) { findContacts(email: $e) { bitrixId } }', { e: target.EMAIL[0].VALUE.toUpperCase() });
+    const e = await s.gql('query($e: String) { findContacts(email: $e) { bitrixId } }', {
+      e: target.EMAIL[0].VALUE.toUpperCase(),
+    });
     expect(e.body.data.findContacts.map((c: any) => c.bitrixId)).toEqual([Number(target.ID)]);
     expect(s.emulator.counters.httpRequests).toBe(2);
   });
@@ -204,7 +231,10 @@ describe('findContacts', () => {
     expect(data(none).findContacts).toEqual([]);
     const bad = await s.gql('{ findContacts { bitrixId } }');
     expect(bad.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
-    for (const [q, field] of [['phone: "call me"', 'phone'], ['email: "nobody"', 'email']]) {
+    for (const [q, field] of [
+      ['phone: "call me"', 'phone'],
+      ['email: "nobody"', 'email'],
+    ]) {
       const malformed = await s.gql(`{ findContacts(${q}) { bitrixId } }`);
       expect(malformed.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     }
@@ -213,7 +243,7 @@ describe('findContacts', () => {
 });
 
 describe('contact metadata', () => {
-  it('lists the contact types (the seed\'s getTypeId)', async () => {
+  it("lists the contact types (the seed's getTypeId)", async () => {
     const r = await s.gql('{ contactTypes { code name sort } }');
     const truth = call(s, 'crm.status.list', { filter: { ENTITY_ID: 'CONTACT_TYPE' } }).result;
     expect(r.body.data.contactTypes.map((t: any) => t.code)).toEqual(truth.map((t: any) => t.STATUS_ID));
@@ -221,9 +251,17 @@ describe('contact metadata', () => {
   });
 
   it('describes contact fields with list values (getContactFields / getSpecificContactField)', async () => {
-    const r = await s.gql('{ contactFields { name upperName title type custom options { itemId label } } seg: contactField(name: "UF_CRM_1720697698689") { name title options { itemId label } } }');
-    expect(data(r).contactFields.find((f: any) => f.upperName === 'UF_CRM_CPF')).toMatchObject({ name: 'ufCrmCpf', title: 'CPF', custom: true });
-    expect(r.body.data.seg.options).toEqual(Object.entries(DEMO.segmentItems).map(([itemId, label]) => ({ itemId, label })));
+    const r = await s.gql(
+      '{ contactFields { name upperName title type custom options { itemId label } } seg: contactField(name: "UF_CRM_1720697698689") { name title options { itemId label } } }',
+    );
+    expect(data(r).contactFields.find((f: any) => f.upperName === 'UF_CRM_CPF')).toMatchObject({
+      name: 'ufCrmCpf',
+      title: 'CPF',
+      custom: true,
+    });
+    expect(r.body.data.seg.options).toEqual(
+      Object.entries(DEMO.segmentItems).map(([itemId, label]) => ({ itemId, label })),
+    );
     const bad = await s.gql('{ contactField(name: "nope") { name } }');
     expect(bad.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(bad.body.errors[0].message).toContain('nope');

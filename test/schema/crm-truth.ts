@@ -6,11 +6,18 @@ import type { Stack } from '../helpers/stack.js';
 export function call(s: Stack, method: string, params: Record<string, unknown> = {}): any {
   const handler = s.emulator.state.methods[method];
   if (!handler) throw new Error(`emulator has no ${method}`);
-  return JSON.parse(JSON.stringify(handler(params as never, { userId: 1, now: () => new Date(), inBatch: false } as never)));
+  return JSON.parse(
+    JSON.stringify(handler(params as never, { userId: 1, now: () => new Date(), inBatch: false } as never)),
+  );
 }
 
 /** Every row of an old-style list (`crm.contact`, `crm.company`, `crm.deal`, `crm.lead`) matching `filter`. */
-export function all(s: Stack, prefix: string, filter: Record<string, unknown> = {}, select: string[] = ['*', 'UF_*', 'PHONE', 'EMAIL']): any[] {
+export function all(
+  s: Stack,
+  prefix: string,
+  filter: Record<string, unknown> = {},
+  select: string[] = ['*', 'UF_*', 'PHONE', 'EMAIL'],
+): any[] {
   const rows: any[] = [];
   for (let start = 0; ; start += 50) {
     const page = call(s, `${prefix}.list`, { filter, select, order: { ID: 'ASC' }, start });

@@ -20,14 +20,34 @@ describe('updateDeal', () => {
     const deal = all(s, 'crm.deal').find((d) => d.CATEGORY_ID === '1');
     const r = await s.gql(UPDATE, {
       id: Number(deal.ID),
-      input: { title: 'Renamed', stageId: 'C1:WON', opportunity: 1234.5, currency: 'eur', companyId: 2, assignedById: 3, fields: { ufCrm_1721244707107: 7.5 } },
+      input: {
+        title: 'Renamed',
+        stageId: 'C1:WON',
+        opportunity: 1234.5,
+        currency: 'eur',
+        companyId: 2,
+        assignedById: 3,
+        fields: { ufCrm_1721244707107: 7.5 },
+      },
     });
     expect(data(r).updateDeal).toMatchObject({
       __typename: 'UpdateDealSuccess',
-      data: { title: 'Renamed', stageId: 'C1:WON', stage: { name: 'Deal won' }, opportunity: 1234.5, currency: 'EUR', company: { bitrixId: 2 }, assignedBy: { bitrixId: 3 } },
+      data: {
+        title: 'Renamed',
+        stageId: 'C1:WON',
+        stage: { name: 'Deal won' },
+        opportunity: 1234.5,
+        currency: 'EUR',
+        company: { bitrixId: 2 },
+        assignedBy: { bitrixId: 3 },
+      },
     });
     expect(Number(r.body.data.updateDeal.data.margin.value)).toBe(7.5);
-    expect(row(s, 'crm.deal', Number(deal.ID))).toMatchObject({ TITLE: 'Renamed', STAGE_ID: 'C1:WON', COMPANY_ID: '2' });
+    expect(row(s, 'crm.deal', Number(deal.ID))).toMatchObject({
+      TITLE: 'Renamed',
+      STAGE_ID: 'C1:WON',
+      COMPANY_ID: '2',
+    });
   });
 
   it('refuses a stage of another funnel, unknown fields and bad references; a missing deal is a NotFoundError', async () => {
@@ -45,7 +65,11 @@ describe('updateDeal', () => {
       expect(r.body.data.updateDeal, JSON.stringify(input)).toMatchObject({ __typename: 'ValidationError', field });
     }
     const missing = await s.gql(UPDATE, { id: 555555, input: { title: 'x' } });
-    expect(missing.body.data.updateDeal).toMatchObject({ __typename: 'NotFoundError', entity: 'Deal', bitrixId: 555555 });
+    expect(missing.body.data.updateDeal).toMatchObject({
+      __typename: 'NotFoundError',
+      entity: 'Deal',
+      bitrixId: 555555,
+    });
     expect(commands(s, 'crm.item.update')).toBe(0);
   });
 });

@@ -18,7 +18,8 @@ const PAGE = `query($first: Int, $after: String, $filter: DealFilter) {
   }
 }`;
 
-const codes = (r: { body: { errors?: { extensions?: Record<string, unknown> }[] } }) => (r.body.errors ?? []).map((e) => e.extensions?.code);
+const codes = (r: { body: { errors?: { extensions?: Record<string, unknown> }[] } }) =>
+  (r.body.errors ?? []).map((e) => e.extensions?.code);
 const bitrixIds = (r: any, path = 'deals') => r.body.data[path].edges.map((e: any) => e.node.bitrixId);
 
 describe('deal(id)', () => {
@@ -47,7 +48,12 @@ describe('deal(id)', () => {
       assignedBy: { bitrixId: Number(truth.ASSIGNED_BY_ID) },
     });
     expect(d.stageId.startsWith('C1:')).toBe(true);
-    expect(d.customFields).toEqual([{ upperName: 'UF_CRM_1721244707107', value: truth.UF_CRM_1721244707107 ? Number(truth.UF_CRM_1721244707107) : null }]);
+    expect(d.customFields).toEqual([
+      {
+        upperName: 'UF_CRM_1721244707107',
+        value: truth.UF_CRM_1721244707107 ? Number(truth.UF_CRM_1721244707107) : null,
+      },
+    ]);
     expect(Buffer.from(d.id, 'base64').toString()).toBe(`Deal:${truth.ID}`);
   });
 
@@ -78,7 +84,7 @@ describe('deals', () => {
     expect(s.emulator.counters.commandsByMethod['user.get']).toBe(1);
   });
 
-  it('filters by company with COMPANY_ID (the seed\'s getDealsByCompany) in one request', async () => {
+  it("filters by company with COMPANY_ID (the seed's getDealsByCompany) in one request", async () => {
     const companyId = Number(all(s, 'crm.deal').find((d) => d.COMPANY_ID).COMPANY_ID);
     const truth = ids(all(s, 'crm.deal', { COMPANY_ID: companyId }));
     s.emulator.resetCounters();
@@ -98,11 +104,17 @@ describe('deals', () => {
     const checks: [Record<string, unknown>, Record<string, unknown>][] = [
       [{ contactId: Number(sample.CONTACT_ID) }, { CONTACT_ID: sample.CONTACT_ID }],
       [{ categoryId: 1 }, { CATEGORY_ID: 1 }],
-      [{ categoryId: 0, stageId: 'WON' }, { CATEGORY_ID: 0, STAGE_ID: 'WON' }],
+      [
+        { categoryId: 0, stageId: 'WON' },
+        { CATEGORY_ID: 0, STAGE_ID: 'WON' },
+      ],
       [{ stageId: sample.STAGE_ID }, { STAGE_ID: sample.STAGE_ID }],
       [{ assignedById: Number(sample.ASSIGNED_BY_ID) }, { ASSIGNED_BY_ID: sample.ASSIGNED_BY_ID }],
       [{ search: 'Energy' }, { '%TITLE': 'Energy' }],
-      [{ field: { name: 'ufCrm_1721244707107', value: sample.UF_CRM_1721244707107 } }, { UF_CRM_1721244707107: sample.UF_CRM_1721244707107 }],
+      [
+        { field: { name: 'ufCrm_1721244707107', value: sample.UF_CRM_1721244707107 } },
+        { UF_CRM_1721244707107: sample.UF_CRM_1721244707107 },
+      ],
     ];
     for (const [filter, truthFilter] of checks) {
       const r = await s.gql(PAGE, { first: 100, filter });
@@ -119,8 +131,12 @@ describe('deals', () => {
       expect(bitrixIds(r), search).toEqual([]);
     }
     expect(codes(await s.gql(PAGE, { first: -5 }))).toEqual(['BAD_USER_INPUT']);
-    expect(codes(await s.gql(PAGE, { first: 99_999 }))).toEqual([expect.stringMatching(/^(BAD_USER_INPUT|QUERY_TOO_COMPLEX)$/)]);
-    expect(codes(await s.gql(PAGE, { first: 1, filter: { field: { name: 'COMPANY_IDS', value: '1' } } }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await s.gql(PAGE, { first: 99_999 }))).toEqual([
+      expect.stringMatching(/^(BAD_USER_INPUT|QUERY_TOO_COMPLEX)$/),
+    ]);
+    expect(codes(await s.gql(PAGE, { first: 1, filter: { field: { name: 'COMPANY_IDS', value: '1' } } }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
   });
 });
 

@@ -68,8 +68,11 @@ describe('employees', () => {
   });
 
   it('filters by department and by name', async () => {
-    const sales = await s.gql('{ employees(first: 50, filter: {departmentId: 2}) { edges { node { departments { bitrixId } } } } }');
-    for (const e of sales.body.data.employees.edges) expect(e.node.departments.map((d: any) => d.bitrixId)).toContain(2);
+    const sales = await s.gql(
+      '{ employees(first: 50, filter: {departmentId: 2}) { edges { node { departments { bitrixId } } } } }',
+    );
+    for (const e of sales.body.data.employees.edges)
+      expect(e.node.departments.map((d: any) => d.bitrixId)).toContain(2);
     const admin = await s.gql('{ employees(first: 50, filter: {search: "Admin"}) { edges { node { fullName } } } }');
     expect(admin.body.data.employees.edges.map((e: any) => e.node.fullName)).toEqual(['Admin Acme']);
     const injected = await s.gql('{ employees(first: 50, filter: {search: ">0"}) { edges { node { fullName } } } }');
@@ -77,7 +80,9 @@ describe('employees', () => {
   });
 
   it('looks one employee up by id (null when missing) and resolves its departments', async () => {
-    const r = await s.gql('{ a: employee(id: 1) { fullName departments { name parent { name } } } b: employee(id: 99999) { fullName } }');
+    const r = await s.gql(
+      '{ a: employee(id: 1) { fullName departments { name parent { name } } } b: employee(id: 99999) { fullName } }',
+    );
     expect(r.body.data.a.fullName).toBe('Admin Acme');
     expect(r.body.data.b).toBeNull();
     expect(s.emulator.counters.commandsByMethod['user.get']).toBe(1); // both ids in one command
@@ -85,7 +90,11 @@ describe('employees', () => {
 
   it('costs one HTTP request for a page of 50 and one for their departments', async () => {
     s.portal.metadata.invalidate();
-    const r = await s.gql('{ employees(first: 50, filter: {active: null, includeExtranet: true}) { edges { node { departments { name } } } } }', {}, { 'x-bitrix-cost': '1' });
+    const r = await s.gql(
+      '{ employees(first: 50, filter: {active: null, includeExtranet: true}) { edges { node { departments { name } } } } }',
+      {},
+      { 'x-bitrix-cost': '1' },
+    );
     data(r);
     expect(s.emulator.counters.httpRequests).toBe(2);
     expect(r.body.extensions.bitrix).toMatchObject({ httpRequests: 2 });

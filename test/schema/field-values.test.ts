@@ -16,18 +16,30 @@ const VIP = DEMO.uf.onboarding.vip;
 const NEWS = DEMO.uf.contact.newsletter;
 
 async function cardIds(value: string): Promise<number[]> {
-  const r = await s.gql(`query($v: String!) { spaCards(entityTypeId: 128, first: 500, filter: { field: { name: "${VIP.camel}", value: $v } }) { totalCount edges { node { bitrixId } } } }`, { v: value });
+  const r = await s.gql(
+    `query($v: String!) { spaCards(entityTypeId: 128, first: 500, filter: { field: { name: "${VIP.camel}", value: $v } }) { totalCount edges { node { bitrixId } } } }`,
+    { v: value },
+  );
   expect(data(r).spaCards.totalCount).toBe(r.body.data.spaCards.edges.length);
   return r.body.data.spaCards.edges.map((e: any) => e.node.bitrixId);
 }
 
 async function contactIds(value: string): Promise<number[]> {
-  const r = await s.gql(`query($v: String!) { contacts(first: 500, filter: { field: { name: "${NEWS.upper}", value: $v } }) { edges { node { bitrixId } } } }`, { v: value });
+  const r = await s.gql(
+    `query($v: String!) { contacts(first: 500, filter: { field: { name: "${NEWS.upper}", value: $v } }) { edges { node { bitrixId } } } }`,
+    { v: value },
+  );
   return data(r).contacts.edges.map((e: any) => e.node.bitrixId);
 }
 
 const itemTruth = (vip: 0 | 1) =>
-  call(s, 'crm.item.list', { entityTypeId: 128, select: ['id'], filter: { [VIP.camel]: vip }, order: { id: 'ASC' }, start: -1 }).result.items.map((i: any) => i.id);
+  call(s, 'crm.item.list', {
+    entityTypeId: 128,
+    select: ['id'],
+    filter: { [VIP.camel]: vip },
+    order: { id: 'ASC' },
+    start: -1,
+  }).result.items.map((i: any) => i.id);
 
 describe('a yes/no filter', () => {
   it('on cards: true/false (and 1/0, Y/N) match the cards that are yes / no', async () => {
@@ -48,7 +60,9 @@ describe('a yes/no filter', () => {
   });
 
   it('anything else is BAD_USER_INPUT naming the field', async () => {
-    const r = await s.gql(`{ spaCards(entityTypeId: 128, filter: { field: { name: "${VIP.camel}", value: "maybe" } }) { totalCount } }`);
+    const r = await s.gql(
+      `{ spaCards(entityTypeId: 128, filter: { field: { name: "${VIP.camel}", value: "maybe" } }) { totalCount } }`,
+    );
     expect(r.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: VIP.camel });
   });
 });
@@ -66,9 +80,21 @@ describe('custom field values read the same on every entity', () => {
     const company = call(s, 'crm.company.add', { fields: { TITLE: 'No CNPJ' } }).result;
     expect(await value(`{ company(id: ${company}) { customFields { upperName value } } }`, 'UF_CRM_CNPJ')).toBeNull();
     const deal = call(s, 'crm.item.add', { entityTypeId: 2, fields: { title: 'No margin' } }).result.item.id;
-    expect(await value(`{ deal(id: ${deal}) { customFields { upperName value } } }`, 'UF_CRM_1721244707107')).toBeNull();
-    const card = call(s, 'crm.item.list', { entityTypeId: 128, select: ['id', DEMO.uf.onboarding.priority.camel], filter: { [DEMO.uf.onboarding.priority.camel]: '' }, start: -1 }).result.items[0];
-    expect(await value(`{ spaCard(entityTypeId: 128, id: ${card.id}) { customFields { upperName value } } }`, DEMO.uf.onboarding.priority.upper)).toBeNull();
+    expect(
+      await value(`{ deal(id: ${deal}) { customFields { upperName value } } }`, 'UF_CRM_1721244707107'),
+    ).toBeNull();
+    const card = call(s, 'crm.item.list', {
+      entityTypeId: 128,
+      select: ['id', DEMO.uf.onboarding.priority.camel],
+      filter: { [DEMO.uf.onboarding.priority.camel]: '' },
+      start: -1,
+    }).result.items[0];
+    expect(
+      await value(
+        `{ spaCard(entityTypeId: 128, id: ${card.id}) { customFields { upperName value } } }`,
+        DEMO.uf.onboarding.priority.upper,
+      ),
+    ).toBeNull();
   });
 
   it('yes/no is true/false on contacts ("1"/"0" upstream) and on cards ("Y"/"N" upstream)', async () => {
@@ -76,7 +102,11 @@ describe('custom field values read the same on every entity', () => {
     expect(await value('{ contact(id: 4) { customFields { upperName value } } }', NEWS.upper)).toBe(false);
     const [yes] = itemTruth(1);
     const [no] = itemTruth(0);
-    expect(await value(`{ spaCard(entityTypeId: 128, id: ${yes}) { customFields { upperName value } } }`, VIP.upper)).toBe(true);
-    expect(await value(`{ spaCard(entityTypeId: 128, id: ${no}) { customFields { upperName value } } }`, VIP.upper)).toBe(false);
+    expect(
+      await value(`{ spaCard(entityTypeId: 128, id: ${yes}) { customFields { upperName value } } }`, VIP.upper),
+    ).toBe(true);
+    expect(
+      await value(`{ spaCard(entityTypeId: 128, id: ${no}) { customFields { upperName value } } }`, VIP.upper),
+    ).toBe(false);
   });
 });

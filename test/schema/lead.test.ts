@@ -19,11 +19,13 @@ const PAGE = `query($first: Int, $after: String, $filter: LeadFilter) {
   }
 }`;
 const RESULT = MUTATION_RESULT;
-const LEAD = 'bitrixId title name lastName fullName statusId status { name semantics } sourceId opportunity currency company { bitrixId } contact { bitrixId } assignedBy { bitrixId } phones { bitrixId value valueType } emails { value }';
+const LEAD =
+  'bitrixId title name lastName fullName statusId status { name semantics } sourceId opportunity currency company { bitrixId } contact { bitrixId } assignedBy { bitrixId } phones { bitrixId value valueType } emails { value }';
 const CREATE = `mutation($input: CreateLeadInput!) { createLead(input: $input) { ${RESULT} ... on CreateLeadSuccess { data { ${LEAD} } } } }`;
 const UPDATE = `mutation($id: Int!, $input: UpdateLeadInput!) { updateLead(id: $id, input: $input) { ${RESULT} ... on UpdateLeadSuccess { data { ${LEAD} } } } }`;
 
-const codes = (r: { body: { errors?: { extensions?: Record<string, unknown> }[] } }) => (r.body.errors ?? []).map((e) => e.extensions?.code);
+const codes = (r: { body: { errors?: { extensions?: Record<string, unknown> }[] } }) =>
+  (r.body.errors ?? []).map((e) => e.extensions?.code);
 const bitrixIds = (r: any) => r.body.data.leads.edges.map((e: any) => e.node.bitrixId);
 
 async function create(input: Record<string, unknown>) {
@@ -32,13 +34,24 @@ async function create(input: Record<string, unknown>) {
 }
 
 describe('lead(id) and leads', () => {
-  it('returns a lead with its status and people (the seed\'s getLeadFields)', async () => {
+  it("returns a lead with its status and people (the seed's getLeadFields)", async () => {
     const truth = row(s, 'crm.lead', 3);
-    const r = await s.gql(`{ lead(id: 3) { id ${LEAD} createdAt customFields { name } } missing: lead(id: 55555) { title } }`);
+    const r = await s.gql(
+      `{ lead(id: 3) { id ${LEAD} createdAt customFields { name } } missing: lead(id: 55555) { title } }`,
+    );
     const l = data(r).lead;
-    expect(l).toMatchObject({ bitrixId: 3, title: truth.TITLE, name: truth.NAME, lastName: truth.LAST_NAME, statusId: truth.STATUS_ID, assignedBy: { bitrixId: Number(truth.ASSIGNED_BY_ID) } });
+    expect(l).toMatchObject({
+      bitrixId: 3,
+      title: truth.TITLE,
+      name: truth.NAME,
+      lastName: truth.LAST_NAME,
+      statusId: truth.STATUS_ID,
+      assignedBy: { bitrixId: Number(truth.ASSIGNED_BY_ID) },
+    });
     expect(l.fullName).toBe(`${truth.NAME} ${truth.LAST_NAME}`);
-    expect(l.status.name).toBe(call(s, 'crm.status.list', { filter: { ENTITY_ID: 'STATUS', STATUS_ID: truth.STATUS_ID } }).result[0].NAME);
+    expect(l.status.name).toBe(
+      call(s, 'crm.status.list', { filter: { ENTITY_ID: 'STATUS', STATUS_ID: truth.STATUS_ID } }).result[0].NAME,
+    );
     expect(l.phones.map((p: any) => p.value)).toEqual((truth.PHONE ?? []).map((p: any) => p.VALUE));
     expect(Buffer.from(l.id, 'base64').toString()).toBe('Lead:3');
     expect(r.body.data.missing).toBeNull();
@@ -61,17 +74,25 @@ describe('lead(id) and leads', () => {
     for (const [filter, truthFilter] of [
       [{ search: word }, { '%TITLE': word }],
       [{ statusId: sample.STATUS_ID }, { STATUS_ID: sample.STATUS_ID }],
-      [{ assignedById: Number(sample.ASSIGNED_BY_ID), statusId: sample.STATUS_ID }, { ASSIGNED_BY_ID: sample.ASSIGNED_BY_ID, STATUS_ID: sample.STATUS_ID }],
+      [
+        { assignedById: Number(sample.ASSIGNED_BY_ID), statusId: sample.STATUS_ID },
+        { ASSIGNED_BY_ID: sample.ASSIGNED_BY_ID, STATUS_ID: sample.STATUS_ID },
+      ],
     ] as [Record<string, unknown>, Record<string, unknown>][]) {
       const r = await s.gql(PAGE, { first: 100, filter });
       const truth = ids(all(s, 'crm.lead', truthFilter));
       expect(truth.length).toBeGreaterThan(0);
       expect(bitrixIds(r), JSON.stringify(filter)).toEqual(truth);
     }
-    for (const search of ['>0', '!inquiry', '%', '=']) expect(bitrixIds(await s.gql(PAGE, { first: 100, filter: { search } }))).toEqual([]);
+    for (const search of ['>0', '!inquiry', '%', '='])
+      expect(bitrixIds(await s.gql(PAGE, { first: 100, filter: { search } }))).toEqual([]);
     expect(codes(await s.gql(PAGE, { first: -1 }))).toEqual(['BAD_USER_INPUT']);
-    expect(codes(await s.gql(PAGE, { first: 3000 }))).toEqual([expect.stringMatching(/^(BAD_USER_INPUT|QUERY_TOO_COMPLEX)$/)]);
-    expect(codes(await s.gql(PAGE, { first: 3, filter: { field: { name: 'nope', value: 'x' } } }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await s.gql(PAGE, { first: 3000 }))).toEqual([
+      expect.stringMatching(/^(BAD_USER_INPUT|QUERY_TOO_COMPLEX)$/),
+    ]);
+    expect(codes(await s.gql(PAGE, { first: 3, filter: { field: { name: 'nope', value: 'x' } } }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
   });
 
   it('lists the field definitions of leads', async () => {
@@ -81,7 +102,7 @@ describe('lead(id) and leads', () => {
 });
 
 describe('createLead', () => {
-  it('creates a lead WITH its title (the seed\'s createLead dropped it), references checked, labels accepted', async () => {
+  it("creates a lead WITH its title (the seed's createLead dropped it), references checked, labels accepted", async () => {
     const out = await create({
       title: 'Website inquiry',
       name: 'Maria',
@@ -138,7 +159,10 @@ describe('createLead', () => {
     const again = await create(input);
     expect(again.data.bitrixId).toBe(first.data.bitrixId);
     expect(commands(s, 'crm.lead.add')).toBe(1);
-    expect(row(s, 'crm.lead', first.data.bitrixId)).toMatchObject({ ORIGINATOR_ID: 'bitrix24-graphql', ORIGIN_ID: expect.stringMatching(/^b24gql:[0-9a-f]{24}:/) });
+    expect(row(s, 'crm.lead', first.data.bitrixId)).toMatchObject({
+      ORIGINATOR_ID: 'bitrix24-graphql',
+      ORIGIN_ID: expect.stringMatching(/^b24gql:[0-9a-f]{24}:/),
+    });
     const other = await create({ ...input, name: 'Changed' });
     expect(other).toMatchObject({ __typename: 'ValidationError', field: 'idempotencyKey' });
     // A key that LIKE would treat as a pattern matching the first one is still another key.
@@ -161,13 +185,29 @@ describe('updateLead and deleteLead', () => {
     const made = (await create({ title: 'To update', phones: [{ value: '+55 11 1234-5678' }] })).data;
     const r = await s.gql(UPDATE, {
       id: made.bitrixId,
-      input: { title: 'Updated', statusId: 'JUNK', lastName: 'Lima', phones: { update: [{ bitrixId: made.phones[0].bitrixId, valueType: 'HOME' }] } },
+      input: {
+        title: 'Updated',
+        statusId: 'JUNK',
+        lastName: 'Lima',
+        phones: { update: [{ bitrixId: made.phones[0].bitrixId, valueType: 'HOME' }] },
+      },
     });
-    expect(data(r).updateLead.data).toMatchObject({ title: 'Updated', statusId: 'JUNK', status: { semantics: 'FAILURE' }, lastName: 'Lima' });
-    expect(r.body.data.updateLead.data.phones).toMatchObject([{ bitrixId: made.phones[0].bitrixId, value: '+55 11 1234-5678', valueType: 'HOME' }]);
+    expect(data(r).updateLead.data).toMatchObject({
+      title: 'Updated',
+      statusId: 'JUNK',
+      status: { semantics: 'FAILURE' },
+      lastName: 'Lima',
+    });
+    expect(r.body.data.updateLead.data.phones).toMatchObject([
+      { bitrixId: made.phones[0].bitrixId, value: '+55 11 1234-5678', valueType: 'HOME' },
+    ]);
 
     const missing = await s.gql(UPDATE, { id: 777777, input: { title: 'x' } });
-    expect(missing.body.data.updateLead).toMatchObject({ __typename: 'NotFoundError', entity: 'Lead', bitrixId: 777777 });
+    expect(missing.body.data.updateLead).toMatchObject({
+      __typename: 'NotFoundError',
+      entity: 'Lead',
+      bitrixId: 777777,
+    });
     const bad = await s.gql(UPDATE, { id: made.bitrixId, input: { statusId: 'C1:WON' } });
     expect(bad.body.data.updateLead).toMatchObject({ __typename: 'ValidationError', field: 'statusId' });
   });
@@ -175,7 +215,10 @@ describe('updateLead and deleteLead', () => {
   it('deletes a lead; deleting it again is a NotFoundError', async () => {
     const id = (await create({ title: 'Doomed lead' })).data.bitrixId;
     const DELETE = `mutation($id: Int!) { deleteLead(id: $id) { ${RESULT} ... on DeleteLeadSuccess { data { bitrixId } } } }`;
-    expect((await s.gql(DELETE, { id })).body.data.deleteLead).toEqual({ __typename: 'DeleteLeadSuccess', data: { bitrixId: id } });
+    expect((await s.gql(DELETE, { id })).body.data.deleteLead).toEqual({
+      __typename: 'DeleteLeadSuccess',
+      data: { bitrixId: id },
+    });
     expect(row(s, 'crm.lead', id)).toBeNull();
     expect((await s.gql(DELETE, { id })).body.data.deleteLead).toMatchObject({ __typename: 'NotFoundError' });
   });

@@ -11,7 +11,10 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-const writes = () => Object.entries(s.emulator.counters.commandsByMethod).filter(([m]) => /\.(add|update|delete)$/.test(m)).reduce((n, [, c]) => n + c, 0);
+const writes = () =>
+  Object.entries(s.emulator.counters.commandsByMethod)
+    .filter(([m]) => /\.(add|update|delete)$/.test(m))
+    .reduce((n, [, c]) => n + c, 0);
 
 async function refused(query: string, variables: Record<string, unknown>, field: string) {
   const before = writes();
@@ -22,35 +25,66 @@ async function refused(query: string, variables: Record<string, unknown>, field:
   expect(writes()).toBe(before);
 }
 
-const m = (name: string, args: string, input: string) => `mutation($v: ${input}) { ${name}(${args}) { ${MUTATION_RESULT} } }`;
+const m = (name: string, args: string, input: string) =>
+  `mutation($v: ${input}) { ${name}(${args}) { ${MUTATION_RESULT} } }`;
 
 describe('reserved idempotency fields', () => {
   const tag = 'b24gql:0123456789abcdef01234567:0123456789abcdef';
   it('cards: xmlId in create, update and clear is a ValidationError, nothing sent', async () => {
     for (const name of ['xmlId', 'XML_ID']) {
-      await refused(m('createSpaCard', 'entityTypeId: 128, input: $v', 'CreateSpaCardInput!'), { v: { title: 'x', fields: { [name]: tag } } }, 'createSpaCard');
-      await refused(m('updateSpaCard', 'entityTypeId: 128, id: 1, input: $v', 'SpaCardInput!'), { v: { fields: { [name]: tag } } }, 'updateSpaCard');
-      await refused(m('clearSpaCardFields', 'entityTypeId: 128, id: 1, fields: $v', '[String!]!'), { v: [name] }, 'clearSpaCardFields');
+      await refused(
+        m('createSpaCard', 'entityTypeId: 128, input: $v', 'CreateSpaCardInput!'),
+        { v: { title: 'x', fields: { [name]: tag } } },
+        'createSpaCard',
+      );
+      await refused(
+        m('updateSpaCard', 'entityTypeId: 128, id: 1, input: $v', 'SpaCardInput!'),
+        { v: { fields: { [name]: tag } } },
+        'updateSpaCard',
+      );
+      await refused(
+        m('clearSpaCardFields', 'entityTypeId: 128, id: 1, fields: $v', '[String!]!'),
+        { v: [name] },
+        'clearSpaCardFields',
+      );
     }
   });
 
   it('contacts, companies and leads: the origin fields in create, update and clear are ValidationErrors', async () => {
     for (const name of ['ORIGIN_ID', 'originatorId', 'ORIGIN_VERSION']) {
-      await refused(m('createContact', 'input: $v', 'CreateContactInput!'), { v: { name: 'x', fields: { [name]: 'k' } } }, 'createContact');
-      await refused(m('updateContact', 'id: 1, input: $v', 'UpdateContactInput!'), { v: { fields: { [name]: 'k' } } }, 'updateContact');
+      await refused(
+        m('createContact', 'input: $v', 'CreateContactInput!'),
+        { v: { name: 'x', fields: { [name]: 'k' } } },
+        'createContact',
+      );
+      await refused(
+        m('updateContact', 'id: 1, input: $v', 'UpdateContactInput!'),
+        { v: { fields: { [name]: 'k' } } },
+        'updateContact',
+      );
       await refused(m('clearContactFields', 'id: 1, fields: $v', '[String!]!'), { v: [name] }, 'clearContactFields');
     }
     for (const name of ['ORIGIN_ID', 'originatorId']) {
-      await refused(m('createCompany', 'input: $v', 'CreateCompanyInput!'), { v: { title: 'x', fields: { [name]: 'k' } } }, 'createCompany');
+      await refused(
+        m('createCompany', 'input: $v', 'CreateCompanyInput!'),
+        { v: { title: 'x', fields: { [name]: 'k' } } },
+        'createCompany',
+      );
       await refused(m('clearCompanyFields', 'id: 1, fields: $v', '[String!]!'), { v: [name] }, 'clearCompanyFields');
-      await refused(m('createLead', 'input: $v', 'CreateLeadInput!'), { v: { title: 'x', fields: { [name]: 'k' } } }, 'createLead');
+      await refused(
+        m('createLead', 'input: $v', 'CreateLeadInput!'),
+        { v: { title: 'x', fields: { [name]: 'k' } } },
+        'createLead',
+      );
     }
   });
 });
 
 describe('reading them stays possible', () => {
-  it('a filter on ORIGIN_ID (an external system\'s id) is a read, not a write', async () => {
-    const r = await s.gql('{ contacts(filter: { field: { name: "ORIGIN_ID", value: "L-10" } }) { edges { node { bitrixId } } } }');
+  it("a filter on ORIGIN_ID (an external system's id) is a read, not a write", async () => {
+    const r = await s.gql(
+      '{ contacts(filter: { field: { name: "ORIGIN_ID", value: "L-10" } }) { edges { node { bitrixId } } } }',
+    );
     expect(data(r).contacts.edges).toEqual([{ node: { bitrixId: 10 } }]);
   });
 });
@@ -59,14 +93,26 @@ describe('idempotency keys compare exactly, for every entity', () => {
   const ID = (type: string) => `... on ${type}Success { data { bitrixId } }`;
   it('two keys that differ only in case are two keys', async () => {
     const cases: [string, string, string, (key: string, n: number) => Record<string, unknown>][] = [
-      ['createContact', 'CreateContactInput!', ID('CreateContact'), (key, n) => ({ name: `Case ${n}`, idempotencyKey: key })],
-      ['createCompany', 'CreateCompanyInput!', ID('CreateCompany'), (key, n) => ({ title: `Case ${n}`, idempotencyKey: key })],
+      [
+        'createContact',
+        'CreateContactInput!',
+        ID('CreateContact'),
+        (key, n) => ({ name: `Case ${n}`, idempotencyKey: key }),
+      ],
+      [
+        'createCompany',
+        'CreateCompanyInput!',
+        ID('CreateCompany'),
+        (key, n) => ({ title: `Case ${n}`, idempotencyKey: key }),
+      ],
       ['createLead', 'CreateLeadInput!', ID('CreateLead'), (key, n) => ({ title: `Case ${n}`, idempotencyKey: key })],
     ];
     for (const [name, type, success, input] of cases) {
       const ids = [];
       for (const [n, key] of ['Order-77', 'ORDER-77', 'order-77'].entries()) {
-        const r = await s.gql(`mutation($v: ${type}) { ${name}(input: $v) { ${MUTATION_RESULT} ${success} } }`, { v: input(`${name}-${key}`, n) });
+        const r = await s.gql(`mutation($v: ${type}) { ${name}(input: $v) { ${MUTATION_RESULT} ${success} } }`, {
+          v: input(`${name}-${key}`, n),
+        });
         expect(r.body.data[name].__typename, r.text).toMatch(/Success$/);
         ids.push(r.body.data[name].data.bitrixId);
       }

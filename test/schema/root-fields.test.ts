@@ -16,7 +16,8 @@ afterAll(() => s.close());
 function sample(arg: GraphQLArgument): string {
   const named = getNamedType(arg.type).name;
   if (arg.name === 'entityTypeId') return '128';
-  if (isListType(getNullableType(arg.type))) return named === 'ID' ? `["${Buffer.from('Contact:1').toString('base64')}"]` : '[1]';
+  if (isListType(getNullableType(arg.type)))
+    return named === 'ID' ? `["${Buffer.from('Contact:1').toString('base64')}"]` : '[1]';
   if (named === 'ID') return `"${Buffer.from('Contact:1').toString('base64')}"`;
   if (named === 'Int') return '1';
   if (named === 'String') return '"name"';
@@ -46,7 +47,12 @@ describe('root fields', () => {
         const args = field.args.filter((a) => isNonNullType(a.type)).map((a) => `${a.name}: ${sample(a)}`);
         const named = getNamedType(field.type);
         // A connection asked only for __typename reads nothing: ask for its count.
-        const selection = isObjectType(named) && named.getFields().totalCount ? ' { totalCount }' : !('serialize' in named) ? ' { __typename }' : '';
+        const selection =
+          isObjectType(named) && named.getFields().totalCount
+            ? ' { totalCount }'
+            : !('serialize' in named)
+              ? ' { __typename }'
+              : '';
         const query = `{ ok: __typename failing: ${field.name}${args.length ? `(${args.join(', ')})` : ''}${selection} }`;
         const r = await s.gql(query);
         expect(r.status, query).toBe(200);
@@ -55,7 +61,9 @@ describe('root fields', () => {
           failed.push(field.name);
           // The field is null; `nodes` answers a null per id that failed.
           const failing = r.body.data.failing;
-          expect(failing === null || (Array.isArray(failing) && failing.every((n: unknown) => n === null)), query).toBe(true);
+          expect(failing === null || (Array.isArray(failing) && failing.every((n: unknown) => n === null)), query).toBe(
+            true,
+          );
           for (const e of r.body.errors) expect(e.extensions?.code, query).toMatch(/^[A-Z_]+$/);
         }
       }
@@ -70,7 +78,9 @@ describe('root fields', () => {
     const busy = await startStack({ portal: { operating: { limitSeconds: 1 } } });
     try {
       busy.portal.scheduler.budget.onBlocked('crm.item.list');
-      const r = await busy.gql('{ a: spaCards(entityTypeId: 128, first: 5) { totalCount } b: employees(first: 2) { edges { node { fullName } } } }');
+      const r = await busy.gql(
+        '{ a: spaCards(entityTypeId: 128, first: 5) { totalCount } b: employees(first: 2) { edges { node { fullName } } } }',
+      );
       expect(r.body.data.a).toBeNull();
       expect(r.body.errors[0].extensions.code).toBe('UPSTREAM_BUSY');
       expect(r.body.data.b.edges).toHaveLength(2);

@@ -35,7 +35,12 @@ describe('createSpaCard', () => {
       categoryId: 8,
       stageId: 'DT128_8:PREPARATION',
       assignedById: 2,
-      fields: { [UF.priority.upper]: 'Urgent', [UF.budget.camel]: { amount: 1200.5, currency: 'usd' }, [UF.vip.camel]: true, [UF.dueDate.camel]: '2026-12-24' },
+      fields: {
+        [UF.priority.upper]: 'Urgent',
+        [UF.budget.camel]: { amount: 1200.5, currency: 'usd' },
+        [UF.vip.camel]: true,
+        [UF.dueDate.camel]: '2026-12-24',
+      },
     });
     expect(res.__typename).toBe('CreateSpaCardSuccess');
     const values = Object.fromEntries(res.data.customFields.map((f: any) => [f.name, f.display]));
@@ -70,13 +75,19 @@ describe('createSpaCard', () => {
     const bare = await create({ title: 'Lost answer, no key' });
     s.emulator.setFaults(null);
     expect(lost.__typename).toBe('CreateSpaCardSuccess');
-    expect(bare).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_OUTCOME_UNKNOWN', retryable: false } as any);
+    expect(bare).toMatchObject({
+      __typename: 'UpstreamError',
+      code: 'UPSTREAM_OUTCOME_UNKNOWN',
+      retryable: false,
+    } as any);
     const retried = await create({ title: 'Lost answer', idempotencyKey: 'order-4712' });
     expect(retried.data.bitrixId).toBe(lost.data.bitrixId);
     expect(await countCards()).toBe(before + 3); // the first, the recovered one, and the bare one that did run
     const changed = await create({ title: 'Something else', idempotencyKey: 'order-4711' });
     expect(changed).toMatchObject({ __typename: 'ValidationError', field: 'idempotencyKey' });
-    const concurrent = await Promise.all(Array.from({ length: 5 }, () => create({ title: 'Concurrent', idempotencyKey: 'same-time' })));
+    const concurrent = await Promise.all(
+      Array.from({ length: 5 }, () => create({ title: 'Concurrent', idempotencyKey: 'same-time' })),
+    );
     expect(new Set(concurrent.map((c) => c.data.bitrixId)).size).toBe(1);
     const viaHeader = await create({ title: 'Header key' }, { 'idempotency-key': 'hdr-1' });
     const viaHeaderAgain = await create({ title: 'Header key' }, { 'idempotency-key': 'hdr-1' });
@@ -97,19 +108,37 @@ describe('update, clear, move, delete', () => {
       { id: card.bitrixId },
     );
     expect(cleared.body.data.clearSpaCardFields.data.field.display).toBeNull();
-    const unknown = await s.gql(`mutation($id: Int!) { clearSpaCardFields(entityTypeId: 128, id: $id, fields: ["nope"]) { ${RESULT} } }`, { id: card.bitrixId });
+    const unknown = await s.gql(
+      `mutation($id: Int!) { clearSpaCardFields(entityTypeId: 128, id: $id, fields: ["nope"]) { ${RESULT} } }`,
+      { id: card.bitrixId },
+    );
     expect(unknown.body.data.clearSpaCardFields).toMatchObject({ __typename: 'ValidationError', field: 'nope' });
-    const missing = await s.gql(`mutation { updateSpaCard(entityTypeId: 128, id: 999999, input: {title: "x"}) { ${RESULT} } }`);
-    expect(missing.body.data.updateSpaCard).toMatchObject({ __typename: 'NotFoundError', entity: 'SpaCard', bitrixId: 999999 });
+    const missing = await s.gql(
+      `mutation { updateSpaCard(entityTypeId: 128, id: 999999, input: {title: "x"}) { ${RESULT} } }`,
+    );
+    expect(missing.body.data.updateSpaCard).toMatchObject({
+      __typename: 'NotFoundError',
+      entity: 'SpaCard',
+      bitrixId: 999999,
+    });
   });
 
   it('moves a card within its funnel and refuses a stage of another funnel', async () => {
     const card = (await create({ title: 'To move', categoryId: 7 })).data;
-    const ok = await s.gql(`mutation($id: Int!) { moveSpaCardStage(entityTypeId: 128, id: $id, stageId: "DT128_7:CLIENT") { ${RESULT} ... on MoveSpaCardStageSuccess { data { stage { statusId name } } } } }`, { id: card.bitrixId });
+    const ok = await s.gql(
+      `mutation($id: Int!) { moveSpaCardStage(entityTypeId: 128, id: $id, stageId: "DT128_7:CLIENT") { ${RESULT} ... on MoveSpaCardStageSuccess { data { stage { statusId name } } } } }`,
+      { id: card.bitrixId },
+    );
     expect(ok.body.data.moveSpaCardStage.data.stage.statusId).toBe('DT128_7:CLIENT');
-    const foreign = await s.gql(`mutation($id: Int!) { moveSpaCardStage(entityTypeId: 128, id: $id, stageId: "DT128_8:NEW") { ${RESULT} } }`, { id: card.bitrixId });
+    const foreign = await s.gql(
+      `mutation($id: Int!) { moveSpaCardStage(entityTypeId: 128, id: $id, stageId: "DT128_8:NEW") { ${RESULT} } }`,
+      { id: card.bitrixId },
+    );
     expect(foreign.body.data.moveSpaCardStage).toMatchObject({ __typename: 'ValidationError', field: 'stageId' });
-    const unknown = await s.gql(`mutation($id: Int!) { moveSpaCardStage(entityTypeId: 128, id: $id, stageId: "DT128_7:NOPE") { ${RESULT} } }`, { id: card.bitrixId });
+    const unknown = await s.gql(
+      `mutation($id: Int!) { moveSpaCardStage(entityTypeId: 128, id: $id, stageId: "DT128_7:NOPE") { ${RESULT} } }`,
+      { id: card.bitrixId },
+    );
     expect(unknown.body.data.moveSpaCardStage.__typename).toBe('ValidationError');
   });
 
@@ -125,19 +154,29 @@ describe('update, clear, move, delete', () => {
       ['{fields: {STAGE_ID: "DT128_8:NEW"}}', 'stageId'],
     ];
     for (const [input, field] of attempts) {
-      const r = await s.gql(`mutation($id: Int!) { updateSpaCard(entityTypeId: 128, id: $id, input: ${input}) { ${RESULT} } }`, { id: card.bitrixId });
+      const r = await s.gql(
+        `mutation($id: Int!) { updateSpaCard(entityTypeId: 128, id: $id, input: ${input}) { ${RESULT} } }`,
+        { id: card.bitrixId },
+      );
       expect(r.body.data.updateSpaCard, input).toMatchObject({ __typename: 'ValidationError', field });
     }
     expect(writes()).toBe(before);
-    const same = await s.gql(`mutation($id: Int!) { updateSpaCard(entityTypeId: 128, id: $id, input: {categoryId: 7, stageId: "DT128_7:CLIENT"}) { ${RESULT} ... on UpdateSpaCardSuccess { data { stage { statusId } } } } }`, { id: card.bitrixId });
+    const same = await s.gql(
+      `mutation($id: Int!) { updateSpaCard(entityTypeId: 128, id: $id, input: {categoryId: 7, stageId: "DT128_7:CLIENT"}) { ${RESULT} ... on UpdateSpaCardSuccess { data { stage { statusId } } } } }`,
+      { id: card.bitrixId },
+    );
     expect(same.body.data.updateSpaCard.data.stage.statusId).toBe('DT128_7:CLIENT');
     const deal = await s.gql(`mutation { updateDeal(id: 1, input: {fields: {CATEGORY_ID: 1}}) { ${RESULT} } }`);
     expect(deal.body.data.updateDeal).toMatchObject({ __typename: 'ValidationError', field: 'categoryId' });
   });
 
   it('deletes with ORPHANS: removes a contact only linked to this card, keeps a shared one and a shared company', async () => {
-    const orphan = Number((await s.portal.write('crm.contact.add', { fields: { NAME: 'Only', LAST_NAME: 'Mine' } })).result);
-    const shared = Number((await s.portal.write('crm.contact.add', { fields: { NAME: 'Shared', LAST_NAME: 'Person' } })).result);
+    const orphan = Number(
+      (await s.portal.write('crm.contact.add', { fields: { NAME: 'Only', LAST_NAME: 'Mine' } })).result,
+    );
+    const shared = Number(
+      (await s.portal.write('crm.contact.add', { fields: { NAME: 'Shared', LAST_NAME: 'Person' } })).result,
+    );
     const company = Number((await s.portal.write('crm.company.add', { fields: { TITLE: 'Shared Co' } })).result);
     const doomed = (await create({ title: 'Doomed', contactIds: [orphan, shared], companyId: company })).data;
     await create({ title: 'Keeps links', contactIds: [shared], companyId: company });
@@ -145,23 +184,38 @@ describe('update, clear, move, delete', () => {
       `mutation($id: Int!) { deleteSpaCard(entityTypeId: 128, id: $id, cascade: ORPHANS) { ${RESULT} ... on DeleteSpaCardSuccess { data { bitrixId deletedContactIds keptContactIds deletedCompanyId keptCompanyId } } } }`,
       { id: doomed.bitrixId },
     );
-    expect(del.body.data.deleteSpaCard.data).toEqual({ bitrixId: doomed.bitrixId, deletedContactIds: [orphan], keptContactIds: [shared], deletedCompanyId: null, keptCompanyId: company });
+    expect(del.body.data.deleteSpaCard.data).toEqual({
+      bitrixId: doomed.bitrixId,
+      deletedContactIds: [orphan],
+      keptContactIds: [shared],
+      deletedCompanyId: null,
+      keptCompanyId: company,
+    });
     const gone = await s.portal.read('crm.contact.list', { filter: { '@ID': [orphan, shared] }, select: ['ID'] });
     expect((gone.result as any[]).map((r) => Number(r.ID))).toEqual([shared]);
-    const again = await s.gql(`mutation($id: Int!) { deleteSpaCard(entityTypeId: 128, id: $id) { ${RESULT} } }`, { id: doomed.bitrixId });
+    const again = await s.gql(`mutation($id: Int!) { deleteSpaCard(entityTypeId: 128, id: $id) { ${RESULT} } }`, {
+      id: doomed.bitrixId,
+    });
     expect(again.body.data.deleteSpaCard.__typename).toBe('NotFoundError');
   });
 
   const ORPHANS = `mutation($id: Int!) { deleteSpaCard(entityTypeId: 128, id: $id, cascade: ORPHANS) { ${RESULT} ... on DeleteSpaCardSuccess { data { deletedContactIds deletedCompanyId kept { entity bitrixId reason } } } } }`;
-  const contact = async (name: string, fields: Record<string, unknown> = {}) => Number((await s.portal.write('crm.contact.add', { fields: { NAME: name, ...fields } })).result);
-  const exists = async (method: string, id: number) => ((await s.portal.read(method, { filter: { ID: id }, select: ['ID'] })).result as unknown[]).length === 1;
+  const contact = async (name: string, fields: Record<string, unknown> = {}) =>
+    Number((await s.portal.write('crm.contact.add', { fields: { NAME: name, ...fields } })).result);
+  const exists = async (method: string, id: number) =>
+    ((await s.portal.read(method, { filter: { ID: id }, select: ['ID'] })).result as unknown[]).length === 1;
 
-  it('ORPHANS sees every binding: a deal\'s second contact and a contact\'s second company are kept; a true orphan goes', async () => {
+  it("ORPHANS sees every binding: a deal's second contact and a contact's second company are kept; a true orphan goes", async () => {
     const orphan = await contact('Lonely');
     const dealPeer = await contact('Deal', { LAST_NAME: 'Second' });
     const first = await contact('Deal', { LAST_NAME: 'First' });
-    await s.portal.write('crm.item.add', { entityTypeId: 2, fields: { title: 'Two contacts', contactIds: [first, dealPeer] } });
-    const company = Number((await s.portal.write('crm.company.add', { fields: { TITLE: 'Second company of someone' } })).result);
+    await s.portal.write('crm.item.add', {
+      entityTypeId: 2,
+      fields: { title: 'Two contacts', contactIds: [first, dealPeer] },
+    });
+    const company = Number(
+      (await s.portal.write('crm.company.add', { fields: { TITLE: 'Second company of someone' } })).result,
+    );
     await contact('Works at two', { COMPANY_IDS: [1, company] });
     const card = (await create({ title: 'To delete', contactIds: [orphan, dealPeer], companyId: company })).data;
     const del = await s.gql(ORPHANS, { id: card.bitrixId });
@@ -178,14 +232,17 @@ describe('update, clear, move, delete', () => {
     expect(await exists('crm.company.list', company)).toBe(true);
   });
 
-  it('ORPHANS keeps a contact an estimate binds, and a company that is an invoice\'s own company', async () => {
+  it("ORPHANS keeps a contact an estimate binds, and a company that is an invoice's own company", async () => {
     const quoted = await contact('Quoted');
     const mine = Number((await s.portal.write('crm.company.add', { fields: { TITLE: 'Our own' } })).result);
     await s.portal.write('crm.item.add', { entityTypeId: 7, fields: { title: 'Estimate', contactIds: [quoted] } });
     await s.portal.write('crm.item.add', { entityTypeId: 31, fields: { title: 'Invoice', mycompanyId: mine } });
     const card = (await create({ title: 'Bound elsewhere', contactIds: [quoted], companyId: mine })).data;
     const del = await s.gql(ORPHANS, { id: card.bitrixId });
-    expect(del.body.data.deleteSpaCard.data.kept.map((k: any) => [k.bitrixId, k.reason])).toEqual([[quoted, 'STILL_LINKED'], [mine, 'STILL_LINKED']]);
+    expect(del.body.data.deleteSpaCard.data.kept.map((k: any) => [k.bitrixId, k.reason])).toEqual([
+      [quoted, 'STILL_LINKED'],
+      [mine, 'STILL_LINKED'],
+    ]);
     expect(await exists('crm.contact.list', quoted)).toBe(true);
   });
 
@@ -193,18 +250,24 @@ describe('update, clear, move, delete', () => {
     const own = await startStack({ maxAttempts: 1 });
     try {
       const lone = Number((await own.portal.write('crm.contact.add', { fields: { NAME: 'Unverifiable' } })).result);
-      const created = await own.gql(`mutation($input: CreateSpaCardInput!) { createSpaCard(entityTypeId: 128, input: $input) { ... on CreateSpaCardSuccess { data { bitrixId } } } }`, {
-        input: { title: 'Doubt', contactIds: [lone] },
-      });
+      const created = await own.gql(
+        `mutation($input: CreateSpaCardInput!) { createSpaCard(entityTypeId: 128, input: $input) { ... on CreateSpaCardSuccess { data { bitrixId } } } }`,
+        {
+          input: { title: 'Doubt', contactIds: [lone] },
+        },
+      );
       await own.gql('{ spaTypes { entityTypeId } }'); // metadata cached before the fault
       own.emulator.setFaults({ rate: 1, kinds: ['http500'], methods: ['batch'] });
       const del = await own.gql(ORPHANS, { id: created.body.data.createSpaCard.data.bitrixId });
       own.emulator.setFaults(null);
-      expect(del.body.data.deleteSpaCard.data).toEqual({ deletedContactIds: [], deletedCompanyId: null, kept: [{ entity: 'CONTACT', bitrixId: lone, reason: 'NOT_VERIFIED' }] });
+      expect(del.body.data.deleteSpaCard.data).toEqual({
+        deletedContactIds: [],
+        deletedCompanyId: null,
+        kept: [{ entity: 'CONTACT', bitrixId: lone, reason: 'NOT_VERIFIED' }],
+      });
       expect(own.emulator.counters.commandsByMethod['crm.contact.delete']).toBeUndefined();
     } finally {
       await own.close();
     }
   });
 });
-

@@ -15,12 +15,20 @@ beforeEach(() => s.emulator.resetCounters());
 
 describe('smart-process metadata', () => {
   it('lists every type with flags, funnels, stages and fields', async () => {
-    const r = await s.gql(`{ spaTypes { entityTypeId title categoriesEnabled stagesEnabled clientEnabled } spaType(entityTypeId: 128) {
+    const r =
+      await s.gql(`{ spaTypes { entityTypeId title categoriesEnabled stagesEnabled clientEnabled } spaType(entityTypeId: 128) {
       title categories { bitrixId name isDefault } stages { statusId } fields(customOnly: true) { name upperName title type options { itemId label } } } missing: spaType(entityTypeId: 999) { title } }`);
-    expect(data(r).spaTypes.map((t: any) => t.entityTypeId).sort((a: number, b: number) => a - b)).toEqual([128, 130, 1032]);
+    expect(
+      data(r)
+        .spaTypes.map((t: any) => t.entityTypeId)
+        .sort((a: number, b: number) => a - b),
+    ).toEqual([128, 130, 1032]);
     const t = r.body.data.spaType;
     expect(t.categories.map((c: any) => c.bitrixId)).toEqual([7, 8]);
-    expect(t.stages.map((x: any) => x.statusId)).toEqual([...DEMO.stages.onboardingMain, ...DEMO.stages.onboardingEnterprise]);
+    expect(t.stages.map((x: any) => x.statusId)).toEqual([
+      ...DEMO.stages.onboardingMain,
+      ...DEMO.stages.onboardingEnterprise,
+    ]);
     const priority = t.fields.find((f: any) => f.upperName === UF.priority.upper);
     expect(priority).toMatchObject({ name: UF.priority.camel, type: 'enumeration' });
     expect(priority.options.map((o: any) => o.label)).toEqual(Object.values(DEMO.priorityItems));
@@ -28,7 +36,9 @@ describe('smart-process metadata', () => {
   });
 
   it('finds one field by either spelling with its list values (getSpaSpecificField)', async () => {
-    const r = await s.gql(`{ a: spaField(entityTypeId: 128, name: "${UF.priority.upper}") { name title options { label } } b: spaField(entityTypeId: 128, name: "${UF.priority.camel.toUpperCase()}") { name } c: spaField(entityTypeId: 128, name: "nope") { name } }`);
+    const r = await s.gql(
+      `{ a: spaField(entityTypeId: 128, name: "${UF.priority.upper}") { name title options { label } } b: spaField(entityTypeId: 128, name: "${UF.priority.camel.toUpperCase()}") { name } c: spaField(entityTypeId: 128, name: "nope") { name } }`,
+    );
     expect(r.body.data.a.name).toBe(UF.priority.camel);
     expect(r.body.data.a.options.map((o: any) => o.label)).toEqual(Object.values(DEMO.priorityItems));
     expect(r.body.data.b.name).toBe(UF.priority.camel);
@@ -36,7 +46,9 @@ describe('smart-process metadata', () => {
   });
 
   it('gives stages of deals and leads with semantics', async () => {
-    const r = await s.gql('{ deals: stages(entityTypeId: 2, categoryId: 1) { statusId semantics category { bitrixId } } leads: stages(entityTypeId: 1) { statusId semantics category { name } } categories(entityTypeId: 2) { bitrixId } }');
+    const r = await s.gql(
+      '{ deals: stages(entityTypeId: 2, categoryId: 1) { statusId semantics category { bitrixId } } leads: stages(entityTypeId: 1) { statusId semantics category { name } } categories(entityTypeId: 2) { bitrixId } }',
+    );
     expect(r.body.data.deals.map((x: any) => x.statusId)).toEqual(DEMO.stages.dealPartners);
     expect(r.body.data.deals.find((x: any) => x.statusId === 'C1:WON').semantics).toBe('SUCCESS');
     expect(r.body.data.deals.find((x: any) => x.statusId === 'C1:LOSE').semantics).toBe('FAILURE');
@@ -48,7 +60,8 @@ describe('smart-process metadata', () => {
 
 describe('spaCard', () => {
   it('reads one card with rendered custom fields, both name spellings, and null for a missing one', async () => {
-    const r = await s.gql(`{ card: spaCard(entityTypeId: 128, id: 1) { bitrixId title stage { statusId } category { bitrixId } assignedBy { bitrixId }
+    const r =
+      await s.gql(`{ card: spaCard(entityTypeId: 128, id: 1) { bitrixId title stage { statusId } category { bitrixId } assignedBy { bitrixId }
       customFields { name upperName title type value display }
       camel: field(name: "${UF.priority.camel}") { display } upper: field(name: "${UF.priority.upper}") { value display }
       titleField: field(name: "title") { value } }
@@ -64,8 +77,12 @@ describe('spaCard', () => {
     // Each rendered value against the portal's own row (read without the gateway).
     const truth = call(s, 'crm.item.get', { entityTypeId: 128, id: 1 }).result.item;
     expect(byName[UF.vip.camel].display).toBe(truth[UF.vip.camel] === 'Y' ? 'Yes' : 'No');
-    expect(byName[UF.dueDate.camel].display).toBe(truth[UF.dueDate.camel] ? String(truth[UF.dueDate.camel]).slice(0, 10) : null);
-    const mentor = truth[UF.mentor.camel] ? call(s, 'user.get', { FILTER: { ID: truth[UF.mentor.camel] } }).result[0] : null;
+    expect(byName[UF.dueDate.camel].display).toBe(
+      truth[UF.dueDate.camel] ? String(truth[UF.dueDate.camel]).slice(0, 10) : null,
+    );
+    const mentor = truth[UF.mentor.camel]
+      ? call(s, 'user.get', { FILTER: { ID: truth[UF.mentor.camel] } }).result[0]
+      : null;
     expect(byName[UF.mentor.camel].display).toBe(mentor ? `${mentor.NAME} ${mentor.LAST_NAME}` : null);
     expect(r.body.data.missing).toBeNull();
   });
@@ -115,7 +132,9 @@ describe('spaCards', () => {
     for (const e of stage.body.data.spaCards.edges) expect(e.node.stage.statusId).toBe('DT128_7:NEW');
     const mine = await s.gql(Q, { first: 200, filter: { assignedById: 2 } });
     for (const e of mine.body.data.spaCards.edges) expect(e.node.assignedBy.bitrixId).toBe(2);
-    const high = await s.gql(`{ spaCards(entityTypeId: 128, first: 200, filter: {field: {name: "${UF.priority.upper}", value: "High"}}) { totalCount edges { node { field(name: "${UF.priority.camel}") { display } } } } }`);
+    const high = await s.gql(
+      `{ spaCards(entityTypeId: 128, first: 200, filter: {field: {name: "${UF.priority.upper}", value: "High"}}) { totalCount edges { node { field(name: "${UF.priority.camel}") { display } } } } }`,
+    );
     expect(high.body.data.spaCards.totalCount).toBeGreaterThan(0);
     for (const e of high.body.data.spaCards.edges) expect(e.node.field.display).toBe('High');
   });
@@ -164,11 +183,18 @@ describe('spaCards', () => {
     // The primary contact is the first of the card's contacts, as the portal stores them.
     const truth: number[][] = [];
     for (let start = 0; truth.length < edges.length; start += 50) {
-      const page = call(s, 'crm.item.list', { entityTypeId: 128, select: ['id', 'contactIds'], order: { id: 'ASC' }, start }).result.items;
+      const page = call(s, 'crm.item.list', {
+        entityTypeId: 128,
+        select: ['id', 'contactIds'],
+        order: { id: 'ASC' },
+        start,
+      }).result.items;
       truth.push(...page.map((i: any) => i.contactIds));
     }
     expect(edges.map((e: any) => e.node.contacts.map((c: any) => c.bitrixId))).toEqual(truth.slice(0, edges.length));
-    expect(edges.map((e: any) => e.node.contact === null)).toEqual(truth.slice(0, edges.length).map((ids) => ids.length === 0));
+    expect(edges.map((e: any) => e.node.contact === null)).toEqual(
+      truth.slice(0, edges.length).map((ids) => ids.length === 0),
+    );
     expect(s.emulator.counters.httpRequests).toBe(2);
     s.emulator.resetCounters();
     await s.gql(q);
@@ -176,13 +202,22 @@ describe('spaCards', () => {
   });
 
   it('Contact.spaCards lists the cards of a contact shared by several cards', async () => {
-    const r = await s.gql('{ spaCards(entityTypeId: 128, first: 160) { edges { node { bitrixId contacts { bitrixId } } } } }');
+    const r = await s.gql(
+      '{ spaCards(entityTypeId: 128, first: 160) { edges { node { bitrixId contacts { bitrixId } } } } }',
+    );
     const byContact = new Map<number, number[]>();
-    for (const e of r.body.data.spaCards.edges) for (const c of e.node.contacts) byContact.set(c.bitrixId, [...(byContact.get(c.bitrixId) ?? []), e.node.bitrixId]);
+    for (const e of r.body.data.spaCards.edges)
+      for (const c of e.node.contacts)
+        byContact.set(c.bitrixId, [...(byContact.get(c.bitrixId) ?? []), e.node.bitrixId]);
     const [contactId, cards] = [...byContact].sort((a, b) => b[1].length - a[1].length)[0];
     expect(cards.length).toBeGreaterThan(1);
-    const mine = await s.gql('query($id: Int!) { contact(id: $id) { spaCards(entityTypeId: 128, first: 50) { totalCount edges { node { bitrixId } } } } }', { id: contactId });
-    expect(mine.body.data.contact.spaCards.edges.map((e: any) => e.node.bitrixId).sort((a: number, b: number) => a - b)).toEqual([...cards].sort((a, b) => a - b));
+    const mine = await s.gql(
+      'query($id: Int!) { contact(id: $id) { spaCards(entityTypeId: 128, first: 50) { totalCount edges { node { bitrixId } } } } }',
+      { id: contactId },
+    );
+    expect(
+      mine.body.data.contact.spaCards.edges.map((e: any) => e.node.bitrixId).sort((a: number, b: number) => a - b),
+    ).toEqual([...cards].sort((a, b) => a - b));
   });
 
   it('custom orderBy pages correctly with the offset fallback (one request per page)', async () => {
@@ -208,7 +243,9 @@ describe('spaCards', () => {
   it('cold, a full 2,500-row page costs 2 requests: the page, and one for fields, funnels and every stage list', async () => {
     s.portal.metadata.invalidate();
     s.emulator.resetCounters();
-    const r = await s.gql('{ spaCards(entityTypeId: 128, first: 2500) { edges { node { stage { statusId name } category { name } } } pageInfo { hasNextPage } } }');
+    const r = await s.gql(
+      '{ spaCards(entityTypeId: 128, first: 2500) { edges { node { stage { statusId name } category { name } } } pageInfo { hasNextPage } } }',
+    );
     expect(data(r).spaCards.edges).toHaveLength(160);
     expect(s.emulator.counters.httpRequests).toBe(2);
     expect(s.emulator.counters.byMethod).toEqual({ batch: 2 });
@@ -218,7 +255,7 @@ describe('spaCards', () => {
 });
 
 describe('smart-process arguments accept only smart processes', () => {
-  it('spaCards, spaCard, spaField and node refuse a deal\'s 2 or a contact\'s 3 before anything is sent; mutations answer a ValidationError', async () => {
+  it("spaCards, spaCard, spaField and node refuse a deal's 2 or a contact's 3 before anything is sent; mutations answer a ValidationError", async () => {
     s.emulator.resetCounters();
     for (const query of [
       '{ r: spaCards(entityTypeId: 2, first: 5) { edges { node { title } } } }',
@@ -227,12 +264,19 @@ describe('smart-process arguments accept only smart processes', () => {
       '{ r: contact(id: 1) { spaCards(entityTypeId: 1) { totalCount } } }',
     ]) {
       const r = await s.gql(query);
-      expect(r.body.errors?.[0]?.extensions, `${query}: ${r.text}`).toMatchObject({ code: 'BAD_USER_INPUT', field: 'entityTypeId' });
+      expect(r.body.errors?.[0]?.extensions, `${query}: ${r.text}`).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'entityTypeId',
+      });
     }
     expect(s.emulator.counters.commandsByMethod['crm.item.list'] ?? 0).toBe(0);
-    const node = await s.gql('query($id: ID!) { node(id: $id) { __typename } }', { id: Buffer.from('SpaCard:2:1').toString('base64') });
+    const node = await s.gql('query($id: ID!) { node(id: $id) { __typename } }', {
+      id: Buffer.from('SpaCard:2:1').toString('base64'),
+    });
     expect(node.body.data?.node ?? null).toBeNull();
-    const m = await s.gql('mutation { deleteSpaCard(entityTypeId: 2, id: 1) { __typename ... on ValidationError { field } } }');
+    const m = await s.gql(
+      'mutation { deleteSpaCard(entityTypeId: 2, id: 1) { __typename ... on ValidationError { field } } }',
+    );
     expect(m.body.data.deleteSpaCard).toEqual({ __typename: 'ValidationError', field: 'entityTypeId' });
     expect(s.emulator.counters.commandsByMethod['crm.item.delete']).toBeUndefined();
   });

@@ -1,7 +1,15 @@
 // batch.ts: command encoding (PHP query form, refs, templates), batch answer decoding, batch-syntax
 // detection and resolving refs from earlier outcomes.
 import { describe, expect, it } from 'vitest';
-import { needsDirectCall, decodeBatch, encodeCommand, hasRefs, ref, resolveRefs, template } from '../../src/upstream/batch.js';
+import {
+  needsDirectCall,
+  decodeBatch,
+  encodeCommand,
+  hasRefs,
+  ref,
+  resolveRefs,
+  template,
+} from '../../src/upstream/batch.js';
 import { BitrixError } from '../../src/upstream/errors.js';
 
 describe('encodeCommand', () => {
@@ -12,7 +20,9 @@ describe('encodeCommand', () => {
   });
 
   it('sends booleans as Y/N, null as an empty value, and drops undefined', () => {
-    expect(encodeCommand({ method: 'm', params: { a: true, b: false, c: null, d: undefined, e: 0 } })).toBe('m?a=Y&b=N&c=&e=0');
+    expect(encodeCommand({ method: 'm', params: { a: true, b: false, c: null, d: undefined, e: 0 } })).toBe(
+      'm?a=Y&b=N&c=&e=0',
+    );
   });
 
   it('encodes keys so operator prefixes survive', () => {
@@ -26,12 +36,16 @@ describe('encodeCommand', () => {
   });
 
   it('writes refs as $result[cN][path...] and uses the given key spelling', () => {
-    expect(encodeCommand({ method: 'm', params: { id: ref(0, 'items', 0, 'id') } })).toBe('m?id=%24result%5Bc0%5D%5Bitems%5D%5B0%5D%5Bid%5D');
+    expect(encodeCommand({ method: 'm', params: { id: ref(0, 'items', 0, 'id') } })).toBe(
+      'm?id=%24result%5Bc0%5D%5Bitems%5D%5B0%5D%5Bid%5D',
+    );
     expect(encodeCommand({ method: 'm', params: { id: ref(2) } }, (i) => `c${i + 10}`)).toBe('m?id=%24result%5Bc12%5D');
   });
 
   it('writes a template as its text with each ref substituted', () => {
-    expect(encodeCommand({ method: 'm', params: { s: template('DT_', ref(1, 'id'), '_NEW') } })).toBe('m?s=DT_%24result%5Bc1%5D%5Bid%5D_NEW');
+    expect(encodeCommand({ method: 'm', params: { s: template('DT_', ref(1, 'id'), '_NEW') } })).toBe(
+      'm?s=DT_%24result%5Bc1%5D%5Bid%5D_NEW',
+    );
   });
 });
 
@@ -53,17 +67,35 @@ describe('decodeBatch', () => {
   it('turns result_error entries into BitrixErrors of their method', () => {
     const error = decodeBatch(['c0', 'c1'], ['a', 'b'], answer)[1] as BitrixError;
     expect(error).toBeInstanceOf(BitrixError);
-    expect([error.code, error.description, error.method, error.errorClass]).toEqual(['NOT_FOUND', 'Not found', 'b', 'not-found']);
+    expect([error.code, error.description, error.method, error.errorClass]).toEqual([
+      'NOT_FOUND',
+      'Not found',
+      'b',
+      'not-found',
+    ]);
   });
 
   it('reads PHP [] as an empty section and a missing key as BATCH_RESULT_MISSING', () => {
-    const [error] = decodeBatch(['c0'], ['a'], { result: [], result_error: [], result_total: [], result_next: [], result_time: [] }) as BitrixError[];
-    expect([error.code, error.method, error.errorClass, error.transient]).toEqual(['BATCH_RESULT_MISSING', 'a', 'upstream-failure', true]);
+    const [error] = decodeBatch(['c0'], ['a'], {
+      result: [],
+      result_error: [],
+      result_total: [],
+      result_next: [],
+      result_time: [],
+    }) as BitrixError[];
+    expect([error.code, error.method, error.errorClass, error.transient]).toEqual([
+      'BATCH_RESULT_MISSING',
+      'a',
+      'upstream-failure',
+      true,
+    ]);
     expect((decodeBatch(['c0'], ['a'], undefined)[0] as BitrixError).code).toBe('BATCH_RESULT_MISSING');
   });
 
   it('keeps a null result as a result', () => {
-    expect(decodeBatch(['c0'], ['a'], { result: { c0: null }, result_error: [] })).toEqual([{ result: null, total: undefined, next: undefined, time: undefined }]);
+    expect(decodeBatch(['c0'], ['a'], { result: { c0: null }, result_error: [] })).toEqual([
+      { result: null, total: undefined, next: undefined, time: undefined },
+    ]);
   });
 });
 
@@ -76,12 +108,15 @@ describe('hasRefs', () => {
 });
 
 describe('needsDirectCall', () => {
-  it.each(['$result', '$next', '$total', '$time', '$error', '$RESULT[c0]', 'pay $Total now'])('finds %s in a value', (text) => {
-    expect(needsDirectCall({ fields: { TITLE: text } })).toBe(true);
-  });
+  it.each(['$result', '$next', '$total', '$time', '$error', '$RESULT[c0]', 'pay $Total now'])(
+    'finds %s in a value',
+    (text) => {
+      expect(needsDirectCall({ fields: { TITLE: text } })).toBe(true);
+    },
+  );
 
   it('finds it in keys, in arrays and in template strings', () => {
-    expect(needsDirectCall({ filter: { '$error': 1 } })).toBe(true);
+    expect(needsDirectCall({ filter: { $error: 1 } })).toBe(true);
     expect(needsDirectCall({ select: ['ID', 'x$time'] })).toBe(true);
     expect(needsDirectCall({ s: template('$next_', ref(0)) })).toBe(true);
   });
@@ -92,7 +127,9 @@ describe('needsDirectCall', () => {
   });
 
   it('sends an empty list directly: a batch query would drop it (a cleared multiple field, an empty @ID filter)', () => {
-    expect(encodeCommand({ method: 'crm.item.update', params: { id: 5, fields: { ufCrm1Tags: [] } } })).toBe('crm.item.update?id=5');
+    expect(encodeCommand({ method: 'crm.item.update', params: { id: 5, fields: { ufCrm1Tags: [] } } })).toBe(
+      'crm.item.update?id=5',
+    );
     expect(needsDirectCall({ id: 5, fields: { ufCrm1Tags: [] } })).toBe(true);
     expect(needsDirectCall({ filter: { '@ID': [] } })).toBe(true);
     expect(needsDirectCall({ filter: { '@ID': [1] }, select: ['ID'] })).toBe(false);
@@ -100,10 +137,24 @@ describe('needsDirectCall', () => {
 });
 
 describe('resolveRefs', () => {
-  const outcomes = [{ result: { items: [{ id: 7 }], zero: 0 } }, new BitrixError({ code: 'X', description: '', method: 'm' }), { result: 'S' }];
+  const outcomes = [
+    { result: { items: [{ id: 7 }], zero: 0 } },
+    new BitrixError({ code: 'X', description: '', method: 'm' }),
+    { result: 'S' },
+  ];
 
   it('replaces refs and templates with the values earlier commands returned', () => {
-    expect(resolveRefs({ id: ref(0, 'items', 0, 'id'), n: { z: ref(0, 'zero') }, s: template('DT_', ref(2), '_', ref(0, 'items', 0, 'id')), k: [1] }, outcomes)).toEqual({
+    expect(
+      resolveRefs(
+        {
+          id: ref(0, 'items', 0, 'id'),
+          n: { z: ref(0, 'zero') },
+          s: template('DT_', ref(2), '_', ref(0, 'items', 0, 'id')),
+          k: [1],
+        },
+        outcomes,
+      ),
+    ).toEqual({
       id: 7,
       n: { z: 0 },
       s: 'DT_S_7',

@@ -1,6 +1,14 @@
 // errors.ts: classify() for every error class, redact(), the error factories and BitrixError.transient.
 import { describe, expect, it } from 'vitest';
-import { BitrixError, busyError, classify, lockUnavailable, outcomeUnknown, redact, type BitrixErrorClass } from '../../src/upstream/errors.js';
+import {
+  BitrixError,
+  busyError,
+  classify,
+  lockUnavailable,
+  outcomeUnknown,
+  redact,
+  type BitrixErrorClass,
+} from '../../src/upstream/errors.js';
 
 describe('classify', () => {
   const cases: [string, string, number | undefined, BitrixErrorClass][] = [
@@ -47,29 +55,74 @@ describe('redact', () => {
 
 describe('BitrixError', () => {
   it('builds its message from method, code and description and classifies itself', () => {
-    const e = new BitrixError({ code: 'QUERY_LIMIT_EXCEEDED', description: 'Too many', httpStatus: 503, method: 'crm.deal.get' });
-    expect([e.name, e.message, e.errorClass, e.ambiguous, e.transient]).toEqual(['BitrixError', 'Bitrix24 crm.deal.get: QUERY_LIMIT_EXCEEDED - Too many', 'rate-limited', false, true]);
+    const e = new BitrixError({
+      code: 'QUERY_LIMIT_EXCEEDED',
+      description: 'Too many',
+      httpStatus: 503,
+      method: 'crm.deal.get',
+    });
+    expect([e.name, e.message, e.errorClass, e.ambiguous, e.transient]).toEqual([
+      'BitrixError',
+      'Bitrix24 crm.deal.get: QUERY_LIMIT_EXCEEDED - Too many',
+      'rate-limited',
+      false,
+      true,
+    ]);
     expect(new BitrixError({ code: '', description: '', method: 'm' }).message).toBe('Bitrix24 m: ERROR');
   });
 
   it('is transient only for rate-limited, upstream-failure, network and timeout', () => {
-    const classes: BitrixErrorClass[] = ['rate-limited', 'operating-limit', 'auth', 'not-found', 'bad-request', 'upstream-failure', 'network', 'timeout', 'outcome-unknown', 'unavailable'];
-    const transient = classes.filter((errorClass) => new BitrixError({ code: 'X', description: '', method: 'm', errorClass }).transient);
+    const classes: BitrixErrorClass[] = [
+      'rate-limited',
+      'operating-limit',
+      'auth',
+      'not-found',
+      'bad-request',
+      'upstream-failure',
+      'network',
+      'timeout',
+      'outcome-unknown',
+      'unavailable',
+    ];
+    const transient = classes.filter(
+      (errorClass) => new BitrixError({ code: 'X', description: '', method: 'm', errorClass }).transient,
+    );
     expect(transient).toEqual(['rate-limited', 'upstream-failure', 'network', 'timeout']);
   });
 });
 
 describe('error factories', () => {
   it('outcomeUnknown keeps code, status and method, is ambiguous and not transient', () => {
-    const cause = new BitrixError({ code: 'ETIMEDOUT', description: 'headers timeout', httpStatus: 504, method: 'crm.deal.add', errorClass: 'timeout' });
+    const cause = new BitrixError({
+      code: 'ETIMEDOUT',
+      description: 'headers timeout',
+      httpStatus: 504,
+      method: 'crm.deal.add',
+      errorClass: 'timeout',
+    });
     const e = outcomeUnknown(cause);
-    expect([e.code, e.httpStatus, e.method, e.errorClass, e.ambiguous, e.transient]).toEqual(['ETIMEDOUT', 504, 'crm.deal.add', 'outcome-unknown', true, false]);
-    expect(e.description).toBe('the answer to crm.deal.add was lost (headers timeout); it may have been executed: retry with the same idempotency key');
+    expect([e.code, e.httpStatus, e.method, e.errorClass, e.ambiguous, e.transient]).toEqual([
+      'ETIMEDOUT',
+      504,
+      'crm.deal.add',
+      'outcome-unknown',
+      true,
+      false,
+    ]);
+    expect(e.description).toBe(
+      'the answer to crm.deal.add was lost (headers timeout); it may have been executed: retry with the same idempotency key',
+    );
   });
 
   it('lockUnavailable is LOCK_UNAVAILABLE, class unavailable, retry after 1 s', () => {
     const e = lockUnavailable('idem:contact');
-    expect([e.code, e.method, e.errorClass, e.retryAfter, e.ambiguous]).toEqual(['LOCK_UNAVAILABLE', 'idem:contact', 'unavailable', 1, false]);
+    expect([e.code, e.method, e.errorClass, e.retryAfter, e.ambiguous]).toEqual([
+      'LOCK_UNAVAILABLE',
+      'idem:contact',
+      'unavailable',
+      1,
+      false,
+    ]);
   });
 
   it.each([

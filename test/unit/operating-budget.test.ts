@@ -35,7 +35,10 @@ describe('OperatingBudget', () => {
     b.observe(M, { processing: 10 });
     b.observe(M, { processing: 5 }); // avg 9, used 15
     expect(b.allowance(M)).toBe(49); // floor(441 / 9)
-    expect(seen).toEqual([[M, 10], [M, 5]]);
+    expect(seen).toEqual([
+      [M, 10],
+      [M, 5],
+    ]);
   });
 
   it('the margin defaults to max(5 s, 5% of the limit)', () => {
@@ -109,7 +112,7 @@ describe('OperatingBudget', () => {
     expect(b.allowance(M)).toBe(Infinity);
   });
 
-  it('counts the other replicas\' use when it is larger than ours', () => {
+  it("counts the other replicas' use when it is larger than ours", () => {
     const { b } = budget();
     b.observe(M, { processing: 6 });
     b.setShared(M, 3);

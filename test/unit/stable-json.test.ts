@@ -17,7 +17,13 @@ describe('stableJson', () => {
   });
 
   it('writes scalars as JSON and a bare undefined as null', () => {
-    expect([stableJson('a"b'), stableJson(1.5), stableJson(true), stableJson(null), stableJson(undefined)]).toEqual(['"a\\"b"', '1.5', 'true', 'null', 'null']);
+    expect([stableJson('a"b'), stableJson(1.5), stableJson(true), stableJson(null), stableJson(undefined)]).toEqual([
+      '"a\\"b"',
+      '1.5',
+      'true',
+      'null',
+      'null',
+    ]);
   });
 
   it('escapes keys', () => {

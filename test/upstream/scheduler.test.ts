@@ -16,7 +16,10 @@ const LIST = { method: 'test.biglist', idKey: 'ID' as const, rowsPath: [] };
 beforeAll(async () => {
   state = fakeState();
   emulator = await startPortal({ state });
-  portal = new BitrixPortal({ auth: { kind: 'webhook', url: emulator.webhookUrl }, plan: { drainPerSecond: 1000, bucket: 10_000 } });
+  portal = new BitrixPortal({
+    auth: { kind: 'webhook', url: emulator.webhookUrl },
+    plan: { drainPerSecond: 1000, bucket: 10_000 },
+  });
 });
 afterAll(async () => {
   await portal.close();
@@ -27,7 +30,9 @@ beforeEach(() => emulator.resetCounters());
 describe('PortalScheduler', () => {
   it('packs 120 concurrent commands into 3 batch requests of at most 50', async () => {
     const results = await Promise.all(Array.from({ length: 120 }, (_, i) => portal.read('test.echo', { n: i })));
-    expect(results.map((r) => (r.result as { params: { n: string } }).params.n)).toEqual(Array.from({ length: 120 }, (_, i) => String(i)));
+    expect(results.map((r) => (r.result as { params: { n: string } }).params.n)).toEqual(
+      Array.from({ length: 120 }, (_, i) => String(i)),
+    );
     expect(emulator.counters.httpRequests).toBe(3);
     expect(emulator.counters.byMethod.batch).toBe(3);
     expect(emulator.counters.batchCommands).toBe(120);
@@ -40,13 +45,19 @@ describe('PortalScheduler', () => {
 
   it('sends identical concurrent reads once', async () => {
     const meter = newMeter();
-    const results = await Promise.all(Array.from({ length: 10 }, () => portal.read('test.echo', { same: 1 }, { meter })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => portal.read('test.echo', { same: 1 }, { meter })),
+    );
     expect(new Set(results.map((r) => JSON.stringify(r.result))).size).toBe(1);
     expect(emulator.counters.commandsByMethod['test.echo']).toBe(1);
   });
 
   it('fails only the bad command of a batch, never its siblings', async () => {
-    const outcomes = await Promise.allSettled([portal.read('test.echo', { a: 1 }), portal.read('test.fail', {}), portal.read('test.echo', { b: 2 })]);
+    const outcomes = await Promise.allSettled([
+      portal.read('test.echo', { a: 1 }),
+      portal.read('test.fail', {}),
+      portal.read('test.echo', { b: 2 }),
+    ]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const reason = (outcomes[1] as PromiseRejectedResult).reason as BitrixError;
     expect(reason).toBeInstanceOf(BitrixError);
@@ -55,7 +66,11 @@ describe('PortalScheduler', () => {
   });
 
   it('never batches or deduplicates writes', async () => {
-    await Promise.all([portal.write('test.write', { x: 1 }), portal.write('test.write', { x: 1 }), portal.write('test.write', { x: 1 })]);
+    await Promise.all([
+      portal.write('test.write', { x: 1 }),
+      portal.write('test.write', { x: 1 }),
+      portal.write('test.write', { x: 1 }),
+    ]);
     expect(emulator.counters.byMethod['test.write']).toBe(3);
     expect(emulator.counters.byMethod.batch).toBeUndefined();
   });
@@ -63,7 +78,10 @@ describe('PortalScheduler', () => {
   it('counts the cost of each request on its meter', async () => {
     const a = newMeter();
     const b = newMeter();
-    await Promise.all([portal.read('test.echo', { m: 1 }, { meter: a }), portal.read('test.echo', { m: 2 }, { meter: b })]);
+    await Promise.all([
+      portal.read('test.echo', { m: 1 }, { meter: a }),
+      portal.read('test.echo', { m: 2 }, { meter: b }),
+    ]);
     expect(a).toMatchObject({ httpRequests: 1, commands: 1 });
     expect(b).toMatchObject({ httpRequests: 1, commands: 1 });
   });
@@ -101,10 +119,22 @@ describe('keyset pages', () => {
 
   it('sends text the batch engine would rewrite ($result[…], $next[…], any case) alone and literally, never inside a batch', async () => {
     state.calls.length = 0;
-    const texts = ['$result[c0][params][n]', '$RESULT[c1]', 'x $next[c0] y', '$error[c0][error]', '$time[c0][start]', '$total[c0]'];
-    const [plain, ...echoed] = await Promise.all([portal.read('test.echo', { n: 'plain' }), ...texts.map((text) => portal.read('test.echo', { filter: { '%TITLE': text } }))]);
+    const texts = [
+      '$result[c0][params][n]',
+      '$RESULT[c1]',
+      'x $next[c0] y',
+      '$error[c0][error]',
+      '$time[c0][start]',
+      '$total[c0]',
+    ];
+    const [plain, ...echoed] = await Promise.all([
+      portal.read('test.echo', { n: 'plain' }),
+      ...texts.map((text) => portal.read('test.echo', { filter: { '%TITLE': text } })),
+    ]);
     expect((plain.result as { params: unknown }).params).toEqual({ n: 'plain' });
-    expect(echoed.map((r) => (r.result as { params: { filter: Record<string, unknown> } }).params.filter['%TITLE'])).toEqual(texts);
+    expect(
+      echoed.map((r) => (r.result as { params: { filter: Record<string, unknown> } }).params.filter['%TITLE']),
+    ).toEqual(texts);
     expect(echoed.map((r) => (r.result as { inBatch: boolean }).inBatch)).toEqual(texts.map(() => false));
     expect(emulator.counters.httpRequests).toBe(1 + texts.length);
   });
@@ -126,7 +156,10 @@ describe('keyset pages', () => {
 describe('limiter', () => {
   it('a burst of 300 distinct reads never gets a 503 from a rate-limited portal', async () => {
     emulator.setRateLimit({ enabled: true, bucket: 5, drainPerSecond: 10 });
-    const limited = new BitrixPortal({ auth: { kind: 'webhook', url: emulator.webhookUrl }, plan: { drainPerSecond: 10, bucket: 5 } });
+    const limited = new BitrixPortal({
+      auth: { kind: 'webhook', url: emulator.webhookUrl },
+      plan: { drainPerSecond: 10, bucket: 5 },
+    });
     try {
       // Each tick adds 25 commands, so the scheduler has to wait on its bucket between batches.
       const all: Promise<unknown>[] = [];

@@ -22,7 +22,11 @@ const logger = createLogger(
 );
 
 beforeAll(async () => {
-  portal = await startPortal({ state: fakeState(), secret: SECRET, oauth: { clientId: 'app', clientSecret: 'appSecretValue99' } });
+  portal = await startPortal({
+    state: fakeState(),
+    secret: SECRET,
+    oauth: { clientId: 'app', clientSecret: 'appSecretValue99' },
+  });
 });
 afterAll(() => portal.close());
 
@@ -56,7 +60,13 @@ describe('BitrixTransport', () => {
   it('maps an error envelope to a typed BitrixError (not-found)', async () => {
     const t = transport();
     const e = await failure(t.call('test.fail', {}));
-    expect(e).toMatchObject({ code: 'NOT_FOUND', description: 'Element not found', httpStatus: 400, method: 'test.fail', errorClass: 'not-found' });
+    expect(e).toMatchObject({
+      code: 'NOT_FOUND',
+      description: 'Element not found',
+      httpStatus: 400,
+      method: 'test.fail',
+      errorClass: 'not-found',
+    });
     await t.close();
   });
 

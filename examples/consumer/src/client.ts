@@ -74,7 +74,9 @@ export function createClient(options: ClientOptions) {
     } catch (error) {
       const { cause } = error as { cause?: { code?: string; message?: string } };
       const why = cause?.code ?? cause?.message ?? (error as Error).message;
-      throw new GatewayUnreachableError(`cannot reach the gateway at ${options.url} (${why}); is it running? (npm start, or set GATEWAY_URL)`);
+      throw new GatewayUnreachableError(
+        `cannot reach the gateway at ${options.url} (${why}); is it running? (npm start, or set GATEWAY_URL)`,
+      );
     }
     const text = await response.text();
     let payload: { data?: TResult | null; errors?: GraphQLErrorEntry[] };

@@ -19,7 +19,12 @@ export async function listEmployees(execute: Execute, pageSize = 50) {
     for (const edge of page.edges ?? []) {
       if (!edge?.node) continue;
       const { bitrixId, fullName, position, departments } = edge.node;
-      employees.push({ id: bitrixId, name: fullName, position: position ?? null, departments: departments.map((d) => d.name) });
+      employees.push({
+        id: bitrixId,
+        name: fullName,
+        position: position ?? null,
+        departments: departments.map((d) => d.name),
+      });
     }
     after = page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? null) : null;
   } while (after);
@@ -56,12 +61,20 @@ export async function createCard(execute: Execute, entityTypeId: number, title: 
   if (createSpaCard.__typename !== 'CreateSpaCardSuccess') {
     throw new Error(`${createSpaCard.__typename}: ${'message' in createSpaCard ? createSpaCard.message : ''}`);
   }
-  return { id: createSpaCard.data.bitrixId, title: createSpaCard.data.title ?? null, stage: createSpaCard.data.stage?.name ?? null };
+  return {
+    id: createSpaCard.data.bitrixId,
+    title: createSpaCard.data.title ?? null,
+    stage: createSpaCard.data.stage?.name ?? null,
+  };
 }
 
 async function main(): Promise<void> {
   const url = process.env.GATEWAY_URL ?? 'http://localhost:4000/graphql';
-  const execute = createClient({ url, apiKey: process.env.GATEWAY_API_KEY || undefined, persisted: process.env.PERSISTED === '1' });
+  const execute = createClient({
+    url,
+    apiKey: process.env.GATEWAY_API_KEY || undefined,
+    persisted: process.env.PERSISTED === '1',
+  });
   const entityTypeId = Number(process.env.SPA_ENTITY_TYPE_ID ?? 128);
   const print = (step: string, value: unknown) => console.log(JSON.stringify({ step, ...(value as object) }));
 

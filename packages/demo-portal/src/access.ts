@@ -49,7 +49,8 @@ export function oldResolver(schema: Schema, offset: string): Resolver {
     const key = name.toUpperCase();
     if (cache.has(key)) return cache.get(key)!;
     let acc: Access | null = null;
-    if ((MULTI_TYPES as readonly string[]).includes(key) && schema.hasFm) acc = multiAccess(key as (typeof MULTI_TYPES)[number], name);
+    if ((MULTI_TYPES as readonly string[]).includes(key) && schema.hasFm)
+      acc = multiAccess(key as (typeof MULTI_TYPES)[number], name);
     else {
       const def = schema.byUpper.get(key);
       if (def && def.old !== false && !def.writeOnlyOld) acc = accessFor(schema, def, name, offset);

@@ -37,8 +37,11 @@ export function runBatch(params: Params, run: RunCommand): MethodResult {
   // PHP batch() upper-cases the parameter names (array_change_key_case).
   const halt = parseHalt(paramCI(params, 'halt'));
   const cmd = paramCI(params, 'cmd');
-  const commands: Section =
-    Array.isArray(cmd) ? cmd.map((v, i) => [String(i), v]) : cmd !== null && typeof cmd === 'object' ? Object.entries(cmd) : [];
+  const commands: Section = Array.isArray(cmd)
+    ? cmd.map((v, i) => [String(i), v])
+    : cmd !== null && typeof cmd === 'object'
+      ? Object.entries(cmd)
+      : [];
   // Note: JS objects enumerate integer-like keys first, so for mixed keys such as
   // {"b":…, "1":…} the "1" command runs first (PHP keeps insertion order). Pure maps or lists
   // run in the order given.
@@ -175,7 +178,8 @@ function sectionObject(section: Section): Record<string, unknown> {
 
 function child(r: unknown, key: string): unknown {
   if (Array.isArray(r)) return /^\d+$/.test(key) ? r[Number(key)] : undefined;
-  if (r !== null && typeof r === 'object') return Object.hasOwn(r, key) ? (r as Record<string, unknown>)[key] : undefined;
+  if (r !== null && typeof r === 'object')
+    return Object.hasOwn(r, key) ? (r as Record<string, unknown>)[key] : undefined;
   return undefined;
 }
 

@@ -2,10 +2,22 @@
 // dictionaries. Static for the demo portal (there is no crm.type.add here), built once.
 
 export const SPA_FLAGS = [
-  'isCategoriesEnabled', 'isStagesEnabled', 'isBeginCloseDatesEnabled', 'isClientEnabled',
-  'isUseInUserfieldEnabled', 'isLinkWithProductsEnabled', 'isMycompanyEnabled', 'isDocumentsEnabled',
-  'isSourceEnabled', 'isObserversEnabled', 'isRecyclebinEnabled', 'isAutomationEnabled',
-  'isBizProcEnabled', 'isSetOpenPermissions', 'isPaymentsEnabled', 'isCountersEnabled',
+  'isCategoriesEnabled',
+  'isStagesEnabled',
+  'isBeginCloseDatesEnabled',
+  'isClientEnabled',
+  'isUseInUserfieldEnabled',
+  'isLinkWithProductsEnabled',
+  'isMycompanyEnabled',
+  'isDocumentsEnabled',
+  'isSourceEnabled',
+  'isObserversEnabled',
+  'isRecyclebinEnabled',
+  'isAutomationEnabled',
+  'isBizProcEnabled',
+  'isSetOpenPermissions',
+  'isPaymentsEnabled',
+  'isCountersEnabled',
 ] as const;
 export type SpaFlag = (typeof SPA_FLAGS)[number];
 
@@ -58,21 +70,43 @@ const T0 = Date.parse('2024-01-10T09:00:00Z');
 
 export const SPA_TYPES: SpaType[] = [
   {
-    id: 1, entityTypeId: 128, title: 'Onboarding', code: 'onboarding',
-    flags: on('isCategoriesEnabled', 'isStagesEnabled', 'isBeginCloseDatesEnabled', 'isClientEnabled',
-      'isLinkWithProductsEnabled', 'isSourceEnabled', 'isObserversEnabled', 'isRecyclebinEnabled',
-      'isAutomationEnabled', 'isBizProcEnabled', 'isSetOpenPermissions'),
-    createdTime: T0, updatedTime: T0,
+    id: 1,
+    entityTypeId: 128,
+    title: 'Onboarding',
+    code: 'onboarding',
+    flags: on(
+      'isCategoriesEnabled',
+      'isStagesEnabled',
+      'isBeginCloseDatesEnabled',
+      'isClientEnabled',
+      'isLinkWithProductsEnabled',
+      'isSourceEnabled',
+      'isObserversEnabled',
+      'isRecyclebinEnabled',
+      'isAutomationEnabled',
+      'isBizProcEnabled',
+      'isSetOpenPermissions',
+    ),
+    createdTime: T0,
+    updatedTime: T0,
   },
   {
-    id: 2, entityTypeId: 130, title: 'Support tickets', code: 'support',
+    id: 2,
+    entityTypeId: 130,
+    title: 'Support tickets',
+    code: 'support',
     flags: on('isStagesEnabled', 'isClientEnabled', 'isSetOpenPermissions', 'isAutomationEnabled'),
-    createdTime: T0 + 86_400_000, updatedTime: T0 + 86_400_000,
+    createdTime: T0 + 86_400_000,
+    updatedTime: T0 + 86_400_000,
   },
   {
-    id: 3, entityTypeId: 1032, title: 'Assets', code: 'assets',
+    id: 3,
+    entityTypeId: 1032,
+    title: 'Assets',
+    code: 'assets',
     flags: on('isClientEnabled', 'isSetOpenPermissions'),
-    createdTime: T0 + 2 * 86_400_000, updatedTime: T0 + 2 * 86_400_000,
+    createdTime: T0 + 2 * 86_400_000,
+    updatedTime: T0 + 2 * 86_400_000,
   },
 ];
 
@@ -103,40 +137,118 @@ function dict(entity: string, rows: [string, string][]): [string, StageSpec[]] {
 /** Builds every crm.status row; ids are sequential so they are stable for a given build. */
 function buildStatuses(): StatusRow[] {
   const out: StatusRow[] = [];
-  const push = (entity: string, category: number | null, specs: StageSpec[], prefix: string, extra: boolean, isStage: boolean) => {
+  const push = (
+    entity: string,
+    category: number | null,
+    specs: StageSpec[],
+    prefix: string,
+    extra: boolean,
+    isStage: boolean,
+  ) => {
     specs.forEach(([code, name, sem, color], i) => {
       out.push({
-        ID: out.length + 1, ENTITY_ID: entity, STATUS_ID: prefix + code, NAME: name,
-        SORT: (i + 1) * 10, SYSTEM: isStage ? sem !== 'process' || code === 'NEW' : true,
-        CATEGORY_ID: category, COLOR: isStage ? color : null, semantics: sem, extra,
+        ID: out.length + 1,
+        ENTITY_ID: entity,
+        STATUS_ID: prefix + code,
+        NAME: name,
+        SORT: (i + 1) * 10,
+        SYSTEM: isStage ? sem !== 'process' || code === 'NEW' : true,
+        CATEGORY_ID: category,
+        COLOR: isStage ? color : null,
+        semantics: sem,
+        extra,
       });
     });
   };
   const dicts: [string, StageSpec[]][] = [
-    dict('CONTACT_TYPE', [['CLIENT', 'Clients'], ['SUPPLIER', 'Suppliers'], ['PARTNER', 'Partners'], ['OTHER', 'Other']]),
-    dict('COMPANY_TYPE', [['CUSTOMER', 'Client'], ['SUPPLIER', 'Supplier'], ['COMPETITOR', 'Competitor'], ['PARTNER', 'Partner'], ['OTHER', 'Other']]),
-    dict('SOURCE', [['CALL', 'Call'], ['EMAIL', 'E-Mail'], ['WEB', 'Website'], ['ADVERTISING', 'Advertising'], ['PARTNER', 'Existing client'], ['RECOMMENDATION', 'By recommendation'], ['OTHER', 'Other']]),
-    dict('HONORIFIC', [['HNR_EN_1', 'Mr.'], ['HNR_EN_2', 'Mrs.'], ['HNR_EN_3', 'Ms.'], ['HNR_EN_4', 'Dr.']]),
-    dict('INDUSTRY', [['IT', 'Information Technology'], ['MANUFACTURING', 'Manufacturing'], ['BANKING', 'Banking Services'], ['CONSULTING', 'Consulting'], ['OTHER', 'Other']]),
-    dict('DEAL_TYPE', [['SALE', 'Sales'], ['COMPLEX', 'Complex sale'], ['SERVICES', 'Services'], ['GOODS', 'Goods']]),
+    dict('CONTACT_TYPE', [
+      ['CLIENT', 'Clients'],
+      ['SUPPLIER', 'Suppliers'],
+      ['PARTNER', 'Partners'],
+      ['OTHER', 'Other'],
+    ]),
+    dict('COMPANY_TYPE', [
+      ['CUSTOMER', 'Client'],
+      ['SUPPLIER', 'Supplier'],
+      ['COMPETITOR', 'Competitor'],
+      ['PARTNER', 'Partner'],
+      ['OTHER', 'Other'],
+    ]),
+    dict('SOURCE', [
+      ['CALL', 'Call'],
+      ['EMAIL', 'E-Mail'],
+      ['WEB', 'Website'],
+      ['ADVERTISING', 'Advertising'],
+      ['PARTNER', 'Existing client'],
+      ['RECOMMENDATION', 'By recommendation'],
+      ['OTHER', 'Other'],
+    ]),
+    dict('HONORIFIC', [
+      ['HNR_EN_1', 'Mr.'],
+      ['HNR_EN_2', 'Mrs.'],
+      ['HNR_EN_3', 'Ms.'],
+      ['HNR_EN_4', 'Dr.'],
+    ]),
+    dict('INDUSTRY', [
+      ['IT', 'Information Technology'],
+      ['MANUFACTURING', 'Manufacturing'],
+      ['BANKING', 'Banking Services'],
+      ['CONSULTING', 'Consulting'],
+      ['OTHER', 'Other'],
+    ]),
+    dict('DEAL_TYPE', [
+      ['SALE', 'Sales'],
+      ['COMPLEX', 'Complex sale'],
+      ['SERVICES', 'Services'],
+      ['GOODS', 'Goods'],
+    ]),
   ];
   for (const [entity, specs] of dicts) push(entity, null, specs, '', false, false);
-  push('STATUS', null, [
-    ['NEW', 'Unassigned', 'process', '#2FC6F6'], ['IN_PROCESS', 'In progress', 'process', '#FFA900'],
-    ['PROCESSED', 'Processed', 'process', '#55D0E0'], ['CONVERTED', 'Good lead', 'success', '#7BD500'],
-    ['JUNK', 'Junk lead', 'failure', '#FF5752'],
-  ], '', true, true);
-  push('DEAL_STAGE', 0, [
-    ['NEW', 'New', 'process', '#39A8EF'], ['PREPARATION', 'Preparing documents', 'process', '#2FC6F6'],
-    ['PREPAYMENT_INVOICE', 'Invoice', 'process', '#55D0E0'], ['EXECUTING', 'In progress', 'process', '#47E4C2'],
-    ['FINAL_INVOICE', 'Final invoice', 'process', '#FFA900'], ['WON', 'Deal won', 'success', '#7BD500'],
-    ['LOSE', 'Deal lost', 'failure', '#FF5752'], ['APOLOGY', 'Analyze failure', 'apology', '#FF5752'],
-  ], '', true, true);
-  push('DEAL_STAGE_1', 1, [
-    ['NEW', 'New', 'process', '#39A8EF'], ['PREPARATION', 'Negotiation', 'process', '#2FC6F6'],
-    ['EXECUTING', 'In progress', 'process', '#47E4C2'], ['WON', 'Deal won', 'success', '#7BD500'],
-    ['LOSE', 'Deal lost', 'failure', '#FF5752'],
-  ], 'C1:', true, true);
+  push(
+    'STATUS',
+    null,
+    [
+      ['NEW', 'Unassigned', 'process', '#2FC6F6'],
+      ['IN_PROCESS', 'In progress', 'process', '#FFA900'],
+      ['PROCESSED', 'Processed', 'process', '#55D0E0'],
+      ['CONVERTED', 'Good lead', 'success', '#7BD500'],
+      ['JUNK', 'Junk lead', 'failure', '#FF5752'],
+    ],
+    '',
+    true,
+    true,
+  );
+  push(
+    'DEAL_STAGE',
+    0,
+    [
+      ['NEW', 'New', 'process', '#39A8EF'],
+      ['PREPARATION', 'Preparing documents', 'process', '#2FC6F6'],
+      ['PREPAYMENT_INVOICE', 'Invoice', 'process', '#55D0E0'],
+      ['EXECUTING', 'In progress', 'process', '#47E4C2'],
+      ['FINAL_INVOICE', 'Final invoice', 'process', '#FFA900'],
+      ['WON', 'Deal won', 'success', '#7BD500'],
+      ['LOSE', 'Deal lost', 'failure', '#FF5752'],
+      ['APOLOGY', 'Analyze failure', 'apology', '#FF5752'],
+    ],
+    '',
+    true,
+    true,
+  );
+  push(
+    'DEAL_STAGE_1',
+    1,
+    [
+      ['NEW', 'New', 'process', '#39A8EF'],
+      ['PREPARATION', 'Negotiation', 'process', '#2FC6F6'],
+      ['EXECUTING', 'In progress', 'process', '#47E4C2'],
+      ['WON', 'Deal won', 'success', '#7BD500'],
+      ['LOSE', 'Deal lost', 'failure', '#FF5752'],
+    ],
+    'C1:',
+    true,
+    true,
+  );
   for (const c of CATEGORIES) {
     const t = SPA_TYPES.find((x) => x.entityTypeId === c.entityTypeId);
     if (!t?.flags.isStagesEnabled) continue;
@@ -215,16 +327,22 @@ export function dictionaries(): Dictionary[] {
   for (const c of CATEGORIES) {
     if (c.entityTypeId === 2) {
       out.push({
-        ID: stageEntityId(2, c.id), NAME: c.id === 0 ? 'Deal stages' : `Deal stages (${c.name})`,
-        PREFIX: c.id === 0 ? '' : `C${c.id}`, ENTITY_TYPE_ID: 2, CATEGORY_ID: c.id,
+        ID: stageEntityId(2, c.id),
+        NAME: c.id === 0 ? 'Deal stages' : `Deal stages (${c.name})`,
+        PREFIX: c.id === 0 ? '' : `C${c.id}`,
+        ENTITY_TYPE_ID: 2,
+        CATEGORY_ID: c.id,
       });
       continue;
     }
     const t = spaType(c.entityTypeId);
     if (t?.flags.isStagesEnabled) {
       out.push({
-        ID: stageEntityId(c.entityTypeId, c.id), NAME: `${t.title} stages (${c.name})`,
-        PREFIX: `DT${c.entityTypeId}_${c.id}`, ENTITY_TYPE_ID: c.entityTypeId, CATEGORY_ID: c.id,
+        ID: stageEntityId(c.entityTypeId, c.id),
+        NAME: `${t.title} stages (${c.name})`,
+        PREFIX: `DT${c.entityTypeId}_${c.id}`,
+        ENTITY_TYPE_ID: c.entityTypeId,
+        CATEGORY_ID: c.id,
       });
     }
   }

@@ -21,7 +21,13 @@ export interface ControlApi {
 
 const MAX_CONTROL_BODY = 64 * 1024;
 
-export async function handleControl(api: ControlApi, secret: string, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+export async function handleControl(
+  api: ControlApi,
+  secret: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): Promise<void> {
   const [, , given, action, ...rest] = path.split('/'); // '', '_emulator', secret, action
   const text = await readText(req);
   if (given !== secret || rest.some((s) => s !== '') || text === null) return reply(res, 404, { error: 'NOT_FOUND' });
@@ -42,10 +48,15 @@ export async function handleControl(api: ControlApi, secret: string, req: Incomi
       case 'limits': {
         if (!isObject(body)) throw new Error('body must be {rateLimit?, operatingLimit?}');
         const { rateLimit, operatingLimit } = body;
-        if (rateLimit !== undefined) api.setRateLimit(limitConfig(rateLimit, ['drainPerSecond', 'bucket']) as NonNullable<PortalOptions['rateLimit']>);
+        if (rateLimit !== undefined)
+          api.setRateLimit(
+            limitConfig(rateLimit, ['drainPerSecond', 'bucket']) as NonNullable<PortalOptions['rateLimit']>,
+          );
         if (operatingLimit !== undefined) {
           api.setOperatingLimit(
-            limitConfig(operatingLimit, ['limitSeconds', 'windowSeconds', 'costSeconds']) as NonNullable<PortalOptions['operatingLimit']>,
+            limitConfig(operatingLimit, ['limitSeconds', 'windowSeconds', 'costSeconds']) as NonNullable<
+              PortalOptions['operatingLimit']
+            >,
           );
         }
         return reply(res, 200, { ok: true });
@@ -54,7 +65,10 @@ export async function handleControl(api: ControlApi, secret: string, req: Incomi
         return reply(res, 404, { error: 'NOT_FOUND' });
     }
   } catch (err) {
-    return reply(res, 400, { error: 'INVALID_REQUEST', error_description: err instanceof Error ? err.message : String(err) });
+    return reply(res, 400, {
+      error: 'INVALID_REQUEST',
+      error_description: err instanceof Error ? err.message : String(err),
+    });
   }
 }
 

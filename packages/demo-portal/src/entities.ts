@@ -11,14 +11,27 @@ export function store(db: Db, entityTypeId: number): EntityStore | undefined {
   return db.entities.get(entityTypeId);
 }
 
-export function createRecord(db: Db, es: EntityStore, input: Record<string, unknown>, mode: Mode, ctx: MethodContext): Rec {
+export function createRecord(
+  db: Db,
+  es: EntityStore,
+  input: Record<string, unknown>,
+  mode: Mode,
+  ctx: MethodContext,
+): Rec {
   const rec = applyInput({ db, es, mode, userId: ctx.userId, now: ctx.now().getTime() }, null, input);
   es.table.insert(rec);
   db.emit({ entityTypeId: es.schema.entityTypeId, id: rec.ID, action: 'add' });
   return rec;
 }
 
-export function updateRecord(db: Db, es: EntityStore, prev: Rec, input: Record<string, unknown>, mode: Mode, ctx: MethodContext): Rec {
+export function updateRecord(
+  db: Db,
+  es: EntityStore,
+  prev: Rec,
+  input: Record<string, unknown>,
+  mode: Mode,
+  ctx: MethodContext,
+): Rec {
   const next = applyInput({ db, es, mode, userId: ctx.userId, now: ctx.now().getTime() }, prev, input);
   // Replace in place so the table's sorted array keeps pointing at the live record.
   for (const k of Object.keys(prev)) if (!(k in next)) delete (prev as Record<string, unknown>)[k];
@@ -32,7 +45,15 @@ export function updateRecord(db: Db, es: EntityStore, prev: Rec, input: Record<s
 export function deleteRecord(db: Db, es: EntityStore, id: number): boolean {
   if (!es.table.remove(id)) return false;
   const e = es.schema.entityTypeId;
-  const links: [string, string][] = e === 3 ? [['CONTACT_ID', 'CONTACT_IDS']] : e === 4 ? [['COMPANY_ID', 'COMPANY_IDS'], ['MYCOMPANY_ID', '']] : [];
+  const links: [string, string][] =
+    e === 3
+      ? [['CONTACT_ID', 'CONTACT_IDS']]
+      : e === 4
+        ? [
+            ['COMPANY_ID', 'COMPANY_IDS'],
+            ['MYCOMPANY_ID', ''],
+          ]
+        : [];
   if (links.length) {
     for (const other of db.entities.values()) {
       for (const [single, multi] of links) {

@@ -83,7 +83,12 @@ export function callTime(
 }
 
 /** `total` only when the method returned one, `next` only when defined (§2.1). */
-export function successBody(result: unknown, total: number | undefined, next: number | undefined, time: CallTime): SuccessBody {
+export function successBody(
+  result: unknown,
+  total: number | undefined,
+  next: number | undefined,
+  time: CallTime,
+): SuccessBody {
   const body: SuccessBody = { result } as SuccessBody;
   if (total !== undefined) body.total = total;
   if (next !== undefined) body.next = next;

@@ -42,7 +42,10 @@ export class EventDispatcher {
   failed = 0;
   private pending = new Set<Promise<void>>();
 
-  constructor(state: PortalState, private readonly origin: () => string) {
+  constructor(
+    state: PortalState,
+    private readonly origin: () => string,
+  ) {
     state.onChange((change) => {
       if (!this.config) return;
       const { handlerUrl, applicationToken } = this.config;

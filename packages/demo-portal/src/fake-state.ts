@@ -82,7 +82,11 @@ export function postJson(url: string, body: unknown): Promise<Reply> {
 }
 
 export function postForm(url: string, body: string | URLSearchParams): Promise<Reply> {
-  return call(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: String(body) });
+  return call(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: String(body),
+  });
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -11,7 +11,8 @@ export function validateFaultConfig(input: unknown): FaultConfig | null {
   if (input === null || input === undefined) return null;
   if (typeof input !== 'object') throw new Error('fault config must be an object or null');
   const c = input as Partial<FaultConfig>;
-  if (typeof c.rate !== 'number' || !(c.rate >= 0 && c.rate <= 1)) throw new Error('fault rate must be a number in 0..1');
+  if (typeof c.rate !== 'number' || !(c.rate >= 0 && c.rate <= 1))
+    throw new Error('fault rate must be a number in 0..1');
   if (!Array.isArray(c.kinds) || c.kinds.length === 0 || c.kinds.some((k) => !KINDS.includes(k))) {
     throw new Error(`fault kinds must be a non-empty list of ${KINDS.join(', ')}`);
   }

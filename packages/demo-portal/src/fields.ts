@@ -64,8 +64,16 @@ export interface FieldDef {
 export type Storage = 'int' | 'num' | 'str' | 'bool' | 'date' | 'datetime' | 'multifield' | 'none';
 
 const INT_TYPES = new Set([
-  'integer', 'user', 'employee', 'crm_category', 'crm_company', 'crm_contact', 'crm_lead',
-  'crm_entity', 'crm_deal', 'enumeration',
+  'integer',
+  'user',
+  'employee',
+  'crm_category',
+  'crm_company',
+  'crm_contact',
+  'crm_lead',
+  'crm_entity',
+  'crm_deal',
+  'enumeration',
 ]);
 
 export function storageOf(def: FieldDef): Storage {

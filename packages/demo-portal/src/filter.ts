@@ -58,7 +58,7 @@ function invalidValue(name: string): ApiError {
 
 /** Coerces one filter value to the field's comparable form; undefined = cannot match. */
 function coerce(acc: Access, v: unknown, opts: FilterOptions): unknown {
-  if (v === null || v === '' || v === false && acc.storage !== 'bool') return EMPTY;
+  if (v === null || v === '' || (v === false && acc.storage !== 'bool')) return EMPTY;
   switch (acc.storage) {
     case 'int':
     case 'num': {
@@ -108,7 +108,10 @@ function cmp(v: unknown, x: unknown): number | null {
 }
 
 function likeRegex(pattern: string): RegExp {
-  const esc = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
+  const esc = pattern
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/%/g, '.*')
+    .replace(/_/g, '.');
   return new RegExp(`^${esc}$`, 'is');
 }
 
@@ -120,7 +123,9 @@ function vals(acc: Access, rec: unknown): unknown[] {
 }
 
 function leaf(acc: Access, op: string, raw: unknown, opts: FilterOptions): Pred {
-  const list = Array.isArray(raw) || (isObj(raw) && (op === '@' || op === '!@' || op === '' || op === '=' || op === '!' || op === '!='));
+  const list =
+    Array.isArray(raw) ||
+    (isObj(raw) && (op === '@' || op === '!@' || op === '' || op === '=' || op === '!' || op === '!='));
   if (op === '@' || op === '!@' || (list && (op === '' || op === '=' || op === '!' || op === '!='))) {
     let items = asList(raw);
     if (!list && typeof raw === 'string') items = raw.split(',').map((s) => s.trim());
@@ -137,7 +142,8 @@ function leaf(acc: Access, op: string, raw: unknown, opts: FilterOptions): Pred 
   }
   // crm.item: a comparison needs one value; an empty one is refused like any invalid value
   // (crm-item-list.md errors: INVALID_ARG_VALUE "Invalid filter: field … has invalid value").
-  if (opts.strict && (op === '>' || op === '>=' || op === '<' || op === '<=') && (raw === '' || raw === null)) throw invalidValue(acc.name);
+  if (opts.strict && (op === '>' || op === '>=' || op === '<' || op === '<=') && (raw === '' || raw === null))
+    throw invalidValue(acc.name);
   const likeOp = op === '%' || op === '!%' || op === '=%' || op === '%=' || op === '!=%' || op === '!%=';
   if (likeOp && (acc.likeless || acc.storage !== 'str')) {
     // LIKE does not apply to dictionary/binding/non-string fields: equality instead (§6.4).
@@ -145,24 +151,31 @@ function leaf(acc: Access, op: string, raw: unknown, opts: FilterOptions): Pred 
   }
   const x = coerce(acc, raw, opts);
   if (x === undefined) return op === '!' || op === '!=' ? () => true : () => false;
-  const anyOf = (test: (v: unknown) => boolean): Pred => (rec) => {
-    const vs = vals(acc, rec);
-    if (acc.multiple && x === EMPTY) return test(vs);
-    return vs.some(test);
-  };
+  const anyOf =
+    (test: (v: unknown) => boolean): Pred =>
+    (rec) => {
+      const vs = vals(acc, rec);
+      if (acc.multiple && x === EMPTY) return test(vs);
+      return vs.some(test);
+    };
   switch (op) {
     case '':
     case '=':
       return acc.multiple && x === EMPTY ? (rec) => vals(acc, rec).length === 0 : anyOf((v) => eqOne(v, x));
     case '!':
     case '!=': {
-      const eq = acc.multiple && x === EMPTY ? (rec: unknown) => vals(acc, rec).length === 0 : anyOf((v) => eqOne(v, x));
+      const eq =
+        acc.multiple && x === EMPTY ? (rec: unknown) => vals(acc, rec).length === 0 : anyOf((v) => eqOne(v, x));
       return (rec) => !eq(rec);
     }
-    case '>': return anyOf((v) => (cmp(v, x) ?? NaN) > 0);
-    case '>=': return anyOf((v) => (cmp(v, x) ?? NaN) >= 0);
-    case '<': return anyOf((v) => (cmp(v, x) ?? NaN) < 0);
-    case '<=': return anyOf((v) => (cmp(v, x) ?? NaN) <= 0);
+    case '>':
+      return anyOf((v) => (cmp(v, x) ?? NaN) > 0);
+    case '>=':
+      return anyOf((v) => (cmp(v, x) ?? NaN) >= 0);
+    case '<':
+      return anyOf((v) => (cmp(v, x) ?? NaN) < 0);
+    case '<=':
+      return anyOf((v) => (cmp(v, x) ?? NaN) <= 0);
     case '%':
     case '!%': {
       const needle = String(x === EMPTY ? '' : x).toLowerCase();
@@ -195,7 +208,8 @@ function group(filter: Record<string, unknown>, opts: FilterOptions, top: boolea
     const [, op = '', name] = PREFIX.exec(key)!;
     const acc = opts.resolve(name);
     if (!acc) {
-      if (opts.strict) throw new ApiError('INVALID_ARG_VALUE', `Invalid filter: field '${name}' is not allowed in filter`);
+      if (opts.strict)
+        throw new ApiError('INVALID_ARG_VALUE', `Invalid filter: field '${name}' is not allowed in filter`);
       continue;
     }
     preds.push(leaf(acc, op, value, opts));
@@ -216,7 +230,9 @@ function group(filter: Record<string, unknown>, opts: FilterOptions, top: boolea
 function narrow(range: IdRange, op: string, value: unknown): void {
   if (op === '@' || Array.isArray(value) || isObj(value)) {
     if (op !== '@' && op !== '' && op !== '=') return;
-    const ids = asList(value).map(toNum).filter((n): n is number => n !== null);
+    const ids = asList(value)
+      .map(toNum)
+      .filter((n): n is number => n !== null);
     range.ids = range.ids ? range.ids.filter((i) => ids.includes(i)) : [...new Set(ids)].sort((a, b) => a - b);
     return;
   }
@@ -257,7 +273,10 @@ export function compileOrder(order: unknown, resolve: Resolver, strict: boolean)
     const dir = String(dirRaw).toUpperCase();
     if (dir !== 'ASC' && dir !== 'DESC') {
       if (strict) {
-        throw new ApiError('INVALID_ARG_VALUE', `Invalid order: allowed sort directions are ASC, DESC. But got '${String(dirRaw)}' for field '${name}'`);
+        throw new ApiError(
+          'INVALID_ARG_VALUE',
+          `Invalid order: allowed sort directions are ASC, DESC. But got '${String(dirRaw)}' for field '${name}'`,
+        );
       }
     }
     keys.push({ acc, desc: dir === 'DESC' });
@@ -291,7 +310,12 @@ export interface Page<R> {
  * One page of 50. `start = -1` skips the COUNT (total 0, no next); otherwise total is the full
  * count and `next = start + 50` only when more rows exist (§5).
  */
-export function runQuery<R extends { ID: number }>(table: Table<R>, c: Compiled, order: OrderKey[], start: number): Page<R> {
+export function runQuery<R extends { ID: number }>(
+  table: Table<R>,
+  c: Compiled,
+  order: OrderKey[],
+  start: number,
+): Page<R> {
   const { pred, range } = c;
   const count = start >= 0;
   const offset = Math.max(start, 0);
@@ -303,7 +327,10 @@ export function runQuery<R extends { ID: number }>(table: Table<R>, c: Compiled,
   if (from > to) to = from;
 
   const candidates: Iterable<R> = range.ids
-    ? range.ids.filter((id) => id >= range.lo && id <= range.hi).map((id) => table.get(id)).filter((r): r is R => !!r)
+    ? range.ids
+        .filter((id) => id >= range.lo && id <= range.hi)
+        .map((id) => table.get(id))
+        .filter((r): r is R => !!r)
     : (function* () {
         if (desc) for (let i = to - 1; i >= from; i--) yield rows[i];
         else for (let i = from; i < to; i++) yield rows[i];

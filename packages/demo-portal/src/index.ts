@@ -2,9 +2,24 @@
 // double), its deterministic data facts, the outgoing-event body it posts, and a tiny fake data
 // side for wire-level tests. Nothing of the gateway is imported here, nor anything of this
 // package by the gateway's product code: it is the other side of the wire.
-export { DEFAULT_WEBHOOK_SECRET, startPortal, type EmulatorPortal, type PortalCounters, type StartPortalOptions } from './portal.js';
+export {
+  DEFAULT_WEBHOOK_SECRET,
+  startPortal,
+  type EmulatorPortal,
+  type PortalCounters,
+  type StartPortalOptions,
+} from './portal.js';
 export { DEMO, demoFacts, createPortalState } from './state.js';
 export { eventBody } from './events.js';
 export { ufCamelName } from './fields.js';
-export { ApiError, DEMO_SIZES, type FaultKind, type MethodContext, type MethodHandler, type MethodResult, type Params, type PortalState } from './types.js';
+export {
+  ApiError,
+  DEMO_SIZES,
+  type FaultKind,
+  type MethodContext,
+  type MethodHandler,
+  type MethodResult,
+  type Params,
+  type PortalState,
+} from './types.js';
 export { fakeState, type FakeState } from './fake-state.js';

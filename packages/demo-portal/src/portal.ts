@@ -62,7 +62,12 @@ interface StateModule {
 }
 
 /** Loaded lazily so the front works (with a given `state`) before/without the data side. */
-async function loadState(opts: { seed: number; sizes: DemoSizes; utcOffset: string; userId: number }): Promise<PortalState> {
+async function loadState(opts: {
+  seed: number;
+  sizes: DemoSizes;
+  utcOffset: string;
+  userId: number;
+}): Promise<PortalState> {
   const specifier = './state.js';
   const mod = (await import(specifier)) as StateModule;
   return mod.createPortalState(opts);
@@ -91,10 +96,17 @@ export async function startPortal(opts: StartPortalOptions = {}): Promise<Emulat
   const operating = new OperatingBudget(operatingLimitConfig(opts.operatingLimit));
   const faults = new FaultInjector(seed);
 
-  const oauth = opts.oauth ? new OAuthServer(opts.oauth, () => origin, () => void counters.tokenRefreshes++) : null;
+  const oauth = opts.oauth
+    ? new OAuthServer(
+        opts.oauth,
+        () => origin,
+        () => void counters.tokenRefreshes++,
+      )
+    : null;
 
   const setFaults = (config: FaultConfig | null): void => faults.set(config);
-  const setRateLimit = (config: NonNullable<PortalOptions['rateLimit']>): void => bucket.configure(rateLimitConfig(config));
+  const setRateLimit = (config: NonNullable<PortalOptions['rateLimit']>): void =>
+    bucket.configure(rateLimitConfig(config));
   const setOperatingLimit = (config: NonNullable<PortalOptions['operatingLimit']>): void =>
     operating.configure(operatingLimitConfig(config));
   const resetCounters = (): void => zeroCounters(counters);

@@ -21,18 +21,30 @@ function oldScalar(def: FieldDef, v: unknown, offset: string): unknown {
   }
   if (v === null || v === undefined) return s === 'date' || s === 'datetime' ? '' : null;
   switch (s) {
-    case 'int': return String(v);
-    case 'num': return money(Number(v));
-    case 'bool': return v ? 'Y' : 'N';
-    case 'date': return isoDate(String(v), offset);
-    case 'datetime': return isoDateTime(Number(v), offset);
-    case 'none': return null;
-    default: return v;
+    case 'int':
+      return String(v);
+    case 'num':
+      return money(Number(v));
+    case 'bool':
+      return v ? 'Y' : 'N';
+    case 'date':
+      return isoDate(String(v), offset);
+    case 'datetime':
+      return isoDateTime(Number(v), offset);
+    case 'none':
+      return null;
+    default:
+      return v;
   }
 }
 
-export function oldMulti(list: Multi[] | undefined, type: string): { ID: string; VALUE_TYPE: string; VALUE: string; TYPE_ID: string }[] {
-  return (list ?? []).filter((m) => m.typeId === type).map((m) => ({ ID: String(m.id), VALUE_TYPE: m.valueType, VALUE: m.value, TYPE_ID: m.typeId }));
+export function oldMulti(
+  list: Multi[] | undefined,
+  type: string,
+): { ID: string; VALUE_TYPE: string; VALUE: string; TYPE_ID: string }[] {
+  return (list ?? [])
+    .filter((m) => m.typeId === type)
+    .map((m) => ({ ID: String(m.id), VALUE_TYPE: m.valueType, VALUE: m.value, TYPE_ID: m.typeId }));
 }
 
 /** Names an old-style list returns: default `*` + `UF_*`; multi-fields only when listed (§6.4).
@@ -43,7 +55,8 @@ export function oldSelect(schema: Schema, select: unknown): Set<string> {
   const out = new Set<string>(['ID']);
   for (const n of names) {
     if (n === '*') {
-      for (const d of schema.fields) if (!d.uf && d.old !== false && !d.writeOnlyOld && d.type !== 'crm_multifield') out.add(d.upper);
+      for (const d of schema.fields)
+        if (!d.uf && d.old !== false && !d.writeOnlyOld && d.type !== 'crm_multifield') out.add(d.upper);
     } else if (n === 'UF_*') {
       for (const d of schema.fields) if (d.uf) out.add(d.upper);
     } else {
@@ -66,7 +79,11 @@ export function renderOld(schema: Schema, rec: Rec, offset: string, sel: Set<str
       continue;
     }
     const v = isDerived(d) ? schema.derive(rec, d) : rec[d.upper];
-    out[d.upper] = d.multiple ? (Array.isArray(v) ? v.map((x) => oldScalar(d, x, offset)) : []) : oldScalar(d, v, offset);
+    out[d.upper] = d.multiple
+      ? Array.isArray(v)
+        ? v.map((x) => oldScalar(d, x, offset))
+        : []
+      : oldScalar(d, v, offset);
   }
   return out;
 }
@@ -85,13 +102,19 @@ function itemScalar(def: FieldDef, v: unknown, offset: string): unknown {
   }
   switch (s) {
     case 'int':
-    case 'num': return Number(v);
+    case 'num':
+      return Number(v);
     // UF booleans read as 'Y'/'N' like system flags (read format UNCONFIRMED, §7.6).
-    case 'bool': return v ? 'Y' : 'N';
-    case 'date': return isoDate(String(v), offset);
-    case 'datetime': return isoDateTime(Number(v), offset);
-    case 'none': return null;
-    default: return v;
+    case 'bool':
+      return v ? 'Y' : 'N';
+    case 'date':
+      return isoDate(String(v), offset);
+    case 'datetime':
+      return isoDateTime(Number(v), offset);
+    case 'none':
+      return null;
+    default:
+      return v;
   }
 }
 
@@ -130,7 +153,9 @@ export function itemSelect(schema: Schema, select: unknown, useOriginal: boolean
   return { defs, fm: false, entityTypeId: false, useOriginal };
 }
 
-export function itemMulti(list: Multi[] | undefined): { id: number; valueType: string; value: string; typeId: string }[] {
+export function itemMulti(
+  list: Multi[] | undefined,
+): { id: number; valueType: string; value: string; typeId: string }[] {
   return (list ?? []).map((m) => ({ id: m.id, valueType: m.valueType, value: m.value, typeId: m.typeId }));
 }
 
@@ -150,4 +175,3 @@ export function renderItem(schema: Schema, rec: Rec, offset: string, sel: ItemSe
   if (sel.fm) out.fm = itemMulti(rec.FM);
   return Object.keys(out).length ? out : [];
 }
-

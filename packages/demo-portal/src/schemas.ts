@@ -31,7 +31,15 @@ export interface Schema {
   oldStyle: boolean;
   spa?: SpaType;
   /** Record keys of the bookkeeping fields. */
-  sys: { created: string; modified: string; createdBy: string; modifiedBy: string; stage?: string; movedTime?: string; movedBy?: string };
+  sys: {
+    created: string;
+    modified: string;
+    createdBy: string;
+    modifiedBy: string;
+    stage?: string;
+    movedTime?: string;
+    movedBy?: string;
+  };
   /** Field switched on for this type (SPA flags, §7.7). */
   enabled(def: FieldDef): boolean;
   /** Derived (read-only computed) values: HAS_PHONE, stage semantics. */
@@ -67,52 +75,123 @@ const bookkeeping = (): FieldDef[] => [
   f('UTM_CAMPAIGN', 'utmCampaign', 'string', 'Ad campaign UTM'),
 ];
 
-const OLD_SYS = { created: 'DATE_CREATE', modified: 'DATE_MODIFY', createdBy: 'CREATED_BY_ID', modifiedBy: 'MODIFY_BY_ID' };
+const OLD_SYS = {
+  created: 'DATE_CREATE',
+  modified: 'DATE_MODIFY',
+  createdBy: 'CREATED_BY_ID',
+  modifiedBy: 'MODIFY_BY_ID',
+};
 
 function uf(upper: string, type: string, def: UfDef, extra: Partial<FieldDef> = {}): FieldDef {
   return f(upper, '', type, def.label, { uf: def, ...extra });
 }
 
 export function enumItems(first: number, values: string[]): NonNullable<UfDef['items']> {
-  return values.map((v, i) => ({ ID: String(first + i), VALUE: v, SORT: (i + 1) * 10, DEF: 'N', XML_ID: `ITEM_${first + i}` }));
+  return values.map((v, i) => ({
+    ID: String(first + i),
+    VALUE: v,
+    SORT: (i + 1) * 10,
+    DEF: 'N',
+    XML_ID: `ITEM_${first + i}`,
+  }));
 }
 
 // ---- user fields of the demo portal (names exercise both conversion rules of §7.3) ----
 
 export const CONTACT_UFS: FieldDef[] = [
-  uf('UF_CRM_CPF', 'string', { id: 101, entityId: 'CRM_CONTACT', label: 'CPF', sort: 100, settings: { SIZE: 20, ROWS: 1, REGEXP: '', MIN_LENGTH: 11, MAX_LENGTH: 11, DEFAULT_VALUE: '' } }),
+  uf('UF_CRM_CPF', 'string', {
+    id: 101,
+    entityId: 'CRM_CONTACT',
+    label: 'CPF',
+    sort: 100,
+    settings: { SIZE: 20, ROWS: 1, REGEXP: '', MIN_LENGTH: 11, MAX_LENGTH: 11, DEFAULT_VALUE: '' },
+  }),
   uf('UF_CRM_1720697698689', 'enumeration', {
-    id: 102, entityId: 'CRM_CONTACT', label: 'Segment', sort: 200,
+    id: 102,
+    entityId: 'CRM_CONTACT',
+    label: 'Segment',
+    sort: 200,
     settings: { DISPLAY: 'LIST', LIST_HEIGHT: 1, CAPTION_NO_VALUE: '', SHOW_NO_VALUE: 'Y' },
     items: enumItems(201, ['Retail', 'Wholesale', 'Government']),
   }),
-  uf('UF_CRM_NEWSLETTER', 'boolean', { id: 105, entityId: 'CRM_CONTACT', label: 'Newsletter', sort: 300, settings: { DEFAULT_VALUE: 0, DISPLAY: 'CHECKBOX', LABEL: ['', ''], LABEL_CHECKBOX: 'Newsletter' } }),
+  uf('UF_CRM_NEWSLETTER', 'boolean', {
+    id: 105,
+    entityId: 'CRM_CONTACT',
+    label: 'Newsletter',
+    sort: 300,
+    settings: { DEFAULT_VALUE: 0, DISPLAY: 'CHECKBOX', LABEL: ['', ''], LABEL_CHECKBOX: 'Newsletter' },
+  }),
 ];
 
 export const COMPANY_UFS: FieldDef[] = [
-  uf('UF_CRM_CNPJ', 'string', { id: 103, entityId: 'CRM_COMPANY', label: 'CNPJ', sort: 100, settings: { SIZE: 20, ROWS: 1, REGEXP: '', MIN_LENGTH: 0, MAX_LENGTH: 0, DEFAULT_VALUE: '' } }),
+  uf('UF_CRM_CNPJ', 'string', {
+    id: 103,
+    entityId: 'CRM_COMPANY',
+    label: 'CNPJ',
+    sort: 100,
+    settings: { SIZE: 20, ROWS: 1, REGEXP: '', MIN_LENGTH: 0, MAX_LENGTH: 0, DEFAULT_VALUE: '' },
+  }),
 ];
 
 export const DEAL_UFS: FieldDef[] = [
-  uf('UF_CRM_1721244707107', 'double', { id: 104, entityId: 'CRM_DEAL', label: 'Margin', sort: 100, settings: { PRECISION: 2, SIZE: 20, MIN_VALUE: 0, MAX_VALUE: 0, DEFAULT_VALUE: null } }),
+  uf('UF_CRM_1721244707107', 'double', {
+    id: 104,
+    entityId: 'CRM_DEAL',
+    label: 'Margin',
+    sort: 100,
+    settings: { PRECISION: 2, SIZE: 20, MIN_VALUE: 0, MAX_VALUE: 0, DEFAULT_VALUE: null },
+  }),
 ];
 
 /** UFs of the smart process type 1 (entityTypeId 128): UF entity `CRM_1` (§7.1). */
 export const SPA128_UFS: FieldDef[] = [
-  uf('UF_CRM_1_1721812760630', 'string', { id: 111, entityId: 'CRM_1', label: 'Reference code', sort: 100, settings: { SIZE: 20, ROWS: 1, REGEXP: '', MIN_LENGTH: 0, MAX_LENGTH: 0, DEFAULT_VALUE: '' } }),
+  uf('UF_CRM_1_1721812760630', 'string', {
+    id: 111,
+    entityId: 'CRM_1',
+    label: 'Reference code',
+    sort: 100,
+    settings: { SIZE: 20, ROWS: 1, REGEXP: '', MIN_LENGTH: 0, MAX_LENGTH: 0, DEFAULT_VALUE: '' },
+  }),
   uf('UF_CRM_1_1721812814433', 'enumeration', {
-    id: 112, entityId: 'CRM_1', label: 'Priority', sort: 200,
+    id: 112,
+    entityId: 'CRM_1',
+    label: 'Priority',
+    sort: 200,
     settings: { DISPLAY: 'LIST', LIST_HEIGHT: 1, CAPTION_NO_VALUE: '', SHOW_NO_VALUE: 'Y' },
     items: enumItems(301, ['Low', 'Normal', 'High', 'Urgent']),
   }),
-  uf('UF_CRM_1_DUE_DATE', 'date', { id: 113, entityId: 'CRM_1', label: 'Due date', sort: 300, settings: { DEFAULT_VALUE: { TYPE: 'NONE', VALUE: '' } } }),
-  uf('UF_CRM_1_BUDGET2025', 'money', { id: 114, entityId: 'CRM_1', label: 'Budget', sort: 400, settings: { DEFAULT_VALUE: '' } }),
-  uf('UF_CRM_1_IS_VIP', 'boolean', { id: 115, entityId: 'CRM_1', label: 'VIP', sort: 500, settings: { DEFAULT_VALUE: 0, DISPLAY: 'CHECKBOX', LABEL: ['', ''], LABEL_CHECKBOX: 'VIP' } }),
+  uf('UF_CRM_1_DUE_DATE', 'date', {
+    id: 113,
+    entityId: 'CRM_1',
+    label: 'Due date',
+    sort: 300,
+    settings: { DEFAULT_VALUE: { TYPE: 'NONE', VALUE: '' } },
+  }),
+  uf('UF_CRM_1_BUDGET2025', 'money', {
+    id: 114,
+    entityId: 'CRM_1',
+    label: 'Budget',
+    sort: 400,
+    settings: { DEFAULT_VALUE: '' },
+  }),
+  uf('UF_CRM_1_IS_VIP', 'boolean', {
+    id: 115,
+    entityId: 'CRM_1',
+    label: 'VIP',
+    sort: 500,
+    settings: { DEFAULT_VALUE: 0, DISPLAY: 'CHECKBOX', LABEL: ['', ''], LABEL_CHECKBOX: 'VIP' },
+  }),
   uf('UF_CRM_1_MENTOR', 'employee', { id: 116, entityId: 'CRM_1', label: 'Mentor', sort: 600, settings: {} }),
 ];
 
 export const SPA130_UFS: FieldDef[] = [
-  uf('UF_CRM_2_1722000000001', 'string', { id: 121, entityId: 'CRM_2', label: 'Ticket channel', sort: 100, settings: { SIZE: 20, ROWS: 1, REGEXP: '', MIN_LENGTH: 0, MAX_LENGTH: 0, DEFAULT_VALUE: '' } }),
+  uf('UF_CRM_2_1722000000001', 'string', {
+    id: 121,
+    entityId: 'CRM_2',
+    label: 'Ticket channel',
+    sort: 100,
+    settings: { SIZE: 20, ROWS: 1, REGEXP: '', MIN_LENGTH: 0, MAX_LENGTH: 0, DEFAULT_VALUE: '' },
+  }),
 ];
 
 // ---- system entities --------------------------------------------------------------------------
@@ -133,11 +212,17 @@ function contactFields(): FieldDef[] {
     f('COMMENTS', 'comments', 'text', 'Comment'),
     f('EXPORT', 'export', 'boolean', 'Included in export', { oldType: 'char' }),
     f('COMPANY_ID', 'companyId', 'crm_company', 'Company', { deprecated: true, settings: { parentEntityTypeId: 4 } }),
-    f('COMPANY_IDS', 'companyIds', 'crm_company', 'Companies', { multiple: true, writeOnlyOld: true, settings: { parentEntityTypeId: 4 } }),
+    f('COMPANY_IDS', 'companyIds', 'crm_company', 'Companies', {
+      multiple: true,
+      writeOnlyOld: true,
+      settings: { parentEntityTypeId: 4 },
+    }),
     f('LEAD_ID', 'leadId', 'crm_lead', 'Lead', { ...RO, settings: { parentEntityTypeId: 1 } }),
     f('ORIGIN_VERSION', 'originVersion', 'string', 'Original version'),
     f('FACE_ID', 'faceId', 'integer', 'Face ID', RO),
-    ...bookkeeping(), ...multiDefs(), ...CONTACT_UFS,
+    ...bookkeeping(),
+    ...multiDefs(),
+    ...CONTACT_UFS,
   ];
 }
 
@@ -154,7 +239,9 @@ function companyFields(): FieldDef[] {
     f('IS_MY_COMPANY', 'isMyCompany', 'boolean', 'My company', { oldType: 'char' }),
     f('LEAD_ID', 'leadId', 'crm_lead', 'Lead', { ...RO, settings: { parentEntityTypeId: 1 } }),
     f('ORIGIN_VERSION', 'originVersion', 'string', 'Original version'),
-    ...bookkeeping(), ...multiDefs(), ...COMPANY_UFS,
+    ...bookkeeping(),
+    ...multiDefs(),
+    ...COMPANY_UFS,
   ];
 }
 
@@ -180,11 +267,16 @@ function leadFields(): FieldDef[] {
     f('COMMENTS', 'comments', 'text', 'Comment'),
     f('COMPANY_ID', 'companyId', 'crm_company', 'Company', { settings: { parentEntityTypeId: 4 } }),
     f('CONTACT_ID', 'contactId', 'crm_contact', 'Contact', { deprecated: true, settings: { parentEntityTypeId: 3 } }),
-    f('CONTACT_IDS', 'contactIds', 'crm_contact', 'Contacts', { multiple: true, writeOnlyOld: true, settings: { parentEntityTypeId: 3 } }),
+    f('CONTACT_IDS', 'contactIds', 'crm_contact', 'Contacts', {
+      multiple: true,
+      writeOnlyOld: true,
+      settings: { parentEntityTypeId: 3 },
+    }),
     f('IS_RETURN_CUSTOMER', 'isReturnCustomer', 'boolean', 'Repeat lead', { ...RO, oldType: 'char' }),
     f('MOVED_BY_ID', 'movedBy', 'user', 'Moved by', RO),
     f('MOVED_TIME', 'movedTime', 'datetime', 'Moved on', RO),
-    ...bookkeeping(), ...multiDefs(),
+    ...bookkeeping(),
+    ...multiDefs(),
   ];
 }
 
@@ -204,7 +296,11 @@ function dealFields(): FieldDef[] {
     f('TAX_VALUE', 'taxValue', 'double', 'Tax rate'),
     f('COMPANY_ID', 'companyId', 'crm_company', 'Company', { settings: { parentEntityTypeId: 4 } }),
     f('CONTACT_ID', 'contactId', 'crm_contact', 'Contact', { deprecated: true, settings: { parentEntityTypeId: 3 } }),
-    f('CONTACT_IDS', 'contactIds', 'crm_contact', 'Contacts', { multiple: true, writeOnlyOld: true, settings: { parentEntityTypeId: 3 } }),
+    f('CONTACT_IDS', 'contactIds', 'crm_contact', 'Contacts', {
+      multiple: true,
+      writeOnlyOld: true,
+      settings: { parentEntityTypeId: 3 },
+    }),
     f('BEGINDATE', 'begindate', 'date', 'Start date'),
     f('CLOSEDATE', 'closedate', 'date', 'Estimated close date'),
     f('CLOSED', 'closed', 'boolean', 'Closed', { oldType: 'char' }),
@@ -214,7 +310,8 @@ function dealFields(): FieldDef[] {
     f('LEAD_ID', 'leadId', 'crm_lead', 'Lead', { ...RO, settings: { parentEntityTypeId: 1 } }),
     f('MOVED_BY_ID', 'movedBy', 'user', 'Moved by', RO),
     f('MOVED_TIME', 'movedTime', 'datetime', 'Moved on', RO),
-    ...bookkeeping(), ...DEAL_UFS,
+    ...bookkeeping(),
+    ...DEAL_UFS,
   ];
 }
 
@@ -233,16 +330,32 @@ function spaFields(t: SpaType): FieldDef[] {
     f('MOVED_TIME', 'movedTime', 'datetime', 'Moved on', RO),
     f('CATEGORY_ID', 'categoryId', 'crm_category', 'Pipeline'),
     f('OPENED', 'opened', 'boolean', 'Available to everyone'),
-    f('STAGE_ID', 'stageId', 'crm_status', 'Stage', { flag: 'isStagesEnabled', statusType: `DYNAMIC_${e}_STAGE_${defaultCat(e)}` }),
+    f('STAGE_ID', 'stageId', 'crm_status', 'Stage', {
+      flag: 'isStagesEnabled',
+      statusType: `DYNAMIC_${e}_STAGE_${defaultCat(e)}`,
+    }),
     f('PREVIOUS_STAGE_ID', 'previousStageId', 'crm_status', 'Previous stage', { ...RO, flag: 'isStagesEnabled' }),
     f('STAGE_SEMANTIC_ID', 'stageSemanticId', 'string', 'Stage group', { ...RO, flag: 'isStagesEnabled' }),
     f('BEGINDATE', 'begindate', 'date', 'Start date', { flag: 'isBeginCloseDatesEnabled' }),
     f('CLOSEDATE', 'closedate', 'date', 'Finish date', { flag: 'isBeginCloseDatesEnabled' }),
-    f('COMPANY_ID', 'companyId', 'crm_company', 'Company', { flag: 'isClientEnabled', settings: { parentEntityTypeId: 4 } }),
-    f('CONTACT_ID', 'contactId', 'crm_contact', 'Contact', { flag: 'isClientEnabled', deprecated: true, settings: { parentEntityTypeId: 3 } }),
-    f('CONTACT_IDS', 'contactIds', 'crm_contact', 'CONTACT_IDS', { flag: 'isClientEnabled', multiple: true, settings: { parentEntityTypeId: 3 } }),
+    f('COMPANY_ID', 'companyId', 'crm_company', 'Company', {
+      flag: 'isClientEnabled',
+      settings: { parentEntityTypeId: 4 },
+    }),
+    f('CONTACT_ID', 'contactId', 'crm_contact', 'Contact', {
+      flag: 'isClientEnabled',
+      deprecated: true,
+      settings: { parentEntityTypeId: 3 },
+    }),
+    f('CONTACT_IDS', 'contactIds', 'crm_contact', 'CONTACT_IDS', {
+      flag: 'isClientEnabled',
+      multiple: true,
+      settings: { parentEntityTypeId: 3 },
+    }),
     f('OPPORTUNITY', 'opportunity', 'double', 'Amount', { flag: 'isLinkWithProductsEnabled' }),
-    f('IS_MANUAL_OPPORTUNITY', 'isManualOpportunity', 'boolean', 'Manual amount', { flag: 'isLinkWithProductsEnabled' }),
+    f('IS_MANUAL_OPPORTUNITY', 'isManualOpportunity', 'boolean', 'Manual amount', {
+      flag: 'isLinkWithProductsEnabled',
+    }),
     f('TAX_VALUE', 'taxValue', 'double', 'Tax', { flag: 'isLinkWithProductsEnabled' }),
     f('CURRENCY_ID', 'currencyId', 'crm_currency', 'Currency', { flag: 'isLinkWithProductsEnabled' }),
     f('MYCOMPANY_ID', 'mycompanyId', 'crm_company', 'Your company details', { flag: 'isMycompanyEnabled' }),
@@ -293,13 +406,17 @@ function build(partial: Omit<Schema, 'byUpper' | 'byCamel' | 'hasFm' | 'enabled'
     enabled: (def) => !def.flag || !partial.spa || partial.spa.flags[def.flag],
     derive(rec, def) {
       switch (def.upper) {
-        case 'HAS_PHONE': return (rec.FM ?? []).some((m) => m.typeId === 'PHONE');
-        case 'HAS_EMAIL': return (rec.FM ?? []).some((m) => m.typeId === 'EMAIL');
-        case 'HAS_IMOL': return (rec.FM ?? []).some((m) => m.typeId === 'IM' && m.valueType === 'IMOL');
+        case 'HAS_PHONE':
+          return (rec.FM ?? []).some((m) => m.typeId === 'PHONE');
+        case 'HAS_EMAIL':
+          return (rec.FM ?? []).some((m) => m.typeId === 'EMAIL');
+        case 'HAS_IMOL':
+          return (rec.FM ?? []).some((m) => m.typeId === 'IM' && m.valueType === 'IMOL');
         case 'STAGE_SEMANTIC_ID':
         case 'STATUS_SEMANTIC_ID':
           return stageKey ? semanticLetter(findStage(e, String(rec[stageKey] ?? ''))) : null;
-        default: return rec[def.upper];
+        default:
+          return rec[def.upper];
       }
     },
   };
@@ -311,22 +428,107 @@ export function isDerived(def: FieldDef): boolean {
 
 export function buildSchemas(): Map<number, Schema> {
   const m = new Map<number, Schema>();
-  m.set(1, build({ entityTypeId: 1, name: 'LEAD', title: 'Lead', ufEntityId: 'CRM_LEAD', fields: leadFields(), oldStyle: true,
-    sys: { ...OLD_SYS, stage: 'STATUS_ID', movedTime: 'MOVED_TIME', movedBy: 'MOVED_BY_ID' } }));
-  m.set(2, build({ entityTypeId: 2, name: 'DEAL', title: 'Deal', ufEntityId: 'CRM_DEAL', fields: dealFields(), oldStyle: true,
-    sys: { ...OLD_SYS, stage: 'STAGE_ID', movedTime: 'MOVED_TIME', movedBy: 'MOVED_BY_ID' } }));
-  m.set(3, build({ entityTypeId: 3, name: 'CONTACT', title: 'Contact', ufEntityId: 'CRM_CONTACT', fields: contactFields(), oldStyle: true, sys: OLD_SYS }));
-  m.set(4, build({ entityTypeId: 4, name: 'COMPANY', title: 'Company', ufEntityId: 'CRM_COMPANY', fields: companyFields(), oldStyle: true, sys: OLD_SYS }));
-  const itemSys = { created: 'CREATED_TIME', modified: 'UPDATED_TIME', createdBy: 'CREATED_BY', modifiedBy: 'UPDATED_BY' };
-  m.set(7, build({ entityTypeId: 7, name: 'QUOTE', title: 'Estimate', ufEntityId: 'CRM_QUOTE', fields: clientBoundFields(), oldStyle: false, sys: itemSys }));
-  m.set(31, build({ entityTypeId: 31, name: 'SMART_INVOICE', title: 'Invoice', ufEntityId: 'CRM_SMART_INVOICE', fields: clientBoundFields(), oldStyle: false, sys: itemSys }));
+  m.set(
+    1,
+    build({
+      entityTypeId: 1,
+      name: 'LEAD',
+      title: 'Lead',
+      ufEntityId: 'CRM_LEAD',
+      fields: leadFields(),
+      oldStyle: true,
+      sys: { ...OLD_SYS, stage: 'STATUS_ID', movedTime: 'MOVED_TIME', movedBy: 'MOVED_BY_ID' },
+    }),
+  );
+  m.set(
+    2,
+    build({
+      entityTypeId: 2,
+      name: 'DEAL',
+      title: 'Deal',
+      ufEntityId: 'CRM_DEAL',
+      fields: dealFields(),
+      oldStyle: true,
+      sys: { ...OLD_SYS, stage: 'STAGE_ID', movedTime: 'MOVED_TIME', movedBy: 'MOVED_BY_ID' },
+    }),
+  );
+  m.set(
+    3,
+    build({
+      entityTypeId: 3,
+      name: 'CONTACT',
+      title: 'Contact',
+      ufEntityId: 'CRM_CONTACT',
+      fields: contactFields(),
+      oldStyle: true,
+      sys: OLD_SYS,
+    }),
+  );
+  m.set(
+    4,
+    build({
+      entityTypeId: 4,
+      name: 'COMPANY',
+      title: 'Company',
+      ufEntityId: 'CRM_COMPANY',
+      fields: companyFields(),
+      oldStyle: true,
+      sys: OLD_SYS,
+    }),
+  );
+  const itemSys = {
+    created: 'CREATED_TIME',
+    modified: 'UPDATED_TIME',
+    createdBy: 'CREATED_BY',
+    modifiedBy: 'UPDATED_BY',
+  };
+  m.set(
+    7,
+    build({
+      entityTypeId: 7,
+      name: 'QUOTE',
+      title: 'Estimate',
+      ufEntityId: 'CRM_QUOTE',
+      fields: clientBoundFields(),
+      oldStyle: false,
+      sys: itemSys,
+    }),
+  );
+  m.set(
+    31,
+    build({
+      entityTypeId: 31,
+      name: 'SMART_INVOICE',
+      title: 'Invoice',
+      ufEntityId: 'CRM_SMART_INVOICE',
+      fields: clientBoundFields(),
+      oldStyle: false,
+      sys: itemSys,
+    }),
+  );
   for (const e of [128, 130, 1032]) {
     const t = spaType(e)!;
-    m.set(e, build({
-      entityTypeId: e, name: `DYNAMIC_${e}`, title: t.title, ufEntityId: `CRM_${t.id}`, fields: spaFields(t), oldStyle: false, spa: t,
-      sys: { created: 'CREATED_TIME', modified: 'UPDATED_TIME', createdBy: 'CREATED_BY', modifiedBy: 'UPDATED_BY',
-        stage: t.flags.isStagesEnabled ? 'STAGE_ID' : undefined, movedTime: 'MOVED_TIME', movedBy: 'MOVED_BY' },
-    }));
+    m.set(
+      e,
+      build({
+        entityTypeId: e,
+        name: `DYNAMIC_${e}`,
+        title: t.title,
+        ufEntityId: `CRM_${t.id}`,
+        fields: spaFields(t),
+        oldStyle: false,
+        spa: t,
+        sys: {
+          created: 'CREATED_TIME',
+          modified: 'UPDATED_TIME',
+          createdBy: 'CREATED_BY',
+          modifiedBy: 'UPDATED_BY',
+          stage: t.flags.isStagesEnabled ? 'STAGE_ID' : undefined,
+          movedTime: 'MOVED_TIME',
+          movedBy: 'MOVED_BY',
+        },
+      }),
+    );
   }
   return m;
 }

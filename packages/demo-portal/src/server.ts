@@ -63,7 +63,10 @@ async function handle(d: FrontDeps, req: IncomingMessage, res: ServerResponse): 
 
 // ---------------------------------------------------------------- /rest/...
 
-type Route = { kind: 'webhook'; uid: string; secret: string; method: string } | { kind: 'oauth'; method: string } | { kind: 'unknown' };
+type Route =
+  | { kind: 'webhook'; uid: string; secret: string; method: string }
+  | { kind: 'oauth'; method: string }
+  | { kind: 'unknown' };
 
 /** §1.1: `/rest/{uid}/{code}/{method}[.json][/]` or `/rest/{method}[.json][/]` + `auth`. A
  * webhook URL without the user segment (`/rest/{code}/{method}`) is an unknown method. */
@@ -81,11 +84,20 @@ function route(path: string): Route {
   return { kind: 'unknown' };
 }
 
-async function handleRest(d: FrontDeps, req: IncomingMessage, res: ServerResponse, url: URL, startMs: number): Promise<void> {
+async function handleRest(
+  d: FrontDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  startMs: number,
+): Promise<void> {
   const r = route(url.pathname);
   const body = await readBody(req);
   if (body === 'too-large') {
-    return send(d, res, 413, { error: 'REQUEST_ENTITY_TOO_LARGE', error_description: `Request body exceeds ${MAX_BODY_BYTES} bytes` });
+    return send(d, res, 413, {
+      error: 'REQUEST_ENTITY_TOO_LARGE',
+      error_description: `Request body exceeds ${MAX_BODY_BYTES} bytes`,
+    });
   }
   if (r.kind === 'unknown') return sendError(d, res, METHOD_NOT_FOUND());
 
@@ -93,7 +105,11 @@ async function handleRest(d: FrontDeps, req: IncomingMessage, res: ServerRespons
   // does not produce — say so instead of silently answering JSON.
   let method = r.method.toLowerCase();
   if (method.endsWith('.xml')) {
-    return sendError(d, res, new ApiError('INVALID_REQUEST', 'The .xml response format is not emulated; use .json', 400));
+    return sendError(
+      d,
+      res,
+      new ApiError('INVALID_REQUEST', 'The .xml response format is not emulated; use .json', 400),
+    );
   }
   if (method.endsWith('.json')) method = method.slice(0, -'.json'.length);
 
@@ -263,7 +279,8 @@ function parseJsonBody(body: Buffer): Params {
   }
   // PHP json_decode(assoc) of a list gives positional params (0=…&1=…), as task.* methods use.
   if (Array.isArray(value)) return Object.fromEntries(value.map((v, i) => [String(i), v]));
-  if (value === null || typeof value !== 'object') throw new ApiError('INVALID_REQUEST', 'JSON body must be an object', 400);
+  if (value === null || typeof value !== 'object')
+    throw new ApiError('INVALID_REQUEST', 'JSON body must be an object', 400);
   return value as Params;
 }
 
@@ -284,8 +301,10 @@ async function parseMultipart(body: Buffer, contentType: string): Promise<Params
 
 async function handleOAuthToken(d: FrontDeps, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const body = await readBody(req);
-  if (!d.oauth) return send(d, res, 404, { error: 'NOT_FOUND', error_description: 'OAuth is not enabled on this portal' });
-  if (body === 'too-large') return send(d, res, 413, { error: 'invalid_request', error_description: 'Request too large' });
+  if (!d.oauth)
+    return send(d, res, 404, { error: 'NOT_FOUND', error_description: 'OAuth is not enabled on this portal' });
+  if (body === 'too-large')
+    return send(d, res, 413, { error: 'invalid_request', error_description: 'Request too large' });
   let params: Params;
   try {
     params = await parseParams(url.search, body, req.headers['content-type']);
@@ -304,7 +323,13 @@ function sendError(d: FrontDeps, res: ServerResponse, err: ApiError): Promise<vo
 
 /** Writes a PHP-style JSON response after the configured latency; `truncate` cuts the body in
  * half while keeping the status and a matching Content-Length (the client sees broken JSON). */
-async function send(d: FrontDeps, res: ServerResponse, status: number, body: unknown, fault?: FaultKind | null): Promise<void> {
+async function send(
+  d: FrontDeps,
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  fault?: FaultKind | null,
+): Promise<void> {
   const latency = d.latencyMs();
   if (latency > 0) await sleep(latency);
   let buf = Buffer.from(phpJson(body), 'utf8');

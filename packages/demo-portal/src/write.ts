@@ -21,7 +21,10 @@ export interface WriteCtx {
 /** Bad value: crm.item → CRM_FIELD_ERROR_VALUE_NOT_VALID (§2.5); old-style → ERROR_CORE. */
 export function invalid(mode: Mode, def: FieldDef): ApiError {
   const title = def.uf ? def.uf.label : def.title;
-  return new ApiError(mode === 'item' ? 'CRM_FIELD_ERROR_VALUE_NOT_VALID' : 'ERROR_CORE', `Invalid value for field "${title}"`);
+  return new ApiError(
+    mode === 'item' ? 'CRM_FIELD_ERROR_VALUE_NOT_VALID' : 'ERROR_CORE',
+    `Invalid value for field "${title}"`,
+  );
 }
 
 /** Old-style `fields` keys → record keys; unknown names silently ignored (§2.5). */
@@ -36,7 +39,11 @@ export function mapOldFields(schema: Schema, fields: Record<string, unknown>): R
 }
 
 /** crm.item `fields` (camelCase; UFs UPPER_CASE with useOriginalUfNames=Y) → record keys. */
-export function mapItemFields(schema: Schema, fields: Record<string, unknown>, useOriginal: boolean): Record<string, unknown> {
+export function mapItemFields(
+  schema: Schema,
+  fields: Record<string, unknown>,
+  useOriginal: boolean,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(fields)) {
     let def = schema.byCamel.get(k);
@@ -93,8 +100,14 @@ function coerceScalar(w: WriteCtx, def: FieldDef, v: unknown): unknown {
       const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
       if (def.type === 'money' && !/^-?\d+(\.\d+)?\|[A-Z]{3}$/.test(s)) throw bad();
       // Dictionary codes are checked in crm.item only; old-style methods store what they get.
-      if (w.mode === 'item' && def.type === 'crm_status' && def.statusType && !def.upper.match(/STAGE_ID|STATUS_ID/)
-        && !statusesOf(def.statusType).some((r) => r.STATUS_ID === s)) throw bad();
+      if (
+        w.mode === 'item' &&
+        def.type === 'crm_status' &&
+        def.statusType &&
+        !def.upper.match(/STAGE_ID|STATUS_ID/) &&
+        !statusesOf(def.statusType).some((r) => r.STATUS_ID === s)
+      )
+        throw bad();
       return s;
     }
   }
@@ -104,24 +117,35 @@ function coerce(w: WriteCtx, def: FieldDef, v: unknown): unknown {
   if (!def.multiple) return coerceScalar(w, def, v);
   if (v === null || v === '' || v === undefined) return [];
   if (!Array.isArray(v) && !isObj(v)) {
-    if (w.mode === 'item') throw new ApiError('100', `Expected iterable value for multiple field, but got ${phpType(v)} instead`);
+    if (w.mode === 'item')
+      throw new ApiError('100', `Expected iterable value for multiple field, but got ${phpType(v)} instead`);
     v = [v];
   }
-  const list = asList(v).map((x) => coerceScalar(w, def, x)).filter((x) => x !== null);
+  const list = asList(v)
+    .map((x) => coerceScalar(w, def, x))
+    .filter((x) => x !== null);
   return [...new Set(list)];
 }
 
 // ---- multi-fields -------------------------------------------------------------------------------
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const EMAIL_LABEL: Record<string, string> = { WORK: 'Work e-mail', HOME: 'Personal e-mail', MAILING: 'E-mail for newsletters', OTHER: 'Other e-mail' };
+const EMAIL_LABEL: Record<string, string> = {
+  WORK: 'Work e-mail',
+  HOME: 'Personal e-mail',
+  MAILING: 'E-mail for newsletters',
+  OTHER: 'Other e-mail',
+};
 const DEFAULT_VALUE_TYPE: Record<string, string> = { PHONE: 'WORK', EMAIL: 'WORK', WEB: 'WORK', IM: 'OTHER' };
 
 function checkEmail(w: WriteCtx, m: Multi): void {
   if (m.typeId !== 'EMAIL' || EMAIL_RE.test(m.value)) return;
   if (w.mode === 'old') {
     // §2.5: ERROR_CORE naming the field, e.g. "The field `Work e-mail` contains an invalid address".
-    throw new ApiError('ERROR_CORE', `The field \`${EMAIL_LABEL[m.valueType] ?? 'E-mail'}\` contains an invalid address`);
+    throw new ApiError(
+      'ERROR_CORE',
+      `The field \`${EMAIL_LABEL[m.valueType] ?? 'E-mail'}\` contains an invalid address`,
+    );
   }
   throw new ApiError('CRM_FIELD_ERROR_VALUE_NOT_VALID', 'Invalid value for field "E-mail"');
 }
@@ -150,7 +174,12 @@ function applyOldMulti(w: WriteCtx, list: Multi[], type: Multi['typeId'], input:
       checkEmail(w, next);
       out[idx] = next;
     } else if (value !== '') {
-      const m: Multi = { id: ++w.db.fmSeq.value, typeId: type, valueType: str(e.VALUE_TYPE) || DEFAULT_VALUE_TYPE[type], value };
+      const m: Multi = {
+        id: ++w.db.fmSeq.value,
+        typeId: type,
+        valueType: str(e.VALUE_TYPE) || DEFAULT_VALUE_TYPE[type],
+        value,
+      };
       checkEmail(w, m);
       out.push(m);
     }
@@ -164,7 +193,11 @@ function applyFm(w: WriteCtx, list: Multi[], input: unknown): Multi[] {
   let out = [...list];
   const entries: [string | null, Record<string, unknown>][] = Array.isArray(input)
     ? input.filter(isObj).map((e) => [e.id === undefined || e.id === null || e.id === '' ? null : String(e.id), e])
-    : isObj(input) ? Object.entries(input).filter(([, e]) => isObj(e)).map(([k, e]) => [/^\d+$/.test(k) ? k : null, e as Record<string, unknown>]) : [];
+    : isObj(input)
+      ? Object.entries(input)
+          .filter(([, e]) => isObj(e))
+          .map(([k, e]) => [/^\d+$/.test(k) ? k : null, e as Record<string, unknown>])
+      : [];
   for (const [key, e] of entries) {
     const value = str(e.value);
     const typeId = str(e.typeId).toUpperCase() as Multi['typeId'];
@@ -181,7 +214,12 @@ function applyFm(w: WriteCtx, list: Multi[], input: unknown): Multi[] {
       checkEmail(w, next);
       out[idx] = next;
     } else if (value !== '' && (MULTI_TYPES as readonly string[]).includes(typeId)) {
-      const m: Multi = { id: ++w.db.fmSeq.value, typeId, valueType: str(e.valueType) || DEFAULT_VALUE_TYPE[typeId], value };
+      const m: Multi = {
+        id: ++w.db.fmSeq.value,
+        typeId,
+        valueType: str(e.valueType) || DEFAULT_VALUE_TYPE[typeId],
+        value,
+      };
       checkEmail(w, m);
       out.push(m);
     }
@@ -205,7 +243,8 @@ function applyStage(w: WriteCtx, prev: Rec | null, next: Rec, input: Record<stri
   const stageDef = stageKey ? schema.byUpper.get(stageKey)! : null;
   if (hasCats) {
     const catDef = schema.byUpper.get('CATEGORY_ID')!;
-    if ('CATEGORY_ID' in input && input.CATEGORY_ID !== null && !categoriesOf(e).some((c) => c.id === next.CATEGORY_ID)) throw invalid(w.mode, catDef);
+    if ('CATEGORY_ID' in input && input.CATEGORY_ID !== null && !categoriesOf(e).some((c) => c.id === next.CATEGORY_ID))
+      throw invalid(w.mode, catDef);
     if (next.CATEGORY_ID === null || next.CATEGORY_ID === undefined) {
       // A stage given without a funnel picks its funnel (emulator choice); else the default one.
       const st = stageKey && typeof next[stageKey] === 'string' ? findStage(e, next[stageKey] as string) : undefined;
@@ -224,16 +263,25 @@ function applyStage(w: WriteCtx, prev: Rec | null, next: Rec, input: Record<stri
     next[stageKey] = stages[0]?.STATUS_ID ?? null;
   }
   if (prev === null || prev[stageKey] !== next[stageKey]) {
-    if (schema.byUpper.has('PREVIOUS_STAGE_ID')) next.PREVIOUS_STAGE_ID = prev ? prev[stageKey] ?? null : null;
+    if (schema.byUpper.has('PREVIOUS_STAGE_ID')) next.PREVIOUS_STAGE_ID = prev ? (prev[stageKey] ?? null) : null;
     if (schema.sys.movedTime) next[schema.sys.movedTime] = w.now;
     if (schema.sys.movedBy) next[schema.sys.movedBy] = w.userId;
-    if (schema.byUpper.has('CLOSED')) next.CLOSED = stages.find((s) => s.STATUS_ID === next[stageKey])?.semantics !== 'process';
+    if (schema.byUpper.has('CLOSED'))
+      next.CLOSED = stages.find((s) => s.STATUS_ID === next[stageKey])?.semantics !== 'process';
   }
 }
 
 const DEFAULTS: Record<number, Record<string, unknown>> = {
   1: { OPENED: true, CURRENCY_ID: 'USD', OPPORTUNITY: 0, IS_MANUAL_OPPORTUNITY: false, SOURCE_ID: 'CALL' },
-  2: { OPENED: true, CURRENCY_ID: 'USD', OPPORTUNITY: 0, IS_MANUAL_OPPORTUNITY: false, TYPE_ID: 'SALE', PROBABILITY: null, CLOSED: false },
+  2: {
+    OPENED: true,
+    CURRENCY_ID: 'USD',
+    OPPORTUNITY: 0,
+    IS_MANUAL_OPPORTUNITY: false,
+    TYPE_ID: 'SALE',
+    PROBABILITY: null,
+    CLOSED: false,
+  },
   3: { OPENED: true, EXPORT: true, TYPE_ID: 'CLIENT', COMPANY_IDS: [] },
   4: { OPENED: true, COMPANY_TYPE: 'CUSTOMER', IS_MY_COMPANY: false, CURRENCY_ID: 'USD' },
   7: { CONTACT_IDS: [] },
@@ -243,7 +291,8 @@ const DEFAULTS: Record<number, Record<string, unknown>> = {
 function spaDefaults(schema: Schema): Record<string, unknown> {
   const d: Record<string, unknown> = { OPENED: true };
   if (schema.spa?.flags.isClientEnabled) d.CONTACT_IDS = [];
-  if (schema.spa?.flags.isLinkWithProductsEnabled) Object.assign(d, { OPPORTUNITY: 0, CURRENCY_ID: 'USD', IS_MANUAL_OPPORTUNITY: false, TAX_VALUE: 0 });
+  if (schema.spa?.flags.isLinkWithProductsEnabled)
+    Object.assign(d, { OPPORTUNITY: 0, CURRENCY_ID: 'USD', IS_MANUAL_OPPORTUNITY: false, TAX_VALUE: 0 });
   if (schema.spa?.flags.isObserversEnabled) d.OBSERVERS = [];
   return d;
 }
@@ -255,7 +304,7 @@ export function applyInput(w: WriteCtx, prev: Rec | null, input: Record<string, 
   const id = prev ? prev.ID : w.es.table.nextIdPeek();
   const next: Rec = prev
     ? { ...prev, FM: prev.FM ? [...prev.FM] : undefined }
-    : { ID: id, ...(schema.spa ? spaDefaults(schema) : DEFAULTS[schema.entityTypeId] ?? {}) };
+    : { ID: id, ...(schema.spa ? spaDefaults(schema) : (DEFAULTS[schema.entityTypeId] ?? {})) };
   for (const [key, v] of Object.entries(input)) {
     if ((MULTI_TYPES as readonly string[]).includes(key)) {
       next.FM = applyOldMulti(w, next.FM ?? [], key as Multi['typeId'], v);

@@ -1,6 +1,13 @@
 // Direct access to the emulator's method table (no HTTP) for the data-side tests.
 import { createPortalState } from '../src/state.js';
-import { ApiError, DEMO_SIZES, type MethodContext, type MethodResult, type Params, type PortalState } from '../src/types.js';
+import {
+  ApiError,
+  DEMO_SIZES,
+  type MethodContext,
+  type MethodResult,
+  type Params,
+  type PortalState,
+} from '../src/types.js';
 
 export const NOW = new Date('2025-03-01T12:00:00Z');
 
@@ -13,7 +20,12 @@ export function ctx(userId = 1): MethodContext {
 }
 
 /** Calls a method; the result goes through JSON like on the wire. */
-export function call(state: PortalState, method: string, params: Params = {}, userId = 1): MethodResult & { result: any } {
+export function call(
+  state: PortalState,
+  method: string,
+  params: Params = {},
+  userId = 1,
+): MethodResult & { result: any } {
   const handler = state.methods[method];
   if (!handler) throw new Error(`no method ${method}`);
   return JSON.parse(JSON.stringify(handler(params, ctx(userId))));

@@ -12,7 +12,11 @@ afterAll(async () => {
 });
 
 async function post(method: string, body: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(portal.webhookUrl + method, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(portal.webhookUrl + method, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, json: await res.json() };
 }
 
@@ -31,10 +35,18 @@ describe('data methods over HTTP', () => {
     const p = await post('crm.item.list', { entityTypeId: DEMO.spa.onboarding, select: ['id'] });
     expect(p.json.result.items).toHaveLength(50);
     expect([p.json.total, p.json.next]).toEqual([160, 50]);
-    const fast = await post('crm.item.list', { entityTypeId: 128, select: ['id'], filter: { '>id': 150 }, order: { id: 'ASC' }, start: -1 });
+    const fast = await post('crm.item.list', {
+      entityTypeId: 128,
+      select: ['id'],
+      filter: { '>id': 150 },
+      order: { id: 'ASC' },
+      start: -1,
+    });
     expect(fast.json.total).toBe(0);
     expect(fast.json).not.toHaveProperty('next');
-    expect(fast.json.result.items.map((i: { id: number }) => i.id)).toEqual([151, 152, 153, 154, 155, 156, 157, 158, 159, 160]);
+    expect(fast.json.result.items.map((i: { id: number }) => i.id)).toEqual([
+      151, 152, 153, 154, 155, 156, 157, 158, 159, 160,
+    ]);
   });
 
   it('form-encoded strings reach the handlers (filter prefixes, select[])', async () => {
@@ -65,8 +77,14 @@ describe('data methods over HTTP', () => {
   });
 
   it('crm.item.add with an invalid enumeration value → 400 CRM_FIELD_ERROR_VALUE_NOT_VALID', async () => {
-    const res = await post('crm.item.add', { entityTypeId: 128, fields: { title: 'x', [DEMO.uf.onboarding.priority.camel]: 1 } });
+    const res = await post('crm.item.add', {
+      entityTypeId: 128,
+      fields: { title: 'x', [DEMO.uf.onboarding.priority.camel]: 1 },
+    });
     expect(res.status).toBe(400);
-    expect(res.json).toEqual({ error: 'CRM_FIELD_ERROR_VALUE_NOT_VALID', error_description: 'Invalid value for field "Priority"' });
+    expect(res.json).toEqual({
+      error: 'CRM_FIELD_ERROR_VALUE_NOT_VALID',
+      error_description: 'Invalid value for field "Priority"',
+    });
   });
 });

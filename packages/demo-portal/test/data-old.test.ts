@@ -21,7 +21,12 @@ describe('crm.contact.get / typing quirks', () => {
     expect(c.HAS_PHONE).toBe('Y');
     expect(c.DATE_CREATE).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+03:00$/);
     expect(c.LEAD_ID).toBeNull();
-    expect(c.PHONE[0]).toEqual({ ID: expect.stringMatching(/^\d+$/), VALUE_TYPE: 'MOBILE', VALUE: expect.any(String), TYPE_ID: 'PHONE' });
+    expect(c.PHONE[0]).toEqual({
+      ID: expect.stringMatching(/^\d+$/),
+      VALUE_TYPE: 'MOBILE',
+      VALUE: expect.any(String),
+      TYPE_ID: 'PHONE',
+    });
     expect(c).not.toHaveProperty('COMPANY_IDS');
     expect(c.UF_CRM_CPF).toMatch(/^\d{11}$/);
     const rows = call(s, 'crm.contact.list', { filter: { BIRTHDATE: '' }, select: ['ID', 'BIRTHDATE'] }).result;
@@ -49,12 +54,18 @@ describe('crm.contact.get / typing quirks', () => {
   });
 
   it('update/delete of missing records', () => {
-    expect(fail(s, 'crm.contact.update', { id: 999999, fields: { NAME: 'x' } }).description).toBe('Contact is not found');
-    expect(fail(s, 'crm.company.update', { id: 999999, fields: { TITLE: 'x' } }).description).toBe('Company is not found');
+    expect(fail(s, 'crm.contact.update', { id: 999999, fields: { NAME: 'x' } }).description).toBe(
+      'Contact is not found',
+    );
+    expect(fail(s, 'crm.company.update', { id: 999999, fields: { TITLE: 'x' } }).description).toBe(
+      'Company is not found',
+    );
     expect(fail(s, 'crm.lead.update', { id: 999999, fields: { TITLE: 'x' } }).description).toBe('Lead is not found');
     const e = fail(s, 'crm.contact.delete', { id: 999999 });
     expect([e.code, e.description]).toEqual(['ERROR_CORE', 'Element not found']);
-    expect(fail(s, 'crm.contact.update', { id: 3, fields: 'nope' }).description).toBe("Parameter 'fields' must be array");
+    expect(fail(s, 'crm.contact.update', { id: 3, fields: 'nope' }).description).toBe(
+      "Parameter 'fields' must be array",
+    );
   });
 });
 
@@ -62,7 +73,9 @@ describe('crm.contact.add / update / delete', () => {
   it('add returns the id as a number, ignores unknown fields, emits events', () => {
     const events: unknown[] = [];
     s.onChange((e) => events.push(e));
-    const r = call(s, 'crm.contact.add', { fields: { NAME: 'Zed', BOGUS_FIELD: 'x', UF_CRM_CPF: '12345678909', COMPANY_IDS: ['2', '3'] } });
+    const r = call(s, 'crm.contact.add', {
+      fields: { NAME: 'Zed', BOGUS_FIELD: 'x', UF_CRM_CPF: '12345678909', COMPANY_IDS: ['2', '3'] },
+    });
     expect(typeof r.result).toBe('number');
     const c = call(s, 'crm.contact.get', { id: r.result }).result;
     expect(c.NAME).toBe('Zed');
@@ -79,15 +92,28 @@ describe('crm.contact.add / update / delete', () => {
   });
 
   it('rejects an invalid e-mail with ERROR_CORE naming the field', () => {
-    const e = fail(s, 'crm.contact.add', { fields: { NAME: 'x', EMAIL: [{ VALUE: 'not-an-email', VALUE_TYPE: 'WORK' }] } });
+    const e = fail(s, 'crm.contact.add', {
+      fields: { NAME: 'x', EMAIL: [{ VALUE: 'not-an-email', VALUE_TYPE: 'WORK' }] },
+    });
     expect(e.code).toBe('ERROR_CORE');
     expect(e.description).toContain('Work e-mail');
-    expect(fail(s, 'crm.contact.update', { id: 3, fields: { EMAIL: [{ VALUE: 'bad@', VALUE_TYPE: 'HOME' }] } }).code).toBe('ERROR_CORE');
+    expect(
+      fail(s, 'crm.contact.update', { id: 3, fields: { EMAIL: [{ VALUE: 'bad@', VALUE_TYPE: 'HOME' }] } }).code,
+    ).toBe('ERROR_CORE');
   });
 
   it('multi-field update semantics of §6.3 (form-style string values)', () => {
     const id = call(s, 'crm.contact.add', {
-      fields: { NAME: 'Multi', PHONE: { 0: { VALUE: '111', VALUE_TYPE: 'WORK' }, 1: { VALUE: '222', VALUE_TYPE: 'WORK' }, 2: { VALUE: '333', VALUE_TYPE: 'WORK' }, 3: { VALUE: '444', VALUE_TYPE: 'WORK' } }, EMAIL: [{ VALUE: 'a@b.test' }] },
+      fields: {
+        NAME: 'Multi',
+        PHONE: {
+          0: { VALUE: '111', VALUE_TYPE: 'WORK' },
+          1: { VALUE: '222', VALUE_TYPE: 'WORK' },
+          2: { VALUE: '333', VALUE_TYPE: 'WORK' },
+          3: { VALUE: '444', VALUE_TYPE: 'WORK' },
+        },
+        EMAIL: [{ VALUE: 'a@b.test' }],
+      },
     }).result;
     const before = call(s, 'crm.contact.get', { id }).result.PHONE;
     const [p1, p2, p3, p4] = before.map((p: { ID: string }) => p.ID);
@@ -103,15 +129,25 @@ describe('crm.contact.add / update / delete', () => {
       },
     });
     const after = call(s, 'crm.contact.get', { id }).result;
-    expect(after.PHONE.map((p: { ID: string; VALUE: string; VALUE_TYPE: string }) => [p.ID, p.VALUE, p.VALUE_TYPE])).toEqual([
+    expect(
+      after.PHONE.map((p: { ID: string; VALUE: string; VALUE_TYPE: string }) => [p.ID, p.VALUE, p.VALUE_TYPE]),
+    ).toEqual([
       [p1, '999', 'MOBILE'],
       [p4, '444', 'WORK'], // untouched
       [expect.any(String), '555', 'HOME'],
     ]);
     expect(after.EMAIL).toHaveLength(1); // EMAIL not listed → untouched
     call(s, 'crm.contact.update', { id, fields: { PHONE: [{ ID: p4 }] } }); // bare {ID} deletes
-    expect(call(s, 'crm.contact.get', { id }).result.PHONE.map((p: { VALUE: string }) => p.VALUE)).toEqual(['999', '555']);
-    call(s, 'crm.contact.update', { id, fields: { PHONE: call(s, 'crm.contact.get', { id }).result.PHONE.map((p: { ID: string }) => ({ ID: p.ID, DELETE: 'Y' })) } });
+    expect(call(s, 'crm.contact.get', { id }).result.PHONE.map((p: { VALUE: string }) => p.VALUE)).toEqual([
+      '999',
+      '555',
+    ]);
+    call(s, 'crm.contact.update', {
+      id,
+      fields: {
+        PHONE: call(s, 'crm.contact.get', { id }).result.PHONE.map((p: { ID: string }) => ({ ID: p.ID, DELETE: 'Y' })),
+      },
+    });
     const none = call(s, 'crm.contact.get', { id }).result;
     expect(none).not.toHaveProperty('PHONE');
     expect(none.HAS_PHONE).toBe('N');
@@ -124,7 +160,8 @@ describe('crm.contact.list: select, filters, order, paging', () => {
     expect(row).toHaveProperty('NAME');
     expect(row).toHaveProperty('UF_CRM_CPF');
     expect(row).not.toHaveProperty('PHONE');
-    const sel = call(s, 'crm.contact.list', { filter: { ID: 3 }, select: ['ID', 'NAME', 'PHONE', 'NOT_A_FIELD'] }).result[0];
+    const sel = call(s, 'crm.contact.list', { filter: { ID: 3 }, select: ['ID', 'NAME', 'PHONE', 'NOT_A_FIELD'] })
+      .result[0];
     expect(Object.keys(sel).sort()).toEqual(['ID', 'NAME', 'PHONE']);
   });
 
@@ -150,7 +187,12 @@ describe('crm.contact.list: select, filters, order, paging', () => {
     const seen: number[] = [];
     let last = 0;
     for (;;) {
-      const page = call(s, 'crm.contact.list', { order: { ID: 'ASC' }, filter: { '>ID': String(last) }, select: ['ID'], start: '-1' }).result;
+      const page = call(s, 'crm.contact.list', {
+        order: { ID: 'ASC' },
+        filter: { '>ID': String(last) },
+        select: ['ID'],
+        start: '-1',
+      }).result;
       seen.push(...ids(page));
       if (page.length < 50) break;
       last = Number(page[49].ID);
@@ -159,7 +201,8 @@ describe('crm.contact.list: select, filters, order, paging', () => {
   });
 
   it('every filter operator of §6.4', () => {
-    const q = (filter: Record<string, unknown>) => ids(call(s, 'crm.contact.list', { filter, select: ['ID'], start: -1 }).result);
+    const q = (filter: Record<string, unknown>) =>
+      ids(call(s, 'crm.contact.list', { filter, select: ['ID'], start: -1 }).result);
     expect(q({ '>=ID': '118' })).toEqual([118, 119, 120]);
     expect(q({ '>ID': 118 })).toEqual([119, 120]);
     expect(q({ '<=ID': '2' })).toEqual([1, 2]);
@@ -174,7 +217,8 @@ describe('crm.contact.list: select, filters, order, paging', () => {
     const sub = name.slice(1, 3);
     const like = q({ '%NAME': sub });
     expect(like).toContain(3);
-    for (const id of like) expect((call(s, 'crm.contact.get', { id }).result.NAME as string).toLowerCase()).toContain(sub.toLowerCase());
+    for (const id of like)
+      expect((call(s, 'crm.contact.get', { id }).result.NAME as string).toLowerCase()).toContain(sub.toLowerCase());
     expect(q({ '=%NAME': `${name.slice(0, 2)}%` })).toContain(3);
     expect(q({ '%=NAME': `%${name.slice(-2)}` })).toContain(3);
     expect(q({ TYPE_ID: 'PARTNER' }).every((id) => id % 4 === 2)).toBe(true);
@@ -193,7 +237,9 @@ describe('crm.contact.list: select, filters, order, paging', () => {
     expect(q({ PHONE: c.PHONE[0].VALUE.replace(/\D/g, '') })).toEqual([]);
     const desc = call(s, 'crm.contact.list', { order: { ID: 'DESC' }, select: ['ID'] }).result;
     expect(ids(desc).slice(0, 3)).toEqual([120, 119, 118]);
-    const byName = ids(call(s, 'crm.contact.list', { order: { LAST_NAME: 'ASC' }, select: ['ID', 'LAST_NAME'], start: -1 }).result);
+    const byName = ids(
+      call(s, 'crm.contact.list', { order: { LAST_NAME: 'ASC' }, select: ['ID', 'LAST_NAME'], start: -1 }).result,
+    );
     expect(byName).toHaveLength(50);
   });
 
@@ -206,7 +252,9 @@ describe('crm.contact.list: select, filters, order, paging', () => {
 describe('bindings', () => {
   it('write-only binding lists are not filter keys: =COMPANY_IDS and CONTACT_IDS are ignored like any unknown key', () => {
     const everyone = call(s, 'crm.contact.list', { select: ['ID'], start: 0 }).total;
-    expect(call(s, 'crm.contact.list', { filter: { '=COMPANY_IDS': 1 }, select: ['ID'], start: 0 }).total).toBe(everyone);
+    expect(call(s, 'crm.contact.list', { filter: { '=COMPANY_IDS': 1 }, select: ['ID'], start: 0 }).total).toBe(
+      everyone,
+    );
     const deals = call(s, 'crm.deal.list', { select: ['ID'], start: 0 }).total;
     expect(call(s, 'crm.deal.list', { filter: { CONTACT_IDS: 1 }, select: ['ID'], start: 0 }).total).toBe(deals);
   });
@@ -218,7 +266,9 @@ describe('bindings', () => {
       { COMPANY_ID: 2, SORT: 10, ROLE_ID: 0, IS_PRIMARY: 'Y' },
       { COMPANY_ID: 3, SORT: 20, ROLE_ID: 0, IS_PRIMARY: 'N' },
     ]);
-    const contacts = call(s, 'crm.company.contact.items.get', { id: 3 }).result.map((b: { CONTACT_ID: number }) => b.CONTACT_ID);
+    const contacts = call(s, 'crm.company.contact.items.get', { id: 3 }).result.map(
+      (b: { CONTACT_ID: number }) => b.CONTACT_ID,
+    );
     expect(contacts).toContain(contact);
     expect(fail(s, 'crm.company.contact.items.get', { id: 0 }).description).toMatch(/ownerEntityID/);
     expect(fail(s, 'crm.contact.company.items.get', { id: 999_999 }).description).toBe('Not found.');
@@ -227,9 +277,14 @@ describe('bindings', () => {
 
 describe('companies, leads, deals', () => {
   it('company add/get/list with ORIGIN_ID filter', () => {
-    const id = call(s, 'crm.company.add', { fields: { TITLE: 'Acme Import', ORIGINATOR_ID: 'gw', ORIGIN_ID: 'k1', PHONE: [{ VALUE: '+1 555 0100' }] } }).result;
+    const id = call(s, 'crm.company.add', {
+      fields: { TITLE: 'Acme Import', ORIGINATOR_ID: 'gw', ORIGIN_ID: 'k1', PHONE: [{ VALUE: '+1 555 0100' }] },
+    }).result;
     expect(typeof id).toBe('number');
-    const rows = call(s, 'crm.company.list', { filter: { '=ORIGINATOR_ID': 'gw', '=ORIGIN_ID': 'k1' }, select: ['ID', 'TITLE', 'ORIGIN_ID'] }).result;
+    const rows = call(s, 'crm.company.list', {
+      filter: { '=ORIGINATOR_ID': 'gw', '=ORIGIN_ID': 'k1' },
+      select: ['ID', 'TITLE', 'ORIGIN_ID'],
+    }).result;
     expect(rows).toEqual([{ ID: String(id), TITLE: 'Acme Import', ORIGIN_ID: 'k1' }]);
     expect(call(s, 'crm.company.get', { id }).result.HAS_PHONE).toBe('Y');
   });
@@ -239,7 +294,10 @@ describe('companies, leads, deals', () => {
     expect(lead.TITLE).toEqual(expect.any(String));
     expect(DEMO.stages.lead).toContain(lead.STATUS_ID);
     expect(typeof lead.OPPORTUNITY).toBe('string');
-    const deals = call(s, 'crm.deal.list', { filter: { CATEGORY_ID: '1' }, select: ['ID', 'CATEGORY_ID', 'STAGE_ID', 'COMPANY_ID', 'CONTACT_ID', 'OPPORTUNITY'] }).result;
+    const deals = call(s, 'crm.deal.list', {
+      filter: { CATEGORY_ID: '1' },
+      select: ['ID', 'CATEGORY_ID', 'STAGE_ID', 'COMPANY_ID', 'CONTACT_ID', 'OPPORTUNITY'],
+    }).result;
     expect(deals.length).toBeGreaterThan(0);
     for (const d of deals) {
       expect(d.CATEGORY_ID).toBe('1');
@@ -256,17 +314,30 @@ describe('companies, leads, deals', () => {
     expect(f.PHONE).toMatchObject({ type: 'crm_multifield', isMultiple: true });
     expect(f.OPENED.type).toBe('char');
     expect(f.UF_CRM_CPF).toMatchObject({ isDynamic: true, title: 'UF_CRM_CPF', listLabel: 'CPF' });
-    expect(f.UF_CRM_1720697698689.items).toEqual([{ ID: '201', VALUE: 'Retail' }, { ID: '202', VALUE: 'Wholesale' }, { ID: '203', VALUE: 'Government' }]);
+    expect(f.UF_CRM_1720697698689.items).toEqual([
+      { ID: '201', VALUE: 'Retail' },
+      { ID: '202', VALUE: 'Wholesale' },
+      { ID: '203', VALUE: 'Government' },
+    ]);
   });
 
   it('crm.contact.userfield.list', () => {
     const r = call(s, 'crm.contact.userfield.list', { filter: { FIELD_NAME: 'UF_CRM_1720697698689' } });
     expect(r.result).toHaveLength(1);
-    expect(r.result[0]).toMatchObject({ ENTITY_ID: 'CRM_CONTACT', USER_TYPE_ID: 'enumeration', MULTIPLE: 'N', SORT: '200' });
+    expect(r.result[0]).toMatchObject({
+      ENTITY_ID: 'CRM_CONTACT',
+      USER_TYPE_ID: 'enumeration',
+      MULTIPLE: 'N',
+      SORT: '200',
+    });
     expect(r.result[0].LIST[0]).toMatchObject({ ID: '201', VALUE: 'Retail', DEF: 'N' });
     expect(r.result[0]).not.toHaveProperty('EDIT_FORM_LABEL');
     const all = call(s, 'crm.contact.userfield.list', { filter: { LANG: 'en' } }).result;
-    expect(all.map((u: { FIELD_NAME: string }) => u.FIELD_NAME)).toEqual(['UF_CRM_CPF', 'UF_CRM_1720697698689', 'UF_CRM_NEWSLETTER']);
+    expect(all.map((u: { FIELD_NAME: string }) => u.FIELD_NAME)).toEqual([
+      'UF_CRM_CPF',
+      'UF_CRM_1720697698689',
+      'UF_CRM_NEWSLETTER',
+    ]);
     expect(all[0].EDIT_FORM_LABEL).toBe('CPF');
   });
 });

@@ -53,7 +53,13 @@ describe('batch response', () => {
     expect(r.json.result.result_next).toEqual([]);
     expect(r.text).toContain('"result_error":[]');
     const none = await postJson(url, { cmd: {} });
-    expect(none.json.result).toEqual({ result: [], result_error: [], result_total: [], result_next: [], result_time: [] });
+    expect(none.json.result).toEqual({
+      result: [],
+      result_error: [],
+      result_total: [],
+      result_next: [],
+      result_time: [],
+    });
   });
 
   it('returns lists when cmd is a list', async () => {
@@ -101,13 +107,18 @@ describe('halt', () => {
 
 describe('$result references', () => {
   it('substitutes the raw value when a parameter is exactly one reference', async () => {
-    const r = await postJson(url, { cmd: { a: 'test.list?start=-1', b: 'test.echo?row=$result[a][0]&id=$result[a][49][ID]' } });
+    const r = await postJson(url, {
+      cmd: { a: 'test.list?start=-1', b: 'test.echo?row=$result[a][0]&id=$result[a][49][ID]' },
+    });
     expect(r.json.result.result.b.params).toEqual({ row: { ID: '1', NAME: 'Row 1' }, id: '50' });
   });
 
   it('string-replaces references inside a longer value', async () => {
     const r = await postJson(url, {
-      cmd: { a: 'test.list?start=-1', b: 'test.echo?t=id-$result[a][1][ID]&s=name%20$result[a][0][NAME]%20end&tot=$total[a]' },
+      cmd: {
+        a: 'test.list?start=-1',
+        b: 'test.echo?t=id-$result[a][1][ID]&s=name%20$result[a][0][NAME]%20end&tot=$total[a]',
+      },
     });
     const p = r.json.result.result.b.params;
     expect(p.t).toBe('id-2');
@@ -117,7 +128,11 @@ describe('$result references', () => {
 
   it('stops at the deepest existing key on a missing path, like processBatchElement', async () => {
     const r = await postJson(url, {
-      cmd: { a: 'test.list?start=-1', f: 'test.fail', b: 'test.echo?missing=$result[a][0][NOPE]&failed=$result[f][0]&lit=$result' },
+      cmd: {
+        a: 'test.list?start=-1',
+        f: 'test.fail',
+        b: 'test.echo?missing=$result[a][0][NOPE]&failed=$result[f][0]&lit=$result',
+      },
     });
     const p = r.json.result.result.b.params;
     expect(p.missing).toEqual({ ID: '1', NAME: 'Row 1' });
@@ -128,11 +143,14 @@ describe('$result references', () => {
 
   it('chains 50 keyset-paged list commands over 2,500 rows in ONE HTTP call', async () => {
     const cmd: Record<string, string> = { c0: 'test.biglist?start=-1&order[ID]=ASC&filter[>ID]=0' };
-    for (let i = 1; i < 50; i++) cmd[`c${i}`] = `test.biglist?start=-1&order[ID]=ASC&filter[>ID]=$result[c${i - 1}][49][ID]`;
+    for (let i = 1; i < 50; i++)
+      cmd[`c${i}`] = `test.biglist?start=-1&order[ID]=ASC&filter[>ID]=$result[c${i - 1}][49][ID]`;
     const r = await postJson(url, { halt: 1, cmd });
     expect(r.status).toBe(200);
     expect(r.json.result.result_error).toEqual([]);
-    const ids = Object.values(r.json.result.result as Record<string, Array<{ ID: string }>>).flatMap((rows) => rows.map((x) => Number(x.ID)));
+    const ids = Object.values(r.json.result.result as Record<string, Array<{ ID: string }>>).flatMap((rows) =>
+      rows.map((x) => Number(x.ID)),
+    );
     expect(ids).toHaveLength(2500);
     expect(new Set(ids).size).toBe(2500);
     expect(ids[0]).toBe(1);
@@ -144,7 +162,8 @@ describe('$result references', () => {
 });
 
 describe('batch length', () => {
-  const cmds = (n: number): Record<string, string> => Object.fromEntries(Array.from({ length: n }, (_, i) => [`w${i}`, 'test.write']));
+  const cmds = (n: number): Record<string, string> =>
+    Object.fromEntries(Array.from({ length: n }, (_, i) => [`w${i}`, 'test.write']));
 
   it('accepts 50 commands', async () => {
     const r = await postJson(url, { cmd: cmds(50) });

@@ -122,7 +122,9 @@ describe('counters', () => {
   it('are exact, and resetCounters zeroes them', async () => {
     await call(`${portal.webhookUrl}test.echo`);
     await call(`${portal.webhookUrl}TEST.ECHO.json`);
-    await postJson(`${portal.webhookUrl}batch`, { cmd: { a: 'test.echo', b: 'test.list', c: 'nope', d: 'batch', e: 'test.fail' } });
+    await postJson(`${portal.webhookUrl}batch`, {
+      cmd: { a: 'test.echo', b: 'test.list', c: 'nope', d: 'batch', e: 'test.fail' },
+    });
     await call(`${portal.webhookUrl}no.such`); // 404: never reached a method
     await call(`${portal.origin}/rest/1/bad/test.echo`); // 401: never reached a method
     await call(`${portal.webhookUrl}test.fail`); // reached and executed, answered 400
@@ -176,7 +178,10 @@ describe('control API', () => {
     expect((await fetch(`${portal.webhookUrl}test.list`)).status).toBe(200);
     expect((await fetch(`${portal.webhookUrl}test.list`)).status).toBe(429);
     expect((await postJson(`${base}limits`, { rateLimit: { bucket: 3 } })).status).toBe(400);
-    r = await postJson(`${base}limits`, { rateLimit: { enabled: true, bucket: 1, drainPerSecond: 0.1 }, operatingLimit: { enabled: false } });
+    r = await postJson(`${base}limits`, {
+      rateLimit: { enabled: true, bucket: 1, drainPerSecond: 0.1 },
+      operatingLimit: { enabled: false },
+    });
     expect(r.status).toBe(200);
     expect((await fetch(`${portal.webhookUrl}test.echo`)).status).toBe(200);
     expect((await fetch(`${portal.webhookUrl}test.echo`)).status).toBe(503);

@@ -19,7 +19,10 @@ beforeEach(() => {
 });
 
 const QUERY_LIMIT = { error: 'QUERY_LIMIT_EXCEEDED', error_description: 'Too many requests' };
-const OPERATION_LIMIT = { error: 'OPERATION_TIME_LIMIT', error_description: 'Method is blocked due to operation time limit' };
+const OPERATION_LIMIT = {
+  error: 'OPERATION_TIME_LIMIT',
+  error_description: 'Method is blocked due to operation time limit',
+};
 
 describe('leaky bucket', () => {
   it('is off by default: a burst passes', async () => {

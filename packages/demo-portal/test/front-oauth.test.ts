@@ -14,7 +14,12 @@ beforeAll(async () => {
 afterAll(() => portal.close());
 
 function refreshUrl(refreshToken: string, secret = client.clientSecret): string {
-  const q = new URLSearchParams({ grant_type: 'refresh_token', client_id: client.clientId, client_secret: secret, refresh_token: refreshToken });
+  const q = new URLSearchParams({
+    grant_type: 'refresh_token',
+    client_id: client.clientId,
+    client_secret: secret,
+    refresh_token: refreshToken,
+  });
   return `${portal.oauthTokenUrl}?${q}`;
 }
 
@@ -59,9 +64,19 @@ describe('OAuth calls', () => {
     r = await call(refreshUrl(first.refresh_token));
     expect(r.status).toBe(200);
     const second = r.json;
-    expect(Object.keys(second).sort()).toEqual(
-      ['access_token', 'client_endpoint', 'domain', 'expires', 'expires_in', 'member_id', 'refresh_token', 'scope', 'server_endpoint', 'status', 'user_id'],
-    );
+    expect(Object.keys(second).sort()).toEqual([
+      'access_token',
+      'client_endpoint',
+      'domain',
+      'expires',
+      'expires_in',
+      'member_id',
+      'refresh_token',
+      'scope',
+      'server_endpoint',
+      'status',
+      'user_id',
+    ]);
     expect(second.refresh_token).not.toBe(first.refresh_token);
     expect(second.access_token).not.toBe(first.access_token);
     expect(second.user_id).toBe(3);
@@ -89,9 +104,15 @@ describe('OAuth calls', () => {
     expect(r.status).toBe(400);
     expect(r.json.error).toBe('invalid_request');
     // The refresh token survives failed attempts by a wrong client.
-    r = await postForm(`${portal.origin}/oauth/token/`, new URLSearchParams({
-      grant_type: 'refresh_token', client_id: client.clientId, client_secret: client.clientSecret, refresh_token: t.refresh_token,
-    }));
+    r = await postForm(
+      `${portal.origin}/oauth/token/`,
+      new URLSearchParams({
+        grant_type: 'refresh_token',
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+        refresh_token: t.refresh_token,
+      }),
+    );
     expect(r.status).toBe(200);
   });
 

@@ -14,11 +14,25 @@ const internalErrors: unknown[] = [];
 
 beforeAll(async () => {
   state = fakeState();
-  portal = await startPortal({ state, userId: 7, secret: 'abcdef0123456789', onInternalError: (e) => internalErrors.push(e) });
+  portal = await startPortal({
+    state,
+    userId: 7,
+    secret: 'abcdef0123456789',
+    onInternalError: (e) => internalErrors.push(e),
+  });
 });
 afterAll(() => portal.close());
 
-const TIME_KEYS = ['date_finish', 'date_start', 'duration', 'finish', 'operating', 'operating_reset_at', 'processing', 'start'];
+const TIME_KEYS = [
+  'date_finish',
+  'date_start',
+  'duration',
+  'finish',
+  'operating',
+  'operating_reset_at',
+  'processing',
+  'start',
+];
 
 describe('URL forms', () => {
   it('serves the webhook URL and exposes origin/webhookUrl', async () => {
@@ -46,7 +60,11 @@ describe('URL forms', () => {
 
   it('answers 404 ERROR_METHOD_NOT_FOUND for an unknown method, and for a webhook URL without the user', async () => {
     const expected = { error: 'ERROR_METHOD_NOT_FOUND', error_description: 'Method not found!' };
-    for (const url of [`${portal.webhookUrl}no.such.method`, `${portal.origin}/rest/abcdef0123456789/test.echo`, `${portal.webhookUrl}constructor`]) {
+    for (const url of [
+      `${portal.webhookUrl}no.such.method`,
+      `${portal.origin}/rest/abcdef0123456789/test.echo`,
+      `${portal.webhookUrl}constructor`,
+    ]) {
       const r = await call(url);
       expect(r.status, url).toBe(404);
       expect(r.json, url).toEqual(expected);
@@ -57,7 +75,10 @@ describe('URL forms', () => {
 describe('authentication', () => {
   it('answers 401 INVALID_CREDENTIALS for a wrong secret or user', async () => {
     const expected = { error: 'INVALID_CREDENTIALS', error_description: 'Invalid request credentials' };
-    for (const url of [`${portal.origin}/rest/7/wrongsecret00000/test.echo`, `${portal.origin}/rest/8/abcdef0123456789/test.echo`]) {
+    for (const url of [
+      `${portal.origin}/rest/7/wrongsecret00000/test.echo`,
+      `${portal.origin}/rest/8/abcdef0123456789/test.echo`,
+    ]) {
       const r = await call(url);
       expect(r.status).toBe(401);
       expect(r.json).toEqual(expected);
@@ -113,7 +134,11 @@ describe('request bodies', () => {
   });
 
   it('answers 400 INVALID_REQUEST for malformed JSON', async () => {
-    const r = await call(`${portal.webhookUrl}test.echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' });
+    const r = await call(`${portal.webhookUrl}test.echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":',
+    });
     expect(r.status).toBe(400);
     expect(r.json).toEqual({ error: 'INVALID_REQUEST', error_description: 'Malformed JSON body' });
   });

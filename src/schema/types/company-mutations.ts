@@ -9,7 +9,17 @@ import { upstream, type Context } from '../context.js';
 import { builder } from '../builder.js';
 import { Company } from './company.js';
 import { CommunicationInput, CommunicationsUpdate } from './contact-inputs.js';
-import { checkEmployee, exclusiveRecord, updateOldRecord, clearedFields, customFields, dictionaryCode, errors, existing, idempotentCreate } from './crm-writes.js';
+import {
+  checkEmployee,
+  exclusiveRecord,
+  updateOldRecord,
+  clearedFields,
+  customFields,
+  dictionaryCode,
+  errors,
+  existing,
+  idempotentCreate,
+} from './crm-writes.js';
 import { MUTATION_ERRORS, NotFoundError, ValidationError, mutationError } from './errors.js';
 import { fields } from './field.js';
 
@@ -42,7 +52,10 @@ const UpdateCompanyInput = builder.inputType('UpdateCompanyInput', {
     industry: t.string({ description: 'INDUSTRY code or label.' }),
     assignedById: t.int({ description: 'The responsible employee (must exist).' }),
     comments: t.string({ description: 'A comment.' }),
-    phones: t.field({ type: CommunicationsUpdate, description: 'How to change the phone numbers (replace all, or add / change / remove single ones).' }),
+    phones: t.field({
+      type: CommunicationsUpdate,
+      description: 'How to change the phone numbers (replace all, or add / change / remove single ones).',
+    }),
     emails: t.field({ type: CommunicationsUpdate, description: 'How to change the e-mail addresses.' }),
     fields: t.field({ type: 'JSONObject', description: fieldsDoc }),
   }),
@@ -90,7 +103,7 @@ const DeletedCompany = builder.objectRef<DeletedCompanyRecord>('DeletedCompany')
 builder.mutationFields((t) => ({
   createCompany: t.field({
     type: Company,
-    description: 'Creates a company (the seed\'s createCompany), safe to retry with an idempotency key.',
+    description: "Creates a company (the seed's createCompany), safe to retry with an idempotency key.",
     errors: { types: MUTATION_ERRORS, ...errors('createCompany') },
     args: { input: t.arg({ type: CreateCompanyInput, required: true, description: 'The new company.' }) },
     resolve: async (_root, args, ctx) => {
@@ -100,7 +113,14 @@ builder.mutationFields((t) => ({
         const out = await companyFields(ctx, set, rest);
         if (phones?.length) out.PHONE = newEntries('PHONE', phones, 'phones');
         if (emails?.length) out.EMAIL = newEntries('EMAIL', emails, 'emails');
-        const id = await idempotentCreate(ctx, COMPANY, set, idempotencyKey ?? ctx.idempotencyKey, { phones, emails, ...rest }, out);
+        const id = await idempotentCreate(
+          ctx,
+          COMPANY,
+          set,
+          idempotencyKey ?? ctx.idempotencyKey,
+          { phones, emails, ...rest },
+          out,
+        );
         return await reloaded(ctx, id);
       } catch (error) {
         throw mutationError(error, ctx, 'Company');
@@ -109,7 +129,7 @@ builder.mutationFields((t) => ({
   }),
   updateCompany: t.field({
     type: Company,
-    description: 'Changes fields of a company (the seed\'s updateCompanyFields). A missing company is a NotFoundError.',
+    description: "Changes fields of a company (the seed's updateCompanyFields). A missing company is a NotFoundError.",
     errors: { types: MUTATION_ERRORS, ...errors('updateCompany') },
     args: {
       id: t.arg.int({ required: true, description: 'The company id.' }),
@@ -118,7 +138,15 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       try {
         const { phones, emails, ...rest } = args.input;
-        return await updateOldRecord(ctx, COMPANY, args.id, 'Company', { phones, emails } as { phones?: CommUpdate; emails?: CommUpdate }, (set) => companyFields(ctx, set, rest), () => reloaded(ctx, args.id));
+        return await updateOldRecord(
+          ctx,
+          COMPANY,
+          args.id,
+          'Company',
+          { phones, emails } as { phones?: CommUpdate; emails?: CommUpdate },
+          (set) => companyFields(ctx, set, rest),
+          () => reloaded(ctx, args.id),
+        );
       } catch (error) {
         throw mutationError(error, ctx, 'Company', args.id);
       }
@@ -127,19 +155,30 @@ builder.mutationFields((t) => ({
   clearCompanyFields: t.field({
     type: Company,
     description:
-      'Empties the named fields of a company (the seed\'s clearCompanyFields; either spelling; `phones`/`emails` remove every phone / e-mail). Unknown, read-only or required names are a ValidationError; nothing is sent then.',
+      "Empties the named fields of a company (the seed's clearCompanyFields; either spelling; `phones`/`emails` remove every phone / e-mail). Unknown, read-only or required names are a ValidationError; nothing is sent then.",
     errors: { types: MUTATION_ERRORS, ...errors('clearCompanyFields') },
     args: {
       id: t.arg.int({ required: true, description: 'The company id.' }),
-      fields: t.arg.stringList({ required: true, description: 'Field names, e.g. ["ufCrmCnpj", "COMMENTS", "phones"].' }),
+      fields: t.arg.stringList({
+        required: true,
+        description: 'Field names, e.g. ["ufCrmCnpj", "COMMENTS", "phones"].',
+      }),
     },
     resolve: async (_root, args, ctx) => {
       try {
         if (args.fields.length === 0) throw new ValidationError('name at least one field to clear', 'fields');
-        const multi: Record<string, 'PHONE' | 'EMAIL'> = { phones: 'PHONE', phone: 'PHONE', emails: 'EMAIL', email: 'EMAIL' };
+        const multi: Record<string, 'PHONE' | 'EMAIL'> = {
+          phones: 'PHONE',
+          phone: 'PHONE',
+          emails: 'EMAIL',
+          email: 'EMAIL',
+        };
         const plain = args.fields.filter((name) => !multi[name.toLowerCase()]);
         return await exclusiveRecord(ctx, 'crm.company', args.id, async () => {
-          const [set, current] = await Promise.all([fields(ctx, EntityTypeId.company), existing(ctx, COMPANY, args.id, 'Company')]);
+          const [set, current] = await Promise.all([
+            fields(ctx, EntityTypeId.company),
+            existing(ctx, COMPANY, args.id, 'Company'),
+          ]);
           const out = clearedFields(set, EntityTypeId.company, plain);
           for (const name of args.fields) {
             const kind = multi[name.toLowerCase()];
@@ -157,7 +196,8 @@ builder.mutationFields((t) => ({
   }),
   deleteCompany: t.field({
     type: DeletedCompany,
-    description: 'Deletes a company (its deals, contacts and leads stay, unlinked). A missing company is a NotFoundError.',
+    description:
+      'Deletes a company (its deals, contacts and leads stay, unlinked). A missing company is a NotFoundError.',
     errors: { types: MUTATION_ERRORS, ...errors('deleteCompany') },
     args: { id: t.arg.int({ required: true, description: 'The company id.' }) },
     resolve: async (_root, args, ctx) => {

@@ -23,7 +23,9 @@ Company.implement({
   fields: (t) => ({
     bitrixId: t.exposeInt('id', { nullable: false, description: 'The company id in Bitrix24.' }),
     title: t.exposeString('title', { description: 'Company name.' }),
-    companyType: t.exposeString('companyType', { description: 'Company type code from the COMPANY_TYPE dictionary, e.g. CUSTOMER.' }),
+    companyType: t.exposeString('companyType', {
+      description: 'Company type code from the COMPANY_TYPE dictionary, e.g. CUSTOMER.',
+    }),
     industry: t.exposeString('industry', { description: 'Industry code from the INDUSTRY dictionary, e.g. IT.' }),
     phones: t.field({
       type: [CommunicationRef],
@@ -71,20 +73,37 @@ Company.implement({
         );
       },
     }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, description: 'When the company was created.', resolve: (c) => c.createdAt }),
-    updatedAt: t.field({ type: 'DateTime', nullable: true, description: 'When the company was last changed.', resolve: (c) => c.updatedAt }),
+    createdAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the company was created.',
+      resolve: (c) => c.createdAt,
+    }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the company was last changed.',
+      resolve: (c) => c.updatedAt,
+    }),
     customFields: t.field({
       type: [FieldValueRef],
       nullable: { list: false, items: false },
       description: 'Every custom (UF_…) field of the company with its value, raw and rendered.',
-      resolve: async (c, _args, ctx) => customFieldValues(ctx, await fields(ctx, EntityTypeId.company), (def) => oldValue(c.raw, EntityTypeId.company, def)),
+      resolve: async (c, _args, ctx) =>
+        customFieldValues(ctx, await fields(ctx, EntityTypeId.company), (def) =>
+          oldValue(c.raw, EntityTypeId.company, def),
+        ),
     }),
     field: t.field({
       type: FieldValueRef,
       nullable: true,
-      description: 'One field by name (`ufCrmCnpj` or `UF_CRM_CNPJ`, system fields too). An unknown name is a BAD_USER_INPUT error.',
+      description:
+        'One field by name (`ufCrmCnpj` or `UF_CRM_CNPJ`, system fields too). An unknown name is a BAD_USER_INPUT error.',
       args: { name: t.arg.string({ required: true, description: 'Field name, camelCase or UPPER_CASE.' }) },
-      resolve: async (c, args, ctx) => fieldValue(ctx, await fields(ctx, EntityTypeId.company), args.name, (def) => oldValue(c.raw, EntityTypeId.company, def)),
+      resolve: async (c, args, ctx) =>
+        fieldValue(ctx, await fields(ctx, EntityTypeId.company), args.name, (def) =>
+          oldValue(c.raw, EntityTypeId.company, def),
+        ),
     }),
     deals: t.field({
       type: DealConnection,
@@ -100,10 +119,15 @@ Company.implement({
 const CompanyFilterInput = builder.inputType('CompanyFilter', {
   description: 'Which companies to list. All conditions must hold.',
   fields: (t) => ({
-    search: t.string({ description: 'Text contained in the title, taken literally (a leading `>`, `!`, `%` or `=` is just a character).' }),
+    search: t.string({
+      description: 'Text contained in the title, taken literally (a leading `>`, `!`, `%` or `=` is just a character).',
+    }),
     assignedById: t.int({ description: 'Companies of this responsible employee (Bitrix user id).' }),
     companyType: t.string({ description: 'Companies of this COMPANY_TYPE code, e.g. CUSTOMER.' }),
-    field: t.field({ type: FieldFilter, description: 'Equality on one field, checked against the portal metadata (e.g. the CNPJ).' }),
+    field: t.field({
+      type: FieldFilter,
+      description: 'Equality on one field, checked against the portal metadata (e.g. the CNPJ).',
+    }),
   }),
 });
 
@@ -127,7 +151,8 @@ builder.queryFields((t) => ({
     type: CompanyConnection,
     complexity: pageComplexity,
     nullable: true,
-    description: 'Companies in id order, with keyset paging: every matching company, not only the first 50 (the seed\'s searchCompanyByField stopped there).',
+    description:
+      "Companies in id order, with keyset paging: every matching company, not only the first 50 (the seed's searchCompanyByField stopped there).",
     args: {
       first: t.arg.int(connectionArgs.first),
       after: t.arg.string(connectionArgs.after),
@@ -145,5 +170,3 @@ builder.queryFields((t) => ({
     },
   }),
 }));
-
-

@@ -21,9 +21,13 @@ export const CommunicationValueType = builder.enumType('CommunicationValueType',
 });
 
 export const CommunicationInput = builder.inputType('CommunicationInput', {
-  description: 'A phone number or e-mail address to store. Malformed values are a ValidationError naming them; nothing is sent then.',
+  description:
+    'A phone number or e-mail address to store. Malformed values are a ValidationError naming them; nothing is sent then.',
   fields: (t) => ({
-    value: t.string({ required: true, description: 'The phone number (digits, spaces, + ( ) - . /, optional "ext 12") or e-mail address.' }),
+    value: t.string({
+      required: true,
+      description: 'The phone number (digits, spaces, + ( ) - . /, optional "ext 12") or e-mail address.',
+    }),
     valueType: t.field({ type: CommunicationValueType, description: 'Its kind; WORK when omitted.' }),
   }),
 });
@@ -31,7 +35,10 @@ export const CommunicationInput = builder.inputType('CommunicationInput', {
 const CommunicationChange = builder.inputType('CommunicationChange', {
   description: 'A change of one existing phone / e-mail entry, by its id.',
   fields: (t) => ({
-    bitrixId: t.int({ required: true, description: 'The entry id (`Communication.bitrixId`). It must belong to this record.' }),
+    bitrixId: t.int({
+      required: true,
+      description: 'The entry id (`Communication.bitrixId`). It must belong to this record.',
+    }),
     value: t.string({ description: 'The new value; unchanged when omitted.' }),
     valueType: t.field({ type: CommunicationValueType, description: 'The new kind; unchanged when omitted.' }),
   }),
@@ -39,13 +46,24 @@ const CommunicationChange = builder.inputType('CommunicationChange', {
 
 export const CommunicationsUpdate = builder.inputType('CommunicationsUpdate', {
   description:
-    'How to change a contact\'s phones or e-mails. Either `set` (replace the whole list: values already present keep their entry, the others are deleted) or any of `add`, `update`, `remove`, `removeValues` (touch single entries, leave the rest alone).',
+    "How to change a contact's phones or e-mails. Either `set` (replace the whole list: values already present keep their entry, the others are deleted) or any of `add`, `update`, `remove`, `removeValues` (touch single entries, leave the rest alone).",
   fields: (t) => ({
-    set: t.field({ type: [CommunicationInput], description: 'The complete new list ([] removes all). Excludes the other operations.' }),
-    add: t.field({ type: [CommunicationInput], description: 'Values to add; a value the contact already has is not duplicated.' }),
+    set: t.field({
+      type: [CommunicationInput],
+      description: 'The complete new list ([] removes all). Excludes the other operations.',
+    }),
+    add: t.field({
+      type: [CommunicationInput],
+      description: 'Values to add; a value the contact already has is not duplicated.',
+    }),
     update: t.field({ type: [CommunicationChange], description: 'Entries to change, by id.' }),
-    remove: t.intList({ description: 'Entries to delete, by id (`Communication.bitrixId`); an id of another record is a ValidationError.' }),
-    removeValues: t.stringList({ description: 'Values to delete (phones compared by digits, e-mails case-insensitively); an absent value is ignored.' }),
+    remove: t.intList({
+      description: 'Entries to delete, by id (`Communication.bitrixId`); an id of another record is a ValidationError.',
+    }),
+    removeValues: t.stringList({
+      description:
+        'Values to delete (phones compared by digits, e-mails case-insensitively); an absent value is ignored.',
+    }),
   }),
 });
 
@@ -61,7 +79,7 @@ export const CreateContactInput = builder.inputType('CreateContactInput', {
     phones: t.field({ type: [CommunicationInput], description: 'Phone numbers (duplicates are stored once).' }),
     emails: t.field({ type: [CommunicationInput], description: 'E-mail addresses (duplicates are stored once).' }),
     typeId: t.string({ description: 'The contact type id, e.g. `CLIENT` (see `contactTypes`); must exist.' }),
-    assignedById: t.int({ description: 'The responsible employee\'s user id; must exist.' }),
+    assignedById: t.int({ description: "The responsible employee's user id; must exist." }),
     companyId: t.int({ description: 'The company the contact works for; must exist.' }),
     fields: t.field({ type: 'JSONObject', description: contactFieldsDoc }),
     idempotencyKey: t.string({
@@ -80,8 +98,8 @@ export const UpdateContactInput = builder.inputType('UpdateContactInput', {
     phones: t.field({ type: CommunicationsUpdate, description: 'Replace, add, change or remove phone numbers.' }),
     emails: t.field({ type: CommunicationsUpdate, description: 'Replace, add, change or remove e-mail addresses.' }),
     typeId: t.string({ description: 'The contact type id, e.g. `CLIENT`; must exist.' }),
-    assignedById: t.int({ description: 'The responsible employee\'s user id; must exist.' }),
-    companyId: t.int({ description: 'Makes this company the contact\'s (primary) company; must exist.' }),
+    assignedById: t.int({ description: "The responsible employee's user id; must exist." }),
+    companyId: t.int({ description: "Makes this company the contact's (primary) company; must exist." }),
     fields: t.field({ type: 'JSONObject', description: contactFieldsDoc }),
   }),
 });
@@ -89,7 +107,10 @@ export const UpdateContactInput = builder.inputType('UpdateContactInput', {
 export const ContactMatch = builder.inputType('ContactMatch', {
   description: 'How upsertContact finds the existing contact. Give exactly one.',
   fields: (t) => ({
-    field: t.field({ type: FieldFilter, description: 'Equality on a field, typically the CPF: {name: "ufCrmCpf", value: "12345678901"}.' }),
+    field: t.field({
+      type: FieldFilter,
+      description: 'Equality on a field, typically the CPF: {name: "ufCrmCpf", value: "12345678901"}.',
+    }),
     phone: t.string({ description: 'A phone number (compared by digits, crm.duplicate.findbycomm).' }),
     email: t.string({ description: 'An e-mail address (crm.duplicate.findbycomm).' }),
   }),
@@ -98,7 +119,10 @@ export const ContactMatch = builder.inputType('ContactMatch', {
 export const AddressInput = builder.inputType('AddressInput', {
   description: 'A postal address. No field is filled in for you (the seed always wrote "Brasil").',
   fields: (t) => ({
-    typeId: t.int({ description: 'Address type (crm.enum.addresstype): 1 actual (default), 4 registered, 6 legal, 8 mailing, 9 beneficiary, 11 delivery.' }),
+    typeId: t.int({
+      description:
+        'Address type (crm.enum.addresstype): 1 actual (default), 4 registered, 6 legal, 8 mailing, 9 beneficiary, 11 delivery.',
+    }),
     address1: t.string({ description: 'Street, house.' }),
     address2: t.string({ description: 'Apartment, office, district.' }),
     city: t.string({ description: 'City.' }),
@@ -136,14 +160,24 @@ export function matchTarget(match: Match): string {
 
 /** Checks that exactly one way of matching was given, and its name and value. */
 export function matchOf(set: FieldSet, matchBy: MatchInput): Match {
-  const given = [matchBy.field ? 'field' : null, matchBy.phone != null ? 'phone' : null, matchBy.email != null ? 'email' : null].filter(Boolean);
-  if (given.length !== 1) throw new ValidationError('give exactly one of matchBy.field, matchBy.phone, matchBy.email', 'matchBy');
+  const given = [
+    matchBy.field ? 'field' : null,
+    matchBy.phone != null ? 'phone' : null,
+    matchBy.email != null ? 'email' : null,
+  ].filter(Boolean);
+  if (given.length !== 1)
+    throw new ValidationError('give exactly one of matchBy.field, matchBy.phone, matchBy.email', 'matchBy');
   if (matchBy.field) {
     const def = resolveField(set, matchBy.field.name);
-    const converted = convertInput({ all: [def], byName: new Map([[def.name.toLowerCase(), { ...def, readOnly: false }]]) }, { [def.name]: matchBy.field.value }, 'upperName');
+    const converted = convertInput(
+      { all: [def], byName: new Map([[def.name.toLowerCase(), { ...def, readOnly: false }]]) },
+      { [def.name]: matchBy.field.value },
+      'upperName',
+    );
     const value = converted[def.upperName];
     const key = String(Array.isArray(value) ? value[0] : value);
-    if (key === '' || key === 'null') throw new ValidationError('matchBy.field.value must not be empty', 'matchBy.field.value');
+    if (key === '' || key === 'null')
+      throw new ValidationError('matchBy.field.value must not be empty', 'matchBy.field.value');
     return { kind: 'field', name: matchBy.field.name, upper: oldName(def), value: matchBy.field.value, key };
   }
   const kind: CommKind = matchBy.phone != null ? 'PHONE' : 'EMAIL';

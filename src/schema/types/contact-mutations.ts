@@ -1,6 +1,13 @@
 // Writes on contacts: create (idempotent), upsert (match + create/update as one safe step),
 // update (explicit phone/e-mail operations), clear fields, delete, add an address.
-import { checkUpdate, multiFieldEntries, newEntries, normalise, type CommKind, type CommUpdate } from '../../crm/communications.js';
+import {
+  checkUpdate,
+  multiFieldEntries,
+  newEntries,
+  normalise,
+  type CommKind,
+  type CommUpdate,
+} from '../../crm/communications.js';
 import { EntityTypeId } from '../../crm/entity-types.js';
 import {
   CONTACT,
@@ -60,7 +67,8 @@ function customFields(set: FieldSet, input: Record<string, unknown> | null | und
     if (def.type === 'crm_multifield' || /^(PHONE|EMAIL|FM)$/i.test(upper)) {
       throw new ValidationError(`use \`phones\`/\`emails\` for ${upper}`, upper);
     }
-    if (/^ORIGIN(ATOR)?_ID$|^ORIGIN_VERSION$/.test(upper)) throw new ValidationError(`${upper} is managed by idempotencyKey`, upper);
+    if (/^ORIGIN(ATOR)?_ID$|^ORIGIN_VERSION$/.test(upper))
+      throw new ValidationError(`${upper} is managed by idempotencyKey`, upper);
     out[keyOf(def)] = value;
   }
   return out;
@@ -68,7 +76,11 @@ function customFields(set: FieldSet, input: Record<string, unknown> | null | und
 
 /** Typed input fields → old-style fields (phones/emails excluded). References are checked: a
  * contact type, employee or company that does not exist is a ValidationError naming it. */
-async function scalarFields(ctx: Context, input: UpdateInput | CreateInput, creating: boolean): Promise<Record<string, unknown>> {
+async function scalarFields(
+  ctx: Context,
+  input: UpdateInput | CreateInput,
+  creating: boolean,
+): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   if (input.name != null) out.NAME = input.name;
   if (input.secondName != null) out.SECOND_NAME = input.secondName;
@@ -79,7 +91,10 @@ async function scalarFields(ctx: Context, input: UpdateInput | CreateInput, crea
     checks.push(
       contactTypes(ctx).then((types) => {
         if (!types.some((t) => t.id === input.typeId)) {
-          throw new ValidationError(`contact type "${input.typeId}" does not exist (${types.map((t) => t.id).join(', ')})`, 'typeId');
+          throw new ValidationError(
+            `contact type "${input.typeId}" does not exist (${types.map((t) => t.id).join(', ')})`,
+            'typeId',
+          );
         }
       }),
     );
@@ -111,7 +126,11 @@ function primed(ctx: Context, contact: ContactRecord): ContactRecord {
 }
 
 /** Creates a contact; with a key, returns the contact an earlier call with the same key created. */
-async function create(ctx: Context, input: CreateInput, key: string | null): Promise<{ contact: ContactRecord; created: boolean }> {
+async function create(
+  ctx: Context,
+  input: CreateInput,
+  key: string | null,
+): Promise<{ contact: ContactRecord; created: boolean }> {
   const phones = newEntries('PHONE', input.phones ?? [], 'phones');
   const emails = newEntries('EMAIL', input.emails ?? [], 'emails');
   const set = await fields(ctx, EntityTypeId.contact);
@@ -154,8 +173,16 @@ interface UpsertResult {
 const UpsertContactPayload = builder.objectRef<UpsertResult>('UpsertContactPayload').implement({
   description: 'What upsertContact did.',
   fields: (t) => ({
-    contact: t.field({ type: Contact, nullable: false, description: 'The created or updated contact.', resolve: (r) => r.contact }),
-    created: t.exposeBoolean('created', { nullable: false, description: 'True when no contact matched and one was created; false when the match was updated.' }),
+    contact: t.field({
+      type: Contact,
+      nullable: false,
+      description: 'The created or updated contact.',
+      resolve: (r) => r.contact,
+    }),
+    created: t.exposeBoolean('created', {
+      nullable: false,
+      description: 'True when no contact matched and one was created; false when the match was updated.',
+    }),
   }),
 });
 
@@ -173,19 +200,24 @@ const DeletedContact = builder.objectRef<DeletedContactRecord>('DeletedContact')
 /** Makes sure a created contact carries the value it was matched on, so a retried upsert finds it. */
 function withMatch(input: CreateInput, match: Match): CreateInput {
   if (match.kind === 'field') {
-    const given = Object.keys(input.fields ?? {}).some((k) => k.toLowerCase() === match.name.toLowerCase() || k.toLowerCase() === match.upper.toLowerCase());
+    const given = Object.keys(input.fields ?? {}).some(
+      (k) => k.toLowerCase() === match.name.toLowerCase() || k.toLowerCase() === match.upper.toLowerCase(),
+    );
     return given ? input : { ...input, fields: { ...(input.fields ?? {}), [match.name]: match.value } };
   }
   const list = match.kind === 'PHONE' ? input.phones : input.emails;
   if ((list ?? []).some((e) => normalise(match.kind, e.value) === match.key)) return input;
   const entry = { value: match.value, valueType: 'WORK' as const };
-  return match.kind === 'PHONE' ? { ...input, phones: [...(input.phones ?? []), entry] } : { ...input, emails: [...(input.emails ?? []), entry] };
+  return match.kind === 'PHONE'
+    ? { ...input, phones: [...(input.phones ?? []), entry] }
+    : { ...input, emails: [...(input.emails ?? []), entry] };
 }
 
 builder.mutationFields((t) => ({
   createContact: t.field({
     type: Contact,
-    description: 'Creates a contact (the seed\'s createContact and createContact_new). Phones and e-mails are validated and custom fields checked before anything is sent. Safe to retry with an idempotency key.',
+    description:
+      "Creates a contact (the seed's createContact and createContact_new). Phones and e-mails are validated and custom fields checked before anything is sent. Safe to retry with an idempotency key.",
     errors: errors('createContact'),
     args: { input: t.arg({ type: CreateContactInput, required: true, description: 'The new contact.' }) },
     resolve: async (_root, args, ctx) => {
@@ -199,11 +231,16 @@ builder.mutationFields((t) => ({
   }),
   upsertContact: t.field({
     type: UpsertContactPayload,
-    description: 'Finds the contact matching `matchBy` and updates it, or creates one when none matches (the seed\'s checkContactExists + createContact as one safe step). Several matches are a ValidationError: nothing is changed. Phones and e-mails of the input are added to a matched contact (never duplicated, never removed).',
+    description:
+      "Finds the contact matching `matchBy` and updates it, or creates one when none matches (the seed's checkContactExists + createContact as one safe step). Several matches are a ValidationError: nothing is changed. Phones and e-mails of the input are added to a matched contact (never duplicated, never removed).",
     errors: errors('upsertContact'),
     args: {
-      input: t.arg({ type: CreateContactInput, required: true, description: 'The contact\'s data.' }),
-      matchBy: t.arg({ type: ContactMatch, required: true, description: 'How to find the existing contact: exactly one of field, phone, email.' }),
+      input: t.arg({ type: CreateContactInput, required: true, description: "The contact's data." }),
+      matchBy: t.arg({
+        type: ContactMatch,
+        required: true,
+        description: 'How to find the existing contact: exactly one of field, phone, email.',
+      }),
     },
     resolve: async (_root, args, ctx) => {
       try {
@@ -212,8 +249,13 @@ builder.mutationFields((t) => ({
         const match = matchOf(set, args.matchBy);
         return await ctx.portal.serialize(`upsert:${matchTarget(match)}`, async () => {
           const ids = await findMatches(ctx, match);
-          if (ids.length > 1) throw new ValidationError(`${ids.length} contacts match (${ids.join(', ')}); nothing was changed`, 'matchBy');
-          if (ids.length === 0) return create(ctx, withMatch(input, match), idempotencyKey ?? ctx.idempotencyKey ?? null);
+          if (ids.length > 1)
+            throw new ValidationError(
+              `${ids.length} contacts match (${ids.join(', ')}); nothing was changed`,
+              'matchBy',
+            );
+          if (ids.length === 0)
+            return create(ctx, withMatch(input, match), idempotencyKey ?? ctx.idempotencyKey ?? null);
           const add = (list: typeof input.phones) => (list?.length ? { add: list } : null);
           const contact = await update(ctx, ids[0], { ...input, phones: add(input.phones), emails: add(input.emails) });
           return { contact, created: false };
@@ -225,7 +267,8 @@ builder.mutationFields((t) => ({
   }),
   updateContact: t.field({
     type: Contact,
-    description: 'Changes a contact (the seed\'s updateContactFields). Omitted fields stay as they are; phones and e-mails are replaced, added, changed or removed explicitly (the seed appended when it meant to replace).',
+    description:
+      "Changes a contact (the seed's updateContactFields). Omitted fields stay as they are; phones and e-mails are replaced, added, changed or removed explicitly (the seed appended when it meant to replace).",
     errors: errors('updateContact'),
     args: {
       id: t.arg.int({ required: true, description: 'The contact id.' }),
@@ -241,16 +284,25 @@ builder.mutationFields((t) => ({
   }),
   clearContactFields: t.field({
     type: Contact,
-    description: 'Empties the named fields of a contact (either spelling; `phones`/`emails` remove every phone / e-mail). Unknown or read-only names are a ValidationError; nothing is sent then.',
+    description:
+      'Empties the named fields of a contact (either spelling; `phones`/`emails` remove every phone / e-mail). Unknown or read-only names are a ValidationError; nothing is sent then.',
     errors: errors('clearContactFields'),
     args: {
       id: t.arg.int({ required: true, description: 'The contact id.' }),
-      fields: t.arg.stringList({ required: true, description: 'Field names, e.g. ["ufCrmCpf", "SECOND_NAME", "phones"].' }),
+      fields: t.arg.stringList({
+        required: true,
+        description: 'Field names, e.g. ["ufCrmCpf", "SECOND_NAME", "phones"].',
+      }),
     },
     resolve: async (_root, args, ctx) => {
       try {
         if (args.fields.length === 0) throw new ValidationError('name at least one field to clear', 'fields');
-        const multi = new Map<string, CommKind>([['phones', 'PHONE'], ['phone', 'PHONE'], ['emails', 'EMAIL'], ['email', 'EMAIL']]);
+        const multi = new Map<string, CommKind>([
+          ['phones', 'PHONE'],
+          ['phone', 'PHONE'],
+          ['emails', 'EMAIL'],
+          ['email', 'EMAIL'],
+        ]);
         const plain = args.fields.filter((name) => !multi.has(name.toLowerCase()));
         const set = await fields(ctx, EntityTypeId.contact);
         const out = customFields(set, Object.fromEntries(plain.map((name) => [name, null])));
@@ -288,7 +340,8 @@ builder.mutationFields((t) => ({
   }),
   addContactAddress: t.field({
     type: Address,
-    description: 'Adds an address to a contact (the seed\'s createContactAddress, without its hard-coded country). One address per type: an existing one of the same type is a ValidationError.',
+    description:
+      "Adds an address to a contact (the seed's createContactAddress, without its hard-coded country). One address per type: an existing one of the same type is a ValidationError.",
     errors: errors('addContactAddress'),
     args: {
       contactId: t.arg.int({ required: true, description: 'The contact id.' }),
@@ -297,24 +350,41 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       try {
         const typeId = args.input.typeId ?? 1;
-        const filled = Object.entries(args.input).some(([k, v]) => k !== 'typeId' && typeof v === 'string' && v.trim() !== '');
-        if (!filled) throw new ValidationError('an address needs at least one of address1, city, postalCode, region, province, country', 'input');
+        const filled = Object.entries(args.input).some(
+          ([k, v]) => k !== 'typeId' && typeof v === 'string' && v.trim() !== '',
+        );
+        if (!filled)
+          throw new ValidationError(
+            'an address needs at least one of address1, city, postalCode, region, province, country',
+            'input',
+          );
         const options = { ...upstream(ctx), fresh: true };
         // One at a time per contact: two concurrent adds must not both create a requisite.
         return await exclusiveRecord(ctx, 'crm.contact', args.contactId, async () => {
-          const [, book] = await Promise.all([existing(ctx, args.contactId), contactAddressBook(ctx.portal, args.contactId, options)]);
-          if (book.addresses.some((a) => a.typeId === typeId)) throw new ValidationError(`contact ${args.contactId} already has an address of type ${typeId}`, 'typeId');
+          const [, book] = await Promise.all([
+            existing(ctx, args.contactId),
+            contactAddressBook(ctx.portal, args.contactId, options),
+          ]);
+          if (book.addresses.some((a) => a.typeId === typeId))
+            throw new ValidationError(`contact ${args.contactId} already has an address of type ${typeId}`, 'typeId');
           // The address goes on the contact's address-only requisite (or its first one); a contact
           // without requisites gets an address-only one, as the portal's own form does.
           let requisite = (book.requisites.find((r) => r.addressOnly) ?? book.requisites[0])?.id;
           if (!requisite) {
             const preset = await personPreset(ctx.portal, options);
-            if (preset === null) throw new ValidationError('the portal has no active requisite template, so an address has nowhere to go (Bitrix24 CRM settings → requisites)', 'contactId');
+            if (preset === null)
+              throw new ValidationError(
+                'the portal has no active requisite template, so an address has nowhere to go (Bitrix24 CRM settings → requisites)',
+                'contactId',
+              );
             requisite = await addAddressRequisite(ctx.portal, args.contactId, preset, upstream(ctx));
           }
           await addAddress(ctx.portal, requisite, { ...args.input, typeId }, upstream(ctx));
-          const added = (await contactAddresses(ctx.portal, args.contactId, options)).find((a: AddressRecord) => a.typeId === typeId);
-          if (!added) throw new Error(`crm.address.add succeeded but contact ${args.contactId} has no address of type ${typeId}`);
+          const added = (await contactAddresses(ctx.portal, args.contactId, options)).find(
+            (a: AddressRecord) => a.typeId === typeId,
+          );
+          if (!added)
+            throw new Error(`crm.address.add succeeded but contact ${args.contactId} has no address of type ${typeId}`);
           return added;
         });
       } catch (error) {

@@ -29,7 +29,16 @@ import { Company } from './company.js';
 import { DealConnection, dealConnection } from './deal.js';
 import { Employee } from './employee.js';
 import { SpaCardConnection, cardConnection } from './spa-card.js';
-import { FieldDefinitionRef, FieldFilter, FieldValueRef, customFieldValues, fieldError, fieldFilterValue, fieldValue, fields } from './field.js';
+import {
+  FieldDefinitionRef,
+  FieldFilter,
+  FieldValueRef,
+  customFieldValues,
+  fieldError,
+  fieldFilterValue,
+  fieldValue,
+  fields,
+} from './field.js';
 
 export interface ContactTypeRecord {
   id: string;
@@ -45,7 +54,11 @@ export const Contact = builder.loadableNodeRef('Contact', {
 export const ContactType = builder.objectRef<ContactTypeRecord>('ContactType').implement({
   description: 'A contact type (the CONTACT_TYPE dictionary, crm.status.list), e.g. CLIENT or SUPPLIER.',
   fields: (t) => ({
-    code: t.exposeString('id', { nullable: false, description: 'The status id stored in the contact, e.g. `CLIENT`. Use it in `ContactFilter.typeId` and `typeId` inputs. (Not `id`: only Node types have one, the global id.)' }),
+    code: t.exposeString('id', {
+      nullable: false,
+      description:
+        'The status id stored in the contact, e.g. `CLIENT`. Use it in `ContactFilter.typeId` and `typeId` inputs. (Not `id`: only Node types have one, the global id.)',
+    }),
     name: t.exposeString('name', { nullable: false, description: 'The label shown in Bitrix24.' }),
     sort: t.exposeInt('sort', { nullable: false, description: 'Display order (ascending).' }),
   }),
@@ -54,16 +67,26 @@ export const ContactType = builder.objectRef<ContactTypeRecord>('ContactType').i
 export const CommunicationRef = builder.objectRef<Communication>('Communication').implement({
   description: 'One phone number or e-mail address of a contact (a Bitrix24 multi-field entry).',
   fields: (t) => ({
-    bitrixId: t.exposeInt('id', { nullable: false, description: 'The entry id in Bitrix24; use it to change or remove this one value.' }),
+    bitrixId: t.exposeInt('id', {
+      nullable: false,
+      description: 'The entry id in Bitrix24; use it to change or remove this one value.',
+    }),
     value: t.exposeString('value', { nullable: false, description: 'The phone number or e-mail address.' }),
-    valueType: t.exposeString('valueType', { nullable: false, description: 'WORK, MOBILE, HOME, FAX, PAGER, MAILING or OTHER.' }),
+    valueType: t.exposeString('valueType', {
+      nullable: false,
+      description: 'WORK, MOBILE, HOME, FAX, PAGER, MAILING or OTHER.',
+    }),
   }),
 });
 
 export const Address = builder.objectRef<AddressRecord>('Address').implement({
   description: 'A postal address of a CRM record (crm.address). A record has at most one address per type.',
   fields: (t) => ({
-    typeId: t.exposeInt('typeId', { nullable: false, description: 'Address type (crm.enum.addresstype): 1 actual, 4 registered, 6 legal, 8 mailing, 9 beneficiary, 11 delivery.' }),
+    typeId: t.exposeInt('typeId', {
+      nullable: false,
+      description:
+        'Address type (crm.enum.addresstype): 1 actual, 4 registered, 6 legal, 8 mailing, 9 beneficiary, 11 delivery.',
+    }),
     address1: t.exposeString('address1', { description: 'Street, house.' }),
     address2: t.exposeString('address2', { description: 'Apartment, office, district.' }),
     city: t.exposeString('city', { description: 'City.' }),
@@ -78,7 +101,11 @@ export const Address = builder.objectRef<AddressRecord>('Address').implement({
 /** The CONTACT_TYPE dictionary (cached metadata). */
 export async function contactTypes(ctx: Context): Promise<ContactTypeRecord[]> {
   const rows = await dictionary(ctx.portal, 'CONTACT_TYPE', upstream(ctx));
-  return rows.map((row) => ({ id: toText(row.STATUS_ID) ?? '', name: toText(row.NAME) ?? '', sort: toInt(row.SORT) ?? 0 }));
+  return rows.map((row) => ({
+    id: toText(row.STATUS_ID) ?? '',
+    name: toText(row.NAME) ?? '',
+    sort: toInt(row.SORT) ?? 0,
+  }));
 }
 
 /** Companies of contacts, primary first: their ids in one batch, then the companies in the next. */
@@ -91,17 +118,24 @@ async function companiesOfContacts(ctx: Context, contactIds: readonly number[]):
     if (c instanceof Error) throw c;
     if (c) byId.set(c.id, c);
   }
-  return contactIds.map((id) => (idsOf.get(id) ?? []).map((cid) => byId.get(cid)).filter((c): c is CompanyRecord => c !== undefined));
+  return contactIds.map((id) =>
+    (idsOf.get(id) ?? []).map((cid) => byId.get(cid)).filter((c): c is CompanyRecord => c !== undefined),
+  );
 }
 
 Contact.implement({
-  description: 'A CRM contact (a person). Phones and e-mails are lists; custom fields (such as a CPF) are read through `customFields` and `field`.',
+  description:
+    'A CRM contact (a person). Phones and e-mails are lists; custom fields (such as a CPF) are read through `customFields` and `field`.',
   fields: (t) => ({
     bitrixId: t.exposeInt('id', { nullable: false, description: 'The contact id in Bitrix24.' }),
     name: t.exposeString('name', { description: 'First name.' }),
     secondName: t.exposeString('secondName', { description: 'Second (middle) name.' }),
     lastName: t.exposeString('lastName', { description: 'Last name.' }),
-    fullName: t.string({ nullable: false, description: 'First, second and last name joined with spaces.', resolve: (c) => fullName(c) }),
+    fullName: t.string({
+      nullable: false,
+      description: 'First, second and last name joined with spaces.',
+      resolve: (c) => fullName(c),
+    }),
     phones: t.field({
       type: [CommunicationRef],
       nullable: { list: false, items: false },
@@ -120,7 +154,9 @@ Contact.implement({
       description: 'The contact type (CONTACT_TYPE dictionary); null when unset.',
       resolve: async (c, _args, ctx) => {
         if (!c.typeId) return null;
-        return (await contactTypes(ctx)).find((type) => type.id === c.typeId) ?? { id: c.typeId, name: c.typeId, sort: 0 };
+        return (
+          (await contactTypes(ctx)).find((type) => type.id === c.typeId) ?? { id: c.typeId, name: c.typeId, sort: 0 }
+        );
       },
     }),
     assignedBy: t.field({
@@ -135,20 +171,33 @@ Contact.implement({
       description: 'The addresses of this contact (crm.address with ENTITY_TYPE_ID 3), by type.',
       resolve: (c, _args, ctx) => contactAddresses(ctx.portal, c.id, upstream(ctx)),
     }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, description: 'When the contact was created.', resolve: (c) => c.createdAt }),
-    updatedAt: t.field({ type: 'DateTime', nullable: true, description: 'When the contact was last changed.', resolve: (c) => c.updatedAt }),
+    createdAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the contact was created.',
+      resolve: (c) => c.createdAt,
+    }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the contact was last changed.',
+      resolve: (c) => c.updatedAt,
+    }),
     customFields: t.field({
       type: [FieldValueRef],
       nullable: { list: false, items: false },
       description: 'Every custom field (UF_CRM_…) of the contact, raw and rendered for people.',
-      resolve: async (c, _args, ctx) => customFieldValues(ctx, await fields(ctx, EntityTypeId.contact), (def) => readField(c, def)),
+      resolve: async (c, _args, ctx) =>
+        customFieldValues(ctx, await fields(ctx, EntityTypeId.contact), (def) => readField(c, def)),
     }),
     field: t.field({
       type: FieldValueRef,
       nullable: true,
-      description: 'One field by name (`ufCrmCpf` or `UF_CRM_CPF`, also system fields). An unknown name is an error naming it.',
+      description:
+        'One field by name (`ufCrmCpf` or `UF_CRM_CPF`, also system fields). An unknown name is an error naming it.',
       args: { name: t.arg.string({ required: true, description: 'The field name, camelCase or UPPER_CASE.' }) },
-      resolve: async (c, args, ctx) => fieldValue(ctx, await fields(ctx, EntityTypeId.contact), args.name, (def) => readField(c, def)),
+      resolve: async (c, args, ctx) =>
+        fieldValue(ctx, await fields(ctx, EntityTypeId.contact), args.name, (def) => readField(c, def)),
     }),
     company: t.field({
       type: Company,
@@ -175,14 +224,19 @@ Contact.implement({
       type: SpaCardConnection,
       complexity: pageComplexity,
       nullable: false,
-      description: 'Cards of one smart-process type linked to this contact (the seed\'s getSpaCardByContactId returned only the first, in no order).',
+      description:
+        "Cards of one smart-process type linked to this contact (the seed's getSpaCardByContactId returned only the first, in no order).",
       args: {
         entityTypeId: t.arg.int({ required: true, description: 'The smart-process type, e.g. 128.' }),
         first: t.arg.int(connectionArgs.first),
         after: t.arg.string(connectionArgs.after),
       },
       resolve: (contact, args, ctx, info) =>
-        cardConnection(ctx, { entityTypeId: args.entityTypeId, first: args.first, after: args.after, filter: { contactId: contact.id } }, info),
+        cardConnection(
+          ctx,
+          { entityTypeId: args.entityTypeId, first: args.first, after: args.after, filter: { contactId: contact.id } },
+          info,
+        ),
     }),
   }),
 });
@@ -190,13 +244,18 @@ Contact.implement({
 export const ContactFilter = builder.inputType('ContactFilter', {
   description: 'Which contacts to list. All conditions must hold.',
   fields: (t) => ({
-    search: t.string({ description: 'Text contained in the first name or the last name. Taken literally (no operators).' }),
+    search: t.string({
+      description: 'Text contained in the first name or the last name. Taken literally (no operators).',
+    }),
     phone: t.string({ description: 'A phone number the contact has (exact match, as Bitrix24 filters phones).' }),
     email: t.string({ description: 'An e-mail address the contact has (exact match).' }),
     typeId: t.string({ description: 'The contact type id, e.g. `CLIENT` (see `contactTypes`).' }),
-    assignedById: t.int({ description: 'The responsible employee\'s user id.' }),
+    assignedById: t.int({ description: "The responsible employee's user id." }),
     companyId: t.int({ description: 'Contacts bound to this company, as their primary company or as one of several.' }),
-    field: t.field({ type: FieldFilter, description: 'Equality on one field, typically a custom one such as the CPF.' }),
+    field: t.field({
+      type: FieldFilter,
+      description: 'Equality on one field, typically a custom one such as the CPF.',
+    }),
   }),
 });
 
@@ -210,7 +269,10 @@ export const ContactConnection = builder.connectionObject({
 export type ContactFilterArg = typeof ContactFilter.$inferInput;
 
 /** Bitrix list filters for a ContactFilter (custom field names are checked on the portal). */
-export async function buildContactFilters(ctx: Context, filter: ContactFilterArg | null | undefined): Promise<RecordFilter> {
+export async function buildContactFilters(
+  ctx: Context,
+  filter: ContactFilterArg | null | undefined,
+): Promise<RecordFilter> {
   let field: { def: FieldDefinition; value: string } | null = null;
   if (filter?.field) {
     const set = await fields(ctx, EntityTypeId.contact);
@@ -241,7 +303,8 @@ builder.queryFields((t) => ({
     type: ContactConnection,
     complexity: pageComplexity,
     nullable: true,
-    description: 'Contacts in id order, with keyset paging (up to 2,500 per page in one upstream request; no 50-row limit).',
+    description:
+      'Contacts in id order, with keyset paging (up to 2,500 per page in one upstream request; no 50-row limit).',
     args: {
       first: t.arg.int(connectionArgs.first),
       after: t.arg.string(connectionArgs.after),
@@ -249,12 +312,15 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, ctx, info) =>
       // The cursor is bound to what the client asked, not to the bindings a companyId resolves to.
-      oldConnection(ctx, info, args, CONTACT, await buildContactFilters(ctx, args.filter), Contact, { contacts: args.filter ?? null }),
+      oldConnection(ctx, info, args, CONTACT, await buildContactFilters(ctx, args.filter), Contact, {
+        contacts: args.filter ?? null,
+      }),
   }),
   findContacts: t.field({
     type: [Contact],
     nullable: { list: true, items: false },
-    description: 'Contacts having this phone number or e-mail address (crm.duplicate.findbycomm); with both, contacts having either. In id order.',
+    description:
+      'Contacts having this phone number or e-mail address (crm.duplicate.findbycomm); with both, contacts having either. In id order.',
     args: {
       phone: t.arg.string({ description: 'A phone number; formatting and extensions are ignored in matching.' }),
       email: t.arg.string({ description: 'An e-mail address.' }),
@@ -282,13 +348,14 @@ builder.queryFields((t) => ({
   contactTypes: t.field({
     type: [ContactType],
     nullable: { list: true, items: false },
-    description: 'The contact types of the portal (the seed\'s getTypeId), in display order.',
+    description: "The contact types of the portal (the seed's getTypeId), in display order.",
     resolve: (_root, _args, ctx) => contactTypes(ctx),
   }),
   contactFields: t.field({
     type: [FieldDefinitionRef],
     nullable: { list: true, items: false },
-    description: 'Every field of contacts, system and custom, with list values (the seed\'s getSpecificContactField, for all fields).',
+    description:
+      "Every field of contacts, system and custom, with list values (the seed's getSpecificContactField, for all fields).",
     resolve: async (_root, _args, ctx) => (await fields(ctx, EntityTypeId.contact)).all,
   }),
   contactField: t.field({

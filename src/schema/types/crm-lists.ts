@@ -38,10 +38,15 @@ export function oldConnection<R extends { id: number }>(
 
 /** A `field: {name, value}` filter → `{OLD_KEY: value}` (name checked against the metadata,
  * list labels converted); {} when none. */
-export async function oldFieldFilter(ctx: Context, entityTypeId: number, filter: FieldFilterInput | null | undefined): Promise<Record<string, unknown>> {
+export async function oldFieldFilter(
+  ctx: Context,
+  entityTypeId: number,
+  filter: FieldFilterInput | null | undefined,
+): Promise<Record<string, unknown>> {
   if (!filter) return {};
   const set = await fields(ctx, entityTypeId);
   const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(fieldFilterValue(set, filter, 'name'))) out[oldKey(entityTypeId, set.byName.get(name.toLowerCase())!)] = value;
+  for (const [name, value] of Object.entries(fieldFilterValue(set, filter, 'name')))
+    out[oldKey(entityTypeId, set.byName.get(name.toLowerCase())!)] = value;
   return out;
 }

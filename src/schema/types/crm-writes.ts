@@ -6,7 +6,13 @@ import { createRecordOnce } from '../../crm/idempotency.js';
 import { getRecord, oldKey, recordById, updateRecord, type OldEntity } from '../../crm/records.js';
 import { multiFieldEntries, type CommUpdate } from '../../crm/communications.js';
 import type { Communication } from '../../crm/records.js';
-import { assertNotReserved, convertInput, resolveField, type FieldDefinition, type FieldSet } from '../../crm/fields.js';
+import {
+  assertNotReserved,
+  convertInput,
+  resolveField,
+  type FieldDefinition,
+  type FieldSet,
+} from '../../crm/fields.js';
 import { toText } from '../../crm/values.js';
 import { upstream, type Context } from '../context.js';
 import { NotFoundError, ValidationError } from './errors.js';
@@ -26,7 +32,11 @@ const MANAGED = /^(ORIGIN_ID|ORIGINATOR_ID|ORIGIN_VERSION|PHONE|EMAIL|WEB|IM|FM)
 
 /** `fields` JSON (either spelling) → old-style keys. Unknown names, read-only fields and bad
  * values are FieldInputErrors naming the field (ValidationError in the payload). */
-export function customFields(set: FieldSet, entityTypeId: number, input: Record<string, unknown> | null | undefined): Record<string, unknown> {
+export function customFields(
+  set: FieldSet,
+  entityTypeId: number,
+  input: Record<string, unknown> | null | undefined,
+): Record<string, unknown> {
   if (!input) return {};
   const converted = convertInput(set, input, 'name');
   const out: Record<string, unknown> = {};
@@ -34,7 +44,10 @@ export function customFields(set: FieldSet, entityTypeId: number, input: Record<
     const def = set.byName.get(name.toLowerCase())!;
     const key = oldKey(entityTypeId, def);
     if (MANAGED.test(key) || def.type === 'crm_multifield') {
-      throw new ValidationError(`${key} cannot be set through \`fields\` (use phones/emails, or idempotencyKey for the origin)`, name);
+      throw new ValidationError(
+        `${key} cannot be set through \`fields\` (use phones/emails, or idempotencyKey for the origin)`,
+        name,
+      );
     }
     out[key] = value;
   }
@@ -66,7 +79,8 @@ export async function dictionaryCode(ctx: Context, entityId: string, given: stri
   const rows = await dictionary(ctx.portal, entityId, upstream(ctx));
   const wanted = given.trim().toLowerCase();
   const row =
-    rows.find((r) => toText(r.STATUS_ID)?.toLowerCase() === wanted) ?? rows.find((r) => toText(r.NAME)?.toLowerCase() === wanted);
+    rows.find((r) => toText(r.STATUS_ID)?.toLowerCase() === wanted) ??
+    rows.find((r) => toText(r.NAME)?.toLowerCase() === wanted);
   if (!row) {
     const options = rows.map((r) => toText(r.STATUS_ID)).join(', ');
     throw new ValidationError(`"${given}" is not a value of ${entityId} (${options})`, field);
@@ -114,7 +128,8 @@ export function updateOldRecord<R extends { phones: Communication[]; emails: Com
     const { phones, emails } = communications;
     if (phones) out.PHONE = multiFieldEntries('PHONE', current.phones, phones, 'phones');
     if (emails) out.EMAIL = multiFieldEntries('EMAIL', current.emails, emails, 'emails');
-    for (const key of ['PHONE', 'EMAIL']) if (Array.isArray(out[key]) && (out[key] as unknown[]).length === 0) delete out[key];
+    for (const key of ['PHONE', 'EMAIL'])
+      if (Array.isArray(out[key]) && (out[key] as unknown[]).length === 0) delete out[key];
     if (Object.keys(out).length === 0) return current;
     await updateRecord(ctx.portal, entity, id, out, upstream(ctx));
     return reloaded();
@@ -122,8 +137,15 @@ export function updateOldRecord<R extends { phones: Communication[]; emails: Com
 }
 
 /** A linked record (company, contact) that must exist. */
-export async function checkLinked(ctx: Context, entity: OldEntity<{ id: number }>, id: number, field: string, name: string): Promise<number> {
-  if (!(await recordById(ctx.portal, entity, id, upstream(ctx)))) throw new ValidationError(`there is no ${name} with id ${id}`, field);
+export async function checkLinked(
+  ctx: Context,
+  entity: OldEntity<{ id: number }>,
+  id: number,
+  field: string,
+  name: string,
+): Promise<number> {
+  if (!(await recordById(ctx.portal, entity, id, upstream(ctx))))
+    throw new ValidationError(`there is no ${name} with id ${id}`, field);
   return id;
 }
 
@@ -136,5 +158,7 @@ export async function idempotentCreate<R>(
   input: unknown,
   fields: Record<string, unknown>,
 ): Promise<number> {
-  return (await createRecordOnce(ctx.portal, entity, key, input, fields, set.byName.has('origin_version'), upstream(ctx))).id;
+  return (
+    await createRecordOnce(ctx.portal, entity, key, input, fields, set.byName.has('origin_version'), upstream(ctx))
+  ).id;
 }

@@ -18,14 +18,17 @@ const UpdateDealInput = builder.inputType('UpdateDealInput', {
   description: 'Changes to a deal. Omitted fields are left as they are.',
   fields: (t) => ({
     title: t.string({ description: 'Deal name (not blank).' }),
-    stageId: t.string({ description: 'The new stage, e.g. `PREPARATION` or `C1:WON`; it must belong to the deal\'s funnel.' }),
+    stageId: t.string({
+      description: "The new stage, e.g. `PREPARATION` or `C1:WON`; it must belong to the deal's funnel.",
+    }),
     assignedById: t.int({ description: 'The responsible employee (must exist).' }),
     companyId: t.int({ description: 'The company of the deal (must exist; 0 unlinks it).' }),
     opportunity: t.float({ description: 'The amount.' }),
     currency: t.string({ description: 'ISO currency of the amount, e.g. BRL.' }),
     fields: t.field({
       type: 'JSONObject',
-      description: 'Custom (or other) fields by name, camelCase or UPPER_CASE, e.g. {"UF_CRM_1721244707107": 12.5}. Unknown names, read-only fields and bad values are a ValidationError naming the field; nothing is sent then.',
+      description:
+        'Custom (or other) fields by name, camelCase or UPPER_CASE, e.g. {"UF_CRM_1721244707107": 12.5}. Unknown names, read-only fields and bad values are a ValidationError naming the field; nothing is sent then.',
     }),
   }),
 });
@@ -38,18 +41,21 @@ async function dealFields(ctx: Context, deal: DealRecord, input: DealInput): Pro
   const out: Record<string, unknown> = input.fields ? convertInput(set, input.fields, 'name') : {};
   assertNoPlacementInFields(out);
   for (const name of Object.keys(out)) {
-    if (/^(contactIds|contactId)$/.test(name)) throw new ValidationError(`set ${name} with its own input field, not through \`fields\``, name);
+    if (/^(contactIds|contactId)$/.test(name))
+      throw new ValidationError(`set ${name} with its own input field, not through \`fields\``, name);
   }
   if (input.title != null) {
     if (!input.title.trim()) throw new ValidationError('title must not be blank', 'title');
     out.title = input.title.trim();
   }
   if (input.opportunity != null) {
-    if (!Number.isFinite(input.opportunity) || input.opportunity < 0) throw new ValidationError('opportunity must be a non-negative amount', 'opportunity');
+    if (!Number.isFinite(input.opportunity) || input.opportunity < 0)
+      throw new ValidationError('opportunity must be a non-negative amount', 'opportunity');
     out.opportunity = input.opportunity;
   }
   if (input.currency != null) {
-    if (!/^[A-Za-z]{3}$/.test(input.currency)) throw new ValidationError('currency must be an ISO code such as BRL', 'currency');
+    if (!/^[A-Za-z]{3}$/.test(input.currency))
+      throw new ValidationError('currency must be an ISO code such as BRL', 'currency');
     out.currencyId = input.currency.toUpperCase();
   }
   await Promise.all([
@@ -66,7 +72,8 @@ async function dealFields(ctx: Context, deal: DealRecord, input: DealInput): Pro
 builder.mutationFields((t) => ({
   updateDeal: t.field({
     type: Deal,
-    description: 'Changes fields of a deal (stage within its funnel, amount, company, employee, custom fields). A missing deal is a NotFoundError.',
+    description:
+      'Changes fields of a deal (stage within its funnel, amount, company, employee, custom fields). A missing deal is a NotFoundError.',
     errors: { types: MUTATION_ERRORS, ...errors('updateDeal') },
     args: {
       id: t.arg.int({ required: true, description: 'The deal id.' }),

@@ -31,34 +31,69 @@ Deal.implement({
       nullable: true,
       description: 'The stage of the deal in its funnel.',
       resolve: async (d, _args, ctx) =>
-        d.stageId ? ((await stages(ctx.portal, EntityTypeId.deal, d.categoryId, upstream(ctx))).find((s) => s.statusId === d.stageId) ?? null) : null,
+        d.stageId
+          ? ((await stages(ctx.portal, EntityTypeId.deal, d.categoryId, upstream(ctx))).find(
+              (s) => s.statusId === d.stageId,
+            ) ?? null)
+          : null,
     }),
     categoryId: t.exposeInt('categoryId', { nullable: false, description: 'The funnel id (0 is the default funnel).' }),
     category: t.field({
       type: Category,
       nullable: true,
       description: 'The funnel (pipeline) of the deal.',
-      resolve: async (d, _args, ctx) => (await categories(ctx.portal, EntityTypeId.deal, upstream(ctx))).find((c) => c.id === d.categoryId) ?? null,
+      resolve: async (d, _args, ctx) =>
+        (await categories(ctx.portal, EntityTypeId.deal, upstream(ctx))).find((c) => c.id === d.categoryId) ?? null,
     }),
     opportunity: t.exposeFloat('opportunity', { description: 'The amount.' }),
     currency: t.exposeString('currencyId', { description: 'ISO currency of the amount, e.g. BRL.' }),
-    company: t.field({ type: Company, nullable: true, description: 'The company of the deal (COMPANY_ID).', resolve: (d) => d.companyId }),
-    contact: t.field({ type: Contact, nullable: true, description: 'The primary contact of the deal (CONTACT_ID).', resolve: (d) => d.contactId }),
-    assignedBy: t.field({ type: Employee, nullable: true, description: 'The responsible employee.', resolve: (d) => d.assignedById }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, description: 'When the deal was created.', resolve: (d) => d.createdAt }),
-    updatedAt: t.field({ type: 'DateTime', nullable: true, description: 'When the deal was last changed.', resolve: (d) => d.updatedAt }),
+    company: t.field({
+      type: Company,
+      nullable: true,
+      description: 'The company of the deal (COMPANY_ID).',
+      resolve: (d) => d.companyId,
+    }),
+    contact: t.field({
+      type: Contact,
+      nullable: true,
+      description: 'The primary contact of the deal (CONTACT_ID).',
+      resolve: (d) => d.contactId,
+    }),
+    assignedBy: t.field({
+      type: Employee,
+      nullable: true,
+      description: 'The responsible employee.',
+      resolve: (d) => d.assignedById,
+    }),
+    createdAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the deal was created.',
+      resolve: (d) => d.createdAt,
+    }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the deal was last changed.',
+      resolve: (d) => d.updatedAt,
+    }),
     customFields: t.field({
       type: [FieldValueRef],
       nullable: { list: false, items: false },
       description: 'Every custom (UF_…) field of the deal with its value, raw and rendered.',
-      resolve: async (d, _args, ctx) => customFieldValues(ctx, await fields(ctx, EntityTypeId.deal), (def) => oldValue(d.raw, EntityTypeId.deal, def)),
+      resolve: async (d, _args, ctx) =>
+        customFieldValues(ctx, await fields(ctx, EntityTypeId.deal), (def) => oldValue(d.raw, EntityTypeId.deal, def)),
     }),
     field: t.field({
       type: FieldValueRef,
       nullable: true,
-      description: 'One field by name (camelCase or UPPER_CASE, system fields too). An unknown name is a BAD_USER_INPUT error.',
+      description:
+        'One field by name (camelCase or UPPER_CASE, system fields too). An unknown name is a BAD_USER_INPUT error.',
       args: { name: t.arg.string({ required: true, description: 'Field name, camelCase or UPPER_CASE.' }) },
-      resolve: async (d, args, ctx) => fieldValue(ctx, await fields(ctx, EntityTypeId.deal), args.name, (def) => oldValue(d.raw, EntityTypeId.deal, def)),
+      resolve: async (d, args, ctx) =>
+        fieldValue(ctx, await fields(ctx, EntityTypeId.deal), args.name, (def) =>
+          oldValue(d.raw, EntityTypeId.deal, def),
+        ),
     }),
   }),
 });
@@ -95,7 +130,8 @@ builder.queryFields((t) => ({
     type: DealConnection,
     complexity: pageComplexity,
     nullable: true,
-    description: 'Deals in id order, with keyset paging. Filter by company or contact with their real bindings (the seed\'s getDealsByCompany filtered on a field deals do not have).',
+    description:
+      "Deals in id order, with keyset paging. Filter by company or contact with their real bindings (the seed's getDealsByCompany filtered on a field deals do not have).",
     args: {
       first: t.arg.int(connectionArgs.first),
       after: t.arg.string(connectionArgs.after),

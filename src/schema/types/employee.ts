@@ -1,5 +1,12 @@
 // Employees (portal users) and departments.
-import { countEmployees, employeeFilter, employeePage, fullName, type DepartmentRecord, type EmployeeRecord } from '../../crm/users.js';
+import {
+  countEmployees,
+  employeeFilter,
+  employeePage,
+  fullName,
+  type DepartmentRecord,
+  type EmployeeRecord,
+} from '../../crm/users.js';
 import { upstream } from '../context.js';
 import { departmentLoader, employeeLoader } from '../loaders.js';
 import { builder } from '../builder.js';
@@ -71,7 +78,10 @@ Employee.implement({
 const EmployeeFilter = builder.inputType('EmployeeFilter', {
   description: 'Which employees to list. By default: active employees of the company (no extranet users).',
   fields: (t) => ({
-    active: t.boolean({ description: 'true (default): active only; false: dismissed only; null: both.', defaultValue: true }),
+    active: t.boolean({
+      description: 'true (default): active only; false: dismissed only; null: both.',
+      defaultValue: true,
+    }),
     departmentId: t.int({ description: 'Members of this department.' }),
     search: t.string({ description: 'Text matched against names (NAME_SEARCH). Taken literally.' }),
     includeExtranet: t.boolean({ description: 'Also list extranet (partner) users.', defaultValue: false }),

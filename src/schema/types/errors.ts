@@ -8,14 +8,21 @@ import { builder } from '../builder.js';
 
 export class NotFoundError extends Error {
   override name = 'NotFoundError';
-  constructor(message: string, readonly entity: string, readonly bitrixId: number | null = null) {
+  constructor(
+    message: string,
+    readonly entity: string,
+    readonly bitrixId: number | null = null,
+  ) {
     super(message);
   }
 }
 
 export class ValidationError extends Error {
   override name = 'ValidationError';
-  constructor(message: string, readonly field: string | null = null) {
+  constructor(
+    message: string,
+    readonly field: string | null = null,
+  ) {
     super(message);
   }
 }
@@ -26,7 +33,12 @@ export class ForbiddenError extends Error {
 
 export class UpstreamError extends Error {
   override name = 'UpstreamError';
-  constructor(message: string, readonly code: string, readonly bitrixCode: string | null, readonly retryable: boolean) {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly bitrixCode: string | null,
+    readonly retryable: boolean,
+  ) {
     super(message);
   }
 }
@@ -69,13 +81,20 @@ builder.objectType(ForbiddenError, {
 
 builder.objectType(UpstreamError, {
   name: 'UpstreamError',
-  description: 'The portal failed or was unreachable. `retryable` tells whether sending the same mutation again is safe and useful.',
+  description:
+    'The portal failed or was unreachable. `retryable` tells whether sending the same mutation again is safe and useful.',
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof UpstreamError,
   fields: (t) => ({
-    code: t.exposeString('code', { nullable: false, description: 'The gateway error code (see README), e.g. UPSTREAM_UNAVAILABLE.' }),
-    bitrixCode: t.exposeString('bitrixCode', { description: 'The portal\'s own error code, when it sent one.' }),
-    retryable: t.exposeBoolean('retryable', { nullable: false, description: 'True when the portal certainly did not apply the change.' }),
+    code: t.exposeString('code', {
+      nullable: false,
+      description: 'The gateway error code (see README), e.g. UPSTREAM_UNAVAILABLE.',
+    }),
+    bitrixCode: t.exposeString('bitrixCode', { description: "The portal's own error code, when it sent one." }),
+    retryable: t.exposeBoolean('retryable', {
+      nullable: false,
+      description: 'True when the portal certainly did not apply the change.',
+    }),
   }),
 });
 
@@ -84,17 +103,29 @@ export const MUTATION_ERRORS = [NotFoundError, ValidationError, ForbiddenError, 
 
 /** Maps anything a mutation resolver caught to a typed mutation error (or rethrows). */
 export function mutationError(error: unknown, ctx: Context, entity: string, id: number | null = null): Error {
-  if (error instanceof NotFoundError || error instanceof ValidationError || error instanceof ForbiddenError || error instanceof UpstreamError) return error;
+  if (
+    error instanceof NotFoundError ||
+    error instanceof ValidationError ||
+    error instanceof ForbiddenError ||
+    error instanceof UpstreamError
+  )
+    return error;
   if (error instanceof FieldInputError) return new ValidationError(error.message, error.field);
   if (error instanceof BitrixError) {
     const message = redact(error.message, ctx.portal.secrets());
-    if (error.errorClass === 'not-found') return new NotFoundError(`${entity} ${id ?? ''} does not exist`.replace('  ', ' '), entity, id);
+    if (error.errorClass === 'not-found')
+      return new NotFoundError(`${entity} ${id ?? ''} does not exist`.replace('  ', ' '), entity, id);
     if (error.code.toUpperCase() === 'ACCESS_DENIED') return new ForbiddenError(message);
     if (error.errorClass === 'bad-request') return new ValidationError(message, null);
     const mapped = fromBitrixError(error, ctx.portal.secrets());
     // Not retryable as is when the write may have run (UPSTREAM_OUTCOME_UNKNOWN): a create is
     // repeated safely only with the same idempotency key, which finds what the first one made.
-    return new UpstreamError(message, String(mapped.extensions.code ?? ErrorCode.UPSTREAM_ERROR), error.code || null, !error.ambiguous);
+    return new UpstreamError(
+      message,
+      String(mapped.extensions.code ?? ErrorCode.UPSTREAM_ERROR),
+      error.code || null,
+      !error.ambiguous,
+    );
   }
   return error instanceof Error ? error : new Error(String(error));
 }

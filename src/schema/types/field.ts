@@ -1,5 +1,16 @@
 // Field definitions and values of CRM records, with human-readable display values.
-import { FieldInputError, convertValue, displayValue, normalizeValue, employeeIds, fieldsOf, resolveField, type FieldDefinition, type FieldOption, type FieldSet } from '../../crm/fields.js';
+import {
+  FieldInputError,
+  convertValue,
+  displayValue,
+  normalizeValue,
+  employeeIds,
+  fieldsOf,
+  resolveField,
+  type FieldDefinition,
+  type FieldOption,
+  type FieldSet,
+} from '../../crm/fields.js';
 import { fullName, type EmployeeRecord } from '../../crm/users.js';
 import { upstream, type Context } from '../context.js';
 import { ErrorCode, gatewayError } from '../error-codes.js';
@@ -15,7 +26,10 @@ export interface FieldValueRecord {
 const FieldOptionRef = builder.objectRef<FieldOption>('FieldOption').implement({
   description: 'One value of a list (enumeration) field.',
   fields: (t) => ({
-    itemId: t.exposeString('id', { nullable: false, description: 'The list item id Bitrix24 stores as the field\'s value.' }),
+    itemId: t.exposeString('id', {
+      nullable: false,
+      description: "The list item id Bitrix24 stores as the field's value.",
+    }),
     label: t.exposeString('label', { nullable: false, description: 'The label people see.' }),
   }),
 });
@@ -23,10 +37,19 @@ const FieldOptionRef = builder.objectRef<FieldOption>('FieldOption').implement({
 export const FieldDefinitionRef = builder.objectRef<FieldDefinition>('FieldDefinition').implement({
   description: 'A field of a CRM entity type, system or custom (crm.item.fields).',
   fields: (t) => ({
-    name: t.exposeString('name', { nullable: false, description: 'camelCase name as crm.item uses it, e.g. `ufCrm1_1721812814433`.' }),
-    upperName: t.exposeString('upperName', { nullable: false, description: 'UPPER_CASE name, e.g. `UF_CRM_1_1721812814433`.' }),
+    name: t.exposeString('name', {
+      nullable: false,
+      description: 'camelCase name as crm.item uses it, e.g. `ufCrm1_1721812814433`.',
+    }),
+    upperName: t.exposeString('upperName', {
+      nullable: false,
+      description: 'UPPER_CASE name, e.g. `UF_CRM_1_1721812814433`.',
+    }),
     title: t.exposeString('title', { nullable: false, description: 'The human label.' }),
-    type: t.exposeString('type', { nullable: false, description: 'Bitrix type: string, enumeration, date, money, boolean, employee, crm_status, …' }),
+    type: t.exposeString('type', {
+      nullable: false,
+      description: 'Bitrix type: string, enumeration, date, money, boolean, employee, crm_status, …',
+    }),
     required: t.exposeBoolean('required', { nullable: false, description: 'A value is required on create.' }),
     readOnly: t.exposeBoolean('readOnly', { nullable: false, description: 'Cannot be written.' }),
     multiple: t.exposeBoolean('multiple', { nullable: false, description: 'Holds a list of values.' }),
@@ -43,7 +66,11 @@ export const FieldDefinitionRef = builder.objectRef<FieldDefinition>('FieldDefin
 export const FieldValueRef = builder.objectRef<FieldValueRecord>('FieldValue').implement({
   description: 'The value of one field of a record, raw and rendered for people.',
   fields: (t) => ({
-    name: t.string({ nullable: false, description: 'camelCase name as crm.item names it.', resolve: (v) => v.def.name }),
+    name: t.string({
+      nullable: false,
+      description: 'camelCase name as crm.item names it.',
+      resolve: (v) => v.def.name,
+    }),
     upperName: t.string({ nullable: false, description: 'UPPER_CASE name.', resolve: (v) => v.def.upperName }),
     title: t.string({ nullable: false, description: 'The human label of the field.', resolve: (v) => v.def.title }),
     type: t.string({ nullable: false, description: 'Bitrix field type.', resolve: (v) => v.def.type }),
@@ -62,13 +89,22 @@ export const FieldValueRef = builder.objectRef<FieldValueRecord>('FieldValue').i
 });
 
 /** Values of the custom fields of a record; employee fields resolved to names in one batch. */
-export async function customFieldValues(ctx: Context, set: FieldSet, read: (def: FieldDefinition) => unknown): Promise<FieldValueRecord[]> {
+export async function customFieldValues(
+  ctx: Context,
+  set: FieldSet,
+  read: (def: FieldDefinition) => unknown,
+): Promise<FieldValueRecord[]> {
   const names = await employeeNames(ctx, employeeIds(set, read));
   return set.all.filter((def) => def.custom).map((def) => fieldValueRecord(def, read(def), names));
 }
 
 /** One field's value by any accepted spelling of its name. */
-export async function fieldValue(ctx: Context, set: FieldSet, name: string, read: (def: FieldDefinition) => unknown): Promise<FieldValueRecord> {
+export async function fieldValue(
+  ctx: Context,
+  set: FieldSet,
+  name: string,
+  read: (def: FieldDefinition) => unknown,
+): Promise<FieldValueRecord> {
   let def: FieldDefinition;
   try {
     def = resolveField(set, name);
@@ -76,7 +112,10 @@ export async function fieldValue(ctx: Context, set: FieldSet, name: string, read
     throw fieldError(error);
   }
   const raw = read(def);
-  const ids = def.type === 'employee' || def.type === 'user' ? (Array.isArray(raw) ? raw : [raw]).map(Number).filter((n) => n > 0) : [];
+  const ids =
+    def.type === 'employee' || def.type === 'user'
+      ? (Array.isArray(raw) ? raw : [raw]).map(Number).filter((n) => n > 0)
+      : [];
   return fieldValueRecord(def, raw, await employeeNames(ctx, ids));
 }
 
@@ -89,13 +128,15 @@ async function employeeNames(ctx: Context, ids: number[]): Promise<Map<number, s
   const names = new Map<number, string>();
   if (ids.length === 0) return names;
   const loaded = await Employee.getDataloader(ctx).loadMany([...new Set(ids)]);
-  for (const e of loaded) if (e && !(e instanceof Error)) names.set((e as EmployeeRecord).id, fullName(e as EmployeeRecord));
+  for (const e of loaded)
+    if (e && !(e instanceof Error)) names.set((e as EmployeeRecord).id, fullName(e as EmployeeRecord));
   return names;
 }
 
 /** A FieldInputError as a client error naming the field. */
 export function fieldError(error: unknown): unknown {
-  if (error instanceof FieldInputError) return gatewayError(ErrorCode.BAD_USER_INPUT, error.message, { field: error.field });
+  if (error instanceof FieldInputError)
+    return gatewayError(ErrorCode.BAD_USER_INPUT, error.message, { field: error.field });
   return error;
 }
 
@@ -110,16 +151,25 @@ export interface FieldFilterInput {
 
 /** `{name, value}`: equality on one field (e.g. the CPF). Shared by every list filter. */
 export const FieldFilter = builder.inputType('FieldFilter', {
-  description: 'Equality on one field, e.g. a custom CPF field. The name is checked against the portal\'s metadata (either spelling: `ufCrm41_…` or `UF_CRM_41_…`); list values may be given by label.',
+  description:
+    "Equality on one field, e.g. a custom CPF field. The name is checked against the portal's metadata (either spelling: `ufCrm41_…` or `UF_CRM_41_…`); list values may be given by label.",
   fields: (t) => ({
     name: t.string({ required: true, description: 'Field name, camelCase or UPPER_CASE.' }),
-    value: t.string({ required: true, description: 'The value to match exactly (taken literally, never as an operator). Yes/no fields take true/false (also 1/0, Y/N); list fields a label or item id.' }),
+    value: t.string({
+      required: true,
+      description:
+        'The value to match exactly (taken literally, never as an operator). Yes/no fields take true/false (also 1/0, Y/N); list fields a label or item id.',
+    }),
   }),
 });
 
 /** Resolves a FieldFilter against the metadata: `{fieldName: convertedValue}` keyed by `key`
  * spelling; unknown names become BAD_USER_INPUT naming the field. */
-export function fieldFilterValue(set: FieldSet, filter: FieldFilterInput, key: 'name' | 'upperName'): Record<string, unknown> {
+export function fieldFilterValue(
+  set: FieldSet,
+  filter: FieldFilterInput,
+  key: 'name' | 'upperName',
+): Record<string, unknown> {
   try {
     const def = resolveField(set, filter.name);
     const value = convertValue(def, filter.value, filter.name, 'filter');

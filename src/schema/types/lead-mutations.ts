@@ -10,7 +10,16 @@ import { LEAD, type LeadRecord } from '../../crm/leads.js';
 import { upstream, type Context } from '../context.js';
 import { builder } from '../builder.js';
 import { CommunicationInput, CommunicationsUpdate } from './contact-inputs.js';
-import { checkEmployee, updateOldRecord, checkLinked, customFields, dictionaryCode, errors, existing, idempotentCreate } from './crm-writes.js';
+import {
+  checkEmployee,
+  updateOldRecord,
+  checkLinked,
+  customFields,
+  dictionaryCode,
+  errors,
+  existing,
+  idempotentCreate,
+} from './crm-writes.js';
 import { MUTATION_ERRORS, NotFoundError, ValidationError, mutationError } from './errors.js';
 import { fields } from './field.js';
 import { Lead } from './lead.js';
@@ -100,11 +109,13 @@ async function leadFields(ctx: Context, set: FieldSet, input: LeadInput): Promis
   }
   for (const [key, upper] of TEXT) if (input[key] != null) out[upper] = input[key];
   if (input.opportunity != null) {
-    if (!Number.isFinite(input.opportunity) || input.opportunity < 0) throw new ValidationError('opportunity must be a non-negative amount', 'opportunity');
+    if (!Number.isFinite(input.opportunity) || input.opportunity < 0)
+      throw new ValidationError('opportunity must be a non-negative amount', 'opportunity');
     out.OPPORTUNITY = input.opportunity;
   }
   if (input.currency != null) {
-    if (!/^[A-Za-z]{3}$/.test(input.currency)) throw new ValidationError('currency must be an ISO code such as BRL', 'currency');
+    if (!/^[A-Za-z]{3}$/.test(input.currency))
+      throw new ValidationError('currency must be an ISO code such as BRL', 'currency');
     out.CURRENCY_ID = input.currency.toUpperCase();
   }
   const [statusId, sourceId] = await Promise.all([
@@ -143,7 +154,8 @@ const DeletedLead = builder.objectRef<DeletedLeadRecord>('DeletedLead').implemen
 builder.mutationFields((t) => ({
   createLead: t.field({
     type: Lead,
-    description: 'Creates a lead with its title (the seed\'s createLead lost it), safe to retry with an idempotency key.',
+    description:
+      "Creates a lead with its title (the seed's createLead lost it), safe to retry with an idempotency key.",
     errors: { types: MUTATION_ERRORS, ...errors('createLead') },
     args: { input: t.arg({ type: CreateLeadInput, required: true, description: 'The new lead.' }) },
     resolve: async (_root, args, ctx) => {
@@ -153,7 +165,14 @@ builder.mutationFields((t) => ({
         const out = await leadFields(ctx, set, rest);
         if (phones?.length) out.PHONE = newEntries('PHONE', phones, 'phones');
         if (emails?.length) out.EMAIL = newEntries('EMAIL', emails, 'emails');
-        const id = await idempotentCreate(ctx, LEAD, set, idempotencyKey ?? ctx.idempotencyKey, { phones, emails, ...rest }, out);
+        const id = await idempotentCreate(
+          ctx,
+          LEAD,
+          set,
+          idempotencyKey ?? ctx.idempotencyKey,
+          { phones, emails, ...rest },
+          out,
+        );
         return await reloaded(ctx, id);
       } catch (error) {
         throw mutationError(error, ctx, 'Lead');
@@ -171,7 +190,15 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       try {
         const { phones, emails, ...rest } = args.input;
-        return await updateOldRecord(ctx, LEAD, args.id, 'Lead', { phones, emails } as { phones?: CommUpdate; emails?: CommUpdate }, (set) => leadFields(ctx, set, rest), () => reloaded(ctx, args.id));
+        return await updateOldRecord(
+          ctx,
+          LEAD,
+          args.id,
+          'Lead',
+          { phones, emails } as { phones?: CommUpdate; emails?: CommUpdate },
+          (set) => leadFields(ctx, set, rest),
+          () => reloaded(ctx, args.id),
+        );
       } catch (error) {
         throw mutationError(error, ctx, 'Lead', args.id);
       }

@@ -28,15 +28,27 @@ Lead.implement({
     name: t.exposeString('name', { description: 'First name of the person.' }),
     secondName: t.exposeString('secondName', { description: 'Second (middle) name of the person.' }),
     lastName: t.exposeString('lastName', { description: 'Last name of the person.' }),
-    fullName: t.string({ nullable: false, description: 'First, second and last name joined with spaces (empty when none is set).', resolve: (l) => fullName(l) }),
-    companyTitle: t.exposeString('companyTitle', { description: 'The company name as typed into the lead (COMPANY_TITLE).' }),
-    statusId: t.exposeString('statusId', { description: 'The status code from the STATUS dictionary, e.g. NEW or CONVERTED.' }),
+    fullName: t.string({
+      nullable: false,
+      description: 'First, second and last name joined with spaces (empty when none is set).',
+      resolve: (l) => fullName(l),
+    }),
+    companyTitle: t.exposeString('companyTitle', {
+      description: 'The company name as typed into the lead (COMPANY_TITLE).',
+    }),
+    statusId: t.exposeString('statusId', {
+      description: 'The status code from the STATUS dictionary, e.g. NEW or CONVERTED.',
+    }),
     status: t.field({
       type: Stage,
       nullable: true,
       description: 'The status (stage) of the lead.',
       resolve: async (l, _args, ctx) =>
-        l.statusId ? ((await stages(ctx.portal, EntityTypeId.lead, null, upstream(ctx))).find((s) => s.statusId === l.statusId) ?? null) : null,
+        l.statusId
+          ? ((await stages(ctx.portal, EntityTypeId.lead, null, upstream(ctx))).find(
+              (s) => s.statusId === l.statusId,
+            ) ?? null)
+          : null,
     }),
     sourceId: t.exposeString('sourceId', { description: 'Source code from the SOURCE dictionary, e.g. WEB.' }),
     opportunity: t.exposeFloat('opportunity', { description: 'The expected amount.' }),
@@ -53,23 +65,53 @@ Lead.implement({
       description: 'E-mail addresses of the lead.',
       resolve: (l) => l.emails,
     }),
-    company: t.field({ type: Company, nullable: true, description: 'The linked company (COMPANY_ID), when set.', resolve: (l) => l.companyId }),
-    contact: t.field({ type: Contact, nullable: true, description: 'The linked contact (CONTACT_ID), when set.', resolve: (l) => l.contactId }),
-    assignedBy: t.field({ type: Employee, nullable: true, description: 'The responsible employee.', resolve: (l) => l.assignedById }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, description: 'When the lead was created.', resolve: (l) => l.createdAt }),
-    updatedAt: t.field({ type: 'DateTime', nullable: true, description: 'When the lead was last changed.', resolve: (l) => l.updatedAt }),
+    company: t.field({
+      type: Company,
+      nullable: true,
+      description: 'The linked company (COMPANY_ID), when set.',
+      resolve: (l) => l.companyId,
+    }),
+    contact: t.field({
+      type: Contact,
+      nullable: true,
+      description: 'The linked contact (CONTACT_ID), when set.',
+      resolve: (l) => l.contactId,
+    }),
+    assignedBy: t.field({
+      type: Employee,
+      nullable: true,
+      description: 'The responsible employee.',
+      resolve: (l) => l.assignedById,
+    }),
+    createdAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the lead was created.',
+      resolve: (l) => l.createdAt,
+    }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the lead was last changed.',
+      resolve: (l) => l.updatedAt,
+    }),
     customFields: t.field({
       type: [FieldValueRef],
       nullable: { list: false, items: false },
       description: 'Every custom (UF_…) field of the lead with its value, raw and rendered.',
-      resolve: async (l, _args, ctx) => customFieldValues(ctx, await fields(ctx, EntityTypeId.lead), (def) => oldValue(l.raw, EntityTypeId.lead, def)),
+      resolve: async (l, _args, ctx) =>
+        customFieldValues(ctx, await fields(ctx, EntityTypeId.lead), (def) => oldValue(l.raw, EntityTypeId.lead, def)),
     }),
     field: t.field({
       type: FieldValueRef,
       nullable: true,
-      description: 'One field by name (camelCase or UPPER_CASE, system fields too). An unknown name is a BAD_USER_INPUT error.',
+      description:
+        'One field by name (camelCase or UPPER_CASE, system fields too). An unknown name is a BAD_USER_INPUT error.',
       args: { name: t.arg.string({ required: true, description: 'Field name, camelCase or UPPER_CASE.' }) },
-      resolve: async (l, args, ctx) => fieldValue(ctx, await fields(ctx, EntityTypeId.lead), args.name, (def) => oldValue(l.raw, EntityTypeId.lead, def)),
+      resolve: async (l, args, ctx) =>
+        fieldValue(ctx, await fields(ctx, EntityTypeId.lead), args.name, (def) =>
+          oldValue(l.raw, EntityTypeId.lead, def),
+        ),
     }),
   }),
 });
@@ -77,7 +119,9 @@ Lead.implement({
 const LeadFilterInput = builder.inputType('LeadFilter', {
   description: 'Which leads to list. All conditions must hold.',
   fields: (t) => ({
-    search: t.string({ description: 'Text contained in the title, taken literally (a leading `>`, `!`, `%` or `=` is just a character).' }),
+    search: t.string({
+      description: 'Text contained in the title, taken literally (a leading `>`, `!`, `%` or `=` is just a character).',
+    }),
     statusId: t.string({ description: 'Leads with this status code, e.g. NEW.' }),
     assignedById: t.int({ description: 'Leads of this responsible employee.' }),
     field: t.field({ type: FieldFilter, description: 'Equality on one field, checked against the portal metadata.' }),
@@ -90,7 +134,7 @@ builder.queryFields((t) => ({
   lead: t.field({
     type: Lead,
     nullable: true,
-    description: 'One lead by Bitrix id (the seed\'s getLeadFields); null when there is no such lead.',
+    description: "One lead by Bitrix id (the seed's getLeadFields); null when there is no such lead.",
     args: { id: t.arg.int({ required: true, description: 'The Bitrix lead id.' }) },
     resolve: (_root, args) => args.id,
   }),
@@ -107,7 +151,12 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, ctx, info) => {
       const f = args.filter;
       const extra = await oldFieldFilter(ctx, EntityTypeId.lead, f?.field);
-      const filter = leadFilter({ search: f?.search, statusId: f?.statusId, assignedById: f?.assignedById, fields: extra });
+      const filter = leadFilter({
+        search: f?.search,
+        statusId: f?.statusId,
+        assignedById: f?.assignedById,
+        fields: extra,
+      });
       return oldConnection(ctx, info, args, LEAD, filter, Lead);
     },
   }),

@@ -20,8 +20,11 @@ const SpaCardInput = builder.inputType('SpaCardInput', {
   description: 'Fields of a card. Omitted fields are left as they are.',
   fields: (t) => ({
     title: t.string({ description: 'The card title.' }),
-    categoryId: t.int({ description: 'The card\'s funnel, for reference: it is chosen at create and cannot change (a different one is a ValidationError).' }),
-    stageId: t.string({ description: 'The stage, e.g. `DT128_7:NEW`; must belong to the card\'s funnel.' }),
+    categoryId: t.int({
+      description:
+        "The card's funnel, for reference: it is chosen at create and cannot change (a different one is a ValidationError).",
+    }),
+    stageId: t.string({ description: "The stage, e.g. `DT128_7:NEW`; must belong to the card's funnel." }),
     assignedById: t.int({ description: 'The responsible employee.' }),
     contactIds: t.intList({ description: 'Linked contacts; the first is the primary one. Replaces the list.' }),
     companyId: t.int({ description: 'The linked company.' }),
@@ -29,7 +32,8 @@ const SpaCardInput = builder.inputType('SpaCardInput', {
     currency: t.string({ description: 'ISO currency of the amount.' }),
     fields: t.field({
       type: 'JSONObject',
-      description: 'Custom fields by name (`ufCrm1_…` or `UF_CRM_1_…`); list values by label or id; money as "300|EUR" or {amount, currency}; booleans as true/false. Unknown names are refused.',
+      description:
+        'Custom fields by name (`ufCrm1_…` or `UF_CRM_1_…`); list values by label or id; money as "300|EUR" or {amount, currency}; booleans as true/false. Unknown names are refused.',
     }),
   }),
 });
@@ -38,8 +42,8 @@ const CreateSpaCardInput = builder.inputType('CreateSpaCardInput', {
   description: 'A new card.',
   fields: (t) => ({
     title: t.string({ description: 'The card title.' }),
-    categoryId: t.int({ description: 'The funnel; the type\'s default funnel when omitted.' }),
-    stageId: t.string({ description: 'The first stage; the funnel\'s first stage when omitted.' }),
+    categoryId: t.int({ description: "The funnel; the type's default funnel when omitted." }),
+    stageId: t.string({ description: "The first stage; the funnel's first stage when omitted." }),
     assignedById: t.int({ description: 'The responsible employee.' }),
     contactIds: t.intList({ description: 'Linked contacts; the first is the primary one.' }),
     companyId: t.int({ description: 'The linked company.' }),
@@ -47,7 +51,8 @@ const CreateSpaCardInput = builder.inputType('CreateSpaCardInput', {
     currency: t.string({ description: 'ISO currency of the amount.' }),
     fields: t.field({ type: 'JSONObject', description: 'Custom fields, as in SpaCardInput.fields.' }),
     idempotencyKey: t.string({
-      description: 'Repeat a create safely: the same key never creates a second card, even when the first answer was lost. A reused key with a different input is a ValidationError. (The Idempotency-Key header works too.)',
+      description:
+        'Repeat a create safely: the same key never creates a second card, even when the first answer was lost. A reused key with a different input is a ValidationError. (The Idempotency-Key header works too.)',
     }),
   }),
 });
@@ -56,7 +61,10 @@ export const CascadeMode = builder.enumType('CascadeMode', {
   description: 'What else a delete removes.',
   values: {
     NONE: { description: 'Only the card.' },
-    ORPHANS: { description: 'Also the linked contacts and company that nothing else binds (no card, deal, lead, estimate or invoice, and no company for a contact or contact for a company). A record whose bindings cannot all be checked is kept.' },
+    ORPHANS: {
+      description:
+        'Also the linked contacts and company that nothing else binds (no card, deal, lead, estimate or invoice, and no company for a contact or contact for a company). A record whose bindings cannot all be checked is kept.',
+    },
   } as const,
 });
 
@@ -96,7 +104,7 @@ async function existing(ctx: Context, entityTypeId: number, id: number): Promise
 builder.mutationFields((t) => ({
   createSpaCard: t.field({
     type: SpaCard,
-    description: 'Creates a card (the seed\'s createSpaCard, safe to retry with an idempotency key).',
+    description: "Creates a card (the seed's createSpaCard, safe to retry with an idempotency key).",
     errors: { types: MUTATION_ERRORS },
     args: {
       entityTypeId: t.arg.int({ required: true, description: 'The smart-process type.' }),
@@ -118,7 +126,7 @@ builder.mutationFields((t) => ({
   }),
   updateSpaCard: t.field({
     type: SpaCard,
-    description: 'Changes fields of a card (the seed\'s updateSpaCardFields).',
+    description: "Changes fields of a card (the seed's updateSpaCardFields).",
     errors: { types: MUTATION_ERRORS },
     args: {
       entityTypeId: t.arg.int({ required: true, description: 'The smart-process type.' }),
@@ -140,7 +148,7 @@ builder.mutationFields((t) => ({
   }),
   clearSpaCardFields: t.field({
     type: SpaCard,
-    description: 'Empties the named fields of a card (the seed\'s clearSpaCardFields).',
+    description: "Empties the named fields of a card (the seed's clearSpaCardFields).",
     errors: { types: MUTATION_ERRORS },
     args: {
       entityTypeId: t.arg.int({ required: true, description: 'The smart-process type.' }),
@@ -182,7 +190,8 @@ builder.mutationFields((t) => ({
   }),
   deleteSpaCard: t.field({
     type: DeletedSpaCard,
-    description: 'Deletes a card, and with cascade ORPHANS its contacts and company that nothing else links to (the seed also deleted shared ones).',
+    description:
+      'Deletes a card, and with cascade ORPHANS its contacts and company that nothing else links to (the seed also deleted shared ones).',
     errors: { types: MUTATION_ERRORS },
     args: {
       entityTypeId: t.arg.int({ required: true, description: 'The smart-process type.' }),
@@ -196,10 +205,23 @@ builder.mutationFields((t) => ({
         await deleteItem(ctx.portal, args.entityTypeId, args.id, upstream(ctx));
         if (args.cascade !== 'ORPHANS') {
           const kept: KeptRecord[] = [
-            ...card.contactIds.map((bitrixId) => ({ entity: 'CONTACT' as const, bitrixId, reason: 'CASCADE_NONE' as const })),
-            ...(card.companyId ? [{ entity: 'COMPANY' as const, bitrixId: card.companyId, reason: 'CASCADE_NONE' as const }] : []),
+            ...card.contactIds.map((bitrixId) => ({
+              entity: 'CONTACT' as const,
+              bitrixId,
+              reason: 'CASCADE_NONE' as const,
+            })),
+            ...(card.companyId
+              ? [{ entity: 'COMPANY' as const, bitrixId: card.companyId, reason: 'CASCADE_NONE' as const }]
+              : []),
           ];
-          return { bitrixId: args.id, deletedContactIds: [], deletedCompanyId: null, keptContactIds: card.contactIds, keptCompanyId: card.companyId, kept };
+          return {
+            bitrixId: args.id,
+            deletedContactIds: [],
+            deletedCompanyId: null,
+            keptContactIds: card.contactIds,
+            keptCompanyId: card.companyId,
+            kept,
+          };
         }
         return { bitrixId: args.id, ...(await deleteOrphans(ctx, card)) };
       } catch (error) {
@@ -228,8 +250,13 @@ const KeptReason = builder.enumType('KeptReason', {
   description: 'Why a delete kept a linked record.',
   values: {
     CASCADE_NONE: { description: 'The cascade was NONE: linked records are never deleted.' },
-    STILL_LINKED: { description: 'Something else still binds it (a card, deal, lead, estimate, invoice, company or contact).' },
-    NOT_VERIFIED: { description: 'Whether something else binds it could not be checked (a probe failed): it was kept rather than deleted on doubt.' },
+    STILL_LINKED: {
+      description: 'Something else still binds it (a card, deal, lead, estimate, invoice, company or contact).',
+    },
+    NOT_VERIFIED: {
+      description:
+        'Whether something else binds it could not be checked (a probe failed): it was kept rather than deleted on doubt.',
+    },
   } as const,
 });
 
@@ -241,7 +268,12 @@ const CrmEntityKind = builder.enumType('LinkedEntity', {
 const KeptLink = builder.objectRef<KeptRecord>('KeptLink').implement({
   description: 'A linked record a delete kept, and why.',
   fields: (t) => ({
-    entity: t.field({ type: CrmEntityKind, nullable: false, description: 'Contact or company.', resolve: (k) => k.entity }),
+    entity: t.field({
+      type: CrmEntityKind,
+      nullable: false,
+      description: 'Contact or company.',
+      resolve: (k) => k.entity,
+    }),
     bitrixId: t.exposeInt('bitrixId', { nullable: false, description: 'Its id.' }),
     reason: t.field({ type: KeptReason, nullable: false, description: 'Why it was kept.', resolve: (k) => k.reason }),
   }),
@@ -251,9 +283,15 @@ const DeletedSpaCard = builder.objectRef<DeletedRecord>('DeletedSpaCard').implem
   description: 'What a delete removed and what it kept because something else links to it.',
   fields: (t) => ({
     bitrixId: t.exposeInt('bitrixId', { nullable: false, description: 'The deleted card.' }),
-    deletedContactIds: t.exposeIntList('deletedContactIds', { nullable: false, description: 'Contacts deleted with it (ORPHANS).' }),
+    deletedContactIds: t.exposeIntList('deletedContactIds', {
+      nullable: false,
+      description: 'Contacts deleted with it (ORPHANS).',
+    }),
     deletedCompanyId: t.exposeInt('deletedCompanyId', { description: 'The company deleted with it (ORPHANS).' }),
-    keptContactIds: t.exposeIntList('keptContactIds', { nullable: false, description: 'Linked contacts kept: still linked elsewhere, not verifiable, or cascade NONE.' }),
+    keptContactIds: t.exposeIntList('keptContactIds', {
+      nullable: false,
+      description: 'Linked contacts kept: still linked elsewhere, not verifiable, or cascade NONE.',
+    }),
     keptCompanyId: t.exposeInt('keptCompanyId', { description: 'The linked company, kept.' }),
     kept: t.field({
       type: [KeptLink],
@@ -270,7 +308,13 @@ const DeletedSpaCard = builder.objectRef<DeletedRecord>('DeletedSpaCard').implem
 async function deleteOrphans(ctx: Context, card: ItemRecord): Promise<Omit<DeletedRecord, 'bitrixId'>> {
   const options = upstream(ctx);
   const types = await spaTypes(ctx.portal, options);
-  const out: Omit<DeletedRecord, 'bitrixId'> = { deletedContactIds: [], deletedCompanyId: null, keptContactIds: [], keptCompanyId: null, kept: [] };
+  const out: Omit<DeletedRecord, 'bitrixId'> = {
+    deletedContactIds: [],
+    deletedCompanyId: null,
+    keptContactIds: [],
+    keptCompanyId: null,
+    kept: [],
+  };
   const keep = (entity: KeptRecord['entity'], bitrixId: number, verdict: BindingVerdict) =>
     out.kept.push({ entity, bitrixId, reason: verdict === 'linked' ? 'STILL_LINKED' : 'NOT_VERIFIED' });
   for (const contactId of card.contactIds) {

@@ -46,7 +46,10 @@ SpaCard.implement({
       nullable: true,
       description: 'The funnel the card is in.',
       resolve: async (card, _args, ctx) =>
-        card.categoryId === null ? null : ((await categories(ctx.portal, card.entityTypeId, upstream(ctx))).find((c) => c.id === card.categoryId) ?? null),
+        card.categoryId === null
+          ? null
+          : ((await categories(ctx.portal, card.entityTypeId, upstream(ctx))).find((c) => c.id === card.categoryId) ??
+            null),
     }),
     assignedBy: t.field({
       type: Employee,
@@ -56,20 +59,38 @@ SpaCard.implement({
     }),
     opportunity: t.exposeFloat('opportunity', { description: 'The amount, for types with products.' }),
     currency: t.exposeString('currencyId', { description: 'ISO currency of the amount.' }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, description: 'When the card was created.', resolve: (card) => card.createdTime }),
-    updatedAt: t.field({ type: 'DateTime', nullable: true, description: 'When the card last changed.', resolve: (card) => card.updatedTime }),
+    createdAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the card was created.',
+      resolve: (card) => card.createdTime,
+    }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the card last changed.',
+      resolve: (card) => card.updatedTime,
+    }),
     customFields: t.field({
       type: [FieldValueRef],
       nullable: { list: false, items: false },
-      description: 'Every custom field with its raw value and its display value (list labels, employee names, money, dates).',
-      resolve: async (card, _args, ctx) => customFieldValues(ctx, await fields(ctx, card.entityTypeId), (def) => card.raw[def.name]),
+      description:
+        'Every custom field with its raw value and its display value (list labels, employee names, money, dates).',
+      resolve: async (card, _args, ctx) =>
+        customFieldValues(ctx, await fields(ctx, card.entityTypeId), (def) => card.raw[def.name]),
     }),
     field: t.field({
       type: FieldValueRef,
       nullable: true,
       description: 'One field (system or custom) by name, either spelling. An unknown name is an error naming it.',
-      args: { name: t.arg.string({ required: true, description: 'e.g. `ufCrm1_1721812814433` or `UF_CRM_1_1721812814433` or `title`.' }) },
-      resolve: async (card, args, ctx) => fieldValue(ctx, await fields(ctx, card.entityTypeId), args.name, (def) => card.raw[def.name]),
+      args: {
+        name: t.arg.string({
+          required: true,
+          description: 'e.g. `ufCrm1_1721812814433` or `UF_CRM_1_1721812814433` or `title`.',
+        }),
+      },
+      resolve: async (card, args, ctx) =>
+        fieldValue(ctx, await fields(ctx, card.entityTypeId), args.name, (def) => card.raw[def.name]),
     }),
     contact: t.field({
       type: Contact,
@@ -136,7 +157,13 @@ export interface CardListArgs {
   entityTypeId: number;
   categoryId?: number | null;
   stageId?: string | null;
-  filter?: { assignedById?: number | null; contactId?: number | null; companyId?: number | null; search?: string | null; field?: { name: string; value: string } | null } | null;
+  filter?: {
+    assignedById?: number | null;
+    contactId?: number | null;
+    companyId?: number | null;
+    search?: string | null;
+    field?: { name: string; value: string } | null;
+  } | null;
   first?: number | null;
   after?: string | null;
   orderBy?: { field: string; direction?: 'ASC' | 'DESC' | null } | null;
@@ -150,7 +177,9 @@ export async function cardConnection(ctx: Context, args: CardListArgs, info?: Gr
   // batch as the page instead of costing a request of its own later.
   void fields(ctx, entityTypeId).catch(() => undefined);
   void categories(ctx.portal, entityTypeId, options).catch(() => undefined);
-  const byField = args.filter?.field ? fieldFilterValue(await fields(ctx, entityTypeId), args.filter.field, 'name') : {};
+  const byField = args.filter?.field
+    ? fieldFilterValue(await fields(ctx, entityTypeId), args.filter.field, 'name')
+    : {};
   const filter = itemFilter({
     categoryId: args.categoryId,
     stageId: args.stageId,
@@ -161,7 +190,10 @@ export async function cardConnection(ctx: Context, args: CardListArgs, info?: Gr
     fields: byField,
   });
   const loader = SpaCard.getDataloader(ctx);
-  const order: Record<string, 'ASC' | 'DESC'> | null = args.orderBy && !(args.orderBy.field === 'id' && args.orderBy.direction !== 'DESC') ? { [args.orderBy.field]: args.orderBy.direction ?? 'ASC' } : null;
+  const order: Record<string, 'ASC' | 'DESC'> | null =
+    args.orderBy && !(args.orderBy.field === 'id' && args.orderBy.direction !== 'DESC')
+      ? { [args.orderBy.field]: args.orderBy.direction ?? 'ASC' }
+      : null;
   // Keyset cursors hold the last id; offset cursors (custom order) hold the position.
   const positions = new Map<ItemRecord, number>();
   return keysetConnection(
@@ -197,7 +229,8 @@ builder.queryFields((t) => ({
     type: SpaCardConnection,
     complexity: pageComplexity,
     nullable: true,
-    description: 'Cards of one smart-process type in id order, keyset-paged: up to 2,500 per page in one upstream request (the seed paged by offset, unordered, 50 at a time).',
+    description:
+      'Cards of one smart-process type in id order, keyset-paged: up to 2,500 per page in one upstream request (the seed paged by offset, unordered, 50 at a time).',
     args: {
       entityTypeId: t.arg.int({ required: true, description: 'The smart-process type, e.g. 128.' }),
       categoryId: t.arg.int({ description: 'Only cards of this funnel.' }),

@@ -17,17 +17,51 @@ builder.node(SpaType, {
   id: { resolve: (t) => t.entityTypeId },
   loadOne: (id, ctx) => spaType(ctx.portal, Number(id), upstream(ctx)),
   fields: (t) => ({
-    entityTypeId: t.exposeInt('entityTypeId', { nullable: false, description: 'The id cards of this type are addressed with (e.g. 128).' }),
-    bitrixId: t.exposeInt('id', { nullable: false, description: 'The type record id (its custom fields are named UF_CRM_<this id>_…).' }),
+    entityTypeId: t.exposeInt('entityTypeId', {
+      nullable: false,
+      description: 'The id cards of this type are addressed with (e.g. 128).',
+    }),
+    bitrixId: t.exposeInt('id', {
+      nullable: false,
+      description: 'The type record id (its custom fields are named UF_CRM_<this id>_…).',
+    }),
     title: t.exposeString('title', { nullable: false, description: 'The type name.' }),
     code: t.exposeString('code', { description: 'Symbolic code, when set.' }),
-    categoriesEnabled: t.boolean({ nullable: false, description: 'Cards can be in several funnels.', resolve: flag('isCategoriesEnabled') }),
-    stagesEnabled: t.boolean({ nullable: false, description: 'Cards move through stages.', resolve: flag('isStagesEnabled') }),
-    clientEnabled: t.boolean({ nullable: false, description: 'Cards link to contacts and a company.', resolve: flag('isClientEnabled') }),
-    productsEnabled: t.boolean({ nullable: false, description: 'Cards have products, an amount and a currency.', resolve: flag('isLinkWithProductsEnabled') }),
-    beginCloseDatesEnabled: t.boolean({ nullable: false, description: 'Cards have begin and close dates.', resolve: flag('isBeginCloseDatesEnabled') }),
-    observersEnabled: t.boolean({ nullable: false, description: 'Cards have observers.', resolve: flag('isObserversEnabled') }),
-    automationEnabled: t.boolean({ nullable: false, description: 'Robots and triggers are available.', resolve: flag('isAutomationEnabled') }),
+    categoriesEnabled: t.boolean({
+      nullable: false,
+      description: 'Cards can be in several funnels.',
+      resolve: flag('isCategoriesEnabled'),
+    }),
+    stagesEnabled: t.boolean({
+      nullable: false,
+      description: 'Cards move through stages.',
+      resolve: flag('isStagesEnabled'),
+    }),
+    clientEnabled: t.boolean({
+      nullable: false,
+      description: 'Cards link to contacts and a company.',
+      resolve: flag('isClientEnabled'),
+    }),
+    productsEnabled: t.boolean({
+      nullable: false,
+      description: 'Cards have products, an amount and a currency.',
+      resolve: flag('isLinkWithProductsEnabled'),
+    }),
+    beginCloseDatesEnabled: t.boolean({
+      nullable: false,
+      description: 'Cards have begin and close dates.',
+      resolve: flag('isBeginCloseDatesEnabled'),
+    }),
+    observersEnabled: t.boolean({
+      nullable: false,
+      description: 'Cards have observers.',
+      resolve: flag('isObserversEnabled'),
+    }),
+    automationEnabled: t.boolean({
+      nullable: false,
+      description: 'Robots and triggers are available.',
+      resolve: flag('isAutomationEnabled'),
+    }),
     categories: t.field({
       type: [Category],
       nullable: { list: false, items: false },
@@ -58,7 +92,10 @@ builder.node(SpaType, {
  * query (through fieldError), a ValidationError in a mutation payload. */
 export function smartProcessArg(entityTypeId: number): number {
   if (!isSmartProcessId(entityTypeId)) {
-    throw new FieldInputError('entityTypeId', `entityTypeId ${entityTypeId} is not a smart process (smart processes are 128 and up; see spaTypes)`);
+    throw new FieldInputError(
+      'entityTypeId',
+      `entityTypeId ${entityTypeId} is not a smart process (smart processes are 128 and up; see spaTypes)`,
+    );
   }
   return entityTypeId;
 }
@@ -82,12 +119,14 @@ builder.queryFields((t) => ({
   spaField: t.field({
     type: FieldDefinitionRef,
     nullable: true,
-    description: 'One field of a smart-process type by name, either spelling, with its list values (the seed\'s getSpaSpecificField); null when the type has no such field.',
+    description:
+      "One field of a smart-process type by name, either spelling, with its list values (the seed's getSpaSpecificField); null when the type has no such field.",
     args: {
       entityTypeId: t.arg.int({ required: true, description: 'e.g. 128.' }),
       name: t.arg.string({ required: true, description: 'e.g. `ufCrm1_1721812814433` or `UF_CRM_1_1721812814433`.' }),
     },
-    resolve: async (_root, args, ctx) => (await fields(ctx, smartProcessQueryArg(args.entityTypeId))).byName.get(args.name.toLowerCase()) ?? null,
+    resolve: async (_root, args, ctx) =>
+      (await fields(ctx, smartProcessQueryArg(args.entityTypeId))).byName.get(args.name.toLowerCase()) ?? null,
   }),
   spaType: t.field({
     type: SpaType,

@@ -23,11 +23,20 @@ builder.node(Category, {
     return (await categories(ctx.portal, entityTypeId, upstream(ctx))).find((c) => c.id === categoryId) ?? null;
   },
   fields: (t) => ({
-    bitrixId: t.exposeInt('id', { nullable: false, description: 'The funnel id in Bitrix24 (0 is the default deal funnel).' }),
-    entityTypeId: t.exposeInt('entityTypeId', { nullable: false, description: 'The CRM entity type of this funnel (2 deals, ≥128 smart processes).' }),
+    bitrixId: t.exposeInt('id', {
+      nullable: false,
+      description: 'The funnel id in Bitrix24 (0 is the default deal funnel).',
+    }),
+    entityTypeId: t.exposeInt('entityTypeId', {
+      nullable: false,
+      description: 'The CRM entity type of this funnel (2 deals, ≥128 smart processes).',
+    }),
     name: t.exposeString('name', { nullable: false, description: 'Funnel name as shown in Bitrix24.' }),
     sort: t.exposeInt('sort', { nullable: false, description: 'Display order (ascending).' }),
-    isDefault: t.exposeBoolean('isDefault', { nullable: false, description: 'True for the funnel new records go to by default.' }),
+    isDefault: t.exposeBoolean('isDefault', {
+      nullable: false,
+      description: 'True for the funnel new records go to by default.',
+    }),
     stages: t.field({
       type: [Stage],
       nullable: { list: false, items: false },
@@ -47,18 +56,31 @@ builder.node(Stage, {
     return (await stages(ctx.portal, entityTypeId, null, upstream(ctx))).find((s) => s.statusId === statusId) ?? null;
   },
   fields: (t) => ({
-    statusId: t.exposeString('statusId', { nullable: false, description: 'The stage id used in CRM records, e.g. `DT128_7:NEW` or `C1:WON`.' }),
+    statusId: t.exposeString('statusId', {
+      nullable: false,
+      description: 'The stage id used in CRM records, e.g. `DT128_7:NEW` or `C1:WON`.',
+    }),
     name: t.exposeString('name', { nullable: false, description: 'Stage name as shown in Bitrix24.' }),
     sort: t.exposeInt('sort', { nullable: false, description: 'Position in the funnel (ascending).' }),
     color: t.exposeString('color', { description: 'Display colour, e.g. `#22B9FF`.' }),
-    semantics: t.field({ type: StageSemantics, nullable: false, description: 'Whether the stage is in progress, a success or a failure.', resolve: (s) => s.semantics }),
-    entityTypeId: t.exposeInt('entityTypeId', { nullable: false, description: 'The CRM entity type the stage belongs to.' }),
+    semantics: t.field({
+      type: StageSemantics,
+      nullable: false,
+      description: 'Whether the stage is in progress, a success or a failure.',
+      resolve: (s) => s.semantics,
+    }),
+    entityTypeId: t.exposeInt('entityTypeId', {
+      nullable: false,
+      description: 'The CRM entity type the stage belongs to.',
+    }),
     category: t.field({
       type: Category,
       nullable: true,
       description: 'The funnel of this stage; null for types without funnels (leads).',
       resolve: async (s, _args, ctx) =>
-        s.categoryId === null ? null : ((await categories(ctx.portal, s.entityTypeId, upstream(ctx))).find((c) => c.id === s.categoryId) ?? null),
+        s.categoryId === null
+          ? null
+          : ((await categories(ctx.portal, s.entityTypeId, upstream(ctx))).find((c) => c.id === s.categoryId) ?? null),
     }),
   }),
 });

@@ -29,7 +29,12 @@ const ContactChange = builder.objectRef<ContactChangeRecord>('ContactChange').im
       description: 'The contact as it is now; null when deleted.',
       resolve: (c) => c.record,
     }),
-    at: t.field({ type: 'DateTime', nullable: false, description: 'When the gateway received the event.', resolve: (c) => new Date(c.at) }),
+    at: t.field({
+      type: 'DateTime',
+      nullable: false,
+      description: 'When the gateway received the event.',
+      resolve: (c) => new Date(c.at),
+    }),
   }),
 });
 
@@ -39,17 +44,24 @@ const SpaCardChange = builder.objectRef<CardChangeRecord>('SpaCardChange').imple
     action: t.field({ type: ChangeAction, nullable: false, description: 'What happened.', resolve: (c) => c.action }),
     entityTypeId: t.exposeInt('entityTypeId', { nullable: false, description: 'The smart-process type.' }),
     bitrixId: t.exposeInt('id', { nullable: false, description: 'The card id.' }),
-    moved: t.exposeBoolean('moved', { nullable: false, description: 'True when this update moved the card to another stage.' }),
+    moved: t.exposeBoolean('moved', {
+      nullable: false,
+      description: 'True when this update moved the card to another stage.',
+    }),
     card: t.field({
       type: SpaCard,
       nullable: true,
       description: 'The card as it is now (with its new stage); null when deleted.',
       resolve: (c) => c.record,
     }),
-    at: t.field({ type: 'DateTime', nullable: false, description: 'When the gateway received the event.', resolve: (c) => new Date(c.at) }),
+    at: t.field({
+      type: 'DateTime',
+      nullable: false,
+      description: 'When the gateway received the event.',
+      resolve: (c) => new Date(c.at),
+    }),
   }),
 });
-
 
 builder.subscriptionType({ description: 'Live CRM changes (Server-Sent Events: send `Accept: text/event-stream`).' });
 
@@ -59,13 +71,17 @@ builder.subscriptionFields((t) => ({
     nullable: false,
     description: 'Contacts created, changed or deleted; one contact when `id` is given.',
     args: { id: t.arg.int({ description: 'Only this contact.' }) },
-    subscribe: (_root, args, ctx) => ctx.events.subscribe((c): c is ContactChangeRecord => c.kind === 'contact' && (args.id == null || c.id === args.id)),
+    subscribe: (_root, args, ctx) =>
+      ctx.events.subscribe(
+        (c): c is ContactChangeRecord => c.kind === 'contact' && (args.id == null || c.id === args.id),
+      ),
     resolve: (change) => change,
   }),
   spaCardChanged: t.field({
     type: SpaCardChange,
     nullable: false,
-    description: 'Cards of a type created, changed, moved or deleted; narrowed to a funnel or a stage (by the card\'s state after the change; deletions reach only unnarrowed subscriptions).',
+    description:
+      "Cards of a type created, changed, moved or deleted; narrowed to a funnel or a stage (by the card's state after the change; deletions reach only unnarrowed subscriptions).",
     args: {
       entityTypeId: t.arg.int({ required: true, description: 'The smart-process type.' }),
       categoryId: t.arg.int({ description: 'Only cards in this funnel.' }),
@@ -93,7 +109,11 @@ builder.subscriptionFields((t) => ({
     subscribe: (_root, args, ctx) => {
       const entityTypeId = smartProcessQueryArg(args.entityTypeId);
       return ctx.events.subscribe(
-        (c): c is CardChangeRecord => c.kind === 'card' && c.entityTypeId === entityTypeId && c.moved && (args.categoryId == null || c.record?.categoryId === args.categoryId),
+        (c): c is CardChangeRecord =>
+          c.kind === 'card' &&
+          c.entityTypeId === entityTypeId &&
+          c.moved &&
+          (args.categoryId == null || c.record?.categoryId === args.categoryId),
       );
     },
     resolve: (change) => change,

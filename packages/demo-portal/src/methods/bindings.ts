@@ -11,7 +11,9 @@ import { pget, toId } from '../util.js';
 type Binding = { SORT: number; ROLE_ID: number; IS_PRIMARY: 'Y' | 'N' } & Record<string, number | string>;
 
 function bindings(key: 'CONTACT_ID' | 'COMPANY_ID', ids: number[]): Binding[] {
-  return ids.map((id, i) => ({ [key]: id, SORT: (i + 1) * 10, ROLE_ID: 0, IS_PRIMARY: i === 0 ? 'Y' : 'N' }) as Binding);
+  return ids.map(
+    (id, i) => ({ [key]: id, SORT: (i + 1) * 10, ROLE_ID: 0, IS_PRIMARY: i === 0 ? 'Y' : 'N' }) as Binding,
+  );
 }
 
 /** `id` ≤ 0 or missing: the docs' error (empty code). A missing owner: "Not found." (the deal
@@ -31,13 +33,24 @@ export function bindingMethods(db: Db): MethodTable {
     result: bindings('CONTACT_ID', idList(owner(db, entityTypeId, params).CONTACT_IDS)),
   });
   return {
-    'crm.contact.company.items.get': (params) => ({ result: bindings('COMPANY_ID', idList(owner(db, 3, params).COMPANY_IDS)) }),
+    'crm.contact.company.items.get': (params) => ({
+      result: bindings('COMPANY_ID', idList(owner(db, 3, params).COMPANY_IDS)),
+    }),
     'crm.company.contact.items.get': (params) => {
       const company = owner(db, 4, params);
       // Contacts hold the company bindings; the company's own primary contacts come first.
       const holders = db.entities.get(3)!.table.rows.filter((c) => idList(c.COMPANY_IDS).includes(company.ID));
-      holders.sort((a, b) => Number(idList(b.COMPANY_IDS)[0] === company.ID) - Number(idList(a.COMPANY_IDS)[0] === company.ID) || a.ID - b.ID);
-      return { result: bindings('CONTACT_ID', holders.map((c) => c.ID)) };
+      holders.sort(
+        (a, b) =>
+          Number(idList(b.COMPANY_IDS)[0] === company.ID) - Number(idList(a.COMPANY_IDS)[0] === company.ID) ||
+          a.ID - b.ID,
+      );
+      return {
+        result: bindings(
+          'CONTACT_ID',
+          holders.map((c) => c.ID),
+        ),
+      };
     },
     'crm.deal.contact.items.get': contactsOf(2),
     'crm.lead.contact.items.get': contactsOf(1),

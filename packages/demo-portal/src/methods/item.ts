@@ -29,7 +29,8 @@ export const notFound = () => new ApiError('NOT_FOUND', 'Element not found');
 /** A missing required action argument, as Bitrix's engine reports it (text UNCONFIRMED). */
 function requiredId(params: Params): number {
   const raw = pget(params, 'id');
-  if (raw === undefined || raw === null || raw === '') throw new ApiError('INVALID_ARG_VALUE', 'Could not find value for parameter {id}');
+  if (raw === undefined || raw === null || raw === '')
+    throw new ApiError('INVALID_ARG_VALUE', 'Could not find value for parameter {id}');
   const id = toId(raw);
   if (id === null) throw notFound();
   return id;
@@ -78,7 +79,12 @@ export function itemMethods(db: Db): MethodTable {
       const orig = useOriginal(params);
       const resolve = itemResolver(es.schema, db.offset, orig);
       const filter = pget(params, 'filter');
-      const compiled = compileFilter(isObj(filter) ? filter : undefined, { resolve, strict: true, logic: true, offset: db.offset });
+      const compiled = compileFilter(isObj(filter) ? filter : undefined, {
+        resolve,
+        strict: true,
+        logic: true,
+        offset: db.offset,
+      });
       const keys = compileOrder(pget(params, 'order'), resolve, true);
       const page = runQuery(es.table, compiled, keys, toStart(pget(params, 'start')));
       const sel = itemSelect(es.schema, pget(params, 'select'), orig);

@@ -1,7 +1,17 @@
 // Metadata methods: crm.type.* (§7.7), crm.category.* (§7.8), crm.status.list and
 // crm.status.entity.types (§7.9).
 import { ApiError, type MethodTable, type Params } from '../types.js';
-import { CATEGORIES, categoriesOf, dictionaries, SPA_FLAGS, SPA_TYPES, STATUSES, type Category, type SpaType, type StatusRow } from '../catalog.js';
+import {
+  CATEGORIES,
+  categoriesOf,
+  dictionaries,
+  SPA_FLAGS,
+  SPA_TYPES,
+  STATUSES,
+  type Category,
+  type SpaType,
+  type StatusRow,
+} from '../catalog.js';
 import { compileFilter, compileOrder, runQuery, type Access, type Resolver } from '../filter.js';
 import type { Storage } from '../fields.js';
 import { Table, type Db } from '../store.js';
@@ -11,10 +21,19 @@ const yn = (b: boolean) => (b ? 'Y' : 'N');
 
 function renderType(db: Db, t: SpaType, full: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {
-    id: t.id, title: t.title, code: t.code, createdBy: 1, entityTypeId: t.entityTypeId, customSectionId: null,
+    id: t.id,
+    title: t.title,
+    code: t.code,
+    createdBy: 1,
+    entityTypeId: t.entityTypeId,
+    customSectionId: null,
   };
   for (const k of SPA_FLAGS) out[k] = yn(t.flags[k]);
-  Object.assign(out, { createdTime: isoDateTime(t.createdTime, db.offset), updatedTime: isoDateTime(t.updatedTime, db.offset), updatedBy: 1 });
+  Object.assign(out, {
+    createdTime: isoDateTime(t.createdTime, db.offset),
+    updatedTime: isoDateTime(t.updatedTime, db.offset),
+    updatedBy: 1,
+  });
   if (full) Object.assign(out, { relations: { parent: [], child: [] }, linkedUserFields: {}, customSections: [] });
   return out;
 }
@@ -25,20 +44,46 @@ const spaNotFound = () => new ApiError(0, 'SPA not found');
 
 type TypeRow = SpaType & { ID: number };
 
-const TYPE_FIELDS: Record<string, Storage> = { id: 'int', entityTypeId: 'int', title: 'str', code: 'str', createdBy: 'int', updatedBy: 'int', createdTime: 'datetime', updatedTime: 'datetime' };
+const TYPE_FIELDS: Record<string, Storage> = {
+  id: 'int',
+  entityTypeId: 'int',
+  title: 'str',
+  code: 'str',
+  createdBy: 'int',
+  updatedBy: 'int',
+  createdTime: 'datetime',
+  updatedTime: 'datetime',
+};
 
 const typeResolver: Resolver = (name) => {
   if (name in TYPE_FIELDS) {
-    return { name, storage: TYPE_FIELDS[name], isId: name === 'id', get: ((t: TypeRow) => (name === 'createdBy' || name === 'updatedBy' ? 1 : t[name as keyof SpaType])) as (r: never) => unknown } satisfies Access;
+    return {
+      name,
+      storage: TYPE_FIELDS[name],
+      isId: name === 'id',
+      get: ((t: TypeRow) => (name === 'createdBy' || name === 'updatedBy' ? 1 : t[name as keyof SpaType])) as (
+        r: never,
+      ) => unknown,
+    } satisfies Access;
   }
   if ((SPA_FLAGS as readonly string[]).includes(name)) {
-    return { name, storage: 'bool', get: ((t: TypeRow) => t.flags[name as (typeof SPA_FLAGS)[number]]) as (r: never) => unknown };
+    return {
+      name,
+      storage: 'bool',
+      get: ((t: TypeRow) => t.flags[name as (typeof SPA_FLAGS)[number]]) as (r: never) => unknown,
+    };
   }
   return null;
 };
 
 function renderCategory(c: Category): Record<string, unknown> {
-  const out: Record<string, unknown> = { id: c.id, name: c.name, sort: c.sort, entityTypeId: c.entityTypeId, isDefault: yn(c.isDefault) };
+  const out: Record<string, unknown> = {
+    id: c.id,
+    name: c.name,
+    sort: c.sort,
+    entityTypeId: c.entityTypeId,
+    isDefault: yn(c.isDefault),
+  };
   // The doc example shows origin fields on user funnels only.
   if (!c.isDefault) Object.assign(out, { originId: '', originatorId: '' });
   return out;
@@ -48,15 +93,23 @@ const TYPE_NAMES: Record<number, string> = { 1: 'LEAD', 3: 'CONTACT', 4: 'COMPAN
 
 function categoryType(params: Params): number {
   const e = toInt(pget(params, 'entityTypeId'));
-  if (e !== null && TYPE_NAMES[e]) throw new ApiError('ENTITY_TYPE_NOT_SUPPORTED', `Entity type ${TYPE_NAMES[e]} is not supported`);
-  if (e === null || (e !== 2 && !SPA_TYPES.some((t) => t.entityTypeId === e))) throw new ApiError('NOT_FOUND', 'Smart process not found');
+  if (e !== null && TYPE_NAMES[e])
+    throw new ApiError('ENTITY_TYPE_NOT_SUPPORTED', `Entity type ${TYPE_NAMES[e]} is not supported`);
+  if (e === null || (e !== 2 && !SPA_TYPES.some((t) => t.entityTypeId === e)))
+    throw new ApiError('NOT_FOUND', 'Smart process not found');
   return e;
 }
 
 function renderStatus(s: StatusRow): Record<string, unknown> {
   const row: Record<string, unknown> = {
-    ID: String(s.ID), ENTITY_ID: s.ENTITY_ID, STATUS_ID: s.STATUS_ID, NAME: s.NAME, NAME_INIT: s.SYSTEM ? s.NAME : '',
-    SORT: String(s.SORT), SYSTEM: yn(s.SYSTEM), CATEGORY_ID: s.CATEGORY_ID === null ? null : String(s.CATEGORY_ID),
+    ID: String(s.ID),
+    ENTITY_ID: s.ENTITY_ID,
+    STATUS_ID: s.STATUS_ID,
+    NAME: s.NAME,
+    NAME_INIT: s.SYSTEM ? s.NAME : '',
+    SORT: String(s.SORT),
+    SYSTEM: yn(s.SYSTEM),
+    CATEGORY_ID: s.CATEGORY_ID === null ? null : String(s.CATEGORY_ID),
     COLOR: s.COLOR,
     // null for in-progress stages (not "P"), "S" success, "F" failure/apology (§7.9).
     SEMANTICS: s.COLOR === null ? null : s.semantics === 'success' ? 'S' : s.semantics === 'process' ? null : 'F',
@@ -72,8 +125,18 @@ export function metaMethods(db: Db): MethodTable {
   return {
     'crm.type.list': (params) => {
       const filter = pget(params, 'filter');
-      const compiled = compileFilter(isObj(filter) ? filter : undefined, { resolve: typeResolver, strict: true, logic: true, offset: db.offset });
-      const page = runQuery(types, compiled, compileOrder(pget(params, 'order'), typeResolver, true), toStart(pget(params, 'start')));
+      const compiled = compileFilter(isObj(filter) ? filter : undefined, {
+        resolve: typeResolver,
+        strict: true,
+        logic: true,
+        offset: db.offset,
+      });
+      const page = runQuery(
+        types,
+        compiled,
+        compileOrder(pget(params, 'order'), typeResolver, true),
+        toStart(pget(params, 'start')),
+      );
       const out = { result: { types: page.rows.map((t) => renderType(db, t, false)) }, total: page.total };
       return page.next === undefined ? out : { ...out, next: page.next };
     },
@@ -89,7 +152,9 @@ export function metaMethods(db: Db): MethodTable {
     },
     'crm.category.list': (params) => {
       const e = categoryType(params);
-      const list = categoriesOf(e).sort((a, b) => a.sort - b.sort || a.id - b.id).map(renderCategory);
+      const list = categoriesOf(e)
+        .sort((a, b) => a.sort - b.sort || a.id - b.id)
+        .map(renderCategory);
       return { result: { categories: list }, total: list.length };
     },
     'crm.category.get': (params) => {
@@ -103,14 +168,23 @@ export function metaMethods(db: Db): MethodTable {
       const filterRaw = pget(params, 'filter');
       // crm-status-list.md documents one error, for parameters it cannot use: a filter that is
       // not an object is refused, not ignored.
-      if (filterRaw !== undefined && filterRaw !== '' && !isObj(filterRaw) && !(Array.isArray(filterRaw) && filterRaw.length === 0)) {
+      if (
+        filterRaw !== undefined &&
+        filterRaw !== '' &&
+        !isObj(filterRaw) &&
+        !(Array.isArray(filterRaw) && filterRaw.length === 0)
+      ) {
         throw new ApiError('Invalid parameters.', 'Incorrect parameters passed.', 400);
       }
-      const filter = isObj(filterRaw) ? Object.fromEntries(Object.entries(filterRaw).map(([k, v]) => [k.toUpperCase(), v])) : {};
-      if (filter.ENTITY_ID !== undefined && typeof filter.ENTITY_ID !== 'string') throw oldError('Filter by ENTITY_ID must be a string');
+      const filter = isObj(filterRaw)
+        ? Object.fromEntries(Object.entries(filterRaw).map(([k, v]) => [k.toUpperCase(), v]))
+        : {};
+      if (filter.ENTITY_ID !== undefined && typeof filter.ENTITY_ID !== 'string')
+        throw oldError('Filter by ENTITY_ID must be a string');
       let rows = STATUSES.map(renderStatus);
       for (const [k, v] of Object.entries(filter)) {
-        if (!['ID', 'ENTITY_ID', 'STATUS_ID', 'NAME', 'SORT', 'SYSTEM', 'CATEGORY_ID', 'SEMANTICS'].includes(k)) continue;
+        if (!['ID', 'ENTITY_ID', 'STATUS_ID', 'NAME', 'SORT', 'SYSTEM', 'CATEGORY_ID', 'SEMANTICS'].includes(k))
+          continue;
         rows = rows.filter((r) => String(r[k] ?? '') === String(v ?? ''));
       }
       const orderRaw = pget(params, 'order');
@@ -121,7 +195,9 @@ export function metaMethods(db: Db): MethodTable {
             const key = k.toUpperCase();
             const x = a[key];
             const y = b[key];
-            const c = /^(ID|SORT|CATEGORY_ID)$/.test(key) ? Number(x ?? -1) - Number(y ?? -1) : String(x ?? '').localeCompare(String(y ?? ''));
+            const c = /^(ID|SORT|CATEGORY_ID)$/.test(key)
+              ? Number(x ?? -1) - Number(y ?? -1)
+              : String(x ?? '').localeCompare(String(y ?? ''));
             if (c) return String(d).toUpperCase() === 'DESC' ? -c : c;
           }
           return Number(a.ID) - Number(b.ID);

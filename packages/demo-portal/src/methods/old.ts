@@ -86,30 +86,73 @@ export function oldMethods(db: Db, entityTypeId: number, prefix: string, readOnl
  * SORT, ID; labels only when a LANG filter is given. */
 export function userfieldList(db: Db, entityTypeId: number): MethodTable[string] {
   const es = db.entities.get(entityTypeId)!;
-  const FILTERABLE = ['ID', 'FIELD_NAME', 'USER_TYPE_ID', 'XML_ID', 'SORT', 'MULTIPLE', 'MANDATORY', 'SHOW_FILTER', 'SHOW_IN_LIST', 'EDIT_IN_LIST', 'IS_SEARCHABLE'];
+  const FILTERABLE = [
+    'ID',
+    'FIELD_NAME',
+    'USER_TYPE_ID',
+    'XML_ID',
+    'SORT',
+    'MULTIPLE',
+    'MANDATORY',
+    'SHOW_FILTER',
+    'SHOW_IN_LIST',
+    'EDIT_IN_LIST',
+    'IS_SEARCHABLE',
+  ];
   return (params) => {
     const filter = objParam(params, 'filter', false) ?? {};
     const f = Object.fromEntries(Object.entries(filter).map(([k, v]) => [k.toUpperCase(), v]));
     const lang = f.LANG !== undefined;
-    let rows = es.schema.fields.filter((d) => d.uf).map((d) => {
-      const uf = d.uf!;
-      const row: Record<string, unknown> = {
-        ID: String(uf.id), ENTITY_ID: uf.entityId, FIELD_NAME: d.upper, USER_TYPE_ID: d.type, XML_ID: null,
-        SORT: String(uf.sort), MULTIPLE: d.multiple ? 'Y' : 'N', MANDATORY: uf.mandatory ? 'Y' : 'N',
-        SHOW_FILTER: 'E', SHOW_IN_LIST: 'Y', EDIT_IN_LIST: 'Y', IS_SEARCHABLE: 'N', SETTINGS: uf.settings,
-      };
-      if (lang) Object.assign(row, { EDIT_FORM_LABEL: uf.label, LIST_COLUMN_LABEL: uf.label, LIST_FILTER_LABEL: uf.label, ERROR_MESSAGE: null, HELP_MESSAGE: null });
-      if (uf.items) row.LIST = uf.items.map((i) => ({ ID: i.ID, SORT: String(i.SORT), VALUE: i.VALUE, DEF: i.DEF, XML_ID: i.XML_ID }));
-      return row;
-    });
+    let rows = es.schema.fields
+      .filter((d) => d.uf)
+      .map((d) => {
+        const uf = d.uf!;
+        const row: Record<string, unknown> = {
+          ID: String(uf.id),
+          ENTITY_ID: uf.entityId,
+          FIELD_NAME: d.upper,
+          USER_TYPE_ID: d.type,
+          XML_ID: null,
+          SORT: String(uf.sort),
+          MULTIPLE: d.multiple ? 'Y' : 'N',
+          MANDATORY: uf.mandatory ? 'Y' : 'N',
+          SHOW_FILTER: 'E',
+          SHOW_IN_LIST: 'Y',
+          EDIT_IN_LIST: 'Y',
+          IS_SEARCHABLE: 'N',
+          SETTINGS: uf.settings,
+        };
+        if (lang)
+          Object.assign(row, {
+            EDIT_FORM_LABEL: uf.label,
+            LIST_COLUMN_LABEL: uf.label,
+            LIST_FILTER_LABEL: uf.label,
+            ERROR_MESSAGE: null,
+            HELP_MESSAGE: null,
+          });
+        if (uf.items)
+          row.LIST = uf.items.map((i) => ({
+            ID: i.ID,
+            SORT: String(i.SORT),
+            VALUE: i.VALUE,
+            DEF: i.DEF,
+            XML_ID: i.XML_ID,
+          }));
+        return row;
+      });
     for (const k of FILTERABLE) if (f[k] !== undefined) rows = rows.filter((r) => String(r[k]) === String(f[k]));
     const order = objParam(params, 'order', false) ?? { SORT: 'ASC', ID: 'ASC' };
-    const keys = Object.entries(order).map(([k, d]) => [k.toUpperCase(), String(d).toUpperCase() === 'DESC' ? -1 : 1] as const);
+    const keys = Object.entries(order).map(
+      ([k, d]) => [k.toUpperCase(), String(d).toUpperCase() === 'DESC' ? -1 : 1] as const,
+    );
     rows.sort((a, b) => {
       for (const [k, d] of keys) {
         const x = a[k];
         const y = b[k];
-        const c = /^\d+$/.test(String(x)) && /^\d+$/.test(String(y)) ? Number(x) - Number(y) : String(x).localeCompare(String(y));
+        const c =
+          /^\d+$/.test(String(x)) && /^\d+$/.test(String(y))
+            ? Number(x) - Number(y)
+            : String(x).localeCompare(String(y));
         if (c) return c * d;
       }
       return 0;

@@ -7,10 +7,25 @@ import type { Db, DeptRec, UserRec } from '../store.js';
 import { asList, dateToMs, isObj, isoDate, isoDateTime, oldError, pget, toStart } from '../util.js';
 
 const USER_FIELDS: Record<string, Storage> = {
-  ID: 'int', ACTIVE: 'bool', NAME: 'str', LAST_NAME: 'str', SECOND_NAME: 'str', EMAIL: 'str', LAST_LOGIN: 'datetime',
-  DATE_REGISTER: 'datetime', TIME_ZONE: 'str', IS_ONLINE: 'bool', PERSONAL_GENDER: 'str', PERSONAL_BIRTHDAY: 'date',
-  PERSONAL_MOBILE: 'str', WORK_PHONE: 'str', WORK_POSITION: 'str', UF_EMPLOYMENT_DATE: 'date', UF_DEPARTMENT: 'int',
-  UF_PHONE_INNER: 'str', USER_TYPE: 'str',
+  ID: 'int',
+  ACTIVE: 'bool',
+  NAME: 'str',
+  LAST_NAME: 'str',
+  SECOND_NAME: 'str',
+  EMAIL: 'str',
+  LAST_LOGIN: 'datetime',
+  DATE_REGISTER: 'datetime',
+  TIME_ZONE: 'str',
+  IS_ONLINE: 'bool',
+  PERSONAL_GENDER: 'str',
+  PERSONAL_BIRTHDAY: 'date',
+  PERSONAL_MOBILE: 'str',
+  WORK_PHONE: 'str',
+  WORK_POSITION: 'str',
+  UF_EMPLOYMENT_DATE: 'date',
+  UF_DEPARTMENT: 'int',
+  UF_PHONE_INNER: 'str',
+  USER_TYPE: 'str',
 };
 
 /** Keys of user.get that are not filter fields when given at the top level. */
@@ -22,20 +37,43 @@ function userResolver(db: Db): Resolver {
     const storage = USER_FIELDS[key];
     if (!storage) return null;
     let get = (u: UserRec): unknown => u[key as keyof UserRec];
-    if (storage === 'date') get = (u) => { const v = u[key as keyof UserRec]; return typeof v === 'string' && v ? dateToMs(v, db.offset) : null; };
-    return { name, storage, isId: key === 'ID', multiple: key === 'UF_DEPARTMENT', get: get as (r: never) => unknown } satisfies Access;
+    if (storage === 'date')
+      get = (u) => {
+        const v = u[key as keyof UserRec];
+        return typeof v === 'string' && v ? dateToMs(v, db.offset) : null;
+      };
+    return {
+      name,
+      storage,
+      isId: key === 'ID',
+      multiple: key === 'UF_DEPARTMENT',
+      get: get as (r: never) => unknown,
+    } satisfies Access;
   };
 }
 
 function renderUser(db: Db, u: UserRec, select: Set<string> | null): Record<string, unknown> {
   const d = (v: string | null) => (v ? isoDate(v, db.offset) : '');
   const row: Record<string, unknown> = {
-    ID: String(u.ID), ACTIVE: u.ACTIVE, NAME: u.NAME, LAST_NAME: u.LAST_NAME, SECOND_NAME: u.SECOND_NAME, EMAIL: u.EMAIL,
-    LAST_LOGIN: u.LAST_LOGIN === null ? '' : isoDateTime(u.LAST_LOGIN, db.offset), DATE_REGISTER: isoDateTime(u.DATE_REGISTER, db.offset),
-    TIME_ZONE: u.TIME_ZONE, IS_ONLINE: u.IS_ONLINE ? 'Y' : 'N', PERSONAL_GENDER: u.PERSONAL_GENDER,
-    PERSONAL_BIRTHDAY: d(u.PERSONAL_BIRTHDAY), PERSONAL_MOBILE: u.PERSONAL_MOBILE, WORK_PHONE: u.WORK_PHONE,
-    WORK_POSITION: u.WORK_POSITION, UF_EMPLOYMENT_DATE: d(u.UF_EMPLOYMENT_DATE), UF_DEPARTMENT: [...u.UF_DEPARTMENT],
-    UF_PHONE_INNER: u.UF_PHONE_INNER, USER_TYPE: u.USER_TYPE,
+    ID: String(u.ID),
+    ACTIVE: u.ACTIVE,
+    NAME: u.NAME,
+    LAST_NAME: u.LAST_NAME,
+    SECOND_NAME: u.SECOND_NAME,
+    EMAIL: u.EMAIL,
+    LAST_LOGIN: u.LAST_LOGIN === null ? '' : isoDateTime(u.LAST_LOGIN, db.offset),
+    DATE_REGISTER: isoDateTime(u.DATE_REGISTER, db.offset),
+    TIME_ZONE: u.TIME_ZONE,
+    IS_ONLINE: u.IS_ONLINE ? 'Y' : 'N',
+    PERSONAL_GENDER: u.PERSONAL_GENDER,
+    PERSONAL_BIRTHDAY: d(u.PERSONAL_BIRTHDAY),
+    PERSONAL_MOBILE: u.PERSONAL_MOBILE,
+    WORK_PHONE: u.WORK_PHONE,
+    WORK_POSITION: u.WORK_POSITION,
+    UF_EMPLOYMENT_DATE: d(u.UF_EMPLOYMENT_DATE),
+    UF_DEPARTMENT: [...u.UF_DEPARTMENT],
+    UF_PHONE_INNER: u.UF_PHONE_INNER,
+    USER_TYPE: u.USER_TYPE,
   };
   if (!select) return row;
   return Object.fromEntries(Object.entries(row).filter(([k]) => k === 'ID' || select.has(k)));
@@ -47,8 +85,10 @@ function userSelect(params: Params): Set<string> | null {
   if (names.length === 0 || names.includes('*')) return null;
   const out = new Set<string>();
   for (const n of names) {
-    if (n === 'UF_*') for (const k of Object.keys(USER_FIELDS)) if (k.startsWith('UF_')) out.add(k);
-    else if (n in USER_FIELDS) out.add(n);
+    if (n === 'UF_*')
+      for (const k of Object.keys(USER_FIELDS))
+        if (k.startsWith('UF_')) out.add(k);
+        else if (n in USER_FIELDS) out.add(n);
   }
   return out;
 }
@@ -67,7 +107,8 @@ function collectFilter(params: Params): Record<string, unknown> {
 function findValue(params: Params, key: string): string | undefined {
   for (const src of [params.filter, params.FILTER, params]) {
     if (!isObj(src)) continue;
-    for (const [k, v] of Object.entries(src)) if (k.toUpperCase() === key && v !== undefined && v !== null && v !== '') return String(v);
+    for (const [k, v] of Object.entries(src))
+      if (k.toUpperCase() === key && v !== undefined && v !== null && v !== '') return String(v);
   }
   return undefined;
 }
@@ -124,7 +165,12 @@ export function userMethods(db: Db): MethodTable {
     const key = name.toUpperCase();
     const storage = DEPT_FIELDS[key];
     if (!storage) return null;
-    return { name, storage, isId: key === 'ID', get: ((d: DeptRec) => d[key as keyof DeptRec]) as (r: never) => unknown };
+    return {
+      name,
+      storage,
+      isId: key === 'ID',
+      get: ((d: DeptRec) => d[key as keyof DeptRec]) as (r: never) => unknown,
+    };
   };
   return {
     'user.get': (params) => userList(db, params, false),
@@ -145,8 +191,14 @@ export function userMethods(db: Db): MethodTable {
       if (isObj(params.filter)) Object.assign(filter, params.filter);
       const compiled = compileFilter(filter, { resolve: deptResolver, strict: false, logic: false, offset: db.offset });
       const sort = params.sort;
-      const order = typeof sort === 'string' ? { [sort]: typeof params.order === 'string' ? params.order : 'ASC' } : undefined;
-      const page = runQuery(db.departments, compiled, compileOrder(order, deptResolver, false), toStart(pget(params, 'start')));
+      const order =
+        typeof sort === 'string' ? { [sort]: typeof params.order === 'string' ? params.order : 'ASC' } : undefined;
+      const page = runQuery(
+        db.departments,
+        compiled,
+        compileOrder(order, deptResolver, false),
+        toStart(pget(params, 'start')),
+      );
       const result = page.rows.map(renderDept);
       return page.next === undefined ? { result, total: page.total } : { result, total: page.total, next: page.next };
     },
