@@ -117,21 +117,6 @@ export async function countRecords(
   return na + nb - both;
 }
 
-/** `<prefix>.get`: every field (multi-fields included when set); null when there is no such record. */
-export async function getRecord<R>(
-  portal: BitrixPortal,
-  entity: OldEntity<R>,
-  id: number,
-  options: SubmitOptions = {},
-): Promise<R | null> {
-  try {
-    return entity.normalise(asRecord((await portal.read(`${entity.prefix}.get`, { id }, options)).result));
-  } catch (error) {
-    if (error instanceof BitrixError && error.errorClass === 'not-found') return null;
-    throw error;
-  }
-}
-
 /** `<prefix>.add`; returns the new id (old-style add answers a number, §2.6). */
 export async function addRecord(
   portal: BitrixPortal,

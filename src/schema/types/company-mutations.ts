@@ -3,7 +3,7 @@
 import { COMPANY, type CompanyRecord } from '../../crm/companies.js';
 import { newEntries, type CommUpdate } from '../../crm/communications.js';
 import { EntityTypeId } from '../../crm/entity-types.js';
-import { deleteRecord, getRecord, updateRecord } from '../../crm/records.js';
+import { deleteRecord, recordById, updateRecord } from '../../crm/records.js';
 import type { FieldSet } from '../../crm/fields.js';
 import { upstream, type Context } from '../context.js';
 import { builder } from '../builder.js';
@@ -16,7 +16,6 @@ import {
   clearedFields,
   customFields,
   dictionaryCode,
-  errors,
   existing,
   idempotentCreate,
 } from './crm-writes.js';
@@ -83,7 +82,7 @@ async function companyFields(ctx: Context, set: FieldSet, input: CompanyInput): 
 }
 
 async function reloaded(ctx: Context, id: number): Promise<CompanyRecord> {
-  const company = await getRecord(ctx.portal, COMPANY, id, { ...upstream(ctx), fresh: true });
+  const company = await recordById(ctx.portal, COMPANY, id, { ...upstream(ctx), fresh: true });
   if (!company) throw new NotFoundError(`Company ${id} vanished right after the write`, 'Company', id);
   Company.getDataloader(ctx).clear(id).prime(id, company);
   return company;
@@ -104,7 +103,7 @@ builder.mutationFields((t) => ({
   createCompany: t.field({
     type: Company,
     description: "Creates a company (the seed's createCompany), safe to retry with an idempotency key.",
-    errors: { types: MUTATION_ERRORS, ...errors('createCompany') },
+    errors: { types: MUTATION_ERRORS },
     args: { input: t.arg({ type: CreateCompanyInput, required: true, description: 'The new company.' }) },
     resolve: async (_root, args, ctx) => {
       try {
@@ -130,7 +129,7 @@ builder.mutationFields((t) => ({
   updateCompany: t.field({
     type: Company,
     description: "Changes fields of a company (the seed's updateCompanyFields). A missing company is a NotFoundError.",
-    errors: { types: MUTATION_ERRORS, ...errors('updateCompany') },
+    errors: { types: MUTATION_ERRORS },
     args: {
       id: t.arg.int({ required: true, description: 'The company id.' }),
       input: t.arg({ type: UpdateCompanyInput, required: true, description: 'The changes.' }),
@@ -156,7 +155,7 @@ builder.mutationFields((t) => ({
     type: Company,
     description:
       "Empties the named fields of a company (the seed's clearCompanyFields; either spelling; `phones`/`emails` remove every phone / e-mail). Unknown, read-only or required names are a ValidationError; nothing is sent then.",
-    errors: { types: MUTATION_ERRORS, ...errors('clearCompanyFields') },
+    errors: { types: MUTATION_ERRORS },
     args: {
       id: t.arg.int({ required: true, description: 'The company id.' }),
       fields: t.arg.stringList({
@@ -198,7 +197,7 @@ builder.mutationFields((t) => ({
     type: DeletedCompany,
     description:
       'Deletes a company (its deals, contacts and leads stay, unlinked). A missing company is a NotFoundError.',
-    errors: { types: MUTATION_ERRORS, ...errors('deleteCompany') },
+    errors: { types: MUTATION_ERRORS },
     args: { id: t.arg.int({ required: true, description: 'The company id.' }) },
     resolve: async (_root, args, ctx) => {
       try {

@@ -16,7 +16,6 @@ import {
   contactAddressBook,
   contactAddresses,
   personPreset,
-  contactById,
   reload,
   oldName,
   type AddressRecord,
@@ -27,9 +26,9 @@ import { createRecordOnce } from '../../crm/idempotency.js';
 import { deleteRecord, updateRecord } from '../../crm/records.js';
 import { upstream, type Context } from '../context.js';
 import { builder } from '../builder.js';
-import { checkEmployee, checkLinked, exclusiveRecord } from './crm-writes.js';
+import { checkEmployee, checkLinked, exclusiveRecord, existing } from './crm-writes.js';
 import { COMPANY } from '../../crm/companies.js';
-import { MUTATION_ERRORS, NotFoundError, ValidationError, mutationError } from './errors.js';
+import { MUTATION_ERRORS, ValidationError, mutationError } from './errors.js';
 import { fields } from './field.js';
 import {
   AddressInput,
@@ -44,16 +43,6 @@ import {
   type UpdateInput,
 } from './contact-inputs.js';
 import { Address, Contact, contactTypes } from './contact.js';
-
-/** Descriptions of the result types the errors plugin generates for one mutation. */
-function errors(what: string) {
-  return {
-    types: MUTATION_ERRORS,
-    union: { description: `The outcome of ${what}: the success, or a typed error.` },
-    result: { description: `${what.charAt(0).toUpperCase()}${what.slice(1)} succeeded.` },
-    dataField: { description: 'The result.' },
-  };
-}
 
 const keyOf = (def: { name: string; upperName: string }) => oldName(def as never);
 
@@ -112,13 +101,6 @@ async function scalarFields(
   return out;
 }
 
-async function existing(ctx: Context, id: number): Promise<ContactRecord> {
-  // Fresh: a write builds on it (see exclusiveRecord).
-  const contact = await contactById(ctx.portal, id, { ...upstream(ctx), fresh: true });
-  if (!contact) throw new NotFoundError(`Contact ${id} does not exist`, 'Contact', id);
-  return contact;
-}
-
 function primed(ctx: Context, contact: ContactRecord): ContactRecord {
   const loader = Contact.getDataloader(ctx);
   loader.clear(contact.id).prime(contact.id, contact);
@@ -147,7 +129,7 @@ async function update(ctx: Context, id: number, input: UpdateInput): Promise<Con
   if (input.emails) checkUpdate('EMAIL', input.emails, 'emails');
   const [set, current, scalars] = await Promise.all([
     fields(ctx, EntityTypeId.contact),
-    existing(ctx, id),
+    existing(ctx, CONTACT, id, 'Contact'),
     scalarFields(ctx, input, false),
   ]);
   const out = { ...customFields(set, input.fields), ...scalars };
@@ -218,7 +200,7 @@ builder.mutationFields((t) => ({
     type: Contact,
     description:
       "Creates a contact (the seed's createContact and createContact_new). Phones and e-mails are validated and custom fields checked before anything is sent. Safe to retry with an idempotency key.",
-    errors: errors('createContact'),
+    errors: { types: MUTATION_ERRORS },
     args: { input: t.arg({ type: CreateContactInput, required: true, description: 'The new contact.' }) },
     resolve: async (_root, args, ctx) => {
       try {
@@ -233,7 +215,7 @@ builder.mutationFields((t) => ({
     type: UpsertContactPayload,
     description:
       "Finds the contact matching `matchBy` and updates it, or creates one when none matches (the seed's checkContactExists + createContact as one safe step). Several matches are a ValidationError: nothing is changed. Phones and e-mails of the input are added to a matched contact (never duplicated, never removed).",
-    errors: errors('upsertContact'),
+    errors: { types: MUTATION_ERRORS },
     args: {
       input: t.arg({ type: CreateContactInput, required: true, description: "The contact's data." }),
       matchBy: t.arg({
@@ -269,7 +251,7 @@ builder.mutationFields((t) => ({
     type: Contact,
     description:
       "Changes a contact (the seed's updateContactFields). Omitted fields stay as they are; phones and e-mails are replaced, added, changed or removed explicitly (the seed appended when it meant to replace).",
-    errors: errors('updateContact'),
+    errors: { types: MUTATION_ERRORS },
     args: {
       id: t.arg.int({ required: true, description: 'The contact id.' }),
       input: t.arg({ type: UpdateContactInput, required: true, description: 'What to change.' }),
@@ -286,7 +268,7 @@ builder.mutationFields((t) => ({
     type: Contact,
     description:
       'Empties the named fields of a contact (either spelling; `phones`/`emails` remove every phone / e-mail). Unknown or read-only names are a ValidationError; nothing is sent then.',
-    errors: errors('clearContactFields'),
+    errors: { types: MUTATION_ERRORS },
     args: {
       id: t.arg.int({ required: true, description: 'The contact id.' }),
       fields: t.arg.stringList({
@@ -307,7 +289,7 @@ builder.mutationFields((t) => ({
         const set = await fields(ctx, EntityTypeId.contact);
         const out = customFields(set, Object.fromEntries(plain.map((name) => [name, null])));
         return await exclusiveRecord(ctx, 'crm.contact', args.id, async () => {
-          const current = await existing(ctx, args.id);
+          const current = await existing(ctx, CONTACT, args.id, 'Contact');
           for (const name of args.fields) {
             const kind = multi.get(name.toLowerCase());
             if (!kind) continue;
@@ -326,7 +308,7 @@ builder.mutationFields((t) => ({
   deleteContact: t.field({
     type: DeletedContact,
     description: 'Deletes a contact. A missing contact is a NotFoundError.',
-    errors: errors('deleteContact'),
+    errors: { types: MUTATION_ERRORS },
     args: { id: t.arg.int({ required: true, description: 'The contact id.' }) },
     resolve: async (_root, args, ctx) => {
       try {
@@ -342,7 +324,7 @@ builder.mutationFields((t) => ({
     type: Address,
     description:
       "Adds an address to a contact (the seed's createContactAddress, without its hard-coded country). One address per type: an existing one of the same type is a ValidationError.",
-    errors: errors('addContactAddress'),
+    errors: { types: MUTATION_ERRORS },
     args: {
       contactId: t.arg.int({ required: true, description: 'The contact id.' }),
       input: t.arg({ type: AddressInput, required: true, description: 'The address.' }),
@@ -362,7 +344,7 @@ builder.mutationFields((t) => ({
         // One at a time per contact: two concurrent adds must not both create a requisite.
         return await exclusiveRecord(ctx, 'crm.contact', args.contactId, async () => {
           const [, book] = await Promise.all([
-            existing(ctx, args.contactId),
+            existing(ctx, CONTACT, args.contactId, 'Contact'),
             contactAddressBook(ctx.portal, args.contactId, options),
           ]);
           if (book.addresses.some((a) => a.typeId === typeId))

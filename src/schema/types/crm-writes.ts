@@ -3,7 +3,7 @@
 // checks, and idempotent creates keyed by ORIGIN_ID.
 import { dictionary } from '../../crm/metadata.js';
 import { createRecordOnce } from '../../crm/idempotency.js';
-import { getRecord, oldKey, recordById, updateRecord, type OldEntity } from '../../crm/records.js';
+import { oldKey, recordById, updateRecord, type OldEntity } from '../../crm/records.js';
 import { multiFieldEntries, type CommUpdate } from '../../crm/communications.js';
 import type { Communication } from '../../crm/records.js';
 import {
@@ -18,15 +18,6 @@ import { upstream, type Context } from '../context.js';
 import { NotFoundError, ValidationError } from './errors.js';
 import { Employee } from './employee.js';
 import { fields } from './field.js';
-
-/** Descriptions of the result types the errors plugin generates for one mutation. */
-export function errors(what: string) {
-  return {
-    union: { description: `The outcome of ${what}: the success, or a typed error.` },
-    result: { description: `${what.charAt(0).toUpperCase()}${what.slice(1)} succeeded.` },
-    dataField: { description: 'The result.' },
-  };
-}
 
 const MANAGED = /^(ORIGIN_ID|ORIGINATOR_ID|ORIGIN_VERSION|PHONE|EMAIL|WEB|IM|FM)$/;
 
@@ -97,8 +88,13 @@ export async function checkEmployee(ctx: Context, id: number, field: string): Pr
 
 /** A record that must exist (a missing one is a NotFoundError, never an ambiguous portal text).
  * Read fresh: a write builds on it, so it must not join a read started before another write. */
-export async function existing<R>(ctx: Context, entity: OldEntity<R>, id: number, name: string): Promise<R> {
-  const record = id > 0 ? await getRecord(ctx.portal, entity, id, { ...upstream(ctx), fresh: true }) : null;
+export async function existing<R extends { id: number }>(
+  ctx: Context,
+  entity: OldEntity<R>,
+  id: number,
+  name: string,
+): Promise<R> {
+  const record = id > 0 ? await recordById(ctx.portal, entity, id, { ...upstream(ctx), fresh: true }) : null;
   if (!record) throw new NotFoundError(`${name} ${id} does not exist`, name, id);
   return record;
 }
@@ -113,7 +109,7 @@ export function exclusiveRecord<T>(ctx: Context, entity: string, id: number, fn:
 /** An update of a company or lead: `scalars` turns the input's plain fields into portal fields,
  * phones and e-mails merge with the ones the record has, and all of it runs as one writer of the
  * record. Returns the record as it is after the write (or as it was, when nothing changes). */
-export function updateOldRecord<R extends { phones: Communication[]; emails: Communication[] }>(
+export function updateOldRecord<R extends { id: number; phones: Communication[]; emails: Communication[] }>(
   ctx: Context,
   entity: OldEntity<R>,
   id: number,

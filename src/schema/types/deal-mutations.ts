@@ -3,13 +3,13 @@
 import { COMPANY } from '../../crm/companies.js';
 import { EntityTypeId } from '../../crm/entity-types.js';
 import { assertNoPlacementInFields, checkPlacement } from '../../crm/placement.js';
-import { getRecord } from '../../crm/records.js';
+import { recordById } from '../../crm/records.js';
 import { DEAL, type DealRecord } from '../../crm/deals.js';
 import { convertInput } from '../../crm/fields.js';
 import { updateItem } from '../../crm/items.js';
 import { upstream, type Context } from '../context.js';
 import { builder } from '../builder.js';
-import { checkEmployee, checkLinked, errors, existing } from './crm-writes.js';
+import { checkEmployee, checkLinked, existing } from './crm-writes.js';
 import { Deal } from './deal.js';
 import { MUTATION_ERRORS, NotFoundError, ValidationError, mutationError } from './errors.js';
 import { fields } from './field.js';
@@ -74,7 +74,7 @@ builder.mutationFields((t) => ({
     type: Deal,
     description:
       'Changes fields of a deal (stage within its funnel, amount, company, employee, custom fields). A missing deal is a NotFoundError.',
-    errors: { types: MUTATION_ERRORS, ...errors('updateDeal') },
+    errors: { types: MUTATION_ERRORS },
     args: {
       id: t.arg.int({ required: true, description: 'The deal id.' }),
       input: t.arg({ type: UpdateDealInput, required: true, description: 'The changes.' }),
@@ -85,7 +85,7 @@ builder.mutationFields((t) => ({
         const out = await dealFields(ctx, deal, args.input);
         if (Object.keys(out).length === 0) return deal;
         await updateItem(ctx.portal, EntityTypeId.deal, args.id, out, upstream(ctx));
-        const fresh = await getRecord(ctx.portal, DEAL, args.id, upstream(ctx));
+        const fresh = await recordById(ctx.portal, DEAL, args.id, upstream(ctx));
         if (!fresh) throw new NotFoundError(`Deal ${args.id} vanished right after the write`, 'Deal', args.id);
         Deal.getDataloader(ctx).clear(args.id).prime(args.id, fresh);
         return fresh;

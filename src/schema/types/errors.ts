@@ -98,7 +98,8 @@ builder.objectType(UpstreamError, {
   }),
 });
 
-/** The error types every mutation declares. */
+/** The error types every mutation declares (`errors: { types: MUTATION_ERRORS }`); the result
+ * union and success type they generate are described in schema/generated-docs.ts. */
 export const MUTATION_ERRORS = [NotFoundError, ValidationError, ForbiddenError, UpstreamError];
 
 /** Maps anything a mutation resolver caught to a typed mutation error (or rethrows). */

@@ -4,7 +4,7 @@ import { COMPANY } from '../../crm/companies.js';
 import { CONTACT } from '../../crm/contacts.js';
 import { newEntries, type CommUpdate } from '../../crm/communications.js';
 import { EntityTypeId } from '../../crm/entity-types.js';
-import { deleteRecord, getRecord } from '../../crm/records.js';
+import { deleteRecord, recordById } from '../../crm/records.js';
 import type { FieldSet } from '../../crm/fields.js';
 import { LEAD, type LeadRecord } from '../../crm/leads.js';
 import { upstream, type Context } from '../context.js';
@@ -16,7 +16,6 @@ import {
   checkLinked,
   customFields,
   dictionaryCode,
-  errors,
   existing,
   idempotentCreate,
 } from './crm-writes.js';
@@ -134,7 +133,7 @@ async function leadFields(ctx: Context, set: FieldSet, input: LeadInput): Promis
 }
 
 async function reloaded(ctx: Context, id: number): Promise<LeadRecord> {
-  const lead = await getRecord(ctx.portal, LEAD, id, { ...upstream(ctx), fresh: true });
+  const lead = await recordById(ctx.portal, LEAD, id, { ...upstream(ctx), fresh: true });
   if (!lead) throw new NotFoundError(`Lead ${id} vanished right after the write`, 'Lead', id);
   Lead.getDataloader(ctx).clear(id).prime(id, lead);
   return lead;
@@ -156,7 +155,7 @@ builder.mutationFields((t) => ({
     type: Lead,
     description:
       "Creates a lead with its title (the seed's createLead lost it), safe to retry with an idempotency key.",
-    errors: { types: MUTATION_ERRORS, ...errors('createLead') },
+    errors: { types: MUTATION_ERRORS },
     args: { input: t.arg({ type: CreateLeadInput, required: true, description: 'The new lead.' }) },
     resolve: async (_root, args, ctx) => {
       try {
@@ -182,7 +181,7 @@ builder.mutationFields((t) => ({
   updateLead: t.field({
     type: Lead,
     description: 'Changes fields of a lead. A missing lead is a NotFoundError.',
-    errors: { types: MUTATION_ERRORS, ...errors('updateLead') },
+    errors: { types: MUTATION_ERRORS },
     args: {
       id: t.arg.int({ required: true, description: 'The lead id.' }),
       input: t.arg({ type: UpdateLeadInput, required: true, description: 'The changes.' }),
@@ -207,7 +206,7 @@ builder.mutationFields((t) => ({
   deleteLead: t.field({
     type: DeletedLead,
     description: 'Deletes a lead. A missing lead is a NotFoundError.',
-    errors: { types: MUTATION_ERRORS, ...errors('deleteLead') },
+    errors: { types: MUTATION_ERRORS },
     args: { id: t.arg.int({ required: true, description: 'The lead id.' }) },
     resolve: async (_root, args, ctx) => {
       try {
