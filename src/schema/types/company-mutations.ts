@@ -1,7 +1,6 @@
 // Writes on companies: create (idempotent), update (explicit phone/e-mail operations), clear
 // fields, delete. Everything is checked before anything is sent.
 import { COMPANY, type CompanyRecord } from '../../crm/companies.js';
-import { newEntries, type CommUpdate } from '../../crm/communications.js';
 import { EntityTypeId } from '../../crm/entity-types.js';
 import { deleteRecord, recordById, updateRecord } from '../../crm/records.js';
 import type { FieldSet } from '../../crm/fields.js';
@@ -17,9 +16,9 @@ import {
   customFields,
   dictionaryCode,
   existing,
-  idempotentCreate,
+  createOldRecord,
 } from './crm-writes.js';
-import { MUTATION_ERRORS, NotFoundError, ValidationError, mutationError } from './errors.js';
+import { asMutation, MUTATION_ERRORS, NotFoundError, ValidationError } from './errors.js';
 import { fields } from './field.js';
 
 const fieldsDoc =
@@ -105,26 +104,11 @@ builder.mutationFields((t) => ({
     description: "Creates a company (the seed's createCompany), safe to retry with an idempotency key.",
     errors: { types: MUTATION_ERRORS },
     args: { input: t.arg({ type: CreateCompanyInput, required: true, description: 'The new company.' }) },
-    resolve: async (_root, args, ctx) => {
-      try {
-        const { idempotencyKey, phones, emails, ...rest } = args.input;
-        const set = await fields(ctx, EntityTypeId.company);
-        const out = await companyFields(ctx, set, rest);
-        if (phones?.length) out.PHONE = newEntries('PHONE', phones, 'phones');
-        if (emails?.length) out.EMAIL = newEntries('EMAIL', emails, 'emails');
-        const id = await idempotentCreate(
-          ctx,
-          COMPANY,
-          set,
-          idempotencyKey ?? ctx.idempotencyKey,
-          { phones, emails, ...rest },
-          out,
-        );
+    resolve: (_root, args, ctx) =>
+      asMutation(ctx, 'Company', null, async () => {
+        const id = await createOldRecord(ctx, COMPANY, args.input, (set, plain) => companyFields(ctx, set, plain));
         return await reloaded(ctx, id);
-      } catch (error) {
-        throw mutationError(error, ctx, 'Company');
-      }
-    },
+      }),
   }),
   updateCompany: t.field({
     type: Company,
@@ -134,22 +118,18 @@ builder.mutationFields((t) => ({
       id: t.arg.int({ required: true, description: 'The company id.' }),
       input: t.arg({ type: UpdateCompanyInput, required: true, description: 'The changes.' }),
     },
-    resolve: async (_root, args, ctx) => {
-      try {
-        const { phones, emails, ...rest } = args.input;
+    resolve: (_root, args, ctx) =>
+      asMutation(ctx, 'Company', args.id, async () => {
         return await updateOldRecord(
           ctx,
           COMPANY,
           args.id,
           'Company',
-          { phones, emails } as { phones?: CommUpdate; emails?: CommUpdate },
-          (set) => companyFields(ctx, set, rest),
+          args.input,
+          (set, plain) => companyFields(ctx, set, plain),
           () => reloaded(ctx, args.id),
         );
-      } catch (error) {
-        throw mutationError(error, ctx, 'Company', args.id);
-      }
-    },
+      }),
   }),
   clearCompanyFields: t.field({
     type: Company,
@@ -163,8 +143,8 @@ builder.mutationFields((t) => ({
         description: 'Field names, e.g. ["ufCrmCnpj", "COMMENTS", "phones"].',
       }),
     },
-    resolve: async (_root, args, ctx) => {
-      try {
+    resolve: (_root, args, ctx) =>
+      asMutation(ctx, 'Company', args.id, async () => {
         if (args.fields.length === 0) throw new ValidationError('name at least one field to clear', 'fields');
         const multi: Record<string, 'PHONE' | 'EMAIL'> = {
           phones: 'PHONE',
@@ -188,10 +168,7 @@ builder.mutationFields((t) => ({
           await updateRecord(ctx.portal, COMPANY, args.id, out, upstream(ctx));
           return await reloaded(ctx, args.id);
         });
-      } catch (error) {
-        throw mutationError(error, ctx, 'Company', args.id);
-      }
-    },
+      }),
   }),
   deleteCompany: t.field({
     type: DeletedCompany,
@@ -199,15 +176,12 @@ builder.mutationFields((t) => ({
       'Deletes a company (its deals, contacts and leads stay, unlinked). A missing company is a NotFoundError.',
     errors: { types: MUTATION_ERRORS },
     args: { id: t.arg.int({ required: true, description: 'The company id.' }) },
-    resolve: async (_root, args, ctx) => {
-      try {
+    resolve: (_root, args, ctx) =>
+      asMutation(ctx, 'Company', args.id, async () => {
         await existing(ctx, COMPANY, args.id, 'Company');
         await deleteRecord(ctx.portal, COMPANY, args.id, upstream(ctx));
         Company.getDataloader(ctx).clear(args.id);
         return { bitrixId: args.id };
-      } catch (error) {
-        throw mutationError(error, ctx, 'Company', args.id);
-      }
-    },
+      }),
   }),
 }));

@@ -6,12 +6,13 @@ import { EntityTypeId } from '../../crm/entity-types.js';
 import { upstream } from '../context.js';
 import { companyLoader } from '../loaders.js';
 import { builder } from '../builder.js';
+import { addRecordFields } from './record-fields.js';
 import { connectionArgs, keysetConnection, pageComplexity } from '../connection.js';
 import { CommunicationRef, Contact, ContactConnection } from './contact.js';
 import { oldConnection, oldFieldFilter } from './crm-lists.js';
 import { DealConnection, dealConnection } from './deal.js';
 import { Employee } from './employee.js';
-import { FieldDefinitionRef, FieldFilter, FieldValueRef, customFieldValues, fieldValue, fields } from './field.js';
+import { FieldDefinitionRef, FieldFilter, fields } from './field.js';
 
 export const Company = builder.loadableNodeRef('Company', {
   id: { resolve: (c: CompanyRecord) => c.id, parse: (id) => Number(id) },
@@ -73,38 +74,6 @@ Company.implement({
         );
       },
     }),
-    createdAt: t.field({
-      type: 'DateTime',
-      nullable: true,
-      description: 'When the company was created.',
-      resolve: (c) => c.createdAt,
-    }),
-    updatedAt: t.field({
-      type: 'DateTime',
-      nullable: true,
-      description: 'When the company was last changed.',
-      resolve: (c) => c.updatedAt,
-    }),
-    customFields: t.field({
-      type: [FieldValueRef],
-      nullable: { list: false, items: false },
-      description: 'Every custom (UF_…) field of the company with its value, raw and rendered.',
-      resolve: async (c, _args, ctx) =>
-        customFieldValues(ctx, await fields(ctx, EntityTypeId.company), (def) =>
-          oldValue(c.raw, EntityTypeId.company, def),
-        ),
-    }),
-    field: t.field({
-      type: FieldValueRef,
-      nullable: true,
-      description:
-        'One field by name (`ufCrmCnpj` or `UF_CRM_CNPJ`, system fields too). An unknown name is a BAD_USER_INPUT error.',
-      args: { name: t.arg.string({ required: true, description: 'Field name, camelCase or UPPER_CASE.' }) },
-      resolve: async (c, args, ctx) =>
-        fieldValue(ctx, await fields(ctx, EntityTypeId.company), args.name, (def) =>
-          oldValue(c.raw, EntityTypeId.company, def),
-        ),
-    }),
     deals: t.field({
       type: DealConnection,
       complexity: pageComplexity,
@@ -114,6 +83,15 @@ Company.implement({
       resolve: (c: CompanyRecord, args, ctx, info) => dealConnection(ctx, info, args, { companyId: c.id }),
     }),
   }),
+});
+
+addRecordFields(Company, {
+  noun: 'company',
+  examples: '`ufCrmCnpj` or `UF_CRM_CNPJ`',
+  entityTypeId: () => EntityTypeId.company,
+  read: (c, def) => oldValue(c.raw, EntityTypeId.company, def),
+  createdAt: (c) => c.createdAt,
+  updatedAt: (c) => c.updatedAt,
 });
 
 const CompanyFilterInput = builder.inputType('CompanyFilter', {

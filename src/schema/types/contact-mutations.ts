@@ -28,7 +28,7 @@ import { upstream, type Context } from '../context.js';
 import { builder } from '../builder.js';
 import { checkEmployee, checkLinked, exclusiveRecord, existing } from './crm-writes.js';
 import { COMPANY } from '../../crm/companies.js';
-import { MUTATION_ERRORS, ValidationError, mutationError } from './errors.js';
+import { asMutation, MUTATION_ERRORS, ValidationError } from './errors.js';
 import { fields } from './field.js';
 import {
   AddressInput,
@@ -202,14 +202,11 @@ builder.mutationFields((t) => ({
       "Creates a contact (the seed's createContact and createContact_new). Phones and e-mails are validated and custom fields checked before anything is sent. Safe to retry with an idempotency key.",
     errors: { types: MUTATION_ERRORS },
     args: { input: t.arg({ type: CreateContactInput, required: true, description: 'The new contact.' }) },
-    resolve: async (_root, args, ctx) => {
-      try {
+    resolve: (_root, args, ctx) =>
+      asMutation(ctx, 'Contact', null, async () => {
         const { idempotencyKey, ...input } = args.input;
         return (await create(ctx, input, idempotencyKey ?? ctx.idempotencyKey ?? null)).contact;
-      } catch (error) {
-        throw mutationError(error, ctx, 'Contact');
-      }
-    },
+      }),
   }),
   upsertContact: t.field({
     type: UpsertContactPayload,
@@ -224,8 +221,8 @@ builder.mutationFields((t) => ({
         description: 'How to find the existing contact: exactly one of field, phone, email.',
       }),
     },
-    resolve: async (_root, args, ctx) => {
-      try {
+    resolve: (_root, args, ctx) =>
+      asMutation(ctx, 'Contact', null, async () => {
         const { idempotencyKey, ...input } = args.input;
         const set = await fields(ctx, EntityTypeId.contact);
         const match = matchOf(set, args.matchBy);
@@ -242,10 +239,7 @@ builder.mutationFields((t) => ({
           const contact = await update(ctx, ids[0], { ...input, phones: add(input.phones), emails: add(input.emails) });
           return { contact, created: false };
         });
-      } catch (error) {
-        throw mutationError(error, ctx, 'Contact');
-      }
-    },
+      }),
   }),
   updateContact: t.field({
     type: Contact,
@@ -256,13 +250,10 @@ builder.mutationFields((t) => ({
       id: t.arg.int({ required: true, description: 'The contact id.' }),
       input: t.arg({ type: UpdateContactInput, required: true, description: 'What to change.' }),
     },
-    resolve: async (_root, args, ctx) => {
-      try {
+    resolve: (_root, args, ctx) =>
+      asMutation(ctx, 'Contact', args.id, async () => {
         return await exclusiveRecord(ctx, 'crm.contact', args.id, () => update(ctx, args.id, args.input));
-      } catch (error) {
-        throw mutationError(error, ctx, 'Contact', args.id);
-      }
-    },
+      }),
   }),
   clearContactFields: t.field({
     type: Contact,
@@ -276,8 +267,8 @@ builder.mutationFields((t) => ({
         description: 'Field names, e.g. ["ufCrmCpf", "SECOND_NAME", "phones"].',
       }),
     },
-    resolve: async (_root, args, ctx) => {
-      try {
+    resolve: (_root, args, ctx) =>
+      asMutation(ctx, 'Contact', args.id, async () => {
         if (args.fields.length === 0) throw new ValidationError('name at least one field to clear', 'fields');
         const multi = new Map<string, CommKind>([
           ['phones', 'PHONE'],
@@ -300,25 +291,19 @@ builder.mutationFields((t) => ({
           await updateRecord(ctx.portal, CONTACT, args.id, out, upstream(ctx));
           return primed(ctx, await reload(ctx.portal, args.id, upstream(ctx)));
         });
-      } catch (error) {
-        throw mutationError(error, ctx, 'Contact', args.id);
-      }
-    },
+      }),
   }),
   deleteContact: t.field({
     type: DeletedContact,
     description: 'Deletes a contact. A missing contact is a NotFoundError.',
     errors: { types: MUTATION_ERRORS },
     args: { id: t.arg.int({ required: true, description: 'The contact id.' }) },
-    resolve: async (_root, args, ctx) => {
-      try {
+    resolve: (_root, args, ctx) =>
+      asMutation(ctx, 'Contact', args.id, async () => {
         await deleteRecord(ctx.portal, CONTACT, args.id, upstream(ctx));
         Contact.getDataloader(ctx).clear(args.id);
         return { bitrixId: args.id };
-      } catch (error) {
-        throw mutationError(error, ctx, 'Contact', args.id);
-      }
-    },
+      }),
   }),
   addContactAddress: t.field({
     type: Address,
@@ -329,8 +314,8 @@ builder.mutationFields((t) => ({
       contactId: t.arg.int({ required: true, description: 'The contact id.' }),
       input: t.arg({ type: AddressInput, required: true, description: 'The address.' }),
     },
-    resolve: async (_root, args, ctx) => {
-      try {
+    resolve: (_root, args, ctx) =>
+      asMutation(ctx, 'Contact', args.contactId, async () => {
         const typeId = args.input.typeId ?? 1;
         const filled = Object.entries(args.input).some(
           ([k, v]) => k !== 'typeId' && typeof v === 'string' && v.trim() !== '',
@@ -369,9 +354,6 @@ builder.mutationFields((t) => ({
             throw new Error(`crm.address.add succeeded but contact ${args.contactId} has no address of type ${typeId}`);
           return added;
         });
-      } catch (error) {
-        throw mutationError(error, ctx, 'Contact', args.contactId);
-      }
-    },
+      }),
   }),
 }));

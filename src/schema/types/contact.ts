@@ -24,21 +24,13 @@ import { upstream, type Context } from '../context.js';
 import { badInput } from '../error-codes.js';
 import { contactLoader } from '../loaders.js';
 import { builder } from '../builder.js';
+import { addRecordFields } from './record-fields.js';
 import { connectionArgs, pageComplexity } from '../connection.js';
 import { Company } from './company.js';
 import { DealConnection, dealConnection } from './deal.js';
 import { Employee } from './employee.js';
 import { SpaCardConnection, cardConnection } from './spa-card.js';
-import {
-  FieldDefinitionRef,
-  FieldFilter,
-  FieldValueRef,
-  customFieldValues,
-  fieldError,
-  fieldFilterValue,
-  fieldValue,
-  fields,
-} from './field.js';
+import { FieldDefinitionRef, FieldFilter, fieldError, fieldFilterValue, fields } from './field.js';
 
 export interface ContactTypeRecord {
   id: string;
@@ -171,34 +163,6 @@ Contact.implement({
       description: 'The addresses of this contact (crm.address with ENTITY_TYPE_ID 3), by type.',
       resolve: (c, _args, ctx) => contactAddresses(ctx.portal, c.id, upstream(ctx)),
     }),
-    createdAt: t.field({
-      type: 'DateTime',
-      nullable: true,
-      description: 'When the contact was created.',
-      resolve: (c) => c.createdAt,
-    }),
-    updatedAt: t.field({
-      type: 'DateTime',
-      nullable: true,
-      description: 'When the contact was last changed.',
-      resolve: (c) => c.updatedAt,
-    }),
-    customFields: t.field({
-      type: [FieldValueRef],
-      nullable: { list: false, items: false },
-      description: 'Every custom field (UF_CRM_…) of the contact, raw and rendered for people.',
-      resolve: async (c, _args, ctx) =>
-        customFieldValues(ctx, await fields(ctx, EntityTypeId.contact), (def) => readField(c, def)),
-    }),
-    field: t.field({
-      type: FieldValueRef,
-      nullable: true,
-      description:
-        'One field by name (`ufCrmCpf` or `UF_CRM_CPF`, also system fields). An unknown name is an error naming it.',
-      args: { name: t.arg.string({ required: true, description: 'The field name, camelCase or UPPER_CASE.' }) },
-      resolve: async (c, args, ctx) =>
-        fieldValue(ctx, await fields(ctx, EntityTypeId.contact), args.name, (def) => readField(c, def)),
-    }),
     company: t.field({
       type: Company,
       nullable: true,
@@ -239,6 +203,15 @@ Contact.implement({
         ),
     }),
   }),
+});
+
+addRecordFields(Contact, {
+  noun: 'contact',
+  examples: '`ufCrmCpf` or `UF_CRM_CPF`',
+  entityTypeId: () => EntityTypeId.contact,
+  read: readField,
+  createdAt: (c) => c.createdAt,
+  updatedAt: (c) => c.updatedAt,
 });
 
 export const ContactFilter = builder.inputType('ContactFilter', {

@@ -4,7 +4,7 @@
 import { dictionary } from '../../crm/metadata.js';
 import { createRecordOnce } from '../../crm/idempotency.js';
 import { oldKey, recordById, updateRecord, type OldEntity } from '../../crm/records.js';
-import { multiFieldEntries, type CommUpdate } from '../../crm/communications.js';
+import { multiFieldEntries, newEntries, type CommInput, type CommUpdate } from '../../crm/communications.js';
 import type { Communication } from '../../crm/records.js';
 import {
   assertNotReserved,
@@ -109,19 +109,22 @@ export function exclusiveRecord<T>(ctx: Context, entity: string, id: number, fn:
 /** An update of a company or lead: `scalars` turns the input's plain fields into portal fields,
  * phones and e-mails merge with the ones the record has, and all of it runs as one writer of the
  * record. Returns the record as it is after the write (or as it was, when nothing changes). */
-export function updateOldRecord<R extends { id: number; phones: Communication[]; emails: Communication[] }>(
+export function updateOldRecord<
+  R extends { id: number; phones: Communication[]; emails: Communication[] },
+  I extends Record<string, unknown>,
+>(
   ctx: Context,
   entity: OldEntity<R>,
   id: number,
   name: string,
-  communications: { phones?: CommUpdate | null; emails?: CommUpdate | null },
-  scalars: (set: FieldSet) => Promise<Record<string, unknown>>,
+  input: I & { phones?: CommUpdate | null; emails?: CommUpdate | null },
+  scalars: (set: FieldSet, plain: Omit<I, 'phones' | 'emails'>) => Promise<Record<string, unknown>>,
   reloaded: () => Promise<R>,
 ): Promise<R> {
+  const { phones, emails, ...plain } = input;
   return exclusiveRecord(ctx, entity.prefix, id, async () => {
     const [set, current] = await Promise.all([fields(ctx, entity.entityTypeId), existing(ctx, entity, id, name)]);
-    const out = await scalars(set);
-    const { phones, emails } = communications;
+    const out = await scalars(set, plain);
     if (phones) out.PHONE = multiFieldEntries('PHONE', current.phones, phones, 'phones');
     if (emails) out.EMAIL = multiFieldEntries('EMAIL', current.emails, emails, 'emails');
     for (const key of ['PHONE', 'EMAIL'])
@@ -145,16 +148,22 @@ export async function checkLinked(
   return id;
 }
 
-/** Creates a record once per idempotency key (src/crm/idempotency.ts); a plain add without one. */
-export async function idempotentCreate<R>(
+/** A create of a company or lead: `scalars` turns the input's plain fields into portal fields,
+ * phones and e-mails become new entries, and the record is created once per idempotency key
+ * (the input as given is what the key is bound to). Returns the new id. */
+export async function createOldRecord<R, I extends Record<string, unknown>>(
   ctx: Context,
   entity: OldEntity<R>,
-  set: FieldSet,
-  key: string | null | undefined,
-  input: unknown,
-  fields: Record<string, unknown>,
+  input: I & { idempotencyKey?: string | null; phones?: CommInput[] | null; emails?: CommInput[] | null },
+  scalars: (set: FieldSet, plain: Omit<I, 'idempotencyKey' | 'phones' | 'emails'>) => Promise<Record<string, unknown>>,
 ): Promise<number> {
-  return (
-    await createRecordOnce(ctx.portal, entity, key, input, fields, set.byName.has('origin_version'), upstream(ctx))
-  ).id;
+  const { idempotencyKey, phones, emails, ...plain } = input;
+  const set = await fields(ctx, entity.entityTypeId);
+  const out = await scalars(set, plain);
+  if (phones?.length) out.PHONE = newEntries('PHONE', phones, 'phones');
+  if (emails?.length) out.EMAIL = newEntries('EMAIL', emails, 'emails');
+  const key = idempotencyKey ?? ctx.idempotencyKey;
+  const hasVersion = set.byName.has('origin_version');
+  return (await createRecordOnce(ctx.portal, entity, key, { phones, emails, ...plain }, out, hasVersion, upstream(ctx)))
+    .id;
 }

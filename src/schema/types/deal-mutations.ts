@@ -11,7 +11,7 @@ import { upstream, type Context } from '../context.js';
 import { builder } from '../builder.js';
 import { checkEmployee, checkLinked, existing } from './crm-writes.js';
 import { Deal } from './deal.js';
-import { MUTATION_ERRORS, NotFoundError, ValidationError, mutationError } from './errors.js';
+import { asMutation, MUTATION_ERRORS, NotFoundError, ValidationError } from './errors.js';
 import { fields } from './field.js';
 
 const UpdateDealInput = builder.inputType('UpdateDealInput', {
@@ -79,8 +79,8 @@ builder.mutationFields((t) => ({
       id: t.arg.int({ required: true, description: 'The deal id.' }),
       input: t.arg({ type: UpdateDealInput, required: true, description: 'The changes.' }),
     },
-    resolve: async (_root, args, ctx) => {
-      try {
+    resolve: (_root, args, ctx) =>
+      asMutation(ctx, 'Deal', args.id, async () => {
         const deal = await existing(ctx, DEAL, args.id, 'Deal');
         const out = await dealFields(ctx, deal, args.input);
         if (Object.keys(out).length === 0) return deal;
@@ -89,9 +89,6 @@ builder.mutationFields((t) => ({
         if (!fresh) throw new NotFoundError(`Deal ${args.id} vanished right after the write`, 'Deal', args.id);
         Deal.getDataloader(ctx).clear(args.id).prime(args.id, fresh);
         return fresh;
-      } catch (error) {
-        throw mutationError(error, ctx, 'Deal', args.id);
-      }
-    },
+      }),
   }),
 }));

@@ -7,12 +7,13 @@ import { DEAL, dealFilter, type DealFilter, type DealRecord } from '../../crm/de
 import { upstream, type Context } from '../context.js';
 import { dealLoader } from '../loaders.js';
 import { builder } from '../builder.js';
+import { addRecordFields } from './record-fields.js';
 import { connectionArgs, type ConnectionArgs, pageComplexity } from '../connection.js';
 import { Company } from './company.js';
 import { Contact } from './contact.js';
 import { oldConnection, oldFieldFilter } from './crm-lists.js';
 import { Employee } from './employee.js';
-import { FieldDefinitionRef, FieldFilter, FieldValueRef, customFieldValues, fieldValue, fields } from './field.js';
+import { FieldDefinitionRef, FieldFilter, fields } from './field.js';
 import { Category, Stage } from './stage.js';
 
 export const Deal = builder.loadableNodeRef('Deal', {
@@ -65,37 +66,16 @@ Deal.implement({
       description: 'The responsible employee.',
       resolve: (d) => d.assignedById,
     }),
-    createdAt: t.field({
-      type: 'DateTime',
-      nullable: true,
-      description: 'When the deal was created.',
-      resolve: (d) => d.createdAt,
-    }),
-    updatedAt: t.field({
-      type: 'DateTime',
-      nullable: true,
-      description: 'When the deal was last changed.',
-      resolve: (d) => d.updatedAt,
-    }),
-    customFields: t.field({
-      type: [FieldValueRef],
-      nullable: { list: false, items: false },
-      description: 'Every custom (UF_…) field of the deal with its value, raw and rendered.',
-      resolve: async (d, _args, ctx) =>
-        customFieldValues(ctx, await fields(ctx, EntityTypeId.deal), (def) => oldValue(d.raw, EntityTypeId.deal, def)),
-    }),
-    field: t.field({
-      type: FieldValueRef,
-      nullable: true,
-      description:
-        'One field by name (camelCase or UPPER_CASE, system fields too). An unknown name is a BAD_USER_INPUT error.',
-      args: { name: t.arg.string({ required: true, description: 'Field name, camelCase or UPPER_CASE.' }) },
-      resolve: async (d, args, ctx) =>
-        fieldValue(ctx, await fields(ctx, EntityTypeId.deal), args.name, (def) =>
-          oldValue(d.raw, EntityTypeId.deal, def),
-        ),
-    }),
   }),
+});
+
+addRecordFields(Deal, {
+  noun: 'deal',
+  examples: '`ufCrm_1721244707107` or `UF_CRM_1721244707107`, `opportunity`',
+  entityTypeId: () => EntityTypeId.deal,
+  read: (d, def) => oldValue(d.raw, EntityTypeId.deal, def),
+  createdAt: (d) => d.createdAt,
+  updatedAt: (d) => d.updatedAt,
 });
 
 const DealFilterInput = builder.inputType('DealFilter', {

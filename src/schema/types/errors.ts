@@ -102,8 +102,22 @@ builder.objectType(UpstreamError, {
  * union and success type they generate are described in schema/generated-docs.ts. */
 export const MUTATION_ERRORS = [NotFoundError, ValidationError, ForbiddenError, UpstreamError];
 
+/** Runs a mutation's work: whatever it throws leaves as a typed mutation error. */
+export async function asMutation<T>(
+  ctx: Context,
+  entity: string,
+  id: number | null,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw mutationError(error, ctx, entity, id);
+  }
+}
+
 /** Maps anything a mutation resolver caught to a typed mutation error (or rethrows). */
-export function mutationError(error: unknown, ctx: Context, entity: string, id: number | null = null): Error {
+function mutationError(error: unknown, ctx: Context, entity: string, id: number | null = null): Error {
   if (
     error instanceof NotFoundError ||
     error instanceof ValidationError ||

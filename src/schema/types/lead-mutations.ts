@@ -2,7 +2,6 @@
 // dict and never sent it) and update. Everything is checked before anything is sent.
 import { COMPANY } from '../../crm/companies.js';
 import { CONTACT } from '../../crm/contacts.js';
-import { newEntries, type CommUpdate } from '../../crm/communications.js';
 import { EntityTypeId } from '../../crm/entity-types.js';
 import { deleteRecord, recordById } from '../../crm/records.js';
 import type { FieldSet } from '../../crm/fields.js';
@@ -17,10 +16,9 @@ import {
   customFields,
   dictionaryCode,
   existing,
-  idempotentCreate,
+  createOldRecord,
 } from './crm-writes.js';
-import { MUTATION_ERRORS, NotFoundError, ValidationError, mutationError } from './errors.js';
-import { fields } from './field.js';
+import { asMutation, MUTATION_ERRORS, NotFoundError, ValidationError } from './errors.js';
 import { Lead } from './lead.js';
 
 const fieldsDoc =
@@ -157,26 +155,11 @@ builder.mutationFields((t) => ({
       "Creates a lead with its title (the seed's createLead lost it), safe to retry with an idempotency key.",
     errors: { types: MUTATION_ERRORS },
     args: { input: t.arg({ type: CreateLeadInput, required: true, description: 'The new lead.' }) },
-    resolve: async (_root, args, ctx) => {
-      try {
-        const { idempotencyKey, phones, emails, ...rest } = args.input;
-        const set = await fields(ctx, EntityTypeId.lead);
-        const out = await leadFields(ctx, set, rest);
-        if (phones?.length) out.PHONE = newEntries('PHONE', phones, 'phones');
-        if (emails?.length) out.EMAIL = newEntries('EMAIL', emails, 'emails');
-        const id = await idempotentCreate(
-          ctx,
-          LEAD,
-          set,
-          idempotencyKey ?? ctx.idempotencyKey,
-          { phones, emails, ...rest },
-          out,
-        );
+    resolve: (_root, args, ctx) =>
+      asMutation(ctx, 'Lead', null, async () => {
+        const id = await createOldRecord(ctx, LEAD, args.input, (set, plain) => leadFields(ctx, set, plain));
         return await reloaded(ctx, id);
-      } catch (error) {
-        throw mutationError(error, ctx, 'Lead');
-      }
-    },
+      }),
   }),
   updateLead: t.field({
     type: Lead,
@@ -186,37 +169,30 @@ builder.mutationFields((t) => ({
       id: t.arg.int({ required: true, description: 'The lead id.' }),
       input: t.arg({ type: UpdateLeadInput, required: true, description: 'The changes.' }),
     },
-    resolve: async (_root, args, ctx) => {
-      try {
-        const { phones, emails, ...rest } = args.input;
+    resolve: (_root, args, ctx) =>
+      asMutation(ctx, 'Lead', args.id, async () => {
         return await updateOldRecord(
           ctx,
           LEAD,
           args.id,
           'Lead',
-          { phones, emails } as { phones?: CommUpdate; emails?: CommUpdate },
-          (set) => leadFields(ctx, set, rest),
+          args.input,
+          (set, plain) => leadFields(ctx, set, plain),
           () => reloaded(ctx, args.id),
         );
-      } catch (error) {
-        throw mutationError(error, ctx, 'Lead', args.id);
-      }
-    },
+      }),
   }),
   deleteLead: t.field({
     type: DeletedLead,
     description: 'Deletes a lead. A missing lead is a NotFoundError.',
     errors: { types: MUTATION_ERRORS },
     args: { id: t.arg.int({ required: true, description: 'The lead id.' }) },
-    resolve: async (_root, args, ctx) => {
-      try {
+    resolve: (_root, args, ctx) =>
+      asMutation(ctx, 'Lead', args.id, async () => {
         await existing(ctx, LEAD, args.id, 'Lead');
         await deleteRecord(ctx.portal, LEAD, args.id, upstream(ctx));
         Lead.getDataloader(ctx).clear(args.id);
         return { bitrixId: args.id };
-      } catch (error) {
-        throw mutationError(error, ctx, 'Lead', args.id);
-      }
-    },
+      }),
   }),
 }));

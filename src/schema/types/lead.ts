@@ -7,12 +7,13 @@ import { fullName } from '../../crm/users.js';
 import { upstream } from '../context.js';
 import { leadLoader } from '../loaders.js';
 import { builder } from '../builder.js';
+import { addRecordFields } from './record-fields.js';
 import { connectionArgs, pageComplexity } from '../connection.js';
 import { Company } from './company.js';
 import { CommunicationRef, Contact } from './contact.js';
 import { oldConnection, oldFieldFilter } from './crm-lists.js';
 import { Employee } from './employee.js';
-import { FieldDefinitionRef, FieldFilter, FieldValueRef, customFieldValues, fieldValue, fields } from './field.js';
+import { FieldDefinitionRef, FieldFilter, fields } from './field.js';
 import { Stage } from './stage.js';
 
 export const Lead = builder.loadableNodeRef('Lead', {
@@ -83,37 +84,16 @@ Lead.implement({
       description: 'The responsible employee.',
       resolve: (l) => l.assignedById,
     }),
-    createdAt: t.field({
-      type: 'DateTime',
-      nullable: true,
-      description: 'When the lead was created.',
-      resolve: (l) => l.createdAt,
-    }),
-    updatedAt: t.field({
-      type: 'DateTime',
-      nullable: true,
-      description: 'When the lead was last changed.',
-      resolve: (l) => l.updatedAt,
-    }),
-    customFields: t.field({
-      type: [FieldValueRef],
-      nullable: { list: false, items: false },
-      description: 'Every custom (UF_…) field of the lead with its value, raw and rendered.',
-      resolve: async (l, _args, ctx) =>
-        customFieldValues(ctx, await fields(ctx, EntityTypeId.lead), (def) => oldValue(l.raw, EntityTypeId.lead, def)),
-    }),
-    field: t.field({
-      type: FieldValueRef,
-      nullable: true,
-      description:
-        'One field by name (camelCase or UPPER_CASE, system fields too). An unknown name is a BAD_USER_INPUT error.',
-      args: { name: t.arg.string({ required: true, description: 'Field name, camelCase or UPPER_CASE.' }) },
-      resolve: async (l, args, ctx) =>
-        fieldValue(ctx, await fields(ctx, EntityTypeId.lead), args.name, (def) =>
-          oldValue(l.raw, EntityTypeId.lead, def),
-        ),
-    }),
   }),
+});
+
+addRecordFields(Lead, {
+  noun: 'lead',
+  examples: '`sourceId` or `SOURCE_ID`',
+  entityTypeId: () => EntityTypeId.lead,
+  read: (l, def) => oldValue(l.raw, EntityTypeId.lead, def),
+  createdAt: (l) => l.createdAt,
+  updatedAt: (l) => l.updatedAt,
 });
 
 const LeadFilterInput = builder.inputType('LeadFilter', {

@@ -11,7 +11,7 @@ import { deleteRecord } from '../../crm/records.js';
 import { deleteItem, getItem, updateItem, type ItemRecord } from '../../crm/items.js';
 import { upstream, type Context } from '../context.js';
 import { builder } from '../builder.js';
-import { MUTATION_ERRORS, NotFoundError, ValidationError, mutationError } from './errors.js';
+import { asMutation, MUTATION_ERRORS, NotFoundError, ValidationError } from './errors.js';
 import { fields } from './field.js';
 import { SpaCard } from './spa-card.js';
 import { smartProcessArg } from './spa-type.js';
@@ -110,8 +110,8 @@ builder.mutationFields((t) => ({
       entityTypeId: t.arg.int({ required: true, description: 'The smart-process type.' }),
       input: t.arg({ type: CreateSpaCardInput, required: true, description: 'The new card.' }),
     },
-    resolve: async (_root, args, ctx) => {
-      try {
+    resolve: (_root, args, ctx) =>
+      asMutation(ctx, 'SpaCard', null, async () => {
         smartProcessArg(args.entityTypeId);
         const { idempotencyKey, ...input } = args.input;
         const key = idempotencyKey ?? ctx.idempotencyKey ?? null;
@@ -119,10 +119,7 @@ builder.mutationFields((t) => ({
         const itemFields = toItemFields(set, input);
         await checkPlacement(ctx.portal, args.entityTypeId, null, input, upstream(ctx));
         return (await createItemOnce(ctx.portal, args.entityTypeId, key, input, itemFields, upstream(ctx))).item;
-      } catch (error) {
-        throw mutationError(error, ctx, 'SpaCard');
-      }
-    },
+      }),
   }),
   updateSpaCard: t.field({
     type: SpaCard,
@@ -133,18 +130,15 @@ builder.mutationFields((t) => ({
       id: t.arg.int({ required: true, description: 'The card id.' }),
       input: t.arg({ type: SpaCardInput, required: true, description: 'The fields to change.' }),
     },
-    resolve: async (_root, args, ctx) => {
-      try {
+    resolve: (_root, args, ctx) =>
+      asMutation(ctx, 'SpaCard', args.id, async () => {
         smartProcessArg(args.entityTypeId);
         const set = await fields(ctx, args.entityTypeId);
         const itemFields = toItemFields(set, args.input);
         const card = await existing(ctx, args.entityTypeId, args.id);
         await checkPlacement(ctx.portal, args.entityTypeId, card, args.input, upstream(ctx));
         return await updateItem(ctx.portal, args.entityTypeId, args.id, itemFields, upstream(ctx));
-      } catch (error) {
-        throw mutationError(error, ctx, 'SpaCard', args.id);
-      }
-    },
+      }),
   }),
   clearSpaCardFields: t.field({
     type: SpaCard,
@@ -155,18 +149,15 @@ builder.mutationFields((t) => ({
       id: t.arg.int({ required: true, description: 'The card id.' }),
       fields: t.arg.stringList({ required: true, description: 'Field names, either spelling.' }),
     },
-    resolve: async (_root, args, ctx) => {
-      try {
+    resolve: (_root, args, ctx) =>
+      asMutation(ctx, 'SpaCard', args.id, async () => {
         smartProcessArg(args.entityTypeId);
         if (args.fields.length === 0) throw new ValidationError('name at least one field to clear', 'fields');
         const set = await fields(ctx, args.entityTypeId);
         const cleared = convertInput(set, Object.fromEntries(args.fields.map((name) => [name, null])), 'name');
         await existing(ctx, args.entityTypeId, args.id);
         return await updateItem(ctx.portal, args.entityTypeId, args.id, cleared, upstream(ctx));
-      } catch (error) {
-        throw mutationError(error, ctx, 'SpaCard', args.id);
-      }
-    },
+      }),
   }),
   moveSpaCardStage: t.field({
     type: SpaCard,
@@ -177,16 +168,13 @@ builder.mutationFields((t) => ({
       id: t.arg.int({ required: true, description: 'The card id.' }),
       stageId: t.arg.string({ required: true, description: 'The target stage, e.g. `DT128_7:CLIENT`.' }),
     },
-    resolve: async (_root, args, ctx) => {
-      try {
+    resolve: (_root, args, ctx) =>
+      asMutation(ctx, 'SpaCard', args.id, async () => {
         smartProcessArg(args.entityTypeId);
         const card = await existing(ctx, args.entityTypeId, args.id);
         await checkPlacement(ctx.portal, args.entityTypeId, card, { stageId: args.stageId }, upstream(ctx));
         return await updateItem(ctx.portal, args.entityTypeId, args.id, { stageId: args.stageId }, upstream(ctx));
-      } catch (error) {
-        throw mutationError(error, ctx, 'SpaCard', args.id);
-      }
-    },
+      }),
   }),
   deleteSpaCard: t.field({
     type: DeletedSpaCard,
@@ -198,8 +186,8 @@ builder.mutationFields((t) => ({
       id: t.arg.int({ required: true, description: 'The card id.' }),
       cascade: t.arg({ type: CascadeMode, defaultValue: 'NONE', description: 'What else to delete.' }),
     },
-    resolve: async (_root, args, ctx) => {
-      try {
+    resolve: (_root, args, ctx) =>
+      asMutation(ctx, 'SpaCard', args.id, async () => {
         smartProcessArg(args.entityTypeId);
         const card = await existing(ctx, args.entityTypeId, args.id);
         await deleteItem(ctx.portal, args.entityTypeId, args.id, upstream(ctx));
@@ -224,10 +212,7 @@ builder.mutationFields((t) => ({
           };
         }
         return { bitrixId: args.id, ...(await deleteOrphans(ctx, card)) };
-      } catch (error) {
-        throw mutationError(error, ctx, 'SpaCard', args.id);
-      }
-    },
+      }),
   }),
 }));
 

@@ -6,11 +6,12 @@ import { countItems, itemFilter, itemPage, type ItemRecord } from '../../crm/ite
 import { upstream, type Context } from '../context.js';
 import { cardKey, cardLoader } from '../loaders.js';
 import { builder } from '../builder.js';
+import { addRecordFields } from './record-fields.js';
 import { connectionArgs, keysetConnection, pageComplexity } from '../connection.js';
 import { Company } from './company.js';
 import { Contact } from './contact.js';
 import { Employee } from './employee.js';
-import { FieldFilter, FieldValueRef, customFieldValues, fieldFilterValue, fieldValue, fields } from './field.js';
+import { FieldFilter, fieldFilterValue, fields } from './field.js';
 import { SpaType, smartProcessQueryArg } from './spa-type.js';
 import { Category, Stage } from './stage.js';
 
@@ -59,39 +60,6 @@ SpaCard.implement({
     }),
     opportunity: t.exposeFloat('opportunity', { description: 'The amount, for types with products.' }),
     currency: t.exposeString('currencyId', { description: 'ISO currency of the amount.' }),
-    createdAt: t.field({
-      type: 'DateTime',
-      nullable: true,
-      description: 'When the card was created.',
-      resolve: (card) => card.createdTime,
-    }),
-    updatedAt: t.field({
-      type: 'DateTime',
-      nullable: true,
-      description: 'When the card last changed.',
-      resolve: (card) => card.updatedTime,
-    }),
-    customFields: t.field({
-      type: [FieldValueRef],
-      nullable: { list: false, items: false },
-      description:
-        'Every custom field with its raw value and its display value (list labels, employee names, money, dates).',
-      resolve: async (card, _args, ctx) =>
-        customFieldValues(ctx, await fields(ctx, card.entityTypeId), (def) => card.raw[def.name]),
-    }),
-    field: t.field({
-      type: FieldValueRef,
-      nullable: true,
-      description: 'One field (system or custom) by name, either spelling. An unknown name is an error naming it.',
-      args: {
-        name: t.arg.string({
-          required: true,
-          description: 'e.g. `ufCrm1_1721812814433` or `UF_CRM_1_1721812814433` or `title`.',
-        }),
-      },
-      resolve: async (card, args, ctx) =>
-        fieldValue(ctx, await fields(ctx, card.entityTypeId), args.name, (def) => card.raw[def.name]),
-    }),
     contact: t.field({
       type: Contact,
       nullable: true,
@@ -114,6 +82,15 @@ SpaCard.implement({
       resolve: (card) => card.companyId,
     }),
   }),
+});
+
+addRecordFields(SpaCard, {
+  noun: 'card',
+  examples: '`ufCrm1_1721812814433` or `UF_CRM_1_1721812814433`, `title`',
+  entityTypeId: (card) => card.entityTypeId,
+  read: (card, def) => card.raw[def.name],
+  createdAt: (card) => card.createdTime,
+  updatedAt: (card) => card.updatedTime,
 });
 
 export const SpaCardFilter = builder.inputType('SpaCardFilter', {
