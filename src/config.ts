@@ -1,7 +1,7 @@
 // Configuration from the environment, validated at start. Error messages name the variable
 // and never echo its value (BITRIX_WEBHOOK_URL and the OAuth values are secrets).
 import { z } from 'zod';
-import { parseWebhookUrl } from './upstream/credentials.js';
+import { parseWebhookUrl, type OAuthConfig, type WebhookAuthConfig } from './upstream/credentials.js';
 import { PLANS, type RateLimitPlan } from './upstream/bucket.js';
 import { parseApiKeys, type ApiKey } from './gateway/use-api-keys.js';
 import { parseCorsOrigins } from './gateway/cors.js';
@@ -79,17 +79,7 @@ export interface Config {
   host: string;
   logLevel: Env['LOG_LEVEL'];
   /** The portal: a webhook or an OAuth application. */
-  bitrix:
-    | { kind: 'webhook'; url: string }
-    | {
-        kind: 'oauth';
-        clientEndpoint: string;
-        accessToken: string;
-        refreshToken: string;
-        clientId: string;
-        clientSecret: string;
-        tokenUrl?: string;
-      };
+  bitrix: WebhookAuthConfig | Omit<OAuthConfig, 'onTokens'>;
   plan: RateLimitPlan;
   eventsToken: string | undefined;
   redisUrl: string | undefined;

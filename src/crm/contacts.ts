@@ -6,46 +6,43 @@ import { BitrixError } from '../upstream/errors.js';
 import type { FieldDefinition } from './fields.js';
 import type { BitrixPortal } from '../upstream/portal.js';
 import type { SubmitOptions } from '../upstream/scheduler.js';
-import { communications, recordById, type Communication, type OldEntity, type RecordFilter } from './records.js';
+import {
+  communications,
+  listFilter,
+  oldRecordBase,
+  recordById,
+  type Communication,
+  type OldEntity,
+  type OldRecordBase,
+  type RecordFilter,
+} from './records.js';
 import { EntityTypeId } from './entity-types.js';
-import { asRecord, rowsAt, toDate, toInt, toIntList, toText } from './values.js';
+import { asRecord, rowsAt, toId, toInt, toIntList, toText } from './values.js';
 
 /** `*` and `UF_*` do not cover multi-fields: PHONE and EMAIL are listed explicitly (§6.4). */
 export const CONTACT_SELECT = ['*', 'UF_*', 'PHONE', 'EMAIL'];
 export const ORIGINATOR = 'bitrix24-graphql';
 
-export interface ContactRecord {
-  id: number;
+export interface ContactRecord extends OldRecordBase {
   name: string | null;
   secondName: string | null;
   lastName: string | null;
   typeId: string | null;
-  assignedById: number | null;
   companyId: number | null;
   phones: Communication[];
   emails: Communication[];
-  createdAt: string | null;
-  updatedAt: string | null;
-  /** The row as the portal sent it, for custom fields. */
-  raw: Record<string, unknown>;
 }
 
 export function toContact(row: Record<string, unknown>): ContactRecord {
-  const assigned = toInt(row.ASSIGNED_BY_ID);
-  const company = toInt(row.COMPANY_ID);
   return {
-    id: toInt(row.ID) ?? 0,
+    ...oldRecordBase(row),
     name: toText(row.NAME),
     secondName: toText(row.SECOND_NAME),
     lastName: toText(row.LAST_NAME),
     typeId: toText(row.TYPE_ID),
-    assignedById: assigned && assigned > 0 ? assigned : null,
-    companyId: company && company > 0 ? company : null,
+    companyId: toId(row.COMPANY_ID),
     phones: communications(row.PHONE),
     emails: communications(row.EMAIL),
-    createdAt: toDate(row.DATE_CREATE),
-    updatedAt: toDate(row.DATE_MODIFY),
-    raw: row,
   };
 }
 
@@ -109,14 +106,17 @@ export interface ContactFilterSpec {
  * are merged. Every user-supplied text is a value under a fixed key: a search such as `>ID`
  * or `%` is matched literally. */
 export function contactFilters(spec: ContactFilterSpec = {}): RecordFilter {
-  const base: Record<string, unknown> = {};
-  if (spec.phone) base.PHONE = spec.phone;
-  if (spec.email) base.EMAIL = spec.email;
-  if (spec.typeId) base.TYPE_ID = spec.typeId;
-  if (spec.assignedById != null) base.ASSIGNED_BY_ID = spec.assignedById;
-  // `@ID` with an id that never exists matches nothing: an empty IN list is not documented.
-  if (spec.ids) base['@ID'] = spec.ids.length ? [...spec.ids] : [0];
-  if (spec.field) base[`=${oldName(spec.field.def)}`] = spec.field.value;
+  const base = listFilter(
+    {
+      PHONE: spec.phone,
+      EMAIL: spec.email,
+      TYPE_ID: spec.typeId,
+      ASSIGNED_BY_ID: spec.assignedById,
+      // `@ID` with an id that never exists matches nothing: an empty IN list is not documented.
+      '@ID': spec.ids ? (spec.ids.length ? [...spec.ids] : [0]) : null,
+    },
+    spec.field ? { [oldName(spec.field.def)]: spec.field.value } : {},
+  );
   const search = spec.search?.trim();
   if (!search) return base;
   return [

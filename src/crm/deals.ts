@@ -1,12 +1,11 @@
 // Deals (old-style crm.deal.list/get): normalised records and list filters. A deal belongs to
 // one company (COMPANY_ID) and has a primary contact (CONTACT_ID); the seed's getDealsByCompany
 // filtered on `COMPANY_IDS`, a field deals do not have.
-import type { OldEntity } from './records.js';
+import { listFilter, oldRecordBase, type OldEntity, type OldRecordBase } from './records.js';
 import { EntityTypeId } from './entity-types.js';
-import { toDate, toInt, toText } from './values.js';
+import { toAmount, toId, toInt, toText } from './values.js';
 
-export interface DealRecord {
-  id: number;
+export interface DealRecord extends OldRecordBase {
   title: string | null;
   categoryId: number;
   stageId: string | null;
@@ -14,31 +13,18 @@ export interface DealRecord {
   currencyId: string | null;
   companyId: number | null;
   contactId: number | null;
-  assignedById: number | null;
-  createdAt: string | null;
-  updatedAt: string | null;
-  /** Every field as crm.deal returned it (UPPER_CASE keys), for custom fields. */
-  raw: Record<string, unknown>;
 }
 
 export function toDeal(row: Record<string, unknown>): DealRecord {
-  const opportunity =
-    row.OPPORTUNITY === null || row.OPPORTUNITY === undefined || row.OPPORTUNITY === ''
-      ? null
-      : Number(row.OPPORTUNITY);
   return {
-    id: toInt(row.ID) ?? 0,
+    ...oldRecordBase(row),
     title: toText(row.TITLE),
     categoryId: toInt(row.CATEGORY_ID) ?? 0,
     stageId: toText(row.STAGE_ID),
-    opportunity: Number.isFinite(opportunity) ? opportunity : null,
+    opportunity: toAmount(row.OPPORTUNITY),
     currencyId: toText(row.CURRENCY_ID),
-    companyId: toInt(row.COMPANY_ID) || null,
-    contactId: toInt(row.CONTACT_ID) || null,
-    assignedById: toInt(row.ASSIGNED_BY_ID),
-    createdAt: toDate(row.DATE_CREATE),
-    updatedAt: toDate(row.DATE_MODIFY),
-    raw: row,
+    companyId: toId(row.COMPANY_ID),
+    contactId: toId(row.CONTACT_ID),
   };
 }
 
@@ -62,13 +48,15 @@ export interface DealFilter {
 
 /** The crm.deal.list filter; operators only ever come from here. */
 export function dealFilter(filter: DealFilter = {}): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (filter.companyId != null) out['=COMPANY_ID'] = filter.companyId;
-  if (filter.contactId != null) out['=CONTACT_ID'] = filter.contactId;
-  if (filter.categoryId != null) out['=CATEGORY_ID'] = filter.categoryId;
-  if (filter.stageId) out['=STAGE_ID'] = filter.stageId;
-  if (filter.assignedById != null) out['=ASSIGNED_BY_ID'] = filter.assignedById;
-  if (filter.search) out['%TITLE'] = filter.search;
-  for (const [name, value] of Object.entries(filter.fields ?? {})) out[`=${name}`] = value;
-  return out;
+  return listFilter(
+    {
+      '=COMPANY_ID': filter.companyId,
+      '=CONTACT_ID': filter.contactId,
+      '=CATEGORY_ID': filter.categoryId,
+      '=STAGE_ID': filter.stageId,
+      '=ASSIGNED_BY_ID': filter.assignedById,
+      '%TITLE': filter.search,
+    },
+    filter.fields,
+  );
 }

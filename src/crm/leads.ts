@@ -1,10 +1,16 @@
 // Leads (old-style crm.lead.*): normalised records and list filters.
-import { communications, type Communication, type OldEntity } from './records.js';
+import {
+  communications,
+  listFilter,
+  oldRecordBase,
+  type Communication,
+  type OldEntity,
+  type OldRecordBase,
+} from './records.js';
 import { EntityTypeId } from './entity-types.js';
-import { toDate, toInt, toText } from './values.js';
+import { toAmount, toId, toText } from './values.js';
 
-export interface LeadRecord {
-  id: number;
+export interface LeadRecord extends OldRecordBase {
   title: string | null;
   name: string | null;
   secondName: string | null;
@@ -17,21 +23,13 @@ export interface LeadRecord {
   currencyId: string | null;
   companyId: number | null;
   contactId: number | null;
-  assignedById: number | null;
-  createdAt: string | null;
-  updatedAt: string | null;
   phones: Communication[];
   emails: Communication[];
-  raw: Record<string, unknown>;
 }
 
 export function toLead(row: Record<string, unknown>): LeadRecord {
-  const opportunity =
-    row.OPPORTUNITY === null || row.OPPORTUNITY === undefined || row.OPPORTUNITY === ''
-      ? null
-      : Number(row.OPPORTUNITY);
   return {
-    id: toInt(row.ID) ?? 0,
+    ...oldRecordBase(row),
     title: toText(row.TITLE),
     name: toText(row.NAME),
     secondName: toText(row.SECOND_NAME),
@@ -39,16 +37,12 @@ export function toLead(row: Record<string, unknown>): LeadRecord {
     companyTitle: toText(row.COMPANY_TITLE),
     statusId: toText(row.STATUS_ID),
     sourceId: toText(row.SOURCE_ID),
-    opportunity: Number.isFinite(opportunity) ? opportunity : null,
+    opportunity: toAmount(row.OPPORTUNITY),
     currencyId: toText(row.CURRENCY_ID),
-    companyId: toInt(row.COMPANY_ID) || null,
-    contactId: toInt(row.CONTACT_ID) || null,
-    assignedById: toInt(row.ASSIGNED_BY_ID),
-    createdAt: toDate(row.DATE_CREATE),
-    updatedAt: toDate(row.DATE_MODIFY),
+    companyId: toId(row.COMPANY_ID),
+    contactId: toId(row.CONTACT_ID),
     phones: communications(row.PHONE),
     emails: communications(row.EMAIL),
-    raw: row,
   };
 }
 
@@ -69,10 +63,8 @@ export interface LeadFilter {
 
 /** The crm.lead.list filter; operators only ever come from here. */
 export function leadFilter(filter: LeadFilter = {}): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (filter.search) out['%TITLE'] = filter.search;
-  if (filter.statusId) out['=STATUS_ID'] = filter.statusId;
-  if (filter.assignedById != null) out['=ASSIGNED_BY_ID'] = filter.assignedById;
-  for (const [name, value] of Object.entries(filter.fields ?? {})) out[`=${name}`] = value;
-  return out;
+  return listFilter(
+    { '%TITLE': filter.search, '=STATUS_ID': filter.statusId, '=ASSIGNED_BY_ID': filter.assignedById },
+    filter.fields,
+  );
 }

@@ -6,7 +6,7 @@ import { BitrixError } from '../upstream/errors.js';
 import { PAGE, type ListMethod } from '../upstream/paging.js';
 import type { BitrixPortal } from '../upstream/portal.js';
 import type { SubmitOptions } from '../upstream/scheduler.js';
-import { asRecord, toInt, toText } from './values.js';
+import { asRecord, toDate, toId, toInt, toText } from './values.js';
 
 /** How many ids one by-ids read asks for in one command (one list page). */
 export const IDS_PER_READ = PAGE;
@@ -23,6 +23,41 @@ export interface OldEntity<R> {
 
 export function listMethod(entity: OldEntity<unknown>): ListMethod {
   return { method: `${entity.prefix}.list`, idKey: 'ID', rowsPath: [] };
+}
+
+/** What every old-style record carries, read the same way for all of them. */
+export interface OldRecordBase {
+  id: number;
+  assignedById: number | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+  /** The row as the portal sent it (UPPER_CASE keys), for custom fields. */
+  raw: Record<string, unknown>;
+}
+
+export function oldRecordBase(row: Record<string, unknown>): OldRecordBase {
+  return {
+    id: toInt(row.ID) ?? 0,
+    assignedById: toId(row.ASSIGNED_BY_ID),
+    createdAt: toDate(row.DATE_CREATE),
+    updatedAt: toDate(row.DATE_MODIFY),
+    raw: row,
+  };
+}
+
+/** An old-style list filter. Operator-prefixed keys are written only by the domain modules, never
+ * taken from users (user text is always a value, so a leading `>`, `!`, `%` or `=` is just a
+ * character); a condition whose value is null, undefined or '' is left out; `fields` are
+ * equalities on names already resolved to UPPER_CASE and values already converted. */
+export function listFilter(
+  conditions: Record<string, unknown>,
+  fields: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(conditions))
+    if (value !== null && value !== undefined && value !== '') out[key] = value;
+  for (const [name, value] of Object.entries(fields)) out[`=${name}`] = value;
+  return out;
 }
 
 /** A phone number or e-mail address of a record (crm_multifield, §6.3). */

@@ -9,6 +9,19 @@ export function toInt(value: unknown): number | null {
   return Number.isFinite(n) ? Math.trunc(n) : null;
 }
 
+/** A reference to another record: a positive id, or null (Bitrix writes 0 or '' for none). */
+export function toId(value: unknown): number | null {
+  const n = toInt(value);
+  return n !== null && n > 0 ? n : null;
+}
+
+/** An amount: a number, or null when unset ('' or missing). */
+export function toAmount(value: unknown): number | null {
+  if (value === null || value === undefined || value === '') return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
 export function toFlag(value: unknown): boolean {
   return value === true || value === 'Y' || value === 'y' || value === 1 || value === '1' || value === 'true';
 }
