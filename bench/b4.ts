@@ -52,8 +52,8 @@ const SUSPECTS: Record<string, (f: ProfileNode['callFrame']) => boolean> = {
   complexity: (f) => f.functionName === 'onExecute' && f.url.includes('/src/gateway/use-limits.ts'),
   cursors: (f) => f.functionName === 'cursorWithHash' && f.url.includes('/src/schema/connection.ts'),
   dedupeKey: (f) => f.functionName === 'stableJson',
-  signals: (f) => (f.functionName === 'any' || f.functionName === 'timeout') && f.url.includes('abort_controller'),
-  logAndMetrics: (f) => /\/src\/http\/(logging|metrics)\.ts/.test(f.url),
+  signals: (f) => f.url.includes('/src/gateway/use-request-deadline.ts') || f.url.includes('abort_controller'),
+  logAndMetrics: (f) => /\/src\/gateway\/use-(request-log|metrics)\.ts/.test(f.url),
   upstream: (f) => f.url.includes('/src/upstream/transport.ts'),
   gc: (f) => f.functionName === '(garbage collector)',
 };
@@ -332,8 +332,11 @@ const STAGES: [string, (f: ProfileNode['callFrame']) => boolean][] = [
     (f) => /\/src\/upstream\/(scheduler|batch|paging)\.ts/.test(f.url),
   ],
   [
-    'deadline and cancellation signals (AbortSignal.any/timeout, aborts, DOMException)',
-    (f) => f.url.includes('abort_controller') || f.functionName === 'DOMException',
+    'deadline and cancellation (src/gateway/use-request-deadline.ts, aborts, DOMException)',
+    (f) =>
+      f.url.includes('/src/gateway/use-request-deadline.ts') ||
+      f.url.includes('abort_controller') ||
+      f.functionName === 'DOMException',
   ],
   [
     'result serialisation (JSON.stringify of the response)',
@@ -454,7 +457,7 @@ function findings(r: B4Result, p: ProfileSummary, q: ProfileSummary | null): str
     `  2. **Per-execution complexity check: ${per(s.complexity)} (${share(s.complexity)})** — \`useComplexityLimit\` (src/gateway/use-limits.ts) runs a full \`graphql.validate()\` with the Pothos complexity rule in \`onExecute\` for every request, because the variables change the cost; a cache keyed by (document, operation name, variables) would make repeated operations free.`,
     `  3. **Yoga/envelop plumbing beyond the baseline's: ${per(plumbing)}** more per request in the HTTP/Yoga part (the gateway's ~10 plugins: request log, metrics, error codes, auth, rate limit, armor, hardening, complexity, events, visible cost, readiness), plus request log and metrics themselves ${per(s.logAndMetrics)} (${share(s.logAndMetrics)}).`,
     `  4. **Scheduler and upstream**: batch encoding, dedupe keys and paging ${per(stage('scheduler', p))} (${share(stage('scheduler', p))}; \`stableJson\` for the dedupe key alone ${per(s.dedupeKey)}), the upstream HTTP call, undici and answer parsing ${per(stage('upstream', p))} (${share(stage('upstream', p))}) — small here because identical concurrent reads are shared (${median(r.runs.filter((x) => x.contender === 'gateway').map((x) => x.upstreamPerRequest)).toFixed(2)} upstream requests per GraphQL request).`,
-    `  5. **Smaller items**: the per-request deadline signal (\`AbortSignal.any\` + \`AbortSignal.timeout\` in src/gateway/yoga.ts's context) ${per(s.signals)} (${share(s.signals)}); cursors — \`encodeCursor\` hashes the filter with SHA for every edge (src/schema/connection.ts \`filterHash\`) where once per connection would do — ${per(s.cursors)} (${share(s.cursors)}).`,
+    `  5. **Smaller items**: the per-request deadline (src/gateway/use-request-deadline.ts: one timer and controller per request) ${per(s.signals)} (${share(s.signals)}); cursors (src/schema/connection.ts \`cursorWithHash\`, the filter hashed once per page) ${per(s.cursors)} (${share(s.cursors)}).`,
     `  6. None of these alone, nor all of 2–5 together, closes the gap: reaching 60% of the baseline needs the gateway's CPU per request to fall from ≈ ${median(r.runs.filter((x) => x.contender === 'gateway').map((x) => x.serverCpuMsPerRequest)).toFixed(2)} ms to ≈ ${(median(r.runs.filter((x) => x.contender === 'baseline').map((x) => x.serverCpuMsPerRequest)) / 0.6).toFixed(2)} ms (/proc figures). The baseline does no upstream work at all; the gateway's remaining cost is spread over GC, Yoga plumbing and resolvers.`,
   ];
 }

@@ -1,14 +1,7 @@
 // Companies (old-style crm.company.*): normalised records, list filters and write fields.
-import {
-  communications,
-  listFilter,
-  oldRecordBase,
-  type Communication,
-  type OldEntity,
-  type OldRecordBase,
-} from './records.js';
+import { communications, listFilter, type Communication, type OldEntity, type OldRecordBase } from './records.js';
 import { EntityTypeId } from './entity-types.js';
-import { toText } from './values.js';
+import { toDate, toId, toInt, toText } from './values.js';
 
 export interface CompanyRecord extends OldRecordBase {
   title: string | null;
@@ -21,7 +14,11 @@ export interface CompanyRecord extends OldRecordBase {
 
 export function toCompany(row: Record<string, unknown>): CompanyRecord {
   return {
-    ...oldRecordBase(row),
+    id: toInt(row.ID) ?? 0,
+    assignedById: toId(row.ASSIGNED_BY_ID),
+    createdAt: toDate(row.DATE_CREATE),
+    updatedAt: toDate(row.DATE_MODIFY),
+    raw: row,
     title: toText(row.TITLE),
     companyType: toText(row.COMPANY_TYPE),
     industry: toText(row.INDUSTRY),

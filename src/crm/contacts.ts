@@ -9,7 +9,6 @@ import type { SubmitOptions } from '../upstream/scheduler.js';
 import {
   communications,
   listFilter,
-  oldRecordBase,
   recordById,
   type Communication,
   type OldEntity,
@@ -17,7 +16,7 @@ import {
   type RecordFilter,
 } from './records.js';
 import { EntityTypeId } from './entity-types.js';
-import { asRecord, rowsAt, toId, toInt, toIntList, toText } from './values.js';
+import { asRecord, rowsAt, toDate, toId, toInt, toIntList, toText } from './values.js';
 
 /** `*` and `UF_*` do not cover multi-fields: PHONE and EMAIL are listed explicitly (§6.4). */
 export const CONTACT_SELECT = ['*', 'UF_*', 'PHONE', 'EMAIL'];
@@ -35,7 +34,11 @@ export interface ContactRecord extends OldRecordBase {
 
 export function toContact(row: Record<string, unknown>): ContactRecord {
   return {
-    ...oldRecordBase(row),
+    id: toInt(row.ID) ?? 0,
+    assignedById: toId(row.ASSIGNED_BY_ID),
+    createdAt: toDate(row.DATE_CREATE),
+    updatedAt: toDate(row.DATE_MODIFY),
+    raw: row,
     name: toText(row.NAME),
     secondName: toText(row.SECOND_NAME),
     lastName: toText(row.LAST_NAME),

@@ -1,9 +1,9 @@
 // Deals (old-style crm.deal.list/get): normalised records and list filters. A deal belongs to
 // one company (COMPANY_ID) and has a primary contact (CONTACT_ID); the seed's getDealsByCompany
 // filtered on `COMPANY_IDS`, a field deals do not have.
-import { listFilter, oldRecordBase, type OldEntity, type OldRecordBase } from './records.js';
+import { listFilter, type OldEntity, type OldRecordBase } from './records.js';
 import { EntityTypeId } from './entity-types.js';
-import { toAmount, toId, toInt, toText } from './values.js';
+import { toAmount, toDate, toId, toInt, toText } from './values.js';
 
 export interface DealRecord extends OldRecordBase {
   title: string | null;
@@ -17,7 +17,11 @@ export interface DealRecord extends OldRecordBase {
 
 export function toDeal(row: Record<string, unknown>): DealRecord {
   return {
-    ...oldRecordBase(row),
+    id: toInt(row.ID) ?? 0,
+    assignedById: toId(row.ASSIGNED_BY_ID),
+    createdAt: toDate(row.DATE_CREATE),
+    updatedAt: toDate(row.DATE_MODIFY),
+    raw: row,
     title: toText(row.TITLE),
     categoryId: toInt(row.CATEGORY_ID) ?? 0,
     stageId: toText(row.STAGE_ID),

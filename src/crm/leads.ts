@@ -1,14 +1,7 @@
 // Leads (old-style crm.lead.*): normalised records and list filters.
-import {
-  communications,
-  listFilter,
-  oldRecordBase,
-  type Communication,
-  type OldEntity,
-  type OldRecordBase,
-} from './records.js';
+import { communications, listFilter, type Communication, type OldEntity, type OldRecordBase } from './records.js';
 import { EntityTypeId } from './entity-types.js';
-import { toAmount, toId, toText } from './values.js';
+import { toAmount, toDate, toId, toInt, toText } from './values.js';
 
 export interface LeadRecord extends OldRecordBase {
   title: string | null;
@@ -29,7 +22,11 @@ export interface LeadRecord extends OldRecordBase {
 
 export function toLead(row: Record<string, unknown>): LeadRecord {
   return {
-    ...oldRecordBase(row),
+    id: toInt(row.ID) ?? 0,
+    assignedById: toId(row.ASSIGNED_BY_ID),
+    createdAt: toDate(row.DATE_CREATE),
+    updatedAt: toDate(row.DATE_MODIFY),
+    raw: row,
     title: toText(row.TITLE),
     name: toText(row.NAME),
     secondName: toText(row.SECOND_NAME),
