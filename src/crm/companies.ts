@@ -1,37 +1,22 @@
 // Companies (old-style crm.company.*): normalised records, list filters and write fields.
-import { communications, listFilter, type Communication, type OldEntity, type OldRecordBase } from './records.js';
+import { communications, listFilter, type Communication, type OldEntity, OldRecord } from './records.js';
 import { EntityTypeId } from './entity-types.js';
-import { toDate, toId, toInt, toText } from './values.js';
+import { toText } from './values.js';
 
-export interface CompanyRecord extends OldRecordBase {
-  title: string | null;
+export class CompanyRecord extends OldRecord {
+  readonly title: string | null = toText(this.raw.TITLE);
   /** COMPANY_TYPE dictionary code, e.g. CUSTOMER. */
-  companyType: string | null;
-  industry: string | null;
-  phones: Communication[];
-  emails: Communication[];
-}
-
-export function toCompany(row: Record<string, unknown>): CompanyRecord {
-  return {
-    id: toInt(row.ID) ?? 0,
-    assignedById: toId(row.ASSIGNED_BY_ID),
-    createdAt: toDate(row.DATE_CREATE),
-    updatedAt: toDate(row.DATE_MODIFY),
-    raw: row,
-    title: toText(row.TITLE),
-    companyType: toText(row.COMPANY_TYPE),
-    industry: toText(row.INDUSTRY),
-    phones: communications(row.PHONE),
-    emails: communications(row.EMAIL),
-  };
+  readonly companyType: string | null = toText(this.raw.COMPANY_TYPE);
+  readonly industry: string | null = toText(this.raw.INDUSTRY);
+  readonly phones: Communication[] = communications(this.raw.PHONE);
+  readonly emails: Communication[] = communications(this.raw.EMAIL);
 }
 
 export const COMPANY: OldEntity<CompanyRecord> = {
   prefix: 'crm.company',
   entityTypeId: EntityTypeId.company,
   select: ['*', 'UF_*', 'PHONE', 'EMAIL'],
-  normalise: toCompany,
+  normalise: (row) => new CompanyRecord(row),
 };
 
 export interface CompanyFilter {

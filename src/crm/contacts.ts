@@ -12,41 +12,24 @@ import {
   recordById,
   type Communication,
   type OldEntity,
-  type OldRecordBase,
+  OldRecord,
   type RecordFilter,
 } from './records.js';
 import { EntityTypeId } from './entity-types.js';
-import { asRecord, rowsAt, toDate, toId, toInt, toIntList, toText } from './values.js';
+import { asRecord, rowsAt, toId, toInt, toIntList, toText } from './values.js';
 
 /** `*` and `UF_*` do not cover multi-fields: PHONE and EMAIL are listed explicitly (§6.4). */
 export const CONTACT_SELECT = ['*', 'UF_*', 'PHONE', 'EMAIL'];
 export const ORIGINATOR = 'bitrix24-graphql';
 
-export interface ContactRecord extends OldRecordBase {
-  name: string | null;
-  secondName: string | null;
-  lastName: string | null;
-  typeId: string | null;
-  companyId: number | null;
-  phones: Communication[];
-  emails: Communication[];
-}
-
-export function toContact(row: Record<string, unknown>): ContactRecord {
-  return {
-    id: toInt(row.ID) ?? 0,
-    assignedById: toId(row.ASSIGNED_BY_ID),
-    createdAt: toDate(row.DATE_CREATE),
-    updatedAt: toDate(row.DATE_MODIFY),
-    raw: row,
-    name: toText(row.NAME),
-    secondName: toText(row.SECOND_NAME),
-    lastName: toText(row.LAST_NAME),
-    typeId: toText(row.TYPE_ID),
-    companyId: toId(row.COMPANY_ID),
-    phones: communications(row.PHONE),
-    emails: communications(row.EMAIL),
-  };
+export class ContactRecord extends OldRecord {
+  readonly name: string | null = toText(this.raw.NAME);
+  readonly secondName: string | null = toText(this.raw.SECOND_NAME);
+  readonly lastName: string | null = toText(this.raw.LAST_NAME);
+  readonly typeId: string | null = toText(this.raw.TYPE_ID);
+  readonly companyId: number | null = toId(this.raw.COMPANY_ID);
+  readonly phones: Communication[] = communications(this.raw.PHONE);
+  readonly emails: Communication[] = communications(this.raw.EMAIL);
 }
 
 /** Contacts as one of the old-style entities (src/crm/records.ts does the REST). */
@@ -54,7 +37,7 @@ export const CONTACT: OldEntity<ContactRecord> = {
   prefix: 'crm.contact',
   entityTypeId: EntityTypeId.contact,
   select: CONTACT_SELECT,
-  normalise: toContact,
+  normalise: (row) => new ContactRecord(row),
 };
 
 // crm.item.fields names some system fields differently from the old-style row keys.

@@ -1,42 +1,25 @@
 // Deals (old-style crm.deal.list/get): normalised records and list filters. A deal belongs to
 // one company (COMPANY_ID) and has a primary contact (CONTACT_ID); the seed's getDealsByCompany
 // filtered on `COMPANY_IDS`, a field deals do not have.
-import { listFilter, type OldEntity, type OldRecordBase } from './records.js';
+import { listFilter, type OldEntity, OldRecord } from './records.js';
 import { EntityTypeId } from './entity-types.js';
-import { toAmount, toDate, toId, toInt, toText } from './values.js';
+import { toAmount, toId, toInt, toText } from './values.js';
 
-export interface DealRecord extends OldRecordBase {
-  title: string | null;
-  categoryId: number;
-  stageId: string | null;
-  opportunity: number | null;
-  currencyId: string | null;
-  companyId: number | null;
-  contactId: number | null;
-}
-
-export function toDeal(row: Record<string, unknown>): DealRecord {
-  return {
-    id: toInt(row.ID) ?? 0,
-    assignedById: toId(row.ASSIGNED_BY_ID),
-    createdAt: toDate(row.DATE_CREATE),
-    updatedAt: toDate(row.DATE_MODIFY),
-    raw: row,
-    title: toText(row.TITLE),
-    categoryId: toInt(row.CATEGORY_ID) ?? 0,
-    stageId: toText(row.STAGE_ID),
-    opportunity: toAmount(row.OPPORTUNITY),
-    currencyId: toText(row.CURRENCY_ID),
-    companyId: toId(row.COMPANY_ID),
-    contactId: toId(row.CONTACT_ID),
-  };
+export class DealRecord extends OldRecord {
+  readonly title: string | null = toText(this.raw.TITLE);
+  readonly categoryId: number = toInt(this.raw.CATEGORY_ID) ?? 0;
+  readonly stageId: string | null = toText(this.raw.STAGE_ID);
+  readonly opportunity: number | null = toAmount(this.raw.OPPORTUNITY);
+  readonly currencyId: string | null = toText(this.raw.CURRENCY_ID);
+  readonly companyId: number | null = toId(this.raw.COMPANY_ID);
+  readonly contactId: number | null = toId(this.raw.CONTACT_ID);
 }
 
 export const DEAL: OldEntity<DealRecord> = {
   prefix: 'crm.deal',
   entityTypeId: EntityTypeId.deal,
   select: ['*', 'UF_*'],
-  normalise: toDeal,
+  normalise: (row) => new DealRecord(row),
 };
 
 export interface DealFilter {

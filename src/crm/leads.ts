@@ -1,53 +1,30 @@
 // Leads (old-style crm.lead.*): normalised records and list filters.
-import { communications, listFilter, type Communication, type OldEntity, type OldRecordBase } from './records.js';
+import { communications, listFilter, type Communication, type OldEntity, OldRecord } from './records.js';
 import { EntityTypeId } from './entity-types.js';
-import { toAmount, toDate, toId, toInt, toText } from './values.js';
+import { toAmount, toId, toText } from './values.js';
 
-export interface LeadRecord extends OldRecordBase {
-  title: string | null;
-  name: string | null;
-  secondName: string | null;
-  lastName: string | null;
-  companyTitle: string | null;
+export class LeadRecord extends OldRecord {
+  readonly title: string | null = toText(this.raw.TITLE);
+  readonly name: string | null = toText(this.raw.NAME);
+  readonly secondName: string | null = toText(this.raw.SECOND_NAME);
+  readonly lastName: string | null = toText(this.raw.LAST_NAME);
+  readonly companyTitle: string | null = toText(this.raw.COMPANY_TITLE);
   /** STATUS dictionary code, e.g. NEW, CONVERTED. */
-  statusId: string | null;
-  sourceId: string | null;
-  opportunity: number | null;
-  currencyId: string | null;
-  companyId: number | null;
-  contactId: number | null;
-  phones: Communication[];
-  emails: Communication[];
-}
-
-export function toLead(row: Record<string, unknown>): LeadRecord {
-  return {
-    id: toInt(row.ID) ?? 0,
-    assignedById: toId(row.ASSIGNED_BY_ID),
-    createdAt: toDate(row.DATE_CREATE),
-    updatedAt: toDate(row.DATE_MODIFY),
-    raw: row,
-    title: toText(row.TITLE),
-    name: toText(row.NAME),
-    secondName: toText(row.SECOND_NAME),
-    lastName: toText(row.LAST_NAME),
-    companyTitle: toText(row.COMPANY_TITLE),
-    statusId: toText(row.STATUS_ID),
-    sourceId: toText(row.SOURCE_ID),
-    opportunity: toAmount(row.OPPORTUNITY),
-    currencyId: toText(row.CURRENCY_ID),
-    companyId: toId(row.COMPANY_ID),
-    contactId: toId(row.CONTACT_ID),
-    phones: communications(row.PHONE),
-    emails: communications(row.EMAIL),
-  };
+  readonly statusId: string | null = toText(this.raw.STATUS_ID);
+  readonly sourceId: string | null = toText(this.raw.SOURCE_ID);
+  readonly opportunity: number | null = toAmount(this.raw.OPPORTUNITY);
+  readonly currencyId: string | null = toText(this.raw.CURRENCY_ID);
+  readonly companyId: number | null = toId(this.raw.COMPANY_ID);
+  readonly contactId: number | null = toId(this.raw.CONTACT_ID);
+  readonly phones: Communication[] = communications(this.raw.PHONE);
+  readonly emails: Communication[] = communications(this.raw.EMAIL);
 }
 
 export const LEAD: OldEntity<LeadRecord> = {
   prefix: 'crm.lead',
   entityTypeId: EntityTypeId.lead,
   select: ['*', 'UF_*', 'PHONE', 'EMAIL'],
-  normalise: toLead,
+  normalise: (row) => new LeadRecord(row),
 };
 
 export interface LeadFilter {

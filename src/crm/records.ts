@@ -6,7 +6,7 @@ import { BitrixError } from '../upstream/errors.js';
 import { PAGE, type ListMethod } from '../upstream/paging.js';
 import type { BitrixPortal } from '../upstream/portal.js';
 import type { SubmitOptions } from '../upstream/scheduler.js';
-import { asRecord, toInt, toText } from './values.js';
+import { asRecord, toDate, toId, toInt, toText } from './values.js';
 
 /** How many ids one by-ids read asks for in one command (one list page). */
 export const IDS_PER_READ = PAGE;
@@ -25,17 +25,25 @@ export function listMethod(entity: OldEntity<unknown>): ListMethod {
   return { method: `${entity.prefix}.list`, idKey: 'ID', rowsPath: [] };
 }
 
-/** What every old-style record carries, read the same way by each normaliser (toContact,
- * toCompany, toDeal, toLead). Written out in each object literal, not spread from a shared
- * helper: the spread made V8 allocate about 14% more per request on the B4 read (measured as
- * young-generation collections per 1,000 requests: 122 with the spread, 107 without). */
-export interface OldRecordBase {
-  id: number;
-  assignedById: number | null;
-  createdAt: string | null;
-  updatedAt: string | null;
+/** What every old-style record carries, read the same way for all of them. Each entity's record
+ * (ContactRecord, CompanyRecord, DealRecord, LeadRecord) is a subclass that reads its own fields
+ * from `raw`: one allocation per row with one shape. (Spreading a shared part into each record
+ * cost V8 about 14% more young-generation collections per B4 request: 122 against 107 per 1,000.) */
+export abstract class OldRecord {
+  readonly id: number;
+  readonly assignedById: number | null;
+  readonly createdAt: string | null;
+  readonly updatedAt: string | null;
   /** The row as the portal sent it (UPPER_CASE keys), for custom fields. */
-  raw: Record<string, unknown>;
+  readonly raw: Record<string, unknown>;
+
+  constructor(row: Record<string, unknown>) {
+    this.id = toInt(row.ID) ?? 0;
+    this.assignedById = toId(row.ASSIGNED_BY_ID);
+    this.createdAt = toDate(row.DATE_CREATE);
+    this.updatedAt = toDate(row.DATE_MODIFY);
+    this.raw = row;
+  }
 }
 
 /** An old-style list filter. Operator-prefixed keys are written only by the domain modules, never
