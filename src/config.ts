@@ -34,6 +34,8 @@ const schema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional(),
+  /** With REDIS_URL: how long a bulk job whose gateway stopped waits before another resumes it. */
+  BULK_JOB_LEASE_MS: int(1_000, 600_000).default(30_000),
   /** The outgoing webhook's application token: enables POST /bitrix/events. */
   BITRIX_EVENTS_TOKEN: z.string().min(8).optional(),
   METADATA_TTL_MS: int(0, 86_400_000).default(300_000),
@@ -83,6 +85,8 @@ export interface Config {
   plan: RateLimitPlan;
   eventsToken: string | undefined;
   redisUrl: string | undefined;
+  /** A bulk job's lease (see BULK_JOB_LEASE_MS). */
+  bulkJobLeaseMs: number;
   /** Per-method execution budget over 10 minutes (cloud: 480 s). */
   operatingLimitSeconds: number;
   timeoutMs: number;
@@ -174,6 +178,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     eventsToken: env.BITRIX_EVENTS_TOKEN,
     redisUrl: env.REDIS_URL,
+    bulkJobLeaseMs: env.BULK_JOB_LEASE_MS,
     operatingLimitSeconds: env.BITRIX_OPERATING_LIMIT_SECONDS,
     timeoutMs: env.BITRIX_TIMEOUT_MS,
     metadataTtlMs: env.METADATA_TTL_MS,

@@ -26,7 +26,7 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
   const portalName = auth.kind === 'webhook' ? new URL(auth.url).host : new URL(auth.clientEndpoint).host;
   const operating = { limitSeconds: config.operatingLimitSeconds };
   const replication = config.redisUrl
-    ? connectReplication(config.redisUrl, portalName, config.plan, operating, log)
+    ? connectReplication(config.redisUrl, portalName, config.plan, operating, log, config.bulkJobLeaseMs)
     : null;
   if (replication)
     log.info('REDIS_URL set: limits, metadata cache, idempotency locks and events are shared by all replicas');
@@ -66,6 +66,8 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
     graphiql: config.graphiql,
     dev: config.env === 'development',
     events: { applicationToken: eventsToken, hub: replication?.hub, stages: replication?.stages },
+    // A stopped gateway's job is looked for twice per lease.
+    bulk: { store: replication?.jobs, resumeEveryMs: config.bulkJobLeaseMs / 2 },
     apiKeys: security.apiKeys,
     abuse: security.limits,
     rateLimit: security.rateLimit,
@@ -98,6 +100,7 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
   const stop = () =>
     (stopping ??= (async () => {
       gateway.setShuttingDown(); // readiness answers 503 from now on
+      gateway.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), 10_000);

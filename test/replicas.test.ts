@@ -1,83 +1,14 @@
 // Issue 7: two gateway processes, one Redis, one rate-limited emulator. The portal's limit is
 // shared, events fan out to every replica, idempotency keys hold across replicas, and losing
 // Redis degrades (in-memory, conservative) instead of failing, then recovers.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventBody } from '@bitrix24-graphql/demo-portal';
 import { startPortal, type EmulatorPortal } from '@bitrix24-graphql/demo-portal';
 import { subscribe } from './helpers/sse.js';
+import { freePort, hasRedis, startRedis, startReplica, waitFor, type Replica } from './helpers/processes.js';
 
-const REDIS = '/usr/bin/redis-server';
 const TOKEN = 'replica-events-token-42';
-const hasRedis = existsSync(REDIS);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(check: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('timed out waiting');
-}
-
-function startRedis(port: number): ChildProcess {
-  return spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
-}
-
-interface Replica {
-  url: string;
-  logs: string[];
-  process: ChildProcess;
-  gql(query: string, variables?: Record<string, unknown>): Promise<any>;
-}
-
-async function startReplica(env: Record<string, string>): Promise<Replica> {
-  const port = await freePort();
-  const logs: string[] = [];
-  const child = spawn('node_modules/.bin/tsx', ['src/main.ts'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'development',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'info',
-      GATEWAY_AUTH: 'off',
-      REQUEST_DEADLINE_MS: '60000',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => logs.push(String(d)));
-  child.stderr!.on('data', (d) => logs.push(String(d)));
-  const base = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${base}/health`)).ok);
-  return {
-    url: `${base}/graphql`,
-    logs,
-    process: child,
-    async gql(query, variables) {
-      const res = await fetch(`${base}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables }),
-      });
-      return res.json();
-    },
-  };
-}
 
 describe.skipIf(!hasRedis)('two replicas sharing one Redis', () => {
   let emulator: EmulatorPortal;

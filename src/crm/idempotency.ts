@@ -7,6 +7,7 @@
 // Keys compare exactly; the same key with another input is refused. Creates with one key run one
 // at a time (in process, and across replicas with the shared lock).
 import { createHash } from 'node:crypto';
+import { chunks } from '../lib/chunks.js';
 import { stableJson } from '../lib/stable-json.js';
 import type { BitrixPortal } from '../upstream/portal.js';
 import type { SubmitOptions } from '../upstream/scheduler.js';
@@ -163,4 +164,92 @@ export async function createItemOnce(
     addItem(portal, entityTypeId, { ...fields, xmlId: tag }, options),
   );
   return { item: value, created };
+}
+
+/** Keyed creates in bulk: the fields that stamp a record with its key, and one lookup for many
+ * keys (so an import of 10,000 keyed records costs a few requests to check, not 10,000). The
+ * stamps are the single creates' own, so a bulk rerun finds what single creates made and back. */
+export interface BulkKeys {
+  /** Fields written with the record. */
+  stamp(key: string, input: unknown): Record<string, unknown>;
+  /** The records created with these keys: key → id and whether the input was the same. */
+  find(
+    portal: BitrixPortal,
+    wanted: readonly { key: string; input: unknown }[],
+    options?: SubmitOptions,
+  ): Promise<Map<string, Found<number>>>;
+}
+
+export type { Found };
+
+/** How many keys one lookup command carries (one list page of rows back). */
+const KEYS_PER_LOOKUP = 50;
+
+/** Smart-process cards: one crm.item.list per 50 keys, an OR of `=%xmlId` prefixes (the
+ * `logic: OR` group and `=%` are documented for crm.item.list). */
+export function itemKeys(entityTypeId: number): BulkKeys {
+  const tag = (key: string, input: unknown) => `${keyPrefix(key)}${inputHash({ entityTypeId, input })}`;
+  return {
+    stamp: (key, input) => ({ xmlId: tag(key, input) }),
+    async find(portal, wanted, options = {}) {
+      const found = new Map<string, Found<number>>();
+      await Promise.all(
+        chunks(wanted, KEYS_PER_LOOKUP).map(async (part) => {
+          const byPrefix = new Map(part.map((w) => [keyPrefix(w.key), w] as const));
+          const any: Record<string, unknown> = { logic: 'OR' };
+          part.forEach((w, i) => {
+            any[String(i)] = { '=%xmlId': `${keyPrefix(w.key)}%` };
+          });
+          const res = await portal.read(
+            'crm.item.list',
+            { entityTypeId, select: ['id', 'xmlId'], filter: { '0': any }, order: { id: 'ASC' }, start: -1 },
+            { ...options, fresh: true },
+          );
+          for (const row of (res.result as { items?: Record<string, unknown>[] } | null)?.items ?? []) {
+            const xmlId = toText(row.xmlId) ?? '';
+            const w = byPrefix.get(xmlId.slice(0, xmlId.lastIndexOf(':') + 1));
+            if (!w || found.has(w.key)) continue;
+            found.set(w.key, { value: toInt(row.id) ?? 0, same: xmlId === tag(w.key, w.input) });
+          }
+        }),
+      );
+      return found;
+    },
+  };
+}
+
+/** Old-style records: with ORIGIN_VERSION, one list per 50 keys (`@ORIGIN_ID`, the key itself);
+ * without it (leads) the key is a prefix of ORIGIN_ID, which old-style filters can only match one
+ * at a time (they have no OR groups), so one list per key. */
+export function recordKeys(entity: OldEntity<unknown>, hasOriginVersion: boolean): BulkKeys {
+  return {
+    stamp: (key, input) => originStamp(key, input, hasOriginVersion).fields,
+    async find(portal, wanted, options = {}) {
+      const found = new Map<string, Found<number>>();
+      const lookups = hasOriginVersion
+        ? chunks(wanted, KEYS_PER_LOOKUP).map((part) => ({
+            part,
+            filter: { '=ORIGINATOR_ID': ORIGINATOR, '@ORIGIN_ID': part.map((w) => w.key) },
+          }))
+        : wanted.map((w) => ({ part: [w], filter: originStamp(w.key, w.input, false).filter }));
+      await Promise.all(
+        lookups.map(async ({ part, filter }) => {
+          const stamps = part.map((w) => originStamp(w.key, w.input, hasOriginVersion));
+          const res = await portal.read(
+            `${entity.prefix}.list`,
+            { select: stamps[0].select, filter, order: { ID: 'ASC' }, start: -1 },
+            { ...options, fresh: true },
+          );
+          for (const row of Array.isArray(res.result) ? (res.result as Record<string, unknown>[]) : []) {
+            part.forEach((w, i) => {
+              const verdict = stamps[i].matches(row);
+              if (verdict !== 'none' && !found.has(w.key))
+                found.set(w.key, { value: toInt(row.ID) ?? 0, same: verdict === 'same' });
+            });
+          }
+        }),
+      );
+      return found;
+    },
+  };
 }

@@ -12,6 +12,8 @@ import { newMeter } from '../upstream/scheduler.js';
 import type { Context, RequestLimits } from '../schema/context.js';
 import { ErrorCode, fromBitrixError, gatewayError } from '../schema/error-codes.js';
 import { EventHub } from '../crm/changes.js';
+import { BulkJobs, type JobStore } from '../crm/bulk-jobs.js';
+import { describeFailure } from '../schema/types/bulk.js';
 import { useJsonPostsOnly } from './use-json-posts.js';
 import { corsPolicy } from './cors.js';
 import { requestDeadlines } from './use-request-deadline.js';
@@ -45,6 +47,9 @@ export interface GatewayOptions {
   dev?: boolean;
   /** The event bus (in memory by default) and the outgoing webhook's application token. */
   events?: { hub?: EventHub; applicationToken?: string; stages?: StageMemory; coalescing?: Partial<Coalescing> };
+  /** Where bulk jobs are kept (in memory by default; Redis with replication), and how often a
+   * gateway looks for jobs a stopped one left unfinished (durable stores only). */
+  bulk?: { store?: JobStore; resumeEveryMs?: number };
   /** API keys (stored hashed). None: open access, with a warning at start. */
   apiKeys?: readonly ApiKey[];
   /** Depth, aliases, tokens, directives, complexity, body size (src/gateway/use-limits.ts defaults). */
@@ -69,7 +74,11 @@ export interface Gateway {
   /** Readiness is false while shutting down. */
   setShuttingDown(): void;
   events: EventHub;
+  /** Bulk jobs this gateway runs and reports. */
+  bulk: BulkJobs;
   metrics: Metrics;
+  /** Stops looking for unfinished jobs. */
+  close(): void;
 }
 
 type YogaContext = Context & { request: Request };
@@ -83,6 +92,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   const limits: RequestLimits = { maxPageSize: 2_500, defaultPageSize: 50, ...options.limits };
   let shuttingDown = false;
   const hub = options.events?.hub ?? new EventHub();
+  const bulk = new BulkJobs(portal, {
+    store: options.bulk?.store,
+    logger,
+    describe: (error, job) => describeFailure(error, job, portal.secrets()),
+  });
+  const resuming = bulk.store.durable ? resumeJobs(bulk, logger, options.bulk?.resumeEveryMs ?? 30_000) : null;
   const deadlineMs = options.deadlineMs ?? 30_000;
   const apiKeys = options.apiKeys ?? [];
   const abuse: AbuseLimits = { ...DEFAULT_LIMITS, ...options.abuse };
@@ -115,6 +130,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         // The request's deadline and the client going away both cancel queued upstream work.
         ...deadlines.open(request),
         events: hub,
+        bulk,
         limits,
         idempotencyKey: request.headers.get('idempotency-key') ?? undefined,
       };
@@ -182,8 +198,28 @@ export function createGateway(options: GatewayOptions): Gateway {
       shuttingDown = true;
     },
     events: hub,
+    bulk,
     metrics,
+    close: () => {
+      // Jobs still running stop with the process: a durable one is resumed by the next gateway.
+      if (resuming) clearInterval(resuming);
+    },
   };
+}
+
+/** Picks up, now and then, the bulk jobs a stopped gateway left running. */
+function resumeJobs(bulk: BulkJobs, logger: Logger, everyMs: number): NodeJS.Timeout {
+  const look = () =>
+    bulk
+      .resume()
+      .then((n) => {
+        if (n) logger.info({ jobs: n }, 'bulk jobs resumed');
+      })
+      .catch((error: unknown) => logger.warn({ err: error }, 'bulk jobs: could not look for unfinished ones'));
+  void look();
+  const timer = setInterval(look, everyMs);
+  timer.unref();
+  return timer;
 }
 
 /** Maps thrown errors to client-visible ones: Bitrix errors by class, our own GraphQLErrors

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { RateLimitPlan } from '../upstream/bucket.js';
 import { OperatingBudget, type OperatingOptions } from '../upstream/operating-budget.js';
 import { RedisLeakyBucket, SharedOperating, SharedState, remoteMetadata, withLock } from './redis-state.js';
+import { RedisJobStore } from './redis-jobs.js';
 import { EventHub, type CrmChange, type StageMemory } from '../crm/changes.js';
 
 export interface Replication {
@@ -18,6 +19,8 @@ export interface Replication {
   hub: EventHub;
   stages: StageMemory;
   shared: SharedState;
+  /** Bulk jobs, kept so that a job outlives the gateway that started it. */
+  jobs: RedisJobStore;
   close(): Promise<void>;
 }
 
@@ -27,6 +30,7 @@ export function connectReplication(
   plan: RateLimitPlan,
   operating: OperatingOptions,
   logger: Logger,
+  jobLeaseMs?: number,
 ): Replication {
   // Commands fail fast while Redis is down (the callers fall back); the clients keep
   // reconnecting in the background.
@@ -65,6 +69,7 @@ export function connectReplication(
         ),
     },
     shared,
+    jobs: new RedisJobStore(shared, jobLeaseMs),
     async close() {
       sharedOperating.close();
       await Promise.allSettled([redis.quit(), publishClient.quit(), subscribeClient.quit()]);

@@ -8,7 +8,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import { DateTimeResolver, JSONObjectResolver, JSONResolver } from 'graphql-scalars';
 import type { Context } from './context.js';
 
-export const builder = new SchemaBuilder<{
+export interface SchemaTypes {
   Context: Context;
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
@@ -16,7 +16,15 @@ export const builder = new SchemaBuilder<{
     JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
   };
   Connection: { totalCount: number | (() => Promise<number>) };
-}>({
+}
+
+/** The `t` of an input type's fields, for field sets two input types share. */
+export type InputFields = PothosSchemaTypes.InputFieldBuilder<
+  PothosSchemaTypes.ExtendDefaultTypes<SchemaTypes>,
+  'InputObject'
+>;
+
+export const builder = new SchemaBuilder<SchemaTypes>({
   plugins: [RelayPlugin, ErrorsPlugin, DataloaderPlugin, ComplexityPlugin],
   // Complexity approximates rows fetched: connection fields multiply their children by `first`,
   // so plain lists (phones, departments) count once. The gateway checks the configurable limit

@@ -3,6 +3,7 @@
 import type { BitrixPortal } from '../upstream/portal.js';
 import type { CostMeter, SubmitOptions } from '../upstream/scheduler.js';
 import type { EventHub } from '../crm/changes.js';
+import type { BulkJobs } from '../crm/bulk-jobs.js';
 
 export interface RequestLimits {
   /** Largest `first` a connection accepts (≤ 2,500: one chained batch). */
@@ -20,6 +21,8 @@ export interface Context {
   limits: RequestLimits;
   /** CRM change events, for subscriptions. */
   events: EventHub;
+  /** Bulk writes, run as jobs. */
+  bulk: BulkJobs;
   /** The `Idempotency-Key` header, applied to the create mutation of the request. */
   idempotencyKey?: string;
 }

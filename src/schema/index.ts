@@ -9,6 +9,8 @@ import './types/contact-mutations.js';
 import './types/spa-type.js';
 import './types/spa-card.js';
 import './types/spa-card-mutations.js';
+import './types/bulk.js';
+import './types/spa-card-bulk.js';
 import './types/subscriptions.js';
 import './types/company.js';
 import './types/deal.js';

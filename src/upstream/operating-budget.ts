@@ -108,6 +108,11 @@ export class OperatingBudget {
     return base + u.since.reduce((sum, [, s]) => sum + s, 0);
   }
 
+  /** Whether the cost of `method` has been seen (ours or another replica's). */
+  known(method: string): boolean {
+    return (this.methods.get(method)?.avg ?? 0) > 0 || this.sharedUse.has(method);
+  }
+
   /** How many more commands of `method` may be sent now (Infinity when far from the limit). */
   allowance(method: string): number {
     const u = this.methods.get(method);

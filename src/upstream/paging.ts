@@ -1,6 +1,7 @@
 // Keyset paging over Bitrix list methods (bitrix24-api.md §5): order by id ascending, filter
 // `>id` after the cursor, `start=-1` (no COUNT). Up to 50 such commands chain in ONE batch with
 // `$result[prev][items][49][id]`, so one HTTP request returns up to 2,500 rows.
+import { chunks } from '../lib/chunks.js';
 import { ref, type Command, type CommandResult } from './batch.js';
 import { BitrixError } from './errors.js';
 import { MAX_BATCH, type PortalScheduler, type SubmitOptions } from './scheduler.js';
@@ -97,9 +98,7 @@ export async function readByIds(
   options: SubmitOptions = {},
 ): Promise<Record<string, unknown>[]> {
   const unique = [...new Set(ids.filter((id) => Number.isInteger(id) && id > 0))].sort((a, b) => a - b);
-  const commands: Promise<CommandResult>[] = [];
-  for (let i = 0; i < unique.length; i += PAGE)
-    commands.push(scheduler.submit({ method, params: params(unique.slice(i, i + PAGE)) }, options));
+  const commands = chunks(unique, PAGE).map((part) => scheduler.submit({ method, params: params(part) }, options));
   return (await Promise.all(commands)).flatMap((page) => rowsOf(page.result, rowsPath) as Record<string, unknown>[]);
 }
 

@@ -9,6 +9,7 @@ import { OperatingBudget, type OperatingOptions } from './operating-budget.js';
 import { MetadataCache, type MetadataCacheOptions } from './metadata-cache.js';
 import { readByIds, readKeysetPage, readOffsetPage, type KeysetPage, type ListMethod } from './paging.js';
 import { PortalScheduler, type SubmitOptions } from './scheduler.js';
+import type { BitrixError } from './errors.js';
 import { BitrixTransport, type TransportOptions } from './transport.js';
 
 export interface PortalOptions {
@@ -83,6 +84,12 @@ export class BitrixPortal {
   /** A write command: sent alone, never deduplicated, never blindly re-sent. */
   write(method: string, params: Record<string, unknown>, options: SubmitOptions = {}): Promise<CommandResult> {
     return this.scheduler.submit({ method, params }, { ...options, write: true });
+  }
+
+  /** Up to 50 independent writes in one batch, each with its own outcome (see
+   * scheduler.submitWrites): the path of bulk imports. */
+  writeTogether(commands: Command[], options: SubmitOptions = {}): Promise<(CommandResult | BitrixError)[]> {
+    return this.scheduler.submitWrites(commands, { ...options, write: true });
   }
 
   /** Offset paging for a custom order (see paging.readOffsetPage). */

@@ -66,6 +66,9 @@ interface Unit {
   chained: boolean;
   /** Holds what a batch cannot carry (batch syntax as text, an empty list): travels alone, as a direct call. */
   literal?: boolean;
+  /** Independent writes (submitWrites): travel together, apart from everything else, and may be
+   * split when a method's operating allowance is smaller than the unit. */
+  bulk?: boolean;
   /** When it was queued (ms), to bound how long a batch is held to fill. */
   at?: number;
 }
@@ -183,6 +186,35 @@ export class PortalScheduler {
     return Promise.all(promises.map((p) => p.promise));
   }
 
+  /** Submits independent writes that may travel together in one batch (a bulk import): up to
+   * 50 per HTTP request, never joined with reads or other writes. Each write settles on its own:
+   * a result, its own error, or UPSTREAM_OUTCOME_UNKNOWN when the request's fate is unknown (then
+   * none of them is re-sent). A write that the portal certainly did not run (rate limit,
+   * operating limit) is retried alone. Resolves with one outcome per command. */
+  submitWrites(commands: Command[], options: SubmitOptions = {}): Promise<(CommandResult | BitrixError)[]> {
+    if (commands.length === 0) return Promise.resolve([]);
+    if (commands.length > MAX_BATCH) throw new RangeError(`one write batch holds at most ${MAX_BATCH} commands`);
+    // Text the portal would rewrite inside a batch travels alone, like any other such command.
+    const direct = commands.filter((command) => needsDirectCall(command.params));
+    const together = commands.filter((command) => !needsDirectCall(command.params));
+    const parts = together.map((command) => this.submitPart(command, options, true));
+    const alone = new Map(direct.map((command) => [command, this.submitPart(command, options, true)] as const));
+    const start = (items: Pending[], unit: Omit<Unit, 'items'>) => {
+      if (items.length === 0) return;
+      if (options.signal?.aborted) for (const item of items) this.settle(item, abortError(item.command.method));
+      else if (this.breaker.state === 'open' && this.breaker.msUntilProbe() > 0)
+        for (const item of items) this.settle(item, this.circuitOpen(item.command.method));
+      else this.enqueue({ items, ...unit });
+    };
+    start(
+      parts.map((p) => p.item),
+      { chained: false, bulk: true },
+    );
+    for (const part of alone.values()) start([part.item], { chained: false });
+    const byCommand = new Map(together.map((command, i) => [command, parts[i]] as const));
+    return Promise.all(commands.map((command) => (alone.get(command) ?? byCommand.get(command)!).promise));
+  }
+
   /** A chain a batch cannot carry (text the portal would rewrite, an empty list) runs one
    * direct call at a time, its references resolved here from the earlier answers. A reference with nothing to
    * point at (a short page, a failed command) fails that command without sending it, as a
@@ -211,12 +243,12 @@ export class PortalScheduler {
     return outcomes;
   }
 
-  private submitPart(command: Command, options: SubmitOptions) {
+  private submitPart(command: Command, options: SubmitOptions, write = false) {
     let waiter!: Waiter;
     const promise = new Promise<CommandResult>((resolve, reject) => {
       waiter = { resolve, reject, meter: options.meter, signal: options.signal, deadline: options.deadline };
     }).catch((error: unknown) => (error instanceof BitrixError ? error : Promise.reject(error)));
-    const item: Pending = { command, write: false, waiters: [waiter], attempts: 0, settled: false };
+    const item: Pending = { command, write, waiters: [waiter], attempts: 0, settled: false };
     this.watchAbort(item, waiter);
     return { item, promise };
   }
@@ -325,6 +357,10 @@ export class PortalScheduler {
     for (let i = 0; i < this.queue.length && size < MAX_BATCH; ) {
       const unit = this.queue[i];
       const fits = alone(unit) ? size === 0 : size + unit.items.length <= MAX_BATCH && !(taken[0] && alone(taken[0]));
+      if (fits && unit.bulk && !this.fitBulk(unit, i)) {
+        i++;
+        continue;
+      }
       if (fits && allowed(unit)) {
         taken.push(unit);
         size += unit.items.length;
@@ -336,6 +372,37 @@ export class PortalScheduler {
     }
     this.deferOutOfBudget();
     return taken.length ? taken : null;
+  }
+
+  /** Bulk writes of each method on their way (sent, not yet answered). */
+  private readonly bulkInFlight = new Map<string, number>();
+
+  /** May a bulk unit leave now? Its method's allowance counts the bulk writes still on their
+   * way (their cost is not known yet), and a method whose cost was never seen has one batch on
+   * its way at a time, so a large import learns the cost before it can overrun the budget. When
+   * only part of the unit fits, that part leaves and the rest stays queued right after it. */
+  private fitBulk(unit: Unit, index: number): boolean {
+    const method = unit.items[0].command.method;
+    const onTheWay = this.bulkInFlight.get(method) ?? 0;
+    const allowance = this.budget.allowance(method);
+    if (allowance === Infinity && !this.budget.known(method)) return onTheWay === 0;
+    const room = allowance - onTheWay;
+    if (room <= 0) return false;
+    if (room < unit.items.length) {
+      this.queue.splice(index + 1, 0, { ...unit, items: unit.items.slice(room) });
+      unit.items = unit.items.slice(0, room);
+    }
+    return true;
+  }
+
+  private trackBulk(units: Unit[], delta: 1 | -1): void {
+    for (const unit of units) {
+      if (!unit.bulk) continue;
+      const method = unit.items[0].command.method;
+      const n = (this.bulkInFlight.get(method) ?? 0) + delta * unit.items.length;
+      if (n > 0) this.bulkInFlight.set(method, n);
+      else this.bulkInFlight.delete(method);
+    }
   }
 
   /** Queued units whose method has no allowance: fail those that cannot wait, wake later for the rest. */
@@ -360,6 +427,7 @@ export class PortalScheduler {
   private async send(units: Unit[]): Promise<void> {
     const items = units.flatMap((u) => u.items);
     this.inFlight++;
+    this.trackBulk(units, 1);
     this.stats.httpRequests++;
     this.stats.commands += items.length;
     this.charge(items);
@@ -416,11 +484,13 @@ export class PortalScheduler {
         } else if (unit.chained) {
           this.settle(item, outcome); // one failed link: the paging code decides what it means
         } else {
-          this.retryOrSettle(unit, outcome);
+          // A bulk write's own error concerns only that write.
+          this.retryOrSettle(unit.bulk ? { items: [item], chained: false, bulk: true } : unit, outcome);
         }
       });
     } finally {
       this.inFlight--;
+      this.trackBulk(units, -1);
       if (this.queue.length > 0) this.schedulePump();
     }
   }

@@ -112,12 +112,18 @@ export async function asMutation<T>(
   try {
     return await work();
   } catch (error) {
-    throw mutationError(error, ctx, entity, id);
+    throw typedError(error, ctx.portal.secrets(), entity, id);
   }
 }
 
-/** Maps anything a mutation resolver caught to a typed mutation error (or rethrows). */
-function mutationError(error: unknown, ctx: Context, entity: string, id: number | null = null): Error {
+/** Maps anything a mutation caught to a typed mutation error (anything else is returned as it
+ * is, to be masked). Also types each item of a bulk write. */
+export function typedError(
+  error: unknown,
+  secrets: readonly string[],
+  entity: string,
+  id: number | null = null,
+): Error {
   if (
     error instanceof NotFoundError ||
     error instanceof ValidationError ||
@@ -127,12 +133,12 @@ function mutationError(error: unknown, ctx: Context, entity: string, id: number 
     return error;
   if (error instanceof FieldInputError) return new ValidationError(error.message, error.field);
   if (error instanceof BitrixError) {
-    const message = redact(error.message, ctx.portal.secrets());
+    const message = redact(error.message, secrets);
     if (error.errorClass === 'not-found')
       return new NotFoundError(`${entity} ${id ?? ''} does not exist`.replace('  ', ' '), entity, id);
     if (error.code.toUpperCase() === 'ACCESS_DENIED') return new ForbiddenError(message);
     if (error.errorClass === 'bad-request') return new ValidationError(message, null);
-    const mapped = fromBitrixError(error, ctx.portal.secrets());
+    const mapped = fromBitrixError(error, secrets);
     // Not retryable as is when the write may have run (UPSTREAM_OUTCOME_UNKNOWN): a create is
     // repeated safely only with the same idempotency key, which finds what the first one made.
     return new UpstreamError(

@@ -10,13 +10,13 @@ import { createItemOnce } from '../../crm/idempotency.js';
 import { deleteRecord } from '../../crm/records.js';
 import { deleteItem, getItem, updateItem, type ItemRecord } from '../../crm/items.js';
 import { upstream, type Context } from '../context.js';
-import { builder } from '../builder.js';
+import { builder, type InputFields } from '../builder.js';
 import { asMutation, MUTATION_ERRORS, NotFoundError, ValidationError } from './errors.js';
 import { fields } from './field.js';
 import { SpaCard } from './spa-card.js';
 import { smartProcessArg } from './spa-type.js';
 
-const SpaCardInput = builder.inputType('SpaCardInput', {
+export const SpaCardInput = builder.inputType('SpaCardInput', {
   description: 'Fields of a card. Omitted fields are left as they are.',
   fields: (t) => ({
     title: t.string({ description: 'The card title.' }),
@@ -38,9 +38,9 @@ const SpaCardInput = builder.inputType('SpaCardInput', {
   }),
 });
 
-const CreateSpaCardInput = builder.inputType('CreateSpaCardInput', {
-  description: 'A new card.',
-  fields: (t) => ({
+/** The fields of a new card, shared by the single create and the bulk one. */
+function newCardFields(t: InputFields) {
+  return {
     title: t.string({ description: 'The card title.' }),
     categoryId: t.int({ description: "The funnel; the type's default funnel when omitted." }),
     stageId: t.string({ description: "The first stage; the funnel's first stage when omitted." }),
@@ -54,6 +54,22 @@ const CreateSpaCardInput = builder.inputType('CreateSpaCardInput', {
       description:
         'Repeat a create safely: the same key never creates a second card, even when the first answer was lost. A reused key with a different input is a ValidationError. (The Idempotency-Key header works too.)',
     }),
+  };
+}
+
+const CreateSpaCardInput = builder.inputType('CreateSpaCardInput', {
+  description: 'A new card.',
+  fields: (t) => newCardFields(t),
+});
+
+export const BulkSpaCardInput = builder.inputType('BulkSpaCardInput', {
+  description: 'A new card of a bulk create. The history fields are kept only in IMPORT mode.',
+  fields: (t) => ({
+    ...newCardFields(t),
+    createdAt: t.field({ type: 'DateTime', description: 'IMPORT only: when it was created in the source system.' }),
+    updatedAt: t.field({ type: 'DateTime', description: 'IMPORT only: when it was last changed there.' }),
+    createdById: t.int({ description: 'IMPORT only: the employee who created it.' }),
+    updatedById: t.int({ description: 'IMPORT only: the employee who last changed it.' }),
   }),
 });
 
@@ -68,7 +84,7 @@ export const CascadeMode = builder.enumType('CascadeMode', {
   } as const,
 });
 
-type CardInput = {
+export type CardInput = {
   title?: string | null;
   categoryId?: number | null;
   stageId?: string | null;
@@ -81,7 +97,7 @@ type CardInput = {
 };
 
 /** Input → crm.item fields; custom fields checked against the metadata. */
-function toItemFields(set: FieldSet, input: CardInput): Record<string, unknown> {
+export function toItemFields(set: FieldSet, input: CardInput): Record<string, unknown> {
   const out: Record<string, unknown> = input.fields ? convertInput(set, input.fields, 'name') : {};
   assertNoPlacementInFields(out);
   if (input.title != null) out.title = input.title;

@@ -57,6 +57,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "CreateSpaCardsResult": [
+      "CreateSpaCardsSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "DeleteCompanyResult": [
       "DeleteCompanySuccess",
       "ForbiddenError",
@@ -85,6 +92,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "DeleteSpaCardsResult": [
+      "DeleteSpaCardsSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "Error": [
       "ForbiddenError",
       "NotFoundError",
@@ -94,6 +108,13 @@
     "MoveSpaCardStageResult": [
       "ForbiddenError",
       "MoveSpaCardStageSuccess",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "MoveSpaCardsResult": [
+      "ForbiddenError",
+      "MoveSpaCardsSuccess",
       "NotFoundError",
       "UpstreamError",
       "ValidationError"
@@ -142,6 +163,13 @@
       "ForbiddenError",
       "NotFoundError",
       "UpdateSpaCardSuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "UpdateSpaCardsResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateSpaCardsSuccess",
       "UpstreamError",
       "ValidationError"
     ],
@@ -212,6 +240,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "CreateSpaCardsResult": [
+      "CreateSpaCardsSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "DeleteCompanyResult": [
       "DeleteCompanySuccess",
       "ForbiddenError",
@@ -240,6 +275,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "DeleteSpaCardsResult": [
+      "DeleteSpaCardsSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "Error": [
       "ForbiddenError",
       "NotFoundError",
@@ -249,6 +291,13 @@
     "MoveSpaCardStageResult": [
       "ForbiddenError",
       "MoveSpaCardStageSuccess",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "MoveSpaCardsResult": [
+      "ForbiddenError",
+      "MoveSpaCardsSuccess",
       "NotFoundError",
       "UpstreamError",
       "ValidationError"
@@ -297,6 +346,13 @@
       "ForbiddenError",
       "NotFoundError",
       "UpdateSpaCardSuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "UpdateSpaCardsResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateSpaCardsSuccess",
       "UpstreamError",
       "ValidationError"
     ],

@@ -54,6 +54,31 @@ export function itemMethods(db: Db): MethodTable {
       const rec = createRecord(db, es, mapItemFields(es.schema, fieldsParam(params), orig), 'item', ctx);
       return { result: { item: full(es, rec, orig) } };
     },
+    // crm-item-batch-import.md: at most 20 records; each gets {item: {id}} or its own error. The
+    // history fields (createdTime, updatedTime, createdBy, updatedBy) are kept as given.
+    // Method names are matched in lower case, like the portal's router.
+    'crm.item.batchimport': (params, ctx) => {
+      const es = entityStore(db, params);
+      const orig = useOriginal(params);
+      const data = pget(params, 'data');
+      if (!Array.isArray(data) && !isObj(data))
+        throw new ApiError('INVALID_ARG_VALUE', 'Could not find value for parameter {data}');
+      const rows = Array.isArray(data) ? data : Object.values(data);
+      if (rows.length > 20)
+        throw new ApiError('MAX_IMPORT_BATCH_SIZE_EXCEEDED', 'You cannot import more than 20 items');
+      const items = rows.map((row) => {
+        try {
+          if (!isObj(row)) throw new ApiError('INVALID_ARG_VALUE', 'Each item of data must be an object');
+          const rec = createRecord(db, es, mapItemFields(es.schema, row, orig), 'item', ctx);
+          keepHistory(es, rec, row);
+          return { item: { id: rec.ID } };
+        } catch (error) {
+          if (!(error instanceof ApiError)) throw error;
+          return { error: error.code, error_description: error.description };
+        }
+      });
+      return { result: { items } };
+    },
     'crm.item.get': (params) => {
       const es = entityStore(db, params);
       const rec = es.table.get(requiredId(params));
@@ -105,4 +130,18 @@ export function itemMethods(db: Db): MethodTable {
       return { result: { fields } };
     },
   };
+}
+
+/** Import keeps the source system's times and authors (crm.item.import's system fields). */
+function keepHistory(es: EntityStore, rec: Record<string, unknown>, row: Record<string, unknown>): void {
+  const { sys } = es.schema;
+  const time = (v: unknown) => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? Date.parse(v) : undefined);
+  const user = (v: unknown) => toId(v) ?? undefined;
+  const kept: [string, unknown][] = [
+    [sys.created, time(row.createdTime)],
+    [sys.modified, time(row.updatedTime)],
+    [sys.createdBy, user(row.createdBy)],
+    [sys.modifiedBy, user(row.updatedBy)],
+  ];
+  for (const [key, value] of kept) if (value !== undefined) rec[key] = value;
 }

@@ -1,0 +1,320 @@
+// Bulk writes in GraphQL: the job, each item's result (a success or a typed error), the payload
+// every bulk mutation returns, the job query and its progress subscription. The entity modules
+// (spa-card-bulk.ts, record-bulk.ts) only prepare and check their items, then call runBulkWrite.
+import type { BulkItem } from '../../crm/bulk.js';
+import type { BulkJob, BulkJobSpec, StoredFailure, StoredOutcome } from '../../crm/bulk-jobs.js';
+import { builder } from '../builder.js';
+import type { Context } from '../context.js';
+import { wrapErrorIfMatches } from '@pothos/plugin-errors';
+import {
+  ErrorInterface,
+  ForbiddenError,
+  MUTATION_ERRORS,
+  NotFoundError,
+  typedError,
+  UpstreamError,
+  ValidationError,
+} from './errors.js';
+
+/** Items one bulk call takes at most. */
+export const MAX_BULK_ITEMS = 10_000;
+/** Time kept free before a request's deadline to answer (with the job, when it is not done). */
+const ANSWER_MARGIN_MS = 1_000;
+
+/** An item that failed its checks: nothing of the call is sent. */
+export interface Invalid {
+  index: number;
+  error: Error;
+}
+
+interface ItemResult {
+  index: number;
+  id: number | null;
+  created: boolean;
+  error: Error | null;
+}
+
+interface BulkPayload {
+  job: BulkJob | null;
+  results: ItemResult[] | null;
+  invalid: ItemResult[];
+}
+
+/** A typed error as a job stores it (plain JSON, so Redis can keep it). */
+export function describeFailure(error: Error, job: BulkJob, secrets: readonly string[]): StoredFailure {
+  const entity = job.target.kind === 'item' ? 'SpaCard' : job.target.entity;
+  const typed = typedError(error, secrets, entity, null);
+  const known = [NotFoundError, ValidationError, ForbiddenError, UpstreamError].some((type) => typed instanceof type);
+  // Anything untyped is reported without its internals.
+  if (!known)
+    return { type: 'UpstreamError', message: 'the write failed', code: 'INTERNAL_SERVER_ERROR', retryable: false };
+  return { ...typed, type: typed.name, message: typed.message };
+}
+
+/** A stored failure back as its typed error. */
+function typedFailure(f: StoredFailure): Error {
+  const message = String(f.message ?? '');
+  switch (f.type) {
+    case 'NotFoundError':
+      return new NotFoundError(message, String(f.entity ?? ''), typeof f.bitrixId === 'number' ? f.bitrixId : null);
+    case 'ValidationError':
+      return new ValidationError(message, typeof f.field === 'string' ? f.field : null);
+    case 'ForbiddenError':
+      return new ForbiddenError(message);
+    default:
+      return new UpstreamError(
+        message,
+        String(f.code ?? 'UPSTREAM_ERROR'),
+        typeof f.bitrixCode === 'string' ? f.bitrixCode : null,
+        f.retryable === true,
+      );
+  }
+}
+
+function fromStored(o: StoredOutcome): ItemResult {
+  return { index: o.index, id: o.id, created: o.created, error: o.failure ? typedFailure(o.failure) : null };
+}
+
+const BulkJobStatus = builder.enumType('BulkJobStatus', {
+  description: 'Where a bulk job is.',
+  values: {
+    RUNNING: { description: 'Writing; `done` grows.' },
+    DONE: { description: 'Every item has its result.' },
+    INTERRUPTED: { description: 'Stopped before the end and not resumable here; submit it again with the same keys.' },
+  } as const,
+});
+
+export const BulkCreateMode = builder.enumType('BulkCreateMode', {
+  description: 'How new records are written.',
+  values: {
+    CREATE: {
+      description: 'Like single creates (crm.item.add, 50 per upstream request): automation rules and workflows run.',
+    },
+    IMPORT: {
+      description:
+        'crm.item.batchImport (1,000 per upstream request): keeps createdAt/updatedAt/createdById/updatedById as given and runs no automation. Needs the CRM import permission for the type.',
+    },
+  } as const,
+});
+
+const BulkItemResult = builder.objectRef<ItemResult>('BulkItemResult').implement({
+  description: 'The result of one item of a bulk write.',
+  fields: (t) => ({
+    index: t.exposeInt('index', { nullable: false, description: "The item's position in the input list (from 0)." }),
+    bitrixId: t.exposeInt('id', {
+      description: 'The record written (for a create: the new one, or the one an earlier create with its key made).',
+    }),
+    created: t.exposeBoolean('created', {
+      nullable: false,
+      description: 'True when this call created the record; false for updates, deletes and keyed replays.',
+    }),
+    ok: t.boolean({ nullable: false, description: 'True when the item succeeded.', resolve: (r) => r.error === null }),
+    error: t.field({
+      type: ErrorInterface,
+      description: 'Why the item failed (null on success); the other items are not affected.',
+      // Wrapped as the errors plugin wraps a mutation's own error: a bare Error returned by a
+      // resolver would be raised as a field error instead.
+      resolve: (r) => (r.error ? (wrapErrorIfMatches(r.error, MUTATION_ERRORS) as Error) : null),
+    }),
+  }),
+});
+
+const BulkJobRef = builder.objectRef<BulkJob>('BulkJob').implement({
+  description:
+    'A bulk write running or done. Read it with `bulkJob(id)`, follow it with the `bulkJobProgress` subscription.',
+  fields: (t) => ({
+    id: t.exposeID('id', { nullable: false, description: 'The job id.' }),
+    status: t.field({ type: BulkJobStatus, nullable: false, description: 'Where it is.', resolve: (j) => j.status }),
+    total: t.exposeInt('total', { nullable: false, description: 'Items in the job.' }),
+    done: t.exposeInt('done', { nullable: false, description: 'Items with a result (succeeded or failed).' }),
+    failed: t.exposeInt('failed', { nullable: false, description: 'Items that failed.' }),
+    ratePerSecond: t.float({
+      nullable: false,
+      description: 'Items settled per second so far.',
+      resolve: (j) => rate(j),
+    }),
+    secondsLeft: t.float({
+      description: 'Estimated seconds until done at the rate so far (null before the first result).',
+      resolve: (j) => (j.status !== 'RUNNING' ? 0 : rate(j) > 0 ? (j.total - j.done) / rate(j) : null),
+    }),
+    durable: t.exposeBoolean('durable', {
+      nullable: false,
+      description:
+        'True when the job survives a gateway restart (Redis configured): the next gateway resumes it. Otherwise a job cut by a restart is lost; submitting it again with the same idempotency keys (or importKey) creates nothing twice.',
+    }),
+    createdAt: t.field({
+      type: 'DateTime',
+      nullable: false,
+      description: 'When it started.',
+      resolve: (j) => new Date(j.createdAt),
+    }),
+    finishedAt: t.field({
+      type: 'DateTime',
+      description: 'When it ended.',
+      resolve: (j) => (j.finishedAt ? new Date(j.finishedAt) : null),
+    }),
+    results: t.field({
+      type: [BulkItemResult],
+      nullable: { list: false, items: true },
+      description: 'Results by input position, `first` of them from `offset` (null: not settled yet).',
+      args: {
+        offset: t.arg.int({ defaultValue: 0, description: 'The first position.' }),
+        first: t.arg.int({ defaultValue: 100, description: 'How many (at most 1,000).' }),
+      },
+      resolve: async (j, args, ctx) => {
+        const first = Math.max(0, Math.min(args.first ?? 100, 1_000));
+        const offset = Math.max(0, args.offset ?? 0);
+        return (await ctx.bulk.store.outcomes(j.id, offset, first)).map((o) => (o ? fromStored(o) : null));
+      },
+    }),
+    failures: t.field({
+      type: [BulkItemResult],
+      nullable: false,
+      description: 'The items that failed, in input order, with their errors (at most `first`).',
+      args: { first: t.arg.int({ defaultValue: 100, description: 'How many (at most 1,000).' }) },
+      resolve: async (j, args, ctx) => {
+        const first = Math.max(0, Math.min(args.first ?? 100, 1_000));
+        const out: ItemResult[] = [];
+        for (let from = 0; from < j.total && out.length < first; from += 1_000) {
+          for (const o of await ctx.bulk.store.outcomes(j.id, from, 1_000))
+            if (o?.failure && out.length < first) out.push(fromStored(o));
+        }
+        return out;
+      },
+    }),
+  }),
+});
+
+function rate(j: BulkJob): number {
+  const seconds = ((j.finishedAt ?? Date.now()) - j.createdAt) / 1000;
+  return seconds > 0 ? j.done / seconds : 0;
+}
+
+const BulkWritePayload = builder.objectRef<BulkPayload>('BulkWritePayload').implement({
+  description:
+    'What a bulk mutation answers. Items are checked first (fields, stages, funnels, references, keys): when any fails, nothing is sent and `invalid` lists them. Otherwise the job runs; `results` holds every outcome when it ended within the request, else it is null and `job` tells how far it got.',
+  fields: (t) => ({
+    job: t.field({
+      type: BulkJobRef,
+      description: 'The job (null when the items were refused).',
+      resolve: (p) => p.job,
+    }),
+    results: t.field({
+      type: [BulkItemResult],
+      description: 'One result per item in input order, when the job ended within the request.',
+      resolve: (p) => p.results,
+    }),
+    invalid: t.field({
+      type: [BulkItemResult],
+      nullable: false,
+      description: 'The items refused by the checks, with their errors (then nothing was sent).',
+      resolve: (p) => p.invalid,
+    }),
+  }),
+});
+
+export { BulkWritePayload };
+
+/** Runs checked items as a job; answers with the results when it ends within the request. */
+export async function runBulkWrite(
+  ctx: Context,
+  target: BulkJobSpec['target'],
+  items: BulkItem[],
+  invalid: Invalid[],
+  importKey: string | null | undefined,
+): Promise<BulkPayload> {
+  if (invalid.length)
+    return {
+      job: null,
+      results: null,
+      invalid: invalid
+        .sort((a, b) => a.index - b.index)
+        .map(({ index, error }) => ({ index, id: null, created: false, error })),
+    };
+  const started = await ctx.bulk.start({ target, items }, importKey);
+  const job = (await ctx.bulk.wait(started.id, ctx.deadline - ANSWER_MARGIN_MS)) ?? started;
+  const results =
+    job.status === 'DONE'
+      ? (await ctx.bulk.store.outcomes(job.id, 0, job.total)).map((o, index) =>
+          o ? fromStored(o) : { index, id: null, created: false, error: null },
+        )
+      : null;
+  return { job, results, invalid: [] };
+}
+
+/** The list a bulk mutation takes: 1 to MAX_BULK_ITEMS items. */
+export function checkBulkSize(n: number): void {
+  if (n < 1 || n > MAX_BULK_ITEMS)
+    throw new ValidationError(`a bulk write takes 1 to ${MAX_BULK_ITEMS} items (got ${n})`, null);
+}
+
+/** Two items with one idempotency key would be one record: refused. */
+export function duplicateKeys(keys: readonly (string | null | undefined)[]): Invalid[] {
+  const seen = new Map<string, number>();
+  const out: Invalid[] = [];
+  keys.forEach((key, index) => {
+    if (!key) return;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, index);
+    else
+      out.push({
+        index,
+        error: new ValidationError(`idempotency key "${key}" is also used by item ${first}`, 'idempotencyKey'),
+      });
+  });
+  return out;
+}
+
+builder.queryFields((t) => ({
+  bulkJob: t.field({
+    type: BulkJobRef,
+    nullable: true,
+    description: 'A bulk job by id (null when unknown or expired).',
+    args: { id: t.arg.id({ required: true, description: 'The job id.' }) },
+    resolve: (_root, args, ctx) => ctx.bulk.store.get(String(args.id)),
+  }),
+}));
+
+/** How often a progress subscription looks at a job that runs on another replica. */
+const POLL_MS = 1_000;
+
+builder.subscriptionFields((t) => ({
+  bulkJobProgress: t.field({
+    type: BulkJobRef,
+    nullable: false,
+    description:
+      "A bulk job's progress: its state now, then as items settle (at most 4 times a second), ending with the finished job.",
+    args: { id: t.arg.id({ required: true, description: 'The job id.' }) },
+    subscribe: (_root, args, ctx) => progress(ctx, String(args.id)),
+    resolve: (job) => job,
+  }),
+}));
+
+async function* progress(ctx: Context, id: string): AsyncGenerator<BulkJob> {
+  let wake: (() => void) | null = null;
+  const stop = ctx.bulk.onProgress((job) => {
+    if (job.id === id) wake?.();
+  });
+  try {
+    let last = -1;
+    for (;;) {
+      const job = await ctx.bulk.store.get(id);
+      if (!job) return;
+      if (job.done !== last || job.status !== 'RUNNING') {
+        last = job.done;
+        yield job;
+      }
+      if (job.status !== 'RUNNING') return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, POLL_MS);
+        wake = () => {
+          clearTimeout(timer);
+          setTimeout(resolve, 250); // at most 4 updates a second
+        };
+      });
+      wake = null;
+    }
+  } finally {
+    stop();
+  }
+}

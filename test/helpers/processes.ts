@@ -1,0 +1,75 @@
+// Real processes for the tests that need them: a private redis-server, and gateways started
+// from src/main.ts as their own processes (killed, restarted, several at once).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+const REDIS = '/usr/bin/redis-server';
+export const hasRedis = existsSync(REDIS);
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitFor(check: () => Promise<boolean>, ms = 15_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('timed out waiting');
+}
+
+export function startRedis(port: number): ChildProcess {
+  return spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
+}
+
+export interface Replica {
+  url: string;
+  logs: string[];
+  process: ChildProcess;
+  gql(query: string, variables?: Record<string, unknown>): Promise<any>;
+}
+
+export async function startReplica(env: Record<string, string>): Promise<Replica> {
+  const port = await freePort();
+  const logs: string[] = [];
+  // One process (node with the tsx loader, not the tsx wrapper), so a kill reaches the gateway.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      GATEWAY_AUTH: 'off',
+      REQUEST_DEADLINE_MS: '60000',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => logs.push(String(d)));
+  child.stderr!.on('data', (d) => logs.push(String(d)));
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(`${base}/health`)).ok);
+  return {
+    url: `${base}/graphql`,
+    logs,
+    process: child,
+    async gql(query, variables) {
+      const res = await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return res.json();
+    },
+  };
+}
