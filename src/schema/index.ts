@@ -18,5 +18,6 @@ import './types/lead.js';
 import './types/company-mutations.js';
 import './types/lead-mutations.js';
 import './types/deal-mutations.js';
+import './types/record-bulk.js';
 
 export const schema = describeGeneratedTypes(builder.toSchema());

@@ -2,9 +2,15 @@
 // every bulk mutation returns, the job query and its progress subscription. The entity modules
 // (spa-card-bulk.ts, record-bulk.ts) only prepare and check their items, then call runBulkWrite.
 import type { BulkItem } from '../../crm/bulk.js';
+import { COMPANY } from '../../crm/companies.js';
+import { CONTACT } from '../../crm/contacts.js';
+import { EntityTypeId } from '../../crm/entity-types.js';
+import { recordsByIds } from '../../crm/records.js';
+import { employeesByIds } from '../../crm/users.js';
 import type { BulkJob, BulkJobSpec, StoredFailure, StoredOutcome } from '../../crm/bulk-jobs.js';
-import { builder } from '../builder.js';
-import type { Context } from '../context.js';
+import type { InputObjectRef } from '@pothos/core';
+import { builder, type SchemaTypes } from '../builder.js';
+import { upstream, type Context } from '../context.js';
 import { wrapErrorIfMatches } from '@pothos/plugin-errors';
 import {
   ErrorInterface,
@@ -42,7 +48,12 @@ interface BulkPayload {
 
 /** A typed error as a job stores it (plain JSON, so Redis can keep it). */
 export function describeFailure(error: Error, job: BulkJob, secrets: readonly string[]): StoredFailure {
-  const entity = job.target.kind === 'item' ? 'SpaCard' : job.target.entity;
+  const entity =
+    job.target.kind === 'record'
+      ? job.target.entity.charAt(0).toUpperCase() + job.target.entity.slice(1)
+      : job.target.entityTypeId === EntityTypeId.deal
+        ? 'Deal'
+        : 'SpaCard';
   const typed = typedError(error, secrets, entity, null);
   const known = [NotFoundError, ValidationError, ForbiddenError, UpstreamError].some((type) => typed instanceof type);
   // Anything untyped is reported without its internals.
@@ -214,6 +225,104 @@ const BulkWritePayload = builder.objectRef<BulkPayload>('BulkWritePayload').impl
 });
 
 export { BulkWritePayload };
+
+/** A checked item, or its refusal. */
+export type Checked = { item: BulkItem; refs?: Refs } | Invalid;
+
+export interface Refs {
+  contactIds?: readonly number[] | null;
+  companyId?: number | null;
+  employees?: [field: string, id: number | null | undefined][];
+}
+
+/** Runs `check` on every item (in parallel: their reads coalesce), then the reference checks
+ * of all of them at once. */
+export async function checkAll<T>(
+  ctx: Context,
+  list: readonly T[],
+  entity: string,
+  check: (value: T, index: number) => Promise<Checked>,
+  keys: (string | null | undefined)[] = [],
+): Promise<{ items: BulkItem[]; invalid: Invalid[] }> {
+  checkBulkSize(list.length);
+  const invalid = duplicateKeys(keys);
+  const refused = new Set(invalid.map((i) => i.index));
+  const checked: { item: BulkItem; refs?: Refs }[] = [];
+  await Promise.all(
+    list.map(async (value, index) => {
+      if (refused.has(index)) return;
+      try {
+        const result = await check(value, index);
+        if ('error' in result) invalid.push(result);
+        else checked.push(result);
+      } catch (error) {
+        invalid.push({ index, error: typedError(error, ctx.portal.secrets(), entity) });
+      }
+    }),
+  );
+  invalid.push(...(await missingReferences(ctx, checked)));
+  checked.sort((a, b) => a.item.index - b.item.index);
+  return { items: checked.map((c) => c.item), invalid };
+}
+
+/** Linked contacts, companies and employees that do not exist: one by-ids read per kind for the
+ * whole list (50 ids per command). */
+async function missingReferences(
+  ctx: Context,
+  checked: readonly { item: BulkItem; refs?: Refs }[],
+): Promise<Invalid[]> {
+  const contactIds = new Set(checked.flatMap((c) => c.refs?.contactIds ?? []));
+  const companyIds = new Set(checked.flatMap((c) => (c.refs?.companyId ? [c.refs.companyId] : [])));
+  const userIds = new Set(checked.flatMap((c) => (c.refs?.employees ?? []).flatMap(([, id]) => (id ? [id] : []))));
+  const [contacts, companies, users] = await Promise.all([
+    contactIds.size ? recordsByIds(ctx.portal, CONTACT, [...contactIds], upstream(ctx)) : [],
+    companyIds.size ? recordsByIds(ctx.portal, COMPANY, [...companyIds], upstream(ctx)) : [],
+    userIds.size ? employeesByIds(ctx.portal, [...userIds], upstream(ctx)) : [],
+  ]);
+  const has = {
+    contact: new Set(contacts.map((r) => r.id)),
+    company: new Set(companies.map((r) => r.id)),
+    user: new Set(users.map((r) => r.id)),
+  };
+  const out: Invalid[] = [];
+  for (const { item, refs } of checked) {
+    if (!refs) continue;
+    const missingContact = refs.contactIds?.find((id) => !has.contact.has(id));
+    const missingUser = (refs.employees ?? []).find(([, id]) => id && !has.user.has(id));
+    const error =
+      missingContact !== undefined
+        ? new ValidationError(`there is no contact with id ${missingContact}`, 'contactIds')
+        : refs.companyId && !has.company.has(refs.companyId)
+          ? new ValidationError(`there is no company with id ${refs.companyId}`, 'companyId')
+          : missingUser
+            ? new ValidationError(`there is no user with id ${missingUser[1]}`, missingUser[0])
+            : null;
+    if (error) out.push({ index: item.index, error });
+  }
+  return out;
+}
+
+/** `{ id, input }` of a bulk update of `type`. */
+export function changeInput<T extends object>(
+  type: string,
+  input: InputObjectRef<PothosSchemaTypes.ExtendDefaultTypes<SchemaTypes>, T>,
+) {
+  return builder.inputType(`${type}ChangeInput`, {
+    description: `One ${type.toLowerCase()} of a bulk update.`,
+    fields: (t) => ({
+      id: t.int({ required: true, description: `The ${type.toLowerCase()} id.` }),
+      input: t.field({ type: input, required: true, description: 'The changes.' }),
+    }),
+  });
+}
+
+/** The same record twice in one delete would fail the second time: refused up front. */
+export function listedTwice(ids: readonly number[], type: string): Invalid[] {
+  return duplicateKeys(ids.map(String)).map((d) => ({
+    index: d.index,
+    error: new ValidationError(`${type} ${ids[d.index]} is listed twice`, 'ids'),
+  }));
+}
 
 /** Runs checked items as a job; answers with the results when it ends within the request. */
 export async function runBulkWrite(

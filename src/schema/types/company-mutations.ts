@@ -24,7 +24,7 @@ import { fields } from './field.js';
 const fieldsDoc =
   'Custom (or other) fields by name, `ufCrmCnpj` or `UF_CRM_CNPJ`, e.g. {"ufCrmCnpj": "12345678000199"}. List values by label or id. Unknown names, read-only fields and bad values are a ValidationError naming the field; nothing is sent then.';
 
-const CreateCompanyInput = builder.inputType('CreateCompanyInput', {
+export const CreateCompanyInput = builder.inputType('CreateCompanyInput', {
   description: 'A new company.',
   fields: (t) => ({
     title: t.string({ required: true, description: 'Company name (required, not blank).' }),
@@ -42,7 +42,7 @@ const CreateCompanyInput = builder.inputType('CreateCompanyInput', {
   }),
 });
 
-const UpdateCompanyInput = builder.inputType('UpdateCompanyInput', {
+export const UpdateCompanyInput = builder.inputType('UpdateCompanyInput', {
   description: 'Changes to a company. Omitted fields are left as they are.',
   fields: (t) => ({
     title: t.string({ description: 'Company name (not blank).' }),
@@ -62,7 +62,11 @@ const UpdateCompanyInput = builder.inputType('UpdateCompanyInput', {
 type CompanyInput = Omit<typeof UpdateCompanyInput.$inferInput, 'phones' | 'emails'>;
 
 /** Typed input → old-style fields, with every reference checked (in one batch). */
-async function companyFields(ctx: Context, set: FieldSet, input: CompanyInput): Promise<Record<string, unknown>> {
+export async function companyFields(
+  ctx: Context,
+  set: FieldSet,
+  input: CompanyInput,
+): Promise<Record<string, unknown>> {
   const out = customFields(set, EntityTypeId.company, input.fields);
   if (input.title != null) {
     if (!input.title.trim()) throw new ValidationError('title must not be blank', 'title');

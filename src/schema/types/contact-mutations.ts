@@ -107,32 +107,43 @@ function primed(ctx: Context, contact: ContactRecord): ContactRecord {
   return contact;
 }
 
+/** A new contact as the portal takes it (custom fields, scalars, phones and e-mails), every
+ * reference checked. */
+export async function newContactFields(
+  ctx: Context,
+  set: FieldSet,
+  input: CreateInput,
+): Promise<Record<string, unknown>> {
+  const phones = newEntries('PHONE', input.phones ?? [], 'phones');
+  const emails = newEntries('EMAIL', input.emails ?? [], 'emails');
+  const out = { ...customFields(set, input.fields), ...(await scalarFields(ctx, input, true)) };
+  if (phones.length) out.PHONE = phones;
+  if (emails.length) out.EMAIL = emails;
+  return out;
+}
+
 /** Creates a contact; with a key, returns the contact an earlier call with the same key created. */
 async function create(
   ctx: Context,
   input: CreateInput,
   key: string | null,
 ): Promise<{ contact: ContactRecord; created: boolean }> {
-  const phones = newEntries('PHONE', input.phones ?? [], 'phones');
-  const emails = newEntries('EMAIL', input.emails ?? [], 'emails');
-  const set = await fields(ctx, EntityTypeId.contact);
-  const out = { ...customFields(set, input.fields), ...(await scalarFields(ctx, input, true)) };
-  if (phones.length) out.PHONE = phones;
-  if (emails.length) out.EMAIL = emails;
+  const out = await newContactFields(ctx, await fields(ctx, EntityTypeId.contact), input);
   const { id, created } = await createRecordOnce(ctx.portal, CONTACT, key, input, out, true, upstream(ctx));
   return { contact: primed(ctx, await reload(ctx.portal, id, upstream(ctx))), created };
 }
 
-/** Applies an update to an existing contact and returns it re-read. */
-async function update(ctx: Context, id: number, input: UpdateInput): Promise<ContactRecord> {
+/** What an update of `current` sends: custom fields, scalars, and its phones and e-mails merged
+ * with the ones it has. */
+export async function changedContactFields(
+  ctx: Context,
+  set: FieldSet,
+  current: ContactRecord,
+  input: UpdateInput,
+): Promise<Record<string, unknown>> {
   if (input.phones) checkUpdate('PHONE', input.phones, 'phones');
   if (input.emails) checkUpdate('EMAIL', input.emails, 'emails');
-  const [set, current, scalars] = await Promise.all([
-    fields(ctx, EntityTypeId.contact),
-    existing(ctx, CONTACT, id, 'Contact'),
-    scalarFields(ctx, input, false),
-  ]);
-  const out = { ...customFields(set, input.fields), ...scalars };
+  const out = { ...customFields(set, input.fields), ...(await scalarFields(ctx, input, false)) };
   const multi: [CommKind, CommUpdate | null | undefined, 'phones' | 'emails'][] = [
     ['PHONE', input.phones, 'phones'],
     ['EMAIL', input.emails, 'emails'],
@@ -142,6 +153,13 @@ async function update(ctx: Context, id: number, input: UpdateInput): Promise<Con
     const entries = multiFieldEntries(kind, kind === 'PHONE' ? current.phones : current.emails, change, name);
     if (entries.length) out[kind] = entries;
   }
+  return out;
+}
+
+/** Applies an update to an existing contact and returns it re-read. */
+async function update(ctx: Context, id: number, input: UpdateInput): Promise<ContactRecord> {
+  const [set, current] = await Promise.all([fields(ctx, EntityTypeId.contact), existing(ctx, CONTACT, id, 'Contact')]);
+  const out = await changedContactFields(ctx, set, current, input);
   if (Object.keys(out).length === 0) return primed(ctx, current);
   await updateRecord(ctx.portal, CONTACT, id, out, upstream(ctx));
   return primed(ctx, await reload(ctx.portal, id, upstream(ctx)));

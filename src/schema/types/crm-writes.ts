@@ -106,8 +106,27 @@ export function exclusiveRecord<T>(ctx: Context, entity: string, id: number, fn:
   return ctx.portal.serialize(`record:${entity}:${id}`, fn);
 }
 
-/** An update of a company or lead: `scalars` turns the input's plain fields into portal fields,
- * phones and e-mails merge with the ones the record has, and all of it runs as one writer of the
+/** The portal fields an update of a company or lead sends: `scalars` turns the input's plain
+ * fields into portal fields, phones and e-mails merge with the ones the record has. */
+export async function changedRecordFields<
+  R extends { phones: Communication[]; emails: Communication[] },
+  I extends Record<string, unknown>,
+>(
+  set: FieldSet,
+  current: R,
+  input: I & { phones?: CommUpdate | null; emails?: CommUpdate | null },
+  scalars: (set: FieldSet, plain: Omit<I, 'phones' | 'emails'>) => Promise<Record<string, unknown>>,
+): Promise<Record<string, unknown>> {
+  const { phones, emails, ...plain } = input;
+  const out = await scalars(set, plain);
+  if (phones) out.PHONE = multiFieldEntries('PHONE', current.phones, phones, 'phones');
+  if (emails) out.EMAIL = multiFieldEntries('EMAIL', current.emails, emails, 'emails');
+  for (const key of ['PHONE', 'EMAIL'])
+    if (Array.isArray(out[key]) && (out[key] as unknown[]).length === 0) delete out[key];
+  return out;
+}
+
+/** An update of a company or lead (see changedRecordFields), run as the one writer of the
  * record. Returns the record as it is after the write (or as it was, when nothing changes). */
 export function updateOldRecord<
   R extends { id: number; phones: Communication[]; emails: Communication[] },
@@ -121,14 +140,9 @@ export function updateOldRecord<
   scalars: (set: FieldSet, plain: Omit<I, 'phones' | 'emails'>) => Promise<Record<string, unknown>>,
   reloaded: () => Promise<R>,
 ): Promise<R> {
-  const { phones, emails, ...plain } = input;
   return exclusiveRecord(ctx, entity.prefix, id, async () => {
     const [set, current] = await Promise.all([fields(ctx, entity.entityTypeId), existing(ctx, entity, id, name)]);
-    const out = await scalars(set, plain);
-    if (phones) out.PHONE = multiFieldEntries('PHONE', current.phones, phones, 'phones');
-    if (emails) out.EMAIL = multiFieldEntries('EMAIL', current.emails, emails, 'emails');
-    for (const key of ['PHONE', 'EMAIL'])
-      if (Array.isArray(out[key]) && (out[key] as unknown[]).length === 0) delete out[key];
+    const out = await changedRecordFields(set, current, input, scalars);
     if (Object.keys(out).length === 0) return current;
     await updateRecord(ctx.portal, entity, id, out, upstream(ctx));
     return reloaded();
@@ -148,22 +162,36 @@ export async function checkLinked(
   return id;
 }
 
-/** A create of a company or lead: `scalars` turns the input's plain fields into portal fields,
- * phones and e-mails become new entries, and the record is created once per idempotency key
- * (the input as given is what the key is bound to). Returns the new id. */
+/** A new company or lead as the portal takes it: `scalars` turns the input's plain fields into
+ * portal fields, phones and e-mails become new entries. `keyed` is what an idempotency key is
+ * bound to (the input as given, without the key). */
+export async function newRecordFields<I extends Record<string, unknown>>(
+  set: FieldSet,
+  input: I & { idempotencyKey?: string | null; phones?: CommInput[] | null; emails?: CommInput[] | null },
+  scalars: (set: FieldSet, plain: Omit<I, 'idempotencyKey' | 'phones' | 'emails'>) => Promise<Record<string, unknown>>,
+): Promise<{ fields: Record<string, unknown>; keyed: unknown }> {
+  const { idempotencyKey, phones, emails, ...plain } = input;
+  const out = await scalars(set, plain);
+  if (phones?.length) out.PHONE = newEntries('PHONE', phones, 'phones');
+  if (emails?.length) out.EMAIL = newEntries('EMAIL', emails, 'emails');
+  return { fields: out, keyed: { phones, emails, ...plain } };
+}
+
+/** A create of a company or lead (see newRecordFields), once per idempotency key. Returns the
+ * new id. */
 export async function createOldRecord<R, I extends Record<string, unknown>>(
   ctx: Context,
   entity: OldEntity<R>,
   input: I & { idempotencyKey?: string | null; phones?: CommInput[] | null; emails?: CommInput[] | null },
   scalars: (set: FieldSet, plain: Omit<I, 'idempotencyKey' | 'phones' | 'emails'>) => Promise<Record<string, unknown>>,
 ): Promise<number> {
-  const { idempotencyKey, phones, emails, ...plain } = input;
   const set = await fields(ctx, entity.entityTypeId);
-  const out = await scalars(set, plain);
-  if (phones?.length) out.PHONE = newEntries('PHONE', phones, 'phones');
-  if (emails?.length) out.EMAIL = newEntries('EMAIL', emails, 'emails');
-  const key = idempotencyKey ?? ctx.idempotencyKey;
-  const hasVersion = set.byName.has('origin_version');
-  return (await createRecordOnce(ctx.portal, entity, key, { phones, emails, ...plain }, out, hasVersion, upstream(ctx)))
-    .id;
+  const { fields: out, keyed } = await newRecordFields(set, input, scalars);
+  const key = input.idempotencyKey ?? ctx.idempotencyKey;
+  return (await createRecordOnce(ctx.portal, entity, key, keyed, out, hasOriginVersion(set), upstream(ctx))).id;
+}
+
+/** Whether the entity keeps ORIGIN_VERSION (where a key's input hash is stored). */
+export function hasOriginVersion(set: FieldSet): boolean {
+  return set.byName.has('origin_version');
 }

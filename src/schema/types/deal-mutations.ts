@@ -14,7 +14,7 @@ import { Deal } from './deal.js';
 import { asMutation, MUTATION_ERRORS, NotFoundError, ValidationError } from './errors.js';
 import { fields } from './field.js';
 
-const UpdateDealInput = builder.inputType('UpdateDealInput', {
+export const UpdateDealInput = builder.inputType('UpdateDealInput', {
   description: 'Changes to a deal. Omitted fields are left as they are.',
   fields: (t) => ({
     title: t.string({ description: 'Deal name (not blank).' }),
@@ -36,7 +36,7 @@ const UpdateDealInput = builder.inputType('UpdateDealInput', {
 type DealInput = typeof UpdateDealInput.$inferInput;
 
 /** Input → crm.item fields (camelCase), every reference checked. */
-async function dealFields(ctx: Context, deal: DealRecord, input: DealInput): Promise<Record<string, unknown>> {
+export async function dealFields(ctx: Context, deal: DealRecord, input: DealInput): Promise<Record<string, unknown>> {
   const set = await fields(ctx, EntityTypeId.deal);
   const out: Record<string, unknown> = input.fields ? convertInput(set, input.fields, 'name') : {};
   assertNoPlacementInFields(out);

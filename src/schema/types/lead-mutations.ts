@@ -39,7 +39,7 @@ const leadFieldDocs = {
   comments: 'A comment.',
 };
 
-const CreateLeadInput = builder.inputType('CreateLeadInput', {
+export const CreateLeadInput = builder.inputType('CreateLeadInput', {
   description: 'A new lead.',
   fields: (t) => ({
     title: t.string({ required: true, description: 'Lead name (TITLE; required, not blank). The seed dropped it.' }),
@@ -65,7 +65,7 @@ const CreateLeadInput = builder.inputType('CreateLeadInput', {
   }),
 });
 
-const UpdateLeadInput = builder.inputType('UpdateLeadInput', {
+export const UpdateLeadInput = builder.inputType('UpdateLeadInput', {
   description: 'Changes to a lead. Omitted fields are left as they are.',
   fields: (t) => ({
     title: t.string({ description: 'Lead name (not blank).' }),
@@ -98,7 +98,7 @@ const TEXT: [keyof LeadInput, string][] = [
 ];
 
 /** Typed input → old-style fields, with every reference checked (in one batch). */
-async function leadFields(ctx: Context, set: FieldSet, input: LeadInput): Promise<Record<string, unknown>> {
+export async function leadFields(ctx: Context, set: FieldSet, input: LeadInput): Promise<Record<string, unknown>> {
   const out = customFields(set, EntityTypeId.lead, input.fields);
   if (input.title != null) {
     if (!input.title.trim()) throw new ValidationError('title must not be blank', 'title');

@@ -29,6 +29,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "CreateCompaniesResult": [
+      "CreateCompaniesSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "CreateCompanyResult": [
       "CreateCompanySuccess",
       "ForbiddenError",
@@ -43,8 +50,22 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "CreateContactsResult": [
+      "CreateContactsSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "CreateLeadResult": [
       "CreateLeadSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "CreateLeadsResult": [
+      "CreateLeadsSuccess",
       "ForbiddenError",
       "NotFoundError",
       "UpstreamError",
@@ -64,6 +85,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "DeleteCompaniesResult": [
+      "DeleteCompaniesSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "DeleteCompanyResult": [
       "DeleteCompanySuccess",
       "ForbiddenError",
@@ -78,8 +106,22 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "DeleteContactsResult": [
+      "DeleteContactsSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "DeleteLeadResult": [
       "DeleteLeadSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "DeleteLeadsResult": [
+      "DeleteLeadsSuccess",
       "ForbiddenError",
       "NotFoundError",
       "UpstreamError",
@@ -101,6 +143,20 @@
     ],
     "Error": [
       "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "MoveDealsResult": [
+      "ForbiddenError",
+      "MoveDealsSuccess",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "MoveLeadsResult": [
+      "ForbiddenError",
+      "MoveLeadsSuccess",
       "NotFoundError",
       "UpstreamError",
       "ValidationError"
@@ -131,6 +187,13 @@
       "SpaType",
       "Stage"
     ],
+    "UpdateCompaniesResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateCompaniesSuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "UpdateCompanyResult": [
       "ForbiddenError",
       "NotFoundError",
@@ -145,6 +208,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "UpdateContactsResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateContactsSuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "UpdateDealResult": [
       "ForbiddenError",
       "NotFoundError",
@@ -152,10 +222,24 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "UpdateDealsResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateDealsSuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "UpdateLeadResult": [
       "ForbiddenError",
       "NotFoundError",
       "UpdateLeadSuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "UpdateLeadsResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateLeadsSuccess",
       "UpstreamError",
       "ValidationError"
     ],
@@ -212,6 +296,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "CreateCompaniesResult": [
+      "CreateCompaniesSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "CreateCompanyResult": [
       "CreateCompanySuccess",
       "ForbiddenError",
@@ -226,8 +317,22 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "CreateContactsResult": [
+      "CreateContactsSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "CreateLeadResult": [
       "CreateLeadSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "CreateLeadsResult": [
+      "CreateLeadsSuccess",
       "ForbiddenError",
       "NotFoundError",
       "UpstreamError",
@@ -247,6 +352,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "DeleteCompaniesResult": [
+      "DeleteCompaniesSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "DeleteCompanyResult": [
       "DeleteCompanySuccess",
       "ForbiddenError",
@@ -261,8 +373,22 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "DeleteContactsResult": [
+      "DeleteContactsSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "DeleteLeadResult": [
       "DeleteLeadSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "DeleteLeadsResult": [
+      "DeleteLeadsSuccess",
       "ForbiddenError",
       "NotFoundError",
       "UpstreamError",
@@ -284,6 +410,20 @@
     ],
     "Error": [
       "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "MoveDealsResult": [
+      "ForbiddenError",
+      "MoveDealsSuccess",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "MoveLeadsResult": [
+      "ForbiddenError",
+      "MoveLeadsSuccess",
       "NotFoundError",
       "UpstreamError",
       "ValidationError"
@@ -314,6 +454,13 @@
       "SpaType",
       "Stage"
     ],
+    "UpdateCompaniesResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateCompaniesSuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "UpdateCompanyResult": [
       "ForbiddenError",
       "NotFoundError",
@@ -328,6 +475,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "UpdateContactsResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateContactsSuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "UpdateDealResult": [
       "ForbiddenError",
       "NotFoundError",
@@ -335,10 +489,24 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "UpdateDealsResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateDealsSuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "UpdateLeadResult": [
       "ForbiddenError",
       "NotFoundError",
       "UpdateLeadSuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "UpdateLeadsResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateLeadsSuccess",
       "UpstreamError",
       "ValidationError"
     ],
