@@ -138,6 +138,9 @@ export class MemoryJobStore implements JobStore {
 export interface BulkJobsOptions {
   store?: JobStore;
   logger?: Logger;
+  /** The pause before a lost write that was not found by its key is looked up and sent once
+   * more (default 5 s: longer than any write still running on the portal). */
+  secondChanceMs?: number;
   /** Turns an item's error into what is stored (the schema's typed error, as JSON). */
   describe: (error: Error, job: BulkJob) => StoredFailure;
 }
@@ -264,7 +267,7 @@ export class BulkJobs {
       writes = writes.then(() => this.store.record(snapshot, stored));
       this.emit(snapshot);
     };
-    await runBulk(this.portal, target, items, { onOutcomes });
+    await runBulk(this.portal, target, items, { onOutcomes, secondChanceMs: this.options.secondChanceMs ?? 5_000 });
     job.status = 'DONE';
     job.finishedAt = Date.now();
     job.updatedAt = job.finishedAt;

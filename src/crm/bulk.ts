@@ -143,6 +143,9 @@ export interface BulkRunOptions {
   onOutcomes?: (outcomes: readonly BulkOutcome[]) => void;
   /** Upstream options (a job runs without a request's deadline). */
   upstream?: SubmitOptions;
+  /** Keyed writes whose answer was lost and whose record is not found are looked up again, and
+   * sent once more when still missing, after this pause (jobs: see bulk-jobs.ts). */
+  secondChanceMs?: number;
 }
 
 /** Runs the writes; resolves with one outcome per item, in input order. Never rejects for an
@@ -183,11 +186,39 @@ export async function runBulk(
     });
     settle(earlier);
   }
-  const commands: { command: Command; items: BulkItem[] }[] = [];
-  for (let i = 0; i < toSend.length; i += target.perCommand) {
-    const part = toSend.slice(i, i + target.perCommand);
-    commands.push({ command: target.command(part), items: part });
+  const send = (list: readonly BulkItem[]) => sendAll(portal, target, list, upstream, settle);
+  let lost = await send(toSend);
+  if (lost.length && target.keys) {
+    const keys = target.keys;
+    const recover = async (list: readonly BulkItem[]) => {
+      const { found, missing } = await foundByKey(portal, keys, list, upstream);
+      settle(found);
+      return missing;
+    };
+    lost = await recover(lost);
+    // Still not found: the portal most likely never ran them (a connection reset before the
+    // request was read). After a pause that outlasts any write still running, look once more,
+    // and send what is still missing once more; the keys keep that from making anything twice.
+    if (lost.length && options.secondChanceMs !== undefined) {
+      await new Promise((resolve) => setTimeout(resolve, options.secondChanceMs));
+      lost = await recover(lost);
+      if (lost.length) lost = await recover(await send(lost));
+    }
+    settle(lost.map((item) => failed(item, unknownOutcome())));
   }
+  return ordered(items, outcomes);
+}
+
+/** Sends the items (each batch of 50 commands as it may go) and settles every outcome except
+ * the keyed writes whose answer was lost, which it returns. */
+async function sendAll(
+  portal: BitrixPortal,
+  target: BulkTarget,
+  items: readonly BulkItem[],
+  upstream: SubmitOptions,
+  settle: (list: BulkOutcome[]) => void,
+): Promise<BulkItem[]> {
+  const commands = chunks(items, target.perCommand).map((part) => ({ command: target.command(part), items: part }));
   const lost: BulkItem[] = [];
   await Promise.all(
     chunks(commands, MAX_BATCH).map(async (group) => {
@@ -208,32 +239,34 @@ export async function runBulk(
       settle(done);
     }),
   );
-  if (lost.length && target.keys) settle(await recover(portal, target.keys, lost, upstream));
-  return ordered(items, outcomes);
+  return lost;
 }
 
-/** Writes whose answer was lost: found by their key, they were made; otherwise the outcome
- * stays unknown (a rerun with the same keys settles it). */
-async function recover(
+/** Writes whose answer was lost, looked up by key: the found ones were made. */
+async function foundByKey(
   portal: BitrixPortal,
   keys: BulkKeys,
   lost: readonly BulkItem[],
   upstream: SubmitOptions,
-): Promise<BulkOutcome[]> {
-  const found = await findKeys(portal, keys, lost, upstream);
-  return lost.map((item) => {
-    const hit = found instanceof Error ? undefined : found.get(item.key!);
-    if (hit?.same) return { index: item.index, id: hit.value, created: true, error: null };
-    return failed(
-      item,
-      new BitrixError({
-        code: 'OUTCOME_UNKNOWN',
-        description: 'the answer was lost and the record was not found by its key: submit it again with the same key',
-        method: 'bulk',
-        errorClass: 'outcome-unknown',
-        ambiguous: true,
-      }),
-    );
+): Promise<{ found: BulkOutcome[]; missing: BulkItem[] }> {
+  const hits = await findKeys(portal, keys, lost, upstream);
+  const found: BulkOutcome[] = [];
+  const missing: BulkItem[] = [];
+  for (const item of lost) {
+    const hit = hits instanceof Error ? undefined : hits.get(item.key!);
+    if (hit?.same) found.push({ index: item.index, id: hit.value, created: true, error: null });
+    else missing.push(item);
+  }
+  return { found, missing };
+}
+
+function unknownOutcome(): BitrixError {
+  return new BitrixError({
+    code: 'OUTCOME_UNKNOWN',
+    description: 'the answer was lost and the record was not found by its key: submit it again with the same key',
+    method: 'bulk',
+    errorClass: 'outcome-unknown',
+    ambiguous: true,
   });
 }
 

@@ -19,8 +19,12 @@ interface MethodUse {
   at: number;
   /** When the oldest minute-bucket drops (ms), from `operating_reset_at`. */
   resetAt: number | null;
-  /** Processing seen since `at` (batch commands): [time ms, seconds]. */
+  /** Processing seen since `at` (batch commands), summed per second in time order:
+   * [start of the second (ms), seconds]. A second's entry expires with its first observation
+   * plus the window (late by under a second: on the safe side). */
   since: [number, number][];
+  /** The sum of `since`, kept as entries come and go (an import observes thousands). */
+  sinceSum: number;
   /** Average processing of one command, to size batches. */
   avg: number;
   /** A 429 was seen: blocked until then (ms). */
@@ -49,7 +53,7 @@ export class OperatingBudget {
   private use(method: string): MethodUse {
     let u = this.methods.get(method);
     if (!u) {
-      u = { base: 0, at: this.now(), resetAt: null, since: [], avg: 0, blockedUntil: 0 };
+      u = { base: 0, at: this.now(), resetAt: null, since: [], sinceSum: 0, avg: 0, blockedUntil: 0 };
       this.methods.set(method, u);
     }
     return u;
@@ -71,9 +75,13 @@ export class OperatingBudget {
       u.base = time.operating;
       u.at = t;
       u.since = [];
+      u.sinceSum = 0;
       u.resetAt = typeof time.operating_reset_at === 'number' ? time.operating_reset_at * 1000 : null;
     } else if (typeof time.processing === 'number') {
-      u.since.push([t, time.processing]);
+      const last = u.since[u.since.length - 1];
+      if (last && t - last[0] < 1_000) last[1] += time.processing;
+      else u.since.push([t, time.processing]);
+      u.sinceSum += time.processing;
     }
   }
 
@@ -101,11 +109,11 @@ export class OperatingBudget {
 
   private localUse(u: MethodUse): number {
     const t = this.now();
-    u.since = u.since.filter(([at]) => t - at < this.windowMs);
+    while (u.since.length && t - u.since[0][0] >= this.windowMs) u.sinceSum -= u.since.shift()![1];
     // Past the reset time the oldest bucket has dropped; we no longer know how much is left of
     // `base`, so we keep only what we saw ourselves and let the next direct answer correct it.
     const base = u.resetAt !== null && t >= u.resetAt ? 0 : u.base;
-    return base + u.since.reduce((sum, [, s]) => sum + s, 0);
+    return base + u.sinceSum;
   }
 
   /** Whether the cost of `method` has been seen (ours or another replica's). */
@@ -129,9 +137,8 @@ export class OperatingBudget {
     const u = this.methods.get(method);
     if (!u) return 1_000; // only other replicas' use: look again soon
     const t = this.now();
-    const candidates = [u.blockedUntil, u.resetAt ?? 0, ...u.since.map(([at]) => at + this.windowMs)].filter(
-      (x) => x > t,
-    );
+    const oldest = u.since[0] ? u.since[0][0] + this.windowMs : 0;
+    const candidates = [u.blockedUntil, u.resetAt ?? 0, oldest].filter((x) => x > t);
     return candidates.length ? Math.min(...candidates) - t + 1_000 : 1_000;
   }
 }

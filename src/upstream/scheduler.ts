@@ -409,8 +409,17 @@ export class PortalScheduler {
   private deferOutOfBudget(): void {
     let soonest = Infinity;
     const now = Date.now();
+    // One answer per method and pass: a queued import holds thousands of commands of one method.
+    const waitOf = new Map<string, number>();
+    const methodWait = (method: string) => {
+      let ms = waitOf.get(method);
+      if (ms === undefined) waitOf.set(method, (ms = this.budget.msUntilAllowed(method)));
+      return ms;
+    };
     this.queue = this.queue.filter((unit) => {
-      const waits = Math.max(...unit.items.map((item) => this.budget.msUntilAllowed(item.command.method)));
+      const waits = unit.bulk
+        ? methodWait(unit.items[0].command.method)
+        : Math.max(...unit.items.map((item) => methodWait(item.command.method)));
       if (waits === 0) return true;
       this.stats.budgetWaits++;
       const deadline = Math.min(...unit.items.flatMap((item) => item.waiters.map((w) => w.deadline ?? Infinity)));

@@ -81,6 +81,21 @@ describe('OperatingBudget', () => {
     expect(b.allowance(M)).toBe(1);
   });
 
+  it('an import observes thousands of commands: they are summed per second and leave with the oldest of their second', () => {
+    const { b, clock } = budget({ limitSeconds: 1_000, windowSeconds: 60, marginSeconds: 0 });
+    for (let i = 0; i < 10_000; i++) {
+      clock.t = T0 + i * 5; // 200 commands a second for 50 s
+      b.observe(M, { processing: 0.01 });
+    }
+    expect(b.used(M)).toBeCloseTo(100, 6);
+    clock.t = T0 + 60_000; // the first second's commands (observed from T0) have left
+    expect(b.used(M)).toBeCloseTo(98, 6);
+    clock.t = T0 + 108_999; // the last second's entry began at T0 + 49,000: still in
+    expect(b.used(M)).toBeCloseTo(2, 6);
+    clock.t = T0 + 109_000;
+    expect(b.used(M)).toBeCloseTo(0, 6);
+  });
+
   it('a 429 without a known reset blocks the method for 60 s', () => {
     const { b, clock } = budget();
     b.onBlocked(M);
