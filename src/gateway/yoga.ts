@@ -49,7 +49,7 @@ export interface GatewayOptions {
   events?: { hub?: EventHub; applicationToken?: string; stages?: StageMemory; coalescing?: Partial<Coalescing> };
   /** Where bulk jobs are kept (in memory by default; Redis with replication), and how often a
    * gateway looks for jobs a stopped one left unfinished (durable stores only). */
-  bulk?: { store?: JobStore; resumeEveryMs?: number };
+  bulk?: { store?: JobStore; resumeEveryMs?: number; secondChanceMs?: number };
   /** API keys (stored hashed). None: open access, with a warning at start. */
   apiKeys?: readonly ApiKey[];
   /** Depth, aliases, tokens, directives, complexity, body size (src/gateway/use-limits.ts defaults). */
@@ -94,6 +94,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const hub = options.events?.hub ?? new EventHub();
   const bulk = new BulkJobs(portal, {
     store: options.bulk?.store,
+    secondChanceMs: options.bulk?.secondChanceMs,
     logger,
     describe: (error, job) => describeFailure(error, job, portal.secrets()),
   });

@@ -163,6 +163,30 @@ describe('createSpaCards', () => {
     expect(await total()).toBe(before + 30);
   });
 
+  it('writes the portal never received (dropped before it read them) are found missing by key and sent once more', async () => {
+    const own = await startStack({ gateway: { bulk: { secondChanceMs: 300 } } });
+    try {
+      const before = data(await own.gql('{ spaCards(entityTypeId: 128, first: 0) { totalCount } }')).spaCards
+        .totalCount;
+      own.emulator.setFaults({ rate: 1, kinds: ['drop'], methods: ['batch'] });
+      const pending = own.gql(
+        `mutation($inputs: [BulkSpaCardInput!]!) { createSpaCards(entityTypeId: 128, inputs: $inputs) { ${payload('CreateSpaCardsSuccess')} } } ${FRAGMENT}`,
+        { inputs: cards(40, 'bulk-k') },
+      );
+      while (!own.emulator.counters.faults.drop) await new Promise((r) => setTimeout(r, 10));
+      own.emulator.setFaults(null);
+      const res = data(await pending).createSpaCards.data;
+      expect(res.job).toMatchObject({ status: 'DONE', done: 40, failed: 0 });
+      expect(res.results.every((r: any) => r.ok && r.created)).toBe(true);
+      expect(own.emulator.counters.faults.drop).toBe(1);
+      expect(own.emulator.counters.commandsByMethod['crm.item.add']).toBe(40);
+      const after = data(await own.gql('{ spaCards(entityTypeId: 128, first: 0) { totalCount } }')).spaCards.totalCount;
+      expect(after).toBe(before + 40);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('IMPORT mode: 45 cards in 3 crm.item.batchImport commands of one request, keeping their history', async () => {
     s.emulator.resetCounters();
     const list = cards(45, 'bulk-f').map((c) => ({ ...c, createdAt: '2021-03-04T05:06:07Z', createdById: 2 }));

@@ -18,17 +18,12 @@ const ChangeAction = builder.enumType('ChangeAction', {
 type ContactChangeRecord = Extract<CrmChange, { kind: 'contact' }>;
 type CardChangeRecord = Extract<CrmChange, { kind: 'card' }>;
 
-const ContactChange = builder.objectRef<ContactChangeRecord>('ContactChange').implement({
-  description: 'A contact was created, changed or deleted in the portal.',
+/** What every change event says: what happened, and when. */
+const CrmChangeEvent = builder.interfaceRef<CrmChange>('CrmChangeEvent').implement({
+  description: 'A change of a CRM record, as an event told it.',
+  resolveType: (c) => (c.kind === 'contact' ? 'ContactChange' : 'SpaCardChange'),
   fields: (t) => ({
     action: t.field({ type: ChangeAction, nullable: false, description: 'What happened.', resolve: (c) => c.action }),
-    bitrixId: t.exposeInt('id', { nullable: false, description: 'The contact id.' }),
-    contact: t.field({
-      type: Contact,
-      nullable: true,
-      description: 'The contact as it is now; null when deleted.',
-      resolve: (c) => c.record,
-    }),
     at: t.field({
       type: 'DateTime',
       nullable: false,
@@ -38,10 +33,24 @@ const ContactChange = builder.objectRef<ContactChangeRecord>('ContactChange').im
   }),
 });
 
+const ContactChange = builder.objectRef<ContactChangeRecord>('ContactChange').implement({
+  description: 'A contact was created, changed or deleted in the portal.',
+  interfaces: [CrmChangeEvent],
+  fields: (t) => ({
+    bitrixId: t.exposeInt('id', { nullable: false, description: 'The contact id.' }),
+    contact: t.field({
+      type: Contact,
+      nullable: true,
+      description: 'The contact as it is now; null when deleted.',
+      resolve: (c) => c.record,
+    }),
+  }),
+});
+
 const SpaCardChange = builder.objectRef<CardChangeRecord>('SpaCardChange').implement({
   description: 'A smart-process card was created, changed, moved or deleted in the portal.',
+  interfaces: [CrmChangeEvent],
   fields: (t) => ({
-    action: t.field({ type: ChangeAction, nullable: false, description: 'What happened.', resolve: (c) => c.action }),
     entityTypeId: t.exposeInt('entityTypeId', { nullable: false, description: 'The smart-process type.' }),
     bitrixId: t.exposeInt('id', { nullable: false, description: 'The card id.' }),
     moved: t.exposeBoolean('moved', {
@@ -53,12 +62,6 @@ const SpaCardChange = builder.objectRef<CardChangeRecord>('SpaCardChange').imple
       nullable: true,
       description: 'The card as it is now (with its new stage); null when deleted.',
       resolve: (c) => c.record,
-    }),
-    at: t.field({
-      type: 'DateTime',
-      nullable: false,
-      description: 'When the gateway received the event.',
-      resolve: (c) => new Date(c.at),
     }),
   }),
 });
