@@ -412,8 +412,10 @@ export class PortalScheduler {
     // One answer per method and pass: a queued import holds thousands of commands of one method.
     const waitOf = new Map<string, number>();
     const methodWait = (method: string) => {
-      let ms = waitOf.get(method);
-      if (ms === undefined) waitOf.set(method, (ms = this.budget.msUntilAllowed(method)));
+      const known = waitOf.get(method);
+      if (known !== undefined) return known;
+      const ms = this.budget.msUntilAllowed(method);
+      waitOf.set(method, ms);
       return ms;
     };
     this.queue = this.queue.filter((unit) => {

@@ -7,7 +7,13 @@ import { CONTACT } from '../../crm/contacts.js';
 import { EntityTypeId } from '../../crm/entity-types.js';
 import { recordsByIds } from '../../crm/records.js';
 import { employeesByIds } from '../../crm/users.js';
-import type { BulkJob, BulkJobSpec, StoredFailure, StoredOutcome } from '../../crm/bulk-jobs.js';
+import {
+  jobIdOf,
+  type BulkJob,
+  type BulkJobSpec,
+  type StoredFailure,
+  type StoredOutcome,
+} from '../../crm/bulk-jobs.js';
 import type { InputObjectRef } from '@pothos/core';
 import { builder, type SchemaTypes } from '../builder.js';
 import { upstream, type Context } from '../context.js';
@@ -256,7 +262,10 @@ export async function checkAll<T>(
         if ('error' in result) invalid.push(result);
         else checked.push(result);
       } catch (error) {
-        invalid.push({ index, error: typedError(error, ctx.portal.secrets(), entity) });
+        const typed = typedError(error, ctx.portal.secrets(), entity);
+        // The item's own fault; anything else (the portal failing, the deadline) fails the call.
+        if (!(typed instanceof ValidationError || typed instanceof NotFoundError)) throw error;
+        invalid.push({ index, error: typed });
       }
     }),
   );
@@ -328,10 +337,13 @@ export function listedTwice(ids: readonly number[], type: string): Invalid[] {
 export async function runBulkWrite(
   ctx: Context,
   target: BulkJobSpec['target'],
-  items: BulkItem[],
-  invalid: Invalid[],
   importKey: string | null | undefined,
+  prepare: () => Promise<{ items: BulkItem[]; invalid: Invalid[] }>,
 ): Promise<BulkPayload> {
+  // An import sent again is the job it started: answered at once, nothing checked or sent again.
+  const earlier = importKey ? await ctx.bulk.store.get(jobIdOf(importKey, target)) : null;
+  if (earlier) return answer(ctx, earlier);
+  const { items, invalid } = await prepare();
   if (invalid.length)
     return {
       job: null,
@@ -341,7 +353,11 @@ export async function runBulkWrite(
         .map(({ index, error }) => ({ index, id: null, created: false, error })),
     };
   const started = await ctx.bulk.start({ target, items }, importKey);
-  const job = (await ctx.bulk.wait(started.id, ctx.deadline - ANSWER_MARGIN_MS)) ?? started;
+  return answer(ctx, (await ctx.bulk.wait(started.id, ctx.deadline - ANSWER_MARGIN_MS)) ?? started);
+}
+
+/** The payload for a job: its results when it is done. */
+async function answer(ctx: Context, job: BulkJob): Promise<BulkPayload> {
   const results =
     job.status === 'DONE'
       ? (await ctx.bulk.store.outcomes(job.id, 0, job.total)).map((o, index) =>

@@ -64,17 +64,18 @@ async function bulkCreate<R extends OldRecord, C extends { idempotencyKey?: stri
   importKey: string | null | undefined,
 ) {
   const set = await fields(ctx, spec.entity.entityTypeId);
-  const { items, invalid } = await checkAll(
-    ctx,
-    inputs,
-    spec.type,
-    async (input, index): Promise<Checked> => {
-      const { fields: out, keyed } = await spec.newFields(ctx, set, input);
-      return { item: { index, fields: out, key: input.idempotencyKey ?? null, input: keyed } };
-    },
-    inputs.map((i) => i.idempotencyKey),
-  );
-  return runBulkWrite(ctx, recordTarget(spec.kind, 'create', set), items, invalid, importKey);
+  return runBulkWrite(ctx, recordTarget(spec.kind, 'create', set), importKey, async () => {
+    return checkAll(
+      ctx,
+      inputs,
+      spec.type,
+      async (input, index): Promise<Checked> => {
+        const { fields: out, keyed } = await spec.newFields(ctx, set, input);
+        return { item: { index, fields: out, key: input.idempotencyKey ?? null, input: keyed } };
+      },
+      inputs.map((i) => i.idempotencyKey),
+    );
+  });
 }
 
 async function bulkUpdate<R extends OldRecord, U>(
@@ -90,12 +91,13 @@ async function bulkUpdate<R extends OldRecord, U>(
       changes.map((c) => c.id),
     ),
   ]);
-  const { items, invalid } = await checkAll(ctx, changes, spec.type, async ({ id, input }, index) => {
-    const record = current.get(id);
-    if (!record) return missing(spec.type, id, index);
-    return { item: { index, id, fields: await spec.changedFields(ctx, set, record, input) } };
+  return runBulkWrite(ctx, recordTarget(spec.kind, 'update', set), null, async () => {
+    return checkAll(ctx, changes, spec.type, async ({ id, input }, index) => {
+      const record = current.get(id);
+      if (!record) return missing(spec.type, id, index);
+      return { item: { index, id, fields: await spec.changedFields(ctx, set, record, input) } };
+    });
   });
-  return runBulkWrite(ctx, recordTarget(spec.kind, 'update', set), items, invalid, null);
 }
 
 async function bulkDelete<R extends OldRecord>(
@@ -107,11 +109,13 @@ async function bulkDelete<R extends OldRecord>(
     fields(ctx, spec.entity.entityTypeId),
     currentRecords(ctx, spec.entity, ids),
   ]);
-  const { items, invalid } = await checkAll(ctx, ids, spec.type, async (id, index) =>
-    current.has(id) ? { item: { index, id } } : missing(spec.type, id, index),
-  );
-  invalid.push(...listedTwice(ids, spec.type));
-  return runBulkWrite(ctx, recordTarget(spec.kind, 'delete', set), items, invalid, null);
+  return runBulkWrite(ctx, recordTarget(spec.kind, 'delete', set), null, async () => {
+    const { items, invalid } = await checkAll(ctx, ids, spec.type, async (id, index) =>
+      current.has(id) ? { item: { index, id } } : missing(spec.type, id, index),
+    );
+    invalid.push(...listedTwice(ids, spec.type));
+    return { items, invalid };
+  });
 }
 
 const CONTACTS: RecordBulk<ContactRecord, CreateInput & { idempotencyKey?: string | null }, UpdateInput> = {
@@ -306,16 +310,11 @@ async function bulkDeals(ctx: Context, changes: readonly { id: number; input: ty
     DEAL,
     changes.map((c) => c.id),
   );
-  const { items, invalid } = await checkAll(ctx, changes, 'Deal', async ({ id, input }, index) => {
-    const deal = current.get(id);
-    if (!deal) return missing('Deal', id, index);
-    return { item: { index, id, fields: await dealFields(ctx, deal, input) } };
+  return runBulkWrite(ctx, { kind: 'item', entityTypeId: EntityTypeId.deal, operation: 'update' }, null, async () => {
+    return checkAll(ctx, changes, 'Deal', async ({ id, input }, index) => {
+      const deal = current.get(id);
+      if (!deal) return missing('Deal', id, index);
+      return { item: { index, id, fields: await dealFields(ctx, deal, input) } };
+    });
   });
-  return runBulkWrite(
-    ctx,
-    { kind: 'item', entityTypeId: EntityTypeId.deal, operation: 'update' },
-    items,
-    invalid,
-    null,
-  );
 }

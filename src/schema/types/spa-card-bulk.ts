@@ -79,37 +79,38 @@ builder.mutationFields((t) => ({
         const importing = args.mode === 'IMPORT';
         const set = await fields(ctx, entityTypeId);
         const inputs = args.inputs as NewCard[];
-        const { items, invalid } = await checkAll(
-          ctx,
-          inputs,
-          'SpaCard',
-          async (raw, index) => {
-            const { idempotencyKey, createdAt, updatedAt, createdById, updatedById, ...input } = raw;
-            const out = toItemFields(set, input);
-            for (const [from, to] of HISTORY) {
-              const value = raw[from];
-              if (value == null) continue;
-              if (!importing) throw new ValidationError(`${from} is kept only in IMPORT mode`, from);
-              out[to] = value instanceof Date ? value.toISOString() : value;
-            }
-            await checkPlacement(ctx.portal, entityTypeId, null, input, upstream(ctx));
-            return {
-              item: { index, fields: out, key: idempotencyKey ?? null, input },
-              refs: {
-                contactIds: input.contactIds,
-                companyId: input.companyId,
-                employees: [
-                  ['assignedById', input.assignedById],
-                  ['createdById', createdById],
-                  ['updatedById', updatedById],
-                ],
-              },
-            };
-          },
-          inputs.map((i) => i.idempotencyKey),
-        );
         const operation: BulkOperation = importing ? 'import' : 'create';
-        return runBulkWrite(ctx, { kind: 'item', entityTypeId, operation }, items, invalid, args.importKey);
+        return runBulkWrite(ctx, { kind: 'item', entityTypeId, operation }, args.importKey, async () => {
+          return checkAll(
+            ctx,
+            inputs,
+            'SpaCard',
+            async (raw, index) => {
+              const { idempotencyKey, createdAt, updatedAt, createdById, updatedById, ...input } = raw;
+              const out = toItemFields(set, input);
+              for (const [from, to] of HISTORY) {
+                const value = raw[from];
+                if (value == null) continue;
+                if (!importing) throw new ValidationError(`${from} is kept only in IMPORT mode`, from);
+                out[to] = value instanceof Date ? value.toISOString() : value;
+              }
+              await checkPlacement(ctx.portal, entityTypeId, null, input, upstream(ctx));
+              return {
+                item: { index, fields: out, key: idempotencyKey ?? null, input },
+                refs: {
+                  contactIds: input.contactIds,
+                  companyId: input.companyId,
+                  employees: [
+                    ['assignedById', input.assignedById],
+                    ['createdById', createdById],
+                    ['updatedById', updatedById],
+                  ],
+                },
+              };
+            },
+            inputs.map((i) => i.idempotencyKey),
+          );
+        });
       }),
   }),
   updateSpaCards: t.field({
@@ -129,21 +130,22 @@ builder.mutationFields((t) => ({
           entityTypeId,
           args.changes.map((c) => c.id),
         );
-        const { items, invalid } = await checkAll(ctx, args.changes, 'SpaCard', async ({ id, input }, index) => {
-          const card = cards.get(id);
-          if (!card) return notFound(entityTypeId, id, index);
-          const out = toItemFields(set, input);
-          await checkPlacement(ctx.portal, entityTypeId, card, input, upstream(ctx));
-          return {
-            item: { index, id, fields: out },
-            refs: {
-              contactIds: input.contactIds,
-              companyId: input.companyId,
-              employees: [['assignedById', input.assignedById]],
-            },
-          };
+        return runBulkWrite(ctx, { kind: 'item', entityTypeId, operation: 'update' }, null, async () => {
+          return checkAll(ctx, args.changes, 'SpaCard', async ({ id, input }, index) => {
+            const card = cards.get(id);
+            if (!card) return notFound(entityTypeId, id, index);
+            const out = toItemFields(set, input);
+            await checkPlacement(ctx.portal, entityTypeId, card, input, upstream(ctx));
+            return {
+              item: { index, id, fields: out },
+              refs: {
+                contactIds: input.contactIds,
+                companyId: input.companyId,
+                employees: [['assignedById', input.assignedById]],
+              },
+            };
+          });
         });
-        return runBulkWrite(ctx, { kind: 'item', entityTypeId, operation: 'update' }, items, invalid, null);
       }),
   }),
   moveSpaCards: t.field({
@@ -163,13 +165,14 @@ builder.mutationFields((t) => ({
           entityTypeId,
           args.moves.map((m) => m.id),
         );
-        const { items, invalid } = await checkAll(ctx, args.moves, 'SpaCard', async ({ id, stageId }, index) => {
-          const card = cards.get(id);
-          if (!card) return notFound(entityTypeId, id, index);
-          await checkPlacement(ctx.portal, entityTypeId, card, { stageId }, upstream(ctx));
-          return { item: { index, id, fields: { stageId } }, refs: {} };
+        return runBulkWrite(ctx, { kind: 'item', entityTypeId, operation: 'update' }, null, async () => {
+          return checkAll(ctx, args.moves, 'SpaCard', async ({ id, stageId }, index) => {
+            const card = cards.get(id);
+            if (!card) return notFound(entityTypeId, id, index);
+            await checkPlacement(ctx.portal, entityTypeId, card, { stageId }, upstream(ctx));
+            return { item: { index, id, fields: { stageId } }, refs: {} };
+          });
         });
-        return runBulkWrite(ctx, { kind: 'item', entityTypeId, operation: 'update' }, items, invalid, null);
       }),
   }),
   deleteSpaCards: t.field({
@@ -185,11 +188,13 @@ builder.mutationFields((t) => ({
       asMutation(ctx, 'SpaCard', null, async () => {
         const entityTypeId = smartProcessArg(args.entityTypeId);
         const cards = await currentCards(ctx, entityTypeId, args.ids);
-        const { items, invalid } = await checkAll(ctx, args.ids, 'SpaCard', async (id, index) =>
-          cards.has(id) ? { item: { index, id }, refs: {} } : notFound(entityTypeId, id, index),
-        );
-        invalid.push(...listedTwice(args.ids, 'SpaCard'));
-        return runBulkWrite(ctx, { kind: 'item', entityTypeId, operation: 'delete' }, items, invalid, null);
+        return runBulkWrite(ctx, { kind: 'item', entityTypeId, operation: 'delete' }, null, async () => {
+          const { items, invalid } = await checkAll(ctx, args.ids, 'SpaCard', async (id, index) =>
+            cards.has(id) ? { item: { index, id }, refs: {} } : notFound(entityTypeId, id, index),
+          );
+          invalid.push(...listedTwice(args.ids, 'SpaCard'));
+          return { items, invalid };
+        });
       }),
   }),
 }));
