@@ -142,6 +142,22 @@ describe('createSpaCards', () => {
     expect(adds()).toBe(0);
   });
 
+  it('a check the portal cannot answer fails the call with an UpstreamError (no item is blamed)', async () => {
+    const own = await startStack({ maxAttempts: 2 });
+    try {
+      own.emulator.setFaults({ rate: 1, kinds: ['http500'] });
+      const r = await own.gql(
+        `mutation($inputs: [BulkSpaCardInput!]!) { createSpaCards(entityTypeId: 128, inputs: $inputs) { ${payload('CreateSpaCardsSuccess')} ... on UpstreamError { code retryable } } } ${FRAGMENT}`,
+        { inputs: cards(3, 'bulk-l') },
+      );
+      expect(data(r).createSpaCards).toMatchObject({ __typename: 'UpstreamError', retryable: true });
+      expect(own.emulator.counters.commandsByMethod['crm.item.add']).toBeUndefined();
+    } finally {
+      own.emulator.setFaults(null);
+      await own.close();
+    }
+  });
+
   it('refuses an empty list and a type that is not a smart process', async () => {
     expect(await createCards([])).toMatchObject({ __typename: 'ValidationError' });
     const r = await s.gql(
