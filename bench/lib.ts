@@ -112,7 +112,7 @@ const nullSink = () =>
  * comes from 127.0.0.1). */
 export async function startGateway(
   emulator: EmulatorPortal,
-  options: { plan?: RateLimitPlan; deadlineMs?: number } = {},
+  options: { plan?: RateLimitPlan; deadlineMs?: number; maxBodyBytes?: number } = {},
 ): Promise<InProcessGateway> {
   const logger = createLogger('error', nullSink());
   const portal = new BitrixPortal({
@@ -120,7 +120,14 @@ export async function startGateway(
     plan: options.plan ?? PLANS.standard,
     logger,
   });
-  const gateway = createGateway({ portal, logger, rateLimit: null, deadlineMs: options.deadlineMs, dev: false });
+  const gateway = createGateway({
+    portal,
+    logger,
+    rateLimit: null,
+    deadlineMs: options.deadlineMs,
+    dev: false,
+    abuse: options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : undefined,
+  });
   const server: Server = createServer(gateway.yoga);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;

@@ -143,3 +143,19 @@ export async function sdkAllCards(b24: B24Hook, entityTypeId: number): Promise<n
   }
   return n;
 }
+
+/** An import with the SDK's batch helper: crm.item.add for every card, 50 per batch, the
+ * chunks one after the other (batchByChunk). Returns how many it created and how many failed. */
+export async function sdkImport(
+  b24: B24Hook,
+  entityTypeId: number,
+  cards: readonly Record<string, unknown>[],
+): Promise<{ created: number; failed: number }> {
+  const result = await b24.actions.v2.batchByChunk.make<any>({
+    calls: cards.map((fields) => ['crm.item.add', { entityTypeId, fields }] as [string, Record<string, unknown>]),
+    options: { isHaltOnError: false },
+  });
+  const rows = (result.getData() ?? []) as unknown[];
+  const created = rows.filter((row: any) => Number(row?.item?.id) > 0).length;
+  return { created, failed: cards.length - created };
+}
