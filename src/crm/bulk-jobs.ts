@@ -157,6 +157,7 @@ export function jobIdOf(importKey: string | null | undefined, target: BulkTarget
 export class BulkJobs {
   readonly store: JobStore;
   private readonly running = new Map<string, Promise<void>>();
+  private resuming = false;
   private readonly listeners = new Set<(job: BulkJob) => void>();
 
   constructor(
@@ -193,7 +194,7 @@ export class BulkJobs {
       durable: this.store.durable,
     };
     if (!(await this.store.create(job, { target: spec.target, items }))) return (await this.store.get(id)) ?? job;
-    this.launch(job, items, false);
+    this.launch(id, async () => ({ job, items }), false);
     return job;
   }
 
@@ -211,20 +212,31 @@ export class BulkJobs {
     return this.store.get(id);
   }
 
-  /** Claims and finishes the jobs a stopped gateway left running (durable stores only). */
+  /** Claims and finishes the jobs a stopped gateway left running (durable stores only). What
+   * is left to do is read once the job is held, so it is never older than the lease. */
   async resume(): Promise<number> {
-    if (!this.store.durable) return 0;
-    let resumed = 0;
-    for (const id of await this.store.unfinished()) {
-      if (this.running.has(id)) continue;
-      const [job, spec] = await Promise.all([this.store.get(id), this.store.spec(id)]);
-      if (!job || !spec) continue;
-      const settled = await this.store.outcomes(id, 0, spec.items.length);
-      const left = spec.items.filter((item) => !settled[item.index]);
-      this.launch(job, left, true);
-      resumed++;
+    if (!this.store.durable || this.resuming) return 0;
+    this.resuming = true;
+    try {
+      let launched = 0;
+      for (const id of await this.store.unfinished()) {
+        if (this.running.has(id)) continue;
+        this.launch(
+          id,
+          async () => {
+            const [job, spec] = await Promise.all([this.store.get(id), this.store.spec(id)]);
+            if (!job || !spec || job.status !== 'RUNNING') return null;
+            const settled = await this.store.outcomes(id, 0, spec.items.length);
+            return { job, items: spec.items.filter((item) => !settled[item.index]) };
+          },
+          true,
+        );
+        launched++;
+      }
+      return launched;
+    } finally {
+      this.resuming = false;
     }
-    return resumed;
   }
 
   /** Waits for every job this process runs (shutdown, tests). */
@@ -232,17 +244,28 @@ export class BulkJobs {
     while (this.running.size) await Promise.allSettled([...this.running.values()]);
   }
 
-  private launch(job: BulkJob, items: readonly BulkItem[], resumed: boolean): void {
-    const run = this.store
-      .hold(job.id, () => this.run(job, items, resumed))
+  /** Runs a job while holding it (one runner across replicas and in this process). */
+  private launch(
+    id: string,
+    load: () => Promise<{ job: BulkJob; items: readonly BulkItem[] } | null>,
+    resumed: boolean,
+  ): void {
+    if (this.running.has(id)) return;
+    const run: Promise<void> = this.store
+      .hold(id, async () => {
+        const work = await load();
+        if (work) await this.run(work.job, work.items, resumed);
+      })
       .then((ran) => {
-        if (!ran) this.options.logger?.info({ job: job.id }, 'bulk job: held by another gateway');
+        if (!ran) this.options.logger?.info({ job: id }, 'bulk job: held by another gateway');
       })
       .catch((error: unknown) => {
-        this.options.logger?.error({ job: job.id, err: error }, 'bulk job: stopped');
+        this.options.logger?.error({ job: id, err: error }, 'bulk job: stopped');
       })
-      .finally(() => this.running.delete(job.id));
-    this.running.set(job.id, run);
+      .finally(() => {
+        if (this.running.get(id) === run) this.running.delete(id);
+      });
+    this.running.set(id, run);
   }
 
   private async run(job: BulkJob, items: readonly BulkItem[], resumed: boolean): Promise<void> {

@@ -89,9 +89,17 @@ export class RedisJobStore implements JobStore {
     const token = `${process.pid}:${Math.random()}`;
     const got = await this.must(async (redis) => redis.set(lease, token, 'PX', this.leaseMs, 'NX'));
     if (got !== 'OK') return false;
+    // Only our own lease is extended: once it has lapsed, another gateway may hold the job.
     const renew = setInterval(() => {
       void this.shared.run(
-        (redis) => redis.pexpire(lease, this.leaseMs),
+        (redis) =>
+          redis.eval(
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0",
+            1,
+            lease,
+            token,
+            String(this.leaseMs),
+          ),
         () => 0,
       );
     }, this.leaseMs / 3);

@@ -91,7 +91,7 @@ describe('createSpaCards', () => {
   });
 
   it('items with their own keys: a rerun finds every card (created: false), a key reused with another input fails only that item', async () => {
-    const list = cards(30, 'bulk-c').map((c, i) => ({ ...c, idempotencyKey: `bulk-c-${i}` }));
+    const list = cards(60, 'bulk-c').map((c, i) => ({ ...c, idempotencyKey: `bulk-c-${i}` }));
     const first = await createCards(list);
     const count = await total();
     const changed = list.map((c, i) => (i === 4 ? { ...c, title: 'another title' } : c));

@@ -191,6 +191,14 @@ function leaf(acc: Access, op: string, raw: unknown, opts: FilterOptions): Pred 
   }
 }
 
+/** A filter (or a nested group) as PHP holds it: an array whose keys may all be numeric. A form
+ * or batch command (`filter[0][0][=%xmlId]=…`) parses to a list where JSON gives an object; the
+ * portal sees the same PHP array either way. */
+function phpArray(value: unknown): Record<string, unknown> | null {
+  if (Array.isArray(value)) return Object.fromEntries(value.entries());
+  return isObj(value) ? value : null;
+}
+
 function group(filter: Record<string, unknown>, opts: FilterOptions, top: boolean, range: IdRange): Pred | null {
   const preds: Pred[] = [];
   let or = false;
@@ -199,9 +207,10 @@ function group(filter: Record<string, unknown>, opts: FilterOptions, top: boolea
       if (opts.logic) or = String(value).toUpperCase() === 'OR';
       continue;
     }
-    if (/^\d+$/.test(key) && isObj(value)) {
+    const nested = /^\d+$/.test(key) ? phpArray(value) : null;
+    if (nested) {
       if (!opts.logic) continue;
-      const g = group(value, opts, false, range);
+      const g = group(nested, opts, false, range);
       if (g) preds.push(g);
       continue;
     }
@@ -251,8 +260,9 @@ function narrow(range: IdRange, op: string, value: unknown): void {
 export function compileFilter(filter: unknown, opts: FilterOptions): Compiled {
   const range: IdRange = { lo: -Infinity, hi: Infinity };
   if (filter === undefined || filter === null || filter === '') return { pred: null, range };
-  if (!isObj(filter)) return { pred: null, range };
-  return { pred: group(filter, opts, true, range), range };
+  const assoc = phpArray(filter);
+  if (!assoc) return { pred: null, range };
+  return { pred: group(assoc, opts, true, range), range };
 }
 
 export interface OrderKey {

@@ -339,6 +339,10 @@ describe('crm.item.list', () => {
         },
       }),
     ).toEqual(expect.arrayContaining([3, 9, 159]));
+    // A form or batch command (`filter[0][0][id]=3&…`) parses to PHP lists where JSON gives
+    // objects: the same filter, never an ignored one.
+    const listShaped = list({ filter: [[{ '>=id': 3 }, { '<=id': 4 }]], select: ['id'], start: -1 });
+    expect(itemIds(listShaped)).toEqual([3, 4]);
     const stage = 'DT128_7:UC_REVIEW';
     const inStage = q({ stageId: stage });
     expect(inStage.length).toBeGreaterThan(0);

@@ -85,6 +85,10 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "CrmChangeEvent": [
+      "ContactChange",
+      "SpaCardChange"
+    ],
     "DeleteCompaniesResult": [
       "DeleteCompaniesSuccess",
       "ForbiddenError",
@@ -351,6 +355,10 @@
       "NotFoundError",
       "UpstreamError",
       "ValidationError"
+    ],
+    "CrmChangeEvent": [
+      "ContactChange",
+      "SpaCardChange"
     ],
     "DeleteCompaniesResult": [
       "DeleteCompaniesSuccess",

@@ -147,7 +147,7 @@ export function commMethods(db: Db): MethodTable {
      * size of the page; the real count needs `start=-1` — the opposite of the other lists. */
     'crm.address.list': (params) => {
       const filter = pget(params, 'filter');
-      const compiled = compileFilter(isObj(filter) ? filter : undefined, {
+      const compiled = compileFilter(filter, {
         resolve: addressResolver,
         strict: false,
         logic: false,

@@ -104,7 +104,7 @@ export function itemMethods(db: Db): MethodTable {
       const orig = useOriginal(params);
       const resolve = itemResolver(es.schema, db.offset, orig);
       const filter = pget(params, 'filter');
-      const compiled = compileFilter(isObj(filter) ? filter : undefined, {
+      const compiled = compileFilter(filter, {
         resolve,
         strict: true,
         logic: true,

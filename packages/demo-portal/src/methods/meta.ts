@@ -125,7 +125,7 @@ export function metaMethods(db: Db): MethodTable {
   return {
     'crm.type.list': (params) => {
       const filter = pget(params, 'filter');
-      const compiled = compileFilter(isObj(filter) ? filter : undefined, {
+      const compiled = compileFilter(filter, {
         resolve: typeResolver,
         strict: true,
         logic: true,

@@ -91,7 +91,7 @@ function listOver<R extends { ID: number }>(db: Db, table: Table<R>, fields: Rec
   const resolve = resolverOver(fields);
   return (params: Record<string, unknown>) => {
     const filter = pget(params, 'filter');
-    const compiled = compileFilter(isObj(filter) ? filter : undefined, {
+    const compiled = compileFilter(filter, {
       resolve,
       strict: false,
       logic: false,
