@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { DEFAULT_WEBHOOK_SECRET, DEMO, startPortal, type EmulatorPortal } from '@bitrix24-graphql/demo-portal';
+import { demoCards } from '../test/helpers/cards.js';
 import { SeedLikeClient } from './contenders/seed-like.js';
 import { createSdkClient, sdkImport } from './contenders/sdk.js';
 import { fmtMs, freePort, gql, ratio, sleep, spawnNode, startGateway, startTlsFront, waitFor } from './lib.js';
@@ -17,17 +18,9 @@ const SEED_MEASURED = 100;
 const UF = DEMO.uf.onboarding;
 const LATENCY_MS = 20;
 
-/** The cards: title, funnel and stage, a contact, an employee and three custom fields. */
-function cards(tag: string, n = N) {
-  return Array.from({ length: n }, (_, i) => ({
-    title: `${tag} ${i}`,
-    categoryId: 7,
-    stageId: DEMO.stages.onboardingMain[i % 3],
-    contactIds: [1 + (i % 5)],
-    assignedById: 1 + (i % 3),
-    fields: { [UF.priority.camel]: 'High', [UF.referenceCode.camel]: `REF-${i}`, [UF.vip.camel]: i % 2 === 0 },
-  }));
-}
+/** The cards (test/helpers/cards.ts): title, funnel and stage, a contact, an employee and three
+ * custom fields. */
+const cards = (tag: string, n = N) => demoCards(n, tag);
 
 /** The same cards as crm.item.add fields (what the SDK and the seed send). */
 function rawFields(tag: string, n = N) {

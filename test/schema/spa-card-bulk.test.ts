@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '@bitrix24-graphql/demo-portal';
 import { itemTarget, runBulk } from '../../src/crm/bulk.js';
+import { demoCards } from '../helpers/cards.js';
 import { data, startStack, type Stack } from '../helpers/stack.js';
 
 let s: Stack;
@@ -37,16 +38,7 @@ const adds = () => s.emulator.counters.commandsByMethod['crm.item.add'] ?? 0;
 const total = async () =>
   data(await s.gql('{ spaCards(entityTypeId: 128, first: 0) { totalCount } }')).spaCards.totalCount;
 
-function cards(n: number, tag: string) {
-  return Array.from({ length: n }, (_, i) => ({
-    title: `${tag} ${i}`,
-    categoryId: 7,
-    stageId: DEMO.stages.onboardingMain[i % 3],
-    contactIds: [1 + (i % 5)],
-    assignedById: 1 + (i % 3),
-    fields: { [UF.priority.camel]: 'High', [UF.vip.camel]: i % 2 === 0, [UF.referenceCode.camel]: `REF-${tag}-${i}` },
-  }));
-}
+const cards = demoCards;
 
 describe('createSpaCards', () => {
   it('creates 120 cards in input order: 3 write batches of 50, 50 and 20, one reference read, one key lookup request', async () => {
