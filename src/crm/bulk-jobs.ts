@@ -83,8 +83,12 @@ export class MemoryJobStore implements JobStore {
   private readonly jobs = new Map<string, { job: BulkJob; spec: BulkJobSpec; outcomes: (StoredOutcome | null)[] }>();
   private readonly held = new Set<string>();
 
-  /** Finished jobs are kept this long, then forgotten (memory stays bounded). */
-  constructor(private readonly keepMs = 24 * 3600_000) {}
+  /** Finished jobs (their outcomes, not their items) are kept this long, and at most this many:
+   * memory stays bounded however many imports run. */
+  constructor(
+    private readonly keepMs = 24 * 3600_000,
+    private readonly keepFinished = 100,
+  ) {}
 
   async create(job: BulkJob, spec: BulkJobSpec): Promise<boolean> {
     this.forgetOld();
@@ -111,6 +115,8 @@ export class MemoryJobStore implements JobStore {
     if (!entry) return;
     for (const o of outcomes) entry.outcomes[o.index] = o;
     entry.job = { ...job };
+    // A finished job is answered from its outcomes; its items are not needed any more.
+    if (job.status !== 'RUNNING') entry.spec = { target: entry.spec.target, items: [] };
   }
 
   async unfinished(): Promise<string[]> {
@@ -130,8 +136,12 @@ export class MemoryJobStore implements JobStore {
 
   private forgetOld(): void {
     const now = Date.now();
-    for (const [id, { job }] of this.jobs)
-      if (job.finishedAt !== null && now - job.finishedAt > this.keepMs) this.jobs.delete(id);
+    const finished = [...this.jobs.values()]
+      .filter(({ job }) => job.finishedAt !== null)
+      .sort((a, b) => (b.job.finishedAt ?? 0) - (a.job.finishedAt ?? 0));
+    finished.forEach(({ job }, i) => {
+      if (i >= this.keepFinished || now - (job.finishedAt ?? now) > this.keepMs) this.jobs.delete(job.id);
+    });
   }
 }
 
