@@ -70,8 +70,10 @@ export class RedisJobStore implements JobStore {
         tx.hset(k.outcomes, Object.fromEntries(outcomes.map((o) => [String(o.index), JSON.stringify(o)])));
       tx.set(k.job, JSON.stringify(job));
       if (job.status !== 'RUNNING') {
+        // A finished job is answered from its outcomes: its items go now, the rest in a week.
         tx.srem(this.running, job.id);
-        for (const key of [k.job, k.spec, k.outcomes]) tx.expire(key, KEEP_SECONDS);
+        tx.del(k.spec);
+        for (const key of [k.job, k.outcomes]) tx.expire(key, KEEP_SECONDS);
       }
       return tx.exec();
     });
