@@ -72,6 +72,8 @@ export interface JobStore {
   outcomes(id: string, from: number, count: number): Promise<(StoredOutcome | null)[]>;
   /** Records settled outcomes and the job's new counters. */
   record(job: BulkJob, outcomes: readonly StoredOutcome[]): Promise<void>;
+  /** A finished job runs again for `spec`'s items: their outcomes are cleared. */
+  reopen(job: BulkJob, spec: BulkJobSpec): Promise<void>;
   /** Jobs not finished (to resume after a restart). */
   unfinished(): Promise<string[]>;
   /** Runs `fn` while holding the job (one runner across replicas); false when another holds it. */
@@ -117,6 +119,14 @@ export class MemoryJobStore implements JobStore {
     entry.job = { ...job };
     // A finished job is answered from its outcomes; its items are not needed any more.
     if (job.status !== 'RUNNING') entry.spec = { target: entry.spec.target, items: [] };
+  }
+
+  async reopen(job: BulkJob, spec: BulkJobSpec): Promise<void> {
+    const entry = this.jobs.get(job.id);
+    if (!entry) return;
+    entry.job = { ...job };
+    entry.spec = spec;
+    for (const item of spec.items) entry.outcomes[item.index] = null;
   }
 
   async unfinished(): Promise<string[]> {
@@ -187,9 +197,7 @@ export class BulkJobs {
    * without a key get one derived from the job, so a resumed job creates nothing twice. */
   async start(spec: BulkJobSpec, importKey?: string | null): Promise<BulkJob> {
     const id = jobIdOf(importKey, spec.target);
-    const items = spec.items.map((item) =>
-      isCreate(spec.target) && !item.key ? { ...item, key: `job:${id}:${item.index}` } : item,
-    );
+    const items = keyed(id, spec);
     const now = Date.now();
     const job: BulkJob = {
       id,
@@ -206,6 +214,25 @@ export class BulkJobs {
     if (!(await this.store.create(job, { target: spec.target, items }))) return (await this.store.get(id)) ?? job;
     this.launch(id, async () => ({ job, items }), false);
     return job;
+  }
+
+  /** A finished job sent again: its failed items run once more (the others stay as they are),
+   * with the same keys, so whatever the first attempt did make is found, not made twice. */
+  async retryFailed(job: BulkJob, spec: BulkJobSpec): Promise<BulkJob> {
+    const outcomes = await this.store.outcomes(job.id, 0, job.total);
+    const again = keyed(job.id, spec).filter((item) => outcomes[item.index]?.failure);
+    if (job.status !== 'DONE' || again.length === 0) return job;
+    const reopened: BulkJob = {
+      ...job,
+      status: 'RUNNING',
+      done: job.done - again.length,
+      failed: job.failed - again.length,
+      updatedAt: Date.now(),
+      finishedAt: null,
+    };
+    await this.store.reopen(reopened, { target: job.target, items: again });
+    this.launch(job.id, async () => ({ job: reopened, items: again }), false);
+    return reopened;
   }
 
   /** Resolves when the job has finished or at `until` (epoch ms), with its state then. */
@@ -312,6 +339,12 @@ export class BulkJobs {
   private emit(job: BulkJob): void {
     for (const listener of this.listeners) listener(job);
   }
+}
+
+/** A job's items, every create with a key: its own, or one derived from the job and its place. */
+function keyed(id: string, spec: BulkJobSpec): BulkItem[] {
+  if (!isCreate(spec.target)) return spec.items;
+  return spec.items.map((item) => (item.key ? item : { ...item, key: `job:${id}:${item.index}` }));
 }
 
 function isCreate(target: BulkTargetSpec): boolean {

@@ -79,6 +79,19 @@ export class RedisJobStore implements JobStore {
     });
   }
 
+  async reopen(job: BulkJob, spec: BulkJobSpec): Promise<void> {
+    const k = this.keys(job.id);
+    await this.must(async (redis) => {
+      const tx = redis
+        .multi()
+        .set(k.job, JSON.stringify(job))
+        .set(k.spec, JSON.stringify(spec))
+        .sadd(this.running, job.id);
+      if (spec.items.length) tx.hdel(k.outcomes, ...spec.items.map((item) => String(item.index)));
+      return tx.persist(k.outcomes).exec();
+    });
+  }
+
   async unfinished(): Promise<string[]> {
     return this.shared.run(
       (redis) => redis.smembers(this.running),

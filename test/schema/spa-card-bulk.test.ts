@@ -195,6 +195,38 @@ describe('createSpaCards', () => {
     }
   });
 
+  it('an import sent again runs only its failed items once more, with the same keys; a list of another length is refused', async () => {
+    const own = await startStack({ gateway: { bulk: { secondChanceMs: 50 } } });
+    const send = (inputs: unknown[]) =>
+      own.gql(
+        `mutation($inputs: [BulkSpaCardInput!]!) { createSpaCards(entityTypeId: 128, inputs: $inputs, importKey: "retry-me") { ${payload('CreateSpaCardsSuccess')} } } ${FRAGMENT}`,
+        { inputs },
+      );
+    try {
+      // Only the write travels in a batch here (no contacts or employees to check).
+      const list = [0, 1, 2].map((i) => ({ title: `bulk-m ${i}`, categoryId: 7 }));
+      // Every write batch is dropped before the portal reads it: the three items fail.
+      own.emulator.setFaults({ rate: 1, kinds: ['drop'], methods: ['batch', 'crm.item.add'] });
+      const first = data(await send(list)).createSpaCards.data;
+      own.emulator.setFaults(null);
+      expect(first.job).toMatchObject({ status: 'DONE', done: 3, failed: 3 });
+      expect(first.results.map((r: any) => r.error?.code)).toEqual(Array(3).fill('UPSTREAM_OUTCOME_UNKNOWN'));
+      const adds = () => own.emulator.counters.commandsByMethod['crm.item.add'] ?? 0;
+      const before = adds();
+      const second = data(await send(list)).createSpaCards.data;
+      expect(second.job).toMatchObject({ id: first.job.id, status: 'DONE', done: 3, failed: 0 });
+      expect(second.results.every((r: any) => r.ok && r.created)).toBe(true);
+      expect(adds() - before).toBe(3);
+      const third = data(await send(list)).createSpaCards.data;
+      expect(third.results.map((r: any) => r.bitrixId)).toEqual(second.results.map((r: any) => r.bitrixId));
+      expect(adds() - before).toBe(3);
+      const other = data(await send([...list, { title: 'bulk-m 3', categoryId: 7 }])).createSpaCards;
+      expect(other).toMatchObject({ __typename: 'ValidationError', field: 'importKey' });
+    } finally {
+      await own.close();
+    }
+  });
+
   it('IMPORT mode: 45 cards in 3 crm.item.batchImport commands of one request, keeping their history', async () => {
     s.emulator.resetCounters();
     const list = cards(45, 'bulk-f').map((c) => ({ ...c, createdAt: '2021-03-04T05:06:07Z', createdById: 2 }));

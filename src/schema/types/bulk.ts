@@ -338,11 +338,18 @@ export async function runBulkWrite(
   ctx: Context,
   target: BulkJobSpec['target'],
   importKey: string | null | undefined,
+  size: number,
   prepare: () => Promise<{ items: BulkItem[]; invalid: Invalid[] }>,
 ): Promise<BulkPayload> {
-  // An import sent again is the job it started: answered at once, nothing checked or sent again.
+  // An import sent again is the job it started: answered at once while it runs or when all of
+  // it succeeded; when some items failed, the list is checked again and they run once more.
   const earlier = importKey ? await ctx.bulk.store.get(jobIdOf(importKey, target)) : null;
-  if (earlier) return answer(ctx, earlier);
+  if (earlier && size !== earlier.total)
+    throw new ValidationError(
+      `import key "${importKey}" names an import of ${earlier.total} items; this list has ${size}`,
+      'importKey',
+    );
+  if (earlier && !(earlier.status === 'DONE' && earlier.failed > 0)) return answer(ctx, earlier);
   const { items, invalid } = await prepare();
   if (invalid.length)
     return {
@@ -352,7 +359,9 @@ export async function runBulkWrite(
         .sort((a, b) => a.index - b.index)
         .map(({ index, error }) => ({ index, id: null, created: false, error })),
     };
-  const started = await ctx.bulk.start({ target, items }, importKey);
+  const started = earlier
+    ? await ctx.bulk.retryFailed(earlier, { target, items })
+    : await ctx.bulk.start({ target, items }, importKey);
   return answer(ctx, (await ctx.bulk.wait(started.id, ctx.deadline - ANSWER_MARGIN_MS)) ?? started);
 }
 

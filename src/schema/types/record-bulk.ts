@@ -64,7 +64,7 @@ async function bulkCreate<R extends OldRecord, C extends { idempotencyKey?: stri
   importKey: string | null | undefined,
 ) {
   const set = await fields(ctx, spec.entity.entityTypeId);
-  return runBulkWrite(ctx, recordTarget(spec.kind, 'create', set), importKey, async () => {
+  return runBulkWrite(ctx, recordTarget(spec.kind, 'create', set), importKey, inputs.length, async () => {
     return checkAll(
       ctx,
       inputs,
@@ -91,7 +91,7 @@ async function bulkUpdate<R extends OldRecord, U>(
       changes.map((c) => c.id),
     ),
   ]);
-  return runBulkWrite(ctx, recordTarget(spec.kind, 'update', set), null, async () => {
+  return runBulkWrite(ctx, recordTarget(spec.kind, 'update', set), null, changes.length, async () => {
     return checkAll(ctx, changes, spec.type, async ({ id, input }, index) => {
       const record = current.get(id);
       if (!record) return missing(spec.type, id, index);
@@ -109,7 +109,7 @@ async function bulkDelete<R extends OldRecord>(
     fields(ctx, spec.entity.entityTypeId),
     currentRecords(ctx, spec.entity, ids),
   ]);
-  return runBulkWrite(ctx, recordTarget(spec.kind, 'delete', set), null, async () => {
+  return runBulkWrite(ctx, recordTarget(spec.kind, 'delete', set), null, ids.length, async () => {
     const { items, invalid } = await checkAll(ctx, ids, spec.type, async (id, index) =>
       current.has(id) ? { item: { index, id } } : missing(spec.type, id, index),
     );
@@ -310,11 +310,17 @@ async function bulkDeals(ctx: Context, changes: readonly { id: number; input: ty
     DEAL,
     changes.map((c) => c.id),
   );
-  return runBulkWrite(ctx, { kind: 'item', entityTypeId: EntityTypeId.deal, operation: 'update' }, null, async () => {
-    return checkAll(ctx, changes, 'Deal', async ({ id, input }, index) => {
-      const deal = current.get(id);
-      if (!deal) return missing('Deal', id, index);
-      return { item: { index, id, fields: await dealFields(ctx, deal, input) } };
-    });
-  });
+  return runBulkWrite(
+    ctx,
+    { kind: 'item', entityTypeId: EntityTypeId.deal, operation: 'update' },
+    null,
+    changes.length,
+    async () => {
+      return checkAll(ctx, changes, 'Deal', async ({ id, input }, index) => {
+        const deal = current.get(id);
+        if (!deal) return missing('Deal', id, index);
+        return { item: { index, id, fields: await dealFields(ctx, deal, input) } };
+      });
+    },
+  );
 }

@@ -80,7 +80,7 @@ builder.mutationFields((t) => ({
         const set = await fields(ctx, entityTypeId);
         const inputs = args.inputs as NewCard[];
         const operation: BulkOperation = importing ? 'import' : 'create';
-        return runBulkWrite(ctx, { kind: 'item', entityTypeId, operation }, args.importKey, async () => {
+        return runBulkWrite(ctx, { kind: 'item', entityTypeId, operation }, args.importKey, inputs.length, async () => {
           return checkAll(
             ctx,
             inputs,
@@ -130,22 +130,28 @@ builder.mutationFields((t) => ({
           entityTypeId,
           args.changes.map((c) => c.id),
         );
-        return runBulkWrite(ctx, { kind: 'item', entityTypeId, operation: 'update' }, null, async () => {
-          return checkAll(ctx, args.changes, 'SpaCard', async ({ id, input }, index) => {
-            const card = cards.get(id);
-            if (!card) return notFound(entityTypeId, id, index);
-            const out = toItemFields(set, input);
-            await checkPlacement(ctx.portal, entityTypeId, card, input, upstream(ctx));
-            return {
-              item: { index, id, fields: out },
-              refs: {
-                contactIds: input.contactIds,
-                companyId: input.companyId,
-                employees: [['assignedById', input.assignedById]],
-              },
-            };
-          });
-        });
+        return runBulkWrite(
+          ctx,
+          { kind: 'item', entityTypeId, operation: 'update' },
+          null,
+          args.changes.length,
+          async () => {
+            return checkAll(ctx, args.changes, 'SpaCard', async ({ id, input }, index) => {
+              const card = cards.get(id);
+              if (!card) return notFound(entityTypeId, id, index);
+              const out = toItemFields(set, input);
+              await checkPlacement(ctx.portal, entityTypeId, card, input, upstream(ctx));
+              return {
+                item: { index, id, fields: out },
+                refs: {
+                  contactIds: input.contactIds,
+                  companyId: input.companyId,
+                  employees: [['assignedById', input.assignedById]],
+                },
+              };
+            });
+          },
+        );
       }),
   }),
   moveSpaCards: t.field({
@@ -165,14 +171,20 @@ builder.mutationFields((t) => ({
           entityTypeId,
           args.moves.map((m) => m.id),
         );
-        return runBulkWrite(ctx, { kind: 'item', entityTypeId, operation: 'update' }, null, async () => {
-          return checkAll(ctx, args.moves, 'SpaCard', async ({ id, stageId }, index) => {
-            const card = cards.get(id);
-            if (!card) return notFound(entityTypeId, id, index);
-            await checkPlacement(ctx.portal, entityTypeId, card, { stageId }, upstream(ctx));
-            return { item: { index, id, fields: { stageId } }, refs: {} };
-          });
-        });
+        return runBulkWrite(
+          ctx,
+          { kind: 'item', entityTypeId, operation: 'update' },
+          null,
+          args.moves.length,
+          async () => {
+            return checkAll(ctx, args.moves, 'SpaCard', async ({ id, stageId }, index) => {
+              const card = cards.get(id);
+              if (!card) return notFound(entityTypeId, id, index);
+              await checkPlacement(ctx.portal, entityTypeId, card, { stageId }, upstream(ctx));
+              return { item: { index, id, fields: { stageId } }, refs: {} };
+            });
+          },
+        );
       }),
   }),
   deleteSpaCards: t.field({
@@ -188,13 +200,19 @@ builder.mutationFields((t) => ({
       asMutation(ctx, 'SpaCard', null, async () => {
         const entityTypeId = smartProcessArg(args.entityTypeId);
         const cards = await currentCards(ctx, entityTypeId, args.ids);
-        return runBulkWrite(ctx, { kind: 'item', entityTypeId, operation: 'delete' }, null, async () => {
-          const { items, invalid } = await checkAll(ctx, args.ids, 'SpaCard', async (id, index) =>
-            cards.has(id) ? { item: { index, id }, refs: {} } : notFound(entityTypeId, id, index),
-          );
-          invalid.push(...listedTwice(args.ids, 'SpaCard'));
-          return { items, invalid };
-        });
+        return runBulkWrite(
+          ctx,
+          { kind: 'item', entityTypeId, operation: 'delete' },
+          null,
+          args.ids.length,
+          async () => {
+            const { items, invalid } = await checkAll(ctx, args.ids, 'SpaCard', async (id, index) =>
+              cards.has(id) ? { item: { index, id }, refs: {} } : notFound(entityTypeId, id, index),
+            );
+            invalid.push(...listedTwice(args.ids, 'SpaCard'));
+            return { items, invalid };
+          },
+        );
       }),
   }),
 }));
