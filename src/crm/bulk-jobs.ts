@@ -5,6 +5,7 @@
 // create of a job carries an idempotency key (the item's own, or one derived from the job).
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { BitrixError } from '../upstream/errors.js';
 import type { BitrixPortal } from '../upstream/portal.js';
 import { itemTarget, recordTarget, runBulk, type BulkItem, type BulkOperation, type BulkOutcome } from './bulk.js';
 import { COMPANY } from './companies.js';
@@ -276,11 +277,6 @@ export class BulkJobs {
     }
   }
 
-  /** Waits for every job this process runs (shutdown, tests). */
-  async idle(): Promise<void> {
-    while (this.running.size) await Promise.allSettled([...this.running.values()]);
-  }
-
   /** Runs a job while holding it (one runner across replicas and in this process). */
   private launch(
     id: string,
@@ -315,7 +311,8 @@ export class BulkJobs {
     const onOutcomes = (list: readonly BulkOutcome[]) => {
       const stored = list.map((o) => {
         // A delete resumed after a restart may find its record already gone: that is done.
-        const gone = resumed && deleting && o.error && isNotFound(o.error);
+        const gone =
+          resumed && deleting && o.error && o.error instanceof BitrixError && o.error.errorClass === 'not-found';
         if (gone || !o.error) return { index: o.index, id: o.id, created: o.created, failure: null };
         job.failed++;
         return { index: o.index, id: o.id, created: o.created, failure: this.options.describe(o.error, job) };
@@ -349,8 +346,4 @@ function keyed(id: string, spec: BulkJobSpec): BulkItem[] {
 
 function isCreate(target: BulkTargetSpec): boolean {
   return target.operation === 'create' || target.operation === 'import';
-}
-
-function isNotFound(error: Error): boolean {
-  return 'errorClass' in error && (error as { errorClass?: string }).errorClass === 'not-found';
 }

@@ -180,8 +180,6 @@ export interface BulkKeys {
   ): Promise<Map<string, Found<number>>>;
 }
 
-export type { Found };
-
 /** How many keys one lookup command carries (one list page of rows back). */
 const KEYS_PER_LOOKUP = 50;
 

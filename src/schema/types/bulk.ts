@@ -333,6 +333,11 @@ export function listedTwice(ids: readonly number[], type: string): Invalid[] {
   }));
 }
 
+/** An item naming a record that does not exist (`name` as messages spell it, e.g. `SpaCard 128:5`). */
+export function missingRecord(type: string, id: number, index: number, name = `${type} ${id}`): Invalid {
+  return { index, error: new NotFoundError(`${name} does not exist`, type, id) };
+}
+
 /** Runs checked items as a job; answers with the results when it ends within the request. */
 export async function runBulkWrite(
   ctx: Context,

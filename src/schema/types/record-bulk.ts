@@ -17,16 +17,16 @@ import {
   changeInput,
   checkAll,
   listedTwice,
+  missingRecord,
   runBulkWrite,
   type Checked,
-  type Invalid,
 } from './bulk.js';
 import { CreateCompanyInput, UpdateCompanyInput, companyFields } from './company-mutations.js';
 import { CreateContactInput, UpdateContactInput, type CreateInput, type UpdateInput } from './contact-inputs.js';
 import { changedContactFields, newContactFields } from './contact-mutations.js';
 import { changedRecordFields, dictionaryCode, hasOriginVersion, newRecordFields } from './crm-writes.js';
 import { UpdateDealInput, dealFields } from './deal-mutations.js';
-import { asMutation, MUTATION_ERRORS, NotFoundError } from './errors.js';
+import { asMutation, MUTATION_ERRORS } from './errors.js';
 import { fields } from './field.js';
 import { CreateLeadInput, UpdateLeadInput, leadFields } from './lead-mutations.js';
 
@@ -37,7 +37,6 @@ type Kind = 'contact' | 'company' | 'lead';
 interface RecordBulk<R extends OldRecord, C, U> {
   kind: Kind;
   type: string;
-  plural: string;
   entity: OldEntity<R>;
   newFields(ctx: Context, set: FieldSet, input: C): Promise<{ fields: Record<string, unknown>; keyed: unknown }>;
   changedFields(ctx: Context, set: FieldSet, current: R, input: U): Promise<Record<string, unknown>>;
@@ -47,10 +46,6 @@ interface RecordBulk<R extends OldRecord, C, U> {
 async function currentRecords<R extends OldRecord>(ctx: Context, entity: OldEntity<R>, ids: readonly number[]) {
   const rows = await recordsByIds(ctx.portal, entity, ids, { ...upstream(ctx), fresh: true });
   return new Map(rows.map((r) => [r.id, r]));
-}
-
-function missing(type: string, id: number, index: number): Invalid {
-  return { index, error: new NotFoundError(`${type} ${id} does not exist`, type, id) };
 }
 
 function recordTarget(kind: Kind, operation: 'create' | 'update' | 'delete', set: FieldSet): BulkTargetSpec {
@@ -94,7 +89,7 @@ async function bulkUpdate<R extends OldRecord, U>(
   return runBulkWrite(ctx, recordTarget(spec.kind, 'update', set), null, changes.length, async () => {
     return checkAll(ctx, changes, spec.type, async ({ id, input }, index) => {
       const record = current.get(id);
-      if (!record) return missing(spec.type, id, index);
+      if (!record) return missingRecord(spec.type, id, index);
       return { item: { index, id, fields: await spec.changedFields(ctx, set, record, input) } };
     });
   });
@@ -111,7 +106,7 @@ async function bulkDelete<R extends OldRecord>(
   ]);
   return runBulkWrite(ctx, recordTarget(spec.kind, 'delete', set), null, ids.length, async () => {
     const { items, invalid } = await checkAll(ctx, ids, spec.type, async (id, index) =>
-      current.has(id) ? { item: { index, id } } : missing(spec.type, id, index),
+      current.has(id) ? { item: { index, id } } : missingRecord(spec.type, id, index),
     );
     invalid.push(...listedTwice(ids, spec.type));
     return { items, invalid };
@@ -121,7 +116,6 @@ async function bulkDelete<R extends OldRecord>(
 const CONTACTS: RecordBulk<ContactRecord, CreateInput & { idempotencyKey?: string | null }, UpdateInput> = {
   kind: 'contact',
   type: 'Contact',
-  plural: 'Contacts',
   entity: CONTACT,
   newFields: async (ctx, set, input) => {
     const { idempotencyKey, ...keyed } = input;
@@ -137,7 +131,6 @@ const COMPANIES: RecordBulk<
 > = {
   kind: 'company',
   type: 'Company',
-  plural: 'Companies',
   entity: COMPANY,
   newFields: (ctx, set, input) => newRecordFields(set, input, (s, plain) => companyFields(ctx, s, plain)),
   changedFields: (ctx, set, current, input) =>
@@ -147,7 +140,6 @@ const COMPANIES: RecordBulk<
 const LEADS: RecordBulk<LeadRecord, typeof CreateLeadInput.$inferInput, typeof UpdateLeadInput.$inferInput> = {
   kind: 'lead',
   type: 'Lead',
-  plural: 'Leads',
   entity: LEAD,
   newFields: (ctx, set, input) => newRecordFields(set, input, (s, plain) => leadFields(ctx, s, plain)),
   changedFields: (ctx, set, current, input) =>
@@ -318,7 +310,7 @@ async function bulkDeals(ctx: Context, changes: readonly { id: number; input: ty
     async () => {
       return checkAll(ctx, changes, 'Deal', async ({ id, input }, index) => {
         const deal = current.get(id);
-        if (!deal) return missing('Deal', id, index);
+        if (!deal) return missingRecord('Deal', id, index);
         return { item: { index, id, fields: await dealFields(ctx, deal, input) } };
       });
     },

@@ -13,10 +13,10 @@ import {
   changeInput,
   checkAll,
   listedTwice,
+  missingRecord,
   runBulkWrite,
-  type Invalid,
 } from './bulk.js';
-import { asMutation, MUTATION_ERRORS, NotFoundError, ValidationError } from './errors.js';
+import { asMutation, MUTATION_ERRORS, ValidationError } from './errors.js';
 import { fields } from './field.js';
 import { smartProcessArg } from './spa-type.js';
 import { BulkSpaCardInput, SpaCardInput, toItemFields, type CardInput } from './spa-card-mutations.js';
@@ -48,10 +48,6 @@ async function currentCards(
 ): Promise<Map<number, ItemRecord>> {
   const cards = await itemsByIds(ctx.portal, entityTypeId, ids, { ...upstream(ctx), fresh: true });
   return new Map(cards.map((card) => [card.id, card]));
-}
-
-function notFound(entityTypeId: number, id: number, index: number): Invalid {
-  return { index, error: new NotFoundError(`SpaCard ${entityTypeId}:${id} does not exist`, 'SpaCard', id) };
 }
 
 const HISTORY: [keyof NewCard, string][] = [
@@ -138,7 +134,7 @@ builder.mutationFields((t) => ({
           async () => {
             return checkAll(ctx, args.changes, 'SpaCard', async ({ id, input }, index) => {
               const card = cards.get(id);
-              if (!card) return notFound(entityTypeId, id, index);
+              if (!card) return missingRecord('SpaCard', id, index, `SpaCard ${entityTypeId}:${id}`);
               const out = toItemFields(set, input);
               await checkPlacement(ctx.portal, entityTypeId, card, input, upstream(ctx));
               return {
@@ -179,7 +175,7 @@ builder.mutationFields((t) => ({
           async () => {
             return checkAll(ctx, args.moves, 'SpaCard', async ({ id, stageId }, index) => {
               const card = cards.get(id);
-              if (!card) return notFound(entityTypeId, id, index);
+              if (!card) return missingRecord('SpaCard', id, index, `SpaCard ${entityTypeId}:${id}`);
               await checkPlacement(ctx.portal, entityTypeId, card, { stageId }, upstream(ctx));
               return { item: { index, id, fields: { stageId } }, refs: {} };
             });
@@ -207,7 +203,9 @@ builder.mutationFields((t) => ({
           args.ids.length,
           async () => {
             const { items, invalid } = await checkAll(ctx, args.ids, 'SpaCard', async (id, index) =>
-              cards.has(id) ? { item: { index, id }, refs: {} } : notFound(entityTypeId, id, index),
+              cards.has(id)
+                ? { item: { index, id }, refs: {} }
+                : missingRecord('SpaCard', id, index, `SpaCard ${entityTypeId}:${id}`),
             );
             invalid.push(...listedTwice(args.ids, 'SpaCard'));
             return { items, invalid };
