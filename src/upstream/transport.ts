@@ -4,6 +4,7 @@ import { Pool, errors as undiciErrors } from 'undici';
 import type { Logger } from 'pino';
 import { OAuthSession, parseWebhookUrl, type AuthConfig, type Endpoint } from './credentials.js';
 import { BitrixError, redact } from './errors.js';
+import { PortalClock } from './portal-clock.js';
 
 /** The `time` object of a success envelope (bitrix24-api.md §2.2). */
 export interface BitrixTime {
@@ -13,6 +14,8 @@ export interface BitrixTime {
   processing?: number;
   operating?: number;
   operating_reset_at?: number;
+  date_start?: string;
+  date_finish?: string;
 }
 
 /** A parsed success envelope. */
@@ -50,6 +53,8 @@ export class BitrixTransport {
   requestCount = 0;
   /** When the portal last answered with an envelope (success or error), epoch ms. */
   lastAnswerAt = 0;
+  /** The portal's clock, from every envelope's `time`. */
+  readonly clock = new PortalClock();
   /** A name for logs and metrics that contains no secret. */
   readonly portalName: string;
 
@@ -163,6 +168,7 @@ export class BitrixTransport {
       throw error;
     }
     this.log('debug', method, statusCode, started);
+    if (isObject(parsed.time)) this.clock.observe(parsed.time as BitrixTime);
     return {
       result: parsed.result,
       total: typeof parsed.total === 'number' ? parsed.total : undefined,

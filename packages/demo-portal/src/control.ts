@@ -4,10 +4,14 @@
 //                                         leaky bucket and the operating windows
 //   POST /_emulator/{secret}/faults     → body FaultConfig JSON, or null/empty to turn off
 //   POST /_emulator/{secret}/limits     → body {rateLimit?, operatingLimit?}
+//   POST /_emulator/{secret}/webhook    → body OutgoingWebhook JSON ({handlerUrl, applicationToken,
+//                                         lossRate?}), or null/empty to stop delivering events
+//   GET  /_emulator/{secret}/events     → {delivered, failed, lost}
 // Anything else, including a wrong secret, is 404 so the API does not advertise itself.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { PortalCounters } from './counters.js';
+import type { OutgoingWebhook } from './events.js';
 import type { FaultConfig, PortalOptions } from './types.js';
 
 export interface ControlApi {
@@ -17,6 +21,8 @@ export interface ControlApi {
   setFaults(config: FaultConfig | null): void;
   setRateLimit(config: NonNullable<PortalOptions['rateLimit']>): void;
   setOperatingLimit(config: NonNullable<PortalOptions['operatingLimit']>): void;
+  setOutgoingWebhook(config: OutgoingWebhook | null): void;
+  eventCounts(): { delivered: number; failed: number; lost: number };
 }
 
 const MAX_CONTROL_BODY = 64 * 1024;
@@ -35,6 +41,7 @@ export async function handleControl(
   const method = req.method ?? 'GET';
   try {
     if (action === 'counters' && method === 'GET') return reply(res, 200, api.counters());
+    if (action === 'events' && method === 'GET') return reply(res, 200, api.eventCounts());
     if (method !== 'POST') return reply(res, 404, { error: 'NOT_FOUND' });
     const body = text.trim() === '' ? null : (JSON.parse(text) as unknown);
     switch (action) {
@@ -59,6 +66,15 @@ export async function handleControl(
             >,
           );
         }
+        return reply(res, 200, { ok: true });
+      }
+      case 'webhook': {
+        if (
+          body !== null &&
+          (!isObject(body) || typeof body.handlerUrl !== 'string' || typeof body.applicationToken !== 'string')
+        )
+          throw new Error('body must be {handlerUrl, applicationToken, lossRate?} or null');
+        api.setOutgoingWebhook(body as OutgoingWebhook | null);
         return reply(res, 200, { ok: true });
       }
       default:

@@ -11,6 +11,12 @@ export function store(db: Db, entityTypeId: number): EntityStore | undefined {
   return db.entities.get(entityTypeId);
 }
 
+/** The portal stores modification times in whole seconds (a MySQL DATETIME): `=DATE_MODIFY` with
+ * the value a list returned must match the record again. */
+function writeTime(ctx: MethodContext): number {
+  return Math.floor(ctx.now().getTime() / 1000) * 1000;
+}
+
 export function createRecord(
   db: Db,
   es: EntityStore,
@@ -18,7 +24,7 @@ export function createRecord(
   mode: Mode,
   ctx: MethodContext,
 ): Rec {
-  const rec = applyInput({ db, es, mode, userId: ctx.userId, now: ctx.now().getTime() }, null, input);
+  const rec = applyInput({ db, es, mode, userId: ctx.userId, now: writeTime(ctx) }, null, input);
   es.table.insert(rec);
   db.emit({ entityTypeId: es.schema.entityTypeId, id: rec.ID, action: 'add' });
   return rec;
@@ -32,7 +38,7 @@ export function updateRecord(
   mode: Mode,
   ctx: MethodContext,
 ): Rec {
-  const next = applyInput({ db, es, mode, userId: ctx.userId, now: ctx.now().getTime() }, prev, input);
+  const next = applyInput({ db, es, mode, userId: ctx.userId, now: writeTime(ctx) }, prev, input);
   // Replace in place so the table's sorted array keeps pointing at the live record.
   for (const k of Object.keys(prev)) if (!(k in next)) delete (prev as Record<string, unknown>)[k];
   Object.assign(prev, next);

@@ -3,10 +3,16 @@
 // and `auth[application_token]` for the handler to verify. No redelivery on failure (§3.3).
 import qs from 'qs';
 import type { ChangeEvent, PortalState } from './types.js';
+import { rng } from './util.js';
 
 export interface OutgoingWebhook {
   handlerUrl: string;
   applicationToken: string;
+  /** Share of events never delivered (0–1), as a slow or absent receiver loses them: Bitrix24
+   * does not send an event twice. Chosen by a seeded generator, so runs repeat. @default 0 */
+  lossRate?: number;
+  /** @default 1 */
+  lossSeed?: number;
 }
 
 const NAMES: Record<number, string> = { 1: 'LEAD', 2: 'DEAL', 3: 'CONTACT', 4: 'COMPANY' };
@@ -40,6 +46,9 @@ export class EventDispatcher {
   private config: OutgoingWebhook | null = null;
   delivered = 0;
   failed = 0;
+  /** Events dropped by `lossRate`. */
+  lost = 0;
+  private chance: () => number = rng(1);
   private pending = new Set<Promise<void>>();
 
   constructor(
@@ -48,7 +57,11 @@ export class EventDispatcher {
   ) {
     state.onChange((change) => {
       if (!this.config) return;
-      const { handlerUrl, applicationToken } = this.config;
+      const { handlerUrl, applicationToken, lossRate = 0 } = this.config;
+      if (lossRate > 0 && this.chance() < lossRate) {
+        this.lost++;
+        return;
+      }
       // Asynchronous, after the answer to the call that made the change: like the queue server.
       const delivery = new Promise<void>((resolve) => setTimeout(resolve, 5))
         .then(() =>
@@ -70,6 +83,7 @@ export class EventDispatcher {
 
   configure(config: OutgoingWebhook | null): void {
     this.config = config;
+    this.chance = rng(config?.lossSeed ?? 1);
   }
 
   /** Waits for deliveries in flight (tests, shutdown). */

@@ -52,7 +52,12 @@ export interface PortalExtras {
   /** Starts (or with null stops) delivering change events to a handler URL. */
   setOutgoingWebhook(config: OutgoingWebhook | null): void;
   /** Outgoing-webhook deliveries: counts, and a way to wait for those in flight. */
-  readonly events: { readonly delivered: number; readonly failed: number; drain(): Promise<void> };
+  readonly events: {
+    readonly delivered: number;
+    readonly failed: number;
+    readonly lost: number;
+    drain(): Promise<void>;
+  };
 }
 
 export type EmulatorPortal = Portal & PortalExtras;
@@ -127,7 +132,16 @@ export async function startPortal(opts: StartPortalOptions = {}): Promise<Emulat
     oauth,
     latencyMs: () => latencyMs,
     onInternalError: opts.onInternalError,
-    control: { counters: () => counters, resetCounters, resetLimiters, setFaults, setRateLimit, setOperatingLimit },
+    control: {
+      counters: () => counters,
+      resetCounters,
+      resetLimiters,
+      setFaults,
+      setRateLimit,
+      setOperatingLimit,
+      setOutgoingWebhook: (config) => events.configure(config),
+      eventCounts: () => ({ delivered: events.delivered, failed: events.failed, lost: events.lost }),
+    },
   });
 
   const server = createServer(handler);
