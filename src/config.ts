@@ -36,6 +36,14 @@ const schema = z.object({
     .optional(),
   /** With REDIS_URL: how long a bulk job whose gateway stopped waits before another resumes it. */
   BULK_JOB_LEASE_MS: int(1_000, 600_000).default(30_000),
+  /** How often the change feed reads what changed (the events that were lost); 0 turns it off. */
+  CHANGE_FEED_INTERVAL_MS: int(0, 30_000)
+    .refine((ms) => ms === 0 || ms >= 1_000, 'must be 0 (off) or between 1000 and 30000')
+    .default(10_000),
+  /** How often the change feed lists every id to find deletions no event told. */
+  CHANGE_FEED_DELETION_SCAN_MS: int(10_000, 86_400_000).default(300_000),
+  /** Without REDIS_URL: where the change feed keeps its watermarks and deletion log. */
+  CHANGE_FEED_FILE: z.string().min(1).default('.data/change-feed.json'),
   /** The outgoing webhook's application token: enables POST /bitrix/events. */
   BITRIX_EVENTS_TOKEN: z.string().min(8).optional(),
   METADATA_TTL_MS: int(0, 86_400_000).default(300_000),
@@ -87,6 +95,7 @@ export interface Config {
   redisUrl: string | undefined;
   /** A bulk job's lease (see BULK_JOB_LEASE_MS). */
   bulkJobLeaseMs: number;
+  changeFeed: { intervalMs: number; deletionScanMs: number; file: string };
   /** Per-method execution budget over 10 minutes (cloud: 480 s). */
   operatingLimitSeconds: number;
   timeoutMs: number;
@@ -179,6 +188,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     eventsToken: env.BITRIX_EVENTS_TOKEN,
     redisUrl: env.REDIS_URL,
     bulkJobLeaseMs: env.BULK_JOB_LEASE_MS,
+    changeFeed: {
+      intervalMs: env.CHANGE_FEED_INTERVAL_MS,
+      deletionScanMs: env.CHANGE_FEED_DELETION_SCAN_MS,
+      file: env.CHANGE_FEED_FILE,
+    },
     operatingLimitSeconds: env.BITRIX_OPERATING_LIMIT_SECONDS,
     timeoutMs: env.BITRIX_TIMEOUT_MS,
     metadataTtlMs: env.METADATA_TTL_MS,

@@ -11,6 +11,7 @@ import { createLogger, registerSecrets } from './lib/logger.js';
 import { connectReplication } from './replication/index.js';
 import { loadPersistedDocuments, type PersistedOptions } from './gateway/use-persisted.js';
 import { createGateway } from './gateway/yoga.js';
+import { MemoryFeedStore } from './crm/feed-store.js';
 
 export interface Running {
   url: string;
@@ -58,6 +59,8 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
   const telemetry = config.otel
     ? (await import('./gateway/use-telemetry.js')).startTelemetry({ ...config.otel, logger: log })
     : null;
+  const { changeFeed } = config;
+  const feedStore = replication?.feed ?? (await MemoryFeedStore.open({ file: changeFeed.file }));
   const gateway = createGateway({
     portal,
     logger: log,
@@ -66,6 +69,14 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
     graphiql: config.graphiql,
     dev: config.env === 'development',
     events: { applicationToken: eventsToken, hub: replication?.hub, stages: replication?.stages },
+    feed: {
+      store: feedStore,
+      start: changeFeed.intervalMs > 0,
+      intervalMs: changeFeed.intervalMs,
+      deletionScanMs: changeFeed.deletionScanMs,
+      // One replica runs the scans; its lease outlives two rounds.
+      lead: replication ? () => replication.feed.lead(changeFeed.intervalMs * 3) : undefined,
+    },
     // A stopped gateway's job is looked for twice per lease.
     bulk: { store: replication?.jobs, resumeEveryMs: config.bulkJobLeaseMs / 2 },
     apiKeys: security.apiKeys,
@@ -107,6 +118,8 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
       await closed;
       clearTimeout(force);
       await gateway.yoga.dispose();
+      await gateway.feed.stop();
+      if (feedStore instanceof MemoryFeedStore) await feedStore.flush();
       await portal.close();
       await replication?.close();
       await telemetry?.shutdown();

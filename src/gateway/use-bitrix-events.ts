@@ -1,32 +1,25 @@
 // POST /bitrix/events: the outgoing-webhook receiver (bitrix24-api.md §9.3). Bitrix posts
 // form-encoded events carrying only ids and `auth[application_token]`. We bound the body, verify
-// the token in constant time, fetch the fresh record ONCE through the scheduler (however many
-// subscribers and identical events there are), and publish it on the bus. An event carries no
-// data, so a replayed one can only make us read the record again and publish its current state.
+// the token in constant time, and hand the event to the change feed, which reads the fresh record
+// ONCE through the scheduler (however many subscribers and identical events there are) and
+// publishes it on the bus. An event carries no data, so a replayed one can only make us read the
+// record again and publish its current state.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
 import qs from 'qs';
 import type { Logger } from 'pino';
-import type { BitrixPortal } from '../upstream/portal.js';
 import { ErrorCode } from '../schema/error-codes.js';
 import { jsonError } from './respond.js';
-import {
-  freshChange,
-  memoryStageMemory,
-  parseEvent,
-  type CrmChange,
-  type EventHub,
-  type StageMemory,
-} from '../crm/changes.js';
+import { parseEvent, type CrmChange } from '../crm/changes.js';
+import type { ChangeFeed } from '../crm/change-feed.js';
 
 const MAX_BODY = 64 * 1024;
 
 export interface ReceiverOptions {
   /** The outgoing webhook's application token; without one the endpoint answers 404. */
   applicationToken?: string;
-  hub: EventHub;
-  stages?: StageMemory;
-  portal: BitrixPortal;
+  /** Reads, publishes and remembers each event's record. */
+  feed: ChangeFeed;
   logger: Logger;
   path?: string;
   coalescing?: Partial<Coalescing>;
@@ -93,7 +86,6 @@ async function readCapped(request: Request, limit: number): Promise<string | nul
 
 export function useBitrixEvents(options: ReceiverOptions): Plugin {
   const path = options.path ?? '/bitrix/events';
-  const stageMemory = options.stages ?? memoryStageMemory();
   const fetchOnce = coalescer<CrmChange>({ quietMs: 50, maxWaitMs: 1_000, ...options.coalescing });
   const json = (status: number, body: unknown) =>
     new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -125,12 +117,11 @@ export function useBitrixEvents(options: ReceiverOptions): Plugin {
     const event = parseEvent(body);
     if (!event) return json(200, { ignored: true });
     const { result, leader } = fetchOnce(`${event.entityTypeId}:${event.id}:${event.action}`, () =>
-      freshChange(options.portal, event, stageMemory),
+      options.feed.onEvent(event),
     );
     try {
       const change = await result;
       if (!leader) return json(200, { published: true, coalesced: true });
-      options.hub.publish(change);
       options.logger.info(
         {
           event: String(body.event),

@@ -13,6 +13,8 @@ import type { Context, RequestLimits } from '../schema/context.js';
 import { ErrorCode, fromBitrixError, gatewayError } from '../schema/error-codes.js';
 import { EventHub } from '../crm/changes.js';
 import { BulkJobs, type JobStore } from '../crm/bulk-jobs.js';
+import { ChangeFeed, type ChangeFeedOptions } from '../crm/change-feed.js';
+import { MemoryFeedStore } from '../crm/feed-store.js';
 import { describeFailure } from '../schema/types/bulk.js';
 import { useJsonPostsOnly } from './use-json-posts.js';
 import { corsPolicy } from './cors.js';
@@ -47,6 +49,9 @@ export interface GatewayOptions {
   dev?: boolean;
   /** The event bus (in memory by default) and the outgoing webhook's application token. */
   events?: { hub?: EventHub; applicationToken?: string; stages?: StageMemory; coalescing?: Partial<Coalescing> };
+  /** The change feed: where it keeps its watermarks (in memory by default), and its timing.
+   * Reconciliation runs only when `start` is true (main.ts: unless CHANGE_FEED_INTERVAL_MS=0). */
+  feed?: Partial<Omit<ChangeFeedOptions, 'portal' | 'hub' | 'logger' | 'stages'>> & { start?: boolean };
   /** Where bulk jobs are kept (in memory by default; Redis with replication), and how often a
    * gateway looks for jobs a stopped one left unfinished (durable stores only). */
   bulk?: { store?: JobStore; resumeEveryMs?: number; secondChanceMs?: number };
@@ -74,6 +79,8 @@ export interface Gateway {
   /** Readiness is false while shutting down. */
   setShuttingDown(): void;
   events: EventHub;
+  /** The change feed (reconciliation, deletion scan, deletion log). */
+  feed: ChangeFeed;
   /** Bulk jobs this gateway runs and reports. */
   bulk: BulkJobs;
   metrics: Metrics;
@@ -92,6 +99,15 @@ export function createGateway(options: GatewayOptions): Gateway {
   const limits: RequestLimits = { maxPageSize: 2_500, defaultPageSize: 50, ...options.limits };
   let shuttingDown = false;
   const hub = options.events?.hub ?? new EventHub();
+  const feed = new ChangeFeed({
+    store: new MemoryFeedStore(),
+    ...options.feed,
+    portal,
+    hub,
+    logger,
+    stages: options.events?.stages,
+  });
+  if (options.feed?.start) feed.start();
   const bulk = new BulkJobs(portal, {
     store: options.bulk?.store,
     secondChanceMs: options.bulk?.secondChanceMs,
@@ -131,6 +147,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         // The request's deadline and the client going away both cancel queued upstream work.
         ...deadlines.open(request),
         events: hub,
+        feed,
         bulk,
         limits,
         idempotencyKey: request.headers.get('idempotency-key') ?? undefined,
@@ -177,10 +194,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       useBitrixEvents({
         path: EVENTS_PATH,
         applicationToken: options.events?.applicationToken,
-        hub,
-        stages: options.events?.stages,
+        feed,
         coalescing: options.events?.coalescing,
-        portal,
         logger,
       }),
       useVisibleCost(options.dev ?? false),
@@ -199,9 +214,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       shuttingDown = true;
     },
     events: hub,
+    feed,
     bulk,
     metrics,
     close: () => {
+      void feed.stop();
       // Jobs still running stop with the process: a durable one is resumed by the next gateway.
       if (resuming) clearInterval(resuming);
     },

@@ -9,6 +9,7 @@ import type { RateLimitPlan } from '../upstream/bucket.js';
 import { OperatingBudget, type OperatingOptions } from '../upstream/operating-budget.js';
 import { RedisLeakyBucket, SharedOperating, SharedState, remoteMetadata, withLock } from './redis-state.js';
 import { RedisJobStore } from './redis-jobs.js';
+import { RedisFeedStore } from './redis-feed.js';
 import { EventHub, type CrmChange, type StageMemory } from '../crm/changes.js';
 
 export interface Replication {
@@ -21,6 +22,8 @@ export interface Replication {
   shared: SharedState;
   /** Bulk jobs, kept so that a job outlives the gateway that started it. */
   jobs: RedisJobStore;
+  /** The change feed's watermarks, known ids and deletion log, and the lease of its scans. */
+  feed: RedisFeedStore;
   close(): Promise<void>;
 }
 
@@ -70,6 +73,7 @@ export function connectReplication(
     },
     shared,
     jobs: new RedisJobStore(shared, jobLeaseMs),
+    feed: new RedisFeedStore(shared),
     async close() {
       sharedOperating.close();
       await Promise.allSettled([redis.quit(), publishClient.quit(), subscribeClient.quit()]);

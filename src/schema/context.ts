@@ -4,6 +4,7 @@ import type { BitrixPortal } from '../upstream/portal.js';
 import type { CostMeter, SubmitOptions } from '../upstream/scheduler.js';
 import type { EventHub } from '../crm/changes.js';
 import type { BulkJobs } from '../crm/bulk-jobs.js';
+import type { ChangeFeed } from '../crm/change-feed.js';
 
 export interface RequestLimits {
   /** Largest `first` a connection accepts (≤ 2,500: one chained batch). */
@@ -21,6 +22,8 @@ export interface Context {
   limits: RequestLimits;
   /** CRM change events, for subscriptions. */
   events: EventHub;
+  /** The change feed, for the `changes` sync cursor. */
+  feed: ChangeFeed;
   /** Bulk writes, run as jobs. */
   bulk: BulkJobs;
   /** The `Idempotency-Key` header, applied to the create mutation of the request. */
