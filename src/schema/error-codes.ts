@@ -38,6 +38,8 @@ export const ErrorCode = {
   REQUEST_ENTITY_TOO_LARGE: 'REQUEST_ENTITY_TOO_LARGE',
   /** A form or text POST to /graphql (CSRF protection: only JSON bodies run operations). */
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  /** A `changes` cursor older than the deletions the gateway keeps: sync again from the start. */
+  CURSOR_EXPIRED: 'CURSOR_EXPIRED',
   /** A method an endpoint does not answer (POST /bitrix/events only). */
   METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
 } as const;

@@ -12,6 +12,7 @@ import './types/spa-card-mutations.js';
 import './types/bulk.js';
 import './types/spa-card-bulk.js';
 import './types/subscriptions.js';
+import './types/changes.js';
 import './types/company.js';
 import './types/deal.js';
 import './types/lead.js';

@@ -6,7 +6,7 @@ import { Contact } from './contact.js';
 import { SpaCard } from './spa-card.js';
 import { smartProcessQueryArg } from './spa-type.js';
 
-const ChangeAction = builder.enumType('ChangeAction', {
+export const ChangeAction = builder.enumType('ChangeAction', {
   description: 'What happened to a record.',
   values: {
     ADD: { value: 'add', description: 'Created.' },

@@ -89,6 +89,13 @@
       "ContactChange",
       "SpaCardChange"
     ],
+    "CrmRecord": [
+      "Company",
+      "Contact",
+      "Deal",
+      "Lead",
+      "SpaCard"
+    ],
     "DeleteCompaniesResult": [
       "DeleteCompaniesSuccess",
       "ForbiddenError",
@@ -359,6 +366,13 @@
     "CrmChangeEvent": [
       "ContactChange",
       "SpaCardChange"
+    ],
+    "CrmRecord": [
+      "Company",
+      "Contact",
+      "Deal",
+      "Lead",
+      "SpaCard"
     ],
     "DeleteCompaniesResult": [
       "DeleteCompaniesSuccess",
