@@ -26,16 +26,53 @@ export type CrmChange =
   /** Leads, deals, companies: published with their id (no subscription needs more yet). */
   | (ChangeBase & { kind: 'other'; record: null });
 
-type Topics = { crm: [CrmChange] };
+/** What a cached read must forget: one record, every record of a type (no id), or everything
+ * (no type: a change whose reach cannot be named). */
+export interface CacheInvalidation {
+  entityTypeId?: number;
+  id?: number;
+  /** A record was added: the lists of its type change, no record does. */
+  listsOnly?: boolean;
+}
+
+export type HubTopics = { crm: [CrmChange]; invalidate: [CacheInvalidation] };
 
 export class EventHub {
   published = 0;
 
-  constructor(private readonly pubsub: PubSub<Topics> = createPubSub<Topics>()) {}
+  constructor(private readonly pubsub: PubSub<HubTopics> = createPubSub<HubTopics>()) {}
 
   publish(change: CrmChange): void {
     this.published++;
     this.pubsub.publish('crm', change);
+  }
+
+  /** Tells every replica's cache to forget what a write of this gateway touched. */
+  announce(invalidation: CacheInvalidation): void {
+    this.pubsub.publish('invalidate', invalidation);
+  }
+
+  /** Calls `listener` with what to forget for every change and every announcement; returns a
+   * function that stops listening. A deleted contact or company leaves every record bound to it
+   * changed without a change of its own, so its deletion means "everything". */
+  listen(listener: (invalidation: CacheInvalidation) => void): () => void {
+    const changes = this.pubsub.subscribe('crm');
+    const announced = this.pubsub.subscribe('invalidate');
+    void (async () => {
+      for await (const change of changes)
+        listener(
+          change.action === 'delete' && (change.entityTypeId === 3 || change.entityTypeId === 4)
+            ? {}
+            : { entityTypeId: change.entityTypeId, id: change.id },
+        );
+    })();
+    void (async () => {
+      for await (const invalidation of announced) listener(invalidation);
+    })();
+    return () => {
+      void changes.return?.();
+      void announced.return?.();
+    };
   }
 
   /** Changes matching `accept`, as an async iterable for a subscription resolver. */

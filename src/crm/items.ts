@@ -4,6 +4,7 @@ import type { ListMethod } from '../upstream/paging.js';
 import type { BitrixPortal } from '../upstream/portal.js';
 import type { SubmitOptions } from '../upstream/scheduler.js';
 import { asRecord, toDate, toInt, toIntList, toText } from './values.js';
+import { cacheOf, type ReadOptions } from './record-cache.js';
 
 export interface ItemRecord {
   id: number;
@@ -52,15 +53,18 @@ export async function itemsByIds(
   portal: BitrixPortal,
   entityTypeId: number,
   ids: readonly number[],
-  options: SubmitOptions = {},
+  options: ReadOptions = {},
 ): Promise<ItemRecord[]> {
-  const rows = await portal.byIds(
-    'crm.item.list',
-    ids,
-    (chunk) => ({ entityTypeId, select: ['*'], filter: { '@id': chunk }, order: { id: 'ASC' }, start: -1 }),
-    ['items'],
-    options,
-  );
+  const fetch = (wanted: readonly number[]) =>
+    portal.byIds(
+      'crm.item.list',
+      wanted,
+      (chunk) => ({ entityTypeId, select: ['*'], filter: { '@id': chunk }, order: { id: 'ASC' }, start: -1 }),
+      ['items'],
+      options,
+    );
+  const cache = cacheOf(options);
+  const rows = cache ? await cache.rows(entityTypeId, ids, (row) => toInt(row.id) ?? 0, fetch) : await fetch(ids);
   return rows.map((row) => toItem(row, entityTypeId));
 }
 
@@ -111,7 +115,21 @@ export async function itemPage(
   order: Record<string, 'ASC' | 'DESC'> | null,
   after: number,
   first: number,
-  options: SubmitOptions = {},
+  options: ReadOptions = {},
+): Promise<{ rows: ItemRecord[]; hasNextPage: boolean }> {
+  const cache = cacheOf(options);
+  const load = () => readItemPage(portal, entityTypeId, filter, order, after, first, options);
+  return cache ? cache.list(entityTypeId, { page: [filter, order, after, first] }, load) : load();
+}
+
+async function readItemPage(
+  portal: BitrixPortal,
+  entityTypeId: number,
+  filter: Record<string, unknown>,
+  order: Record<string, 'ASC' | 'DESC'> | null,
+  after: number,
+  first: number,
+  options: SubmitOptions,
 ): Promise<{ rows: ItemRecord[]; hasNextPage: boolean }> {
   const base = { entityTypeId, select: ['*'] };
   const page = order
@@ -124,10 +142,12 @@ export async function countItems(
   portal: BitrixPortal,
   entityTypeId: number,
   filter: Record<string, unknown>,
-  options: SubmitOptions = {},
+  options: ReadOptions = {},
 ): Promise<number> {
-  const res = await portal.read('crm.item.list', { entityTypeId, select: ['id'], filter, start: 0 }, options);
-  return res.total ?? 0;
+  const count = async () =>
+    (await portal.read('crm.item.list', { entityTypeId, select: ['id'], filter, start: 0 }, options)).total ?? 0;
+  const cache = cacheOf(options);
+  return cache ? cache.list(entityTypeId, { count: filter }, count) : count();
 }
 
 function itemOf(result: unknown, entityTypeId: number): ItemRecord {

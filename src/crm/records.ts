@@ -7,6 +7,7 @@ import { PAGE, type ListMethod } from '../upstream/paging.js';
 import type { BitrixPortal } from '../upstream/portal.js';
 import type { SubmitOptions } from '../upstream/scheduler.js';
 import { asRecord, toDate, toId, toInt, toText } from './values.js';
+import { cacheOf, type ReadOptions } from './record-cache.js';
 
 /** How many ids one by-ids read asks for in one command (one list page). */
 export const IDS_PER_READ = PAGE;
@@ -85,15 +86,20 @@ export async function recordsByIds<R extends { id: number }>(
   portal: BitrixPortal,
   entity: OldEntity<R>,
   ids: readonly number[],
-  options: SubmitOptions = {},
+  options: ReadOptions = {},
 ): Promise<R[]> {
-  const rows = await portal.byIds(
-    `${entity.prefix}.list`,
-    ids,
-    (chunk) => ({ select: entity.select, filter: { '@ID': chunk }, order: { ID: 'ASC' }, start: -1 }),
-    [],
-    options,
-  );
+  const fetch = (wanted: readonly number[]) =>
+    portal.byIds(
+      `${entity.prefix}.list`,
+      wanted,
+      (chunk) => ({ select: entity.select, filter: { '@ID': chunk }, order: { ID: 'ASC' }, start: -1 }),
+      [],
+      options,
+    );
+  const cache = cacheOf(options);
+  const rows = cache
+    ? await cache.rows(entity.entityTypeId, ids, (row) => toInt(row.ID) ?? 0, fetch)
+    : await fetch(ids);
   return rows.map((row) => entity.normalise(row));
 }
 
@@ -119,7 +125,20 @@ export async function recordPage<R extends { id: number }>(
   filter: RecordFilter,
   afterId: number,
   first: number,
-  options: SubmitOptions = {},
+  options: ReadOptions = {},
+): Promise<{ rows: R[]; hasNextPage: boolean }> {
+  const cache = cacheOf(options);
+  const load = () => readRecordPage(portal, entity, filter, afterId, first, options);
+  return cache ? cache.list(entity.entityTypeId, { page: [filter, afterId, first] }, load) : load();
+}
+
+async function readRecordPage<R extends { id: number }>(
+  portal: BitrixPortal,
+  entity: OldEntity<R>,
+  filter: RecordFilter,
+  afterId: number,
+  first: number,
+  options: SubmitOptions,
 ): Promise<{ rows: R[]; hasNextPage: boolean }> {
   const read = (f: Record<string, unknown>) =>
     portal.page<Record<string, unknown>>(listMethod(entity), { select: entity.select }, f, afterId, first, options);
@@ -142,8 +161,13 @@ export async function countRecords(
   portal: BitrixPortal,
   entity: OldEntity<unknown>,
   filter: RecordFilter,
-  options: SubmitOptions = {},
+  options: ReadOptions = {},
 ): Promise<number> {
+  const cache = cacheOf(options);
+  if (cache)
+    return cache.list(entity.entityTypeId, { count: filter }, () =>
+      countRecords(portal, entity, filter, { ...options, cache: undefined }),
+    );
   const count = async (f: Record<string, unknown>) =>
     (await portal.read(`${entity.prefix}.list`, { select: ['ID'], filter: f, order: { ID: 'ASC' }, start: 0 }, options))
       .total ?? 0;

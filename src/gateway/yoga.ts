@@ -15,6 +15,8 @@ import { EventHub } from '../crm/changes.js';
 import { BulkJobs, type JobStore } from '../crm/bulk-jobs.js';
 import { ChangeFeed, type ChangeFeedOptions } from '../crm/change-feed.js';
 import { MemoryFeedStore } from '../crm/feed-store.js';
+import type { RecordCache, RecordCacheOptions } from '../crm/record-cache.js';
+import { readCache } from './use-read-cache.js';
 import { describeFailure } from '../schema/types/bulk.js';
 import { useJsonPostsOnly } from './use-json-posts.js';
 import { corsPolicy } from './cors.js';
@@ -52,6 +54,9 @@ export interface GatewayOptions {
   /** The change feed: where it keeps its watermarks (in memory by default), and its timing.
    * Reconciliation runs only when `start` is true (main.ts: unless CHANGE_FEED_INTERVAL_MS=0). */
   feed?: Partial<Omit<ChangeFeedOptions, 'portal' | 'hub' | 'logger' | 'stages'>> & { start?: boolean };
+  /** The read cache (records and list pages, invalidated by the change feed and by writes);
+   * false turns it off. */
+  cache?: RecordCacheOptions | false;
   /** Where bulk jobs are kept (in memory by default; Redis with replication), and how often a
    * gateway looks for jobs a stopped one left unfinished (durable stores only). */
   bulk?: { store?: JobStore; resumeEveryMs?: number; secondChanceMs?: number };
@@ -81,6 +86,8 @@ export interface Gateway {
   events: EventHub;
   /** The change feed (reconciliation, deletion scan, deletion log). */
   feed: ChangeFeed;
+  /** The read cache (null when off). */
+  cache: RecordCache | null;
   /** Bulk jobs this gateway runs and reports. */
   bulk: BulkJobs;
   metrics: Metrics;
@@ -108,6 +115,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     stages: options.events?.stages,
   });
   if (options.feed?.start) feed.start();
+  const reads = options.cache === false ? null : readCache(portal, hub, options.cache);
   const bulk = new BulkJobs(portal, {
     store: options.bulk?.store,
     secondChanceMs: options.bulk?.secondChanceMs,
@@ -148,6 +156,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         ...deadlines.open(request),
         events: hub,
         feed,
+        cache: reads?.forRequest(request, meter),
         bulk,
         limits,
         idempotencyKey: request.headers.get('idempotency-key') ?? undefined,
@@ -198,6 +207,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         coalescing: options.events?.coalescing,
         logger,
       }),
+      ...(reads ? [reads.plugin] : []),
       useVisibleCost(options.dev ?? false),
       useReadinessCheck({
         endpoint: '/ready',
@@ -215,10 +225,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     events: hub,
     feed,
+    cache: reads?.cache ?? null,
     bulk,
     metrics,
     close: () => {
       void feed.stop();
+      reads?.close();
       // Jobs still running stop with the process: a durable one is resumed by the next gateway.
       if (resuming) clearInterval(resuming);
     },

@@ -10,7 +10,7 @@ import { OperatingBudget, type OperatingOptions } from '../upstream/operating-bu
 import { RedisLeakyBucket, SharedOperating, SharedState, remoteMetadata, withLock } from './redis-state.js';
 import { RedisJobStore } from './redis-jobs.js';
 import { RedisFeedStore } from './redis-feed.js';
-import { EventHub, type CrmChange, type StageMemory } from '../crm/changes.js';
+import { EventHub, type HubTopics, type StageMemory } from '../crm/changes.js';
 
 export interface Replication {
   limiter: RedisLeakyBucket;
@@ -51,7 +51,7 @@ export function connectReplication(
   const budget = new OperatingBudget(operating);
   const sharedOperating = new SharedOperating(shared, budget);
   const hub = new EventHub(
-    createPubSub<{ crm: [CrmChange] }>({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) }),
+    createPubSub<HubTopics>({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) }),
   );
   return {
     limiter: new RedisLeakyBucket(shared, plan),

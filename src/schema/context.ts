@@ -1,10 +1,11 @@
 // What every resolver and loader gets: the shared portal, and this request's cost meter,
 // cancellation signal and limits.
 import type { BitrixPortal } from '../upstream/portal.js';
-import type { CostMeter, SubmitOptions } from '../upstream/scheduler.js';
+import type { CostMeter } from '../upstream/scheduler.js';
 import type { EventHub } from '../crm/changes.js';
 import type { BulkJobs } from '../crm/bulk-jobs.js';
 import type { ChangeFeed } from '../crm/change-feed.js';
+import type { ReadCache, ReadOptions } from '../crm/record-cache.js';
 
 export interface RequestLimits {
   /** Largest `first` a connection accepts (≤ 2,500: one chained batch). */
@@ -26,11 +27,14 @@ export interface Context {
   feed: ChangeFeed;
   /** Bulk writes, run as jobs. */
   bulk: BulkJobs;
+  /** The read cache; none for mutations and for requests that ask for fresh data
+   * (`Cache-Control: no-cache`). */
+  cache?: ReadCache;
   /** The `Idempotency-Key` header, applied to the create mutation of the request. */
   idempotencyKey?: string;
 }
 
-/** Submit options carrying this request's meter and signal. */
-export function upstream(ctx: Context): SubmitOptions {
-  return { meter: ctx.meter, signal: ctx.signal, deadline: ctx.deadline };
+/** Read options carrying this request's meter, signal, deadline and cache. */
+export function upstream(ctx: Context): ReadOptions {
+  return { meter: ctx.meter, signal: ctx.signal, deadline: ctx.deadline, cache: ctx.cache };
 }

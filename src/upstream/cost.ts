@@ -4,9 +4,14 @@
 export interface CostMeter {
   httpRequests: number;
   commands: number;
+  /** Metadata (fields, stages, types) served from the metadata cache. */
   cacheHits: number;
+  /** Records served from the read cache. */
+  cachedRecords: number;
+  /** List pages and counts served from the read cache. */
+  cachedLists: number;
 }
 
 export function newMeter(): CostMeter {
-  return { httpRequests: 0, commands: 0, cacheHits: 0 };
+  return { httpRequests: 0, commands: 0, cacheHits: 0, cachedRecords: 0, cachedLists: 0 };
 }

@@ -83,13 +83,31 @@ export class BitrixPortal {
 
   /** A write command: sent alone, never deduplicated, never blindly re-sent. */
   write(method: string, params: Record<string, unknown>, options: SubmitOptions = {}): Promise<CommandResult> {
-    return this.scheduler.submit({ method, params }, { ...options, write: true });
+    return this.afterWrites(
+      [{ method, params }],
+      this.scheduler.submit({ method, params }, { ...options, write: true }),
+    );
   }
 
   /** Up to 50 independent writes in one batch, each with its own outcome (see
    * scheduler.submitWrites): the path of bulk imports. */
   writeTogether(commands: Command[], options: SubmitOptions = {}): Promise<(CommandResult | BitrixError)[]> {
-    return this.scheduler.submitWrites(commands, { ...options, write: true });
+    return this.afterWrites(commands, this.scheduler.submitWrites(commands, { ...options, write: true }));
+  }
+
+  private readonly writeListeners: ((commands: readonly Command[]) => void)[] = [];
+
+  /** Calls `listener` when writes have been answered (or failed: they may have acted), before
+   * the writer goes on: the read cache forgets what they touched. */
+  onWrites(listener: (commands: readonly Command[]) => void): void {
+    this.writeListeners.push(listener);
+  }
+
+  private afterWrites<T>(commands: readonly Command[], sent: Promise<T>): Promise<T> {
+    if (!this.writeListeners.length) return sent;
+    return sent.finally(() => {
+      for (const listener of this.writeListeners) listener(commands);
+    });
   }
 
   /** Offset paging for a custom order (see paging.readOffsetPage). */

@@ -35,7 +35,7 @@ export interface Replica {
   url: string;
   logs: string[];
   process: ChildProcess;
-  gql(query: string, variables?: Record<string, unknown>): Promise<any>;
+  gql(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<any>;
 }
 
 export async function startReplica(env: Record<string, string>): Promise<Replica> {
@@ -63,10 +63,10 @@ export async function startReplica(env: Record<string, string>): Promise<Replica
     url: `${base}/graphql`,
     logs,
     process: child,
-    async gql(query, variables) {
+    async gql(query, variables, headers) {
       const res = await fetch(`${base}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ query, variables }),
       });
       return res.json();

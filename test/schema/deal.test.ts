@@ -5,7 +5,9 @@ import { all, ids, row } from './crm-truth.js';
 
 let s: Stack;
 beforeAll(async () => {
-  s = await startStack();
+  // Upstream request counts here are those of the portal path (batching, chains); the read
+  // cache that spares them has its own tests (test/read-cache.test.ts).
+  s = await startStack({ gateway: { cache: false } });
 });
 afterAll(() => s.close());
 beforeEach(() => s.emulator.resetCounters());

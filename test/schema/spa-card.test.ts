@@ -8,7 +8,9 @@ import { call } from './crm-truth.js';
 let s: Stack;
 const UF = DEMO.uf.onboarding;
 beforeAll(async () => {
-  s = await startStack();
+  // Upstream request counts here are those of the portal path (batching, chains); the read
+  // cache that spares them has its own tests (test/read-cache.test.ts).
+  s = await startStack({ gateway: { cache: false } });
 });
 afterAll(() => s.close());
 beforeEach(() => s.emulator.resetCounters());

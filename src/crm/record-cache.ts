@@ -1,0 +1,135 @@
+// The read cache: records by id and list pages (rows as the portal sent them), kept so that hot
+// reads stop costing the portal. It is only ever as stale as the change feed lets it be:
+//   - every change on the bus (an event, ~1 s; reconciliation, within its interval) drops the
+//     record and every list of its type;
+//   - the gateway's own writes drop what they touch as soon as the portal answers (write-effects),
+//     so a client always reads its own writes; other replicas hear of it on the bus;
+//   - a read that started before a change of its type is not kept (the type's version moved);
+//   - a TTL bounds what a lost event and a stopped feed could leave.
+import { LRUCache } from 'lru-cache';
+import { stableJson } from '../lib/stable-json.js';
+import type { CostMeter } from '../upstream/cost.js';
+import type { SubmitOptions } from '../upstream/scheduler.js';
+import type { Row } from './change-scan.js';
+import type { CacheInvalidation, EventHub } from './changes.js';
+
+/** What one request sees of the cache. */
+export interface ReadCache {
+  /** Rows by id: the kept ones, and `fetch` for the rest (which are then kept). */
+  rows(
+    entityTypeId: number,
+    ids: readonly number[],
+    idOf: (row: Row) => number,
+    fetch: (missing: number[]) => Promise<Row[]>,
+  ): Promise<Row[]>;
+  /** A list page (or count) of one type, by everything that shapes it. */
+  list<T extends object | number>(entityTypeId: number, shape: unknown, load: () => Promise<T>): Promise<T>;
+}
+
+/** Read options of the domain's cached reads: the scheduler's, and the request's cache (none:
+ * straight to the portal, as mutations and `Cache-Control: no-cache` requests read). */
+export interface ReadOptions extends SubmitOptions {
+  cache?: ReadCache;
+}
+
+export interface RecordCacheOptions {
+  /** Records and list pages kept (least recently used go first). @default 50000 */
+  maxEntries?: number;
+  /** The longest anything is kept. @default 60000 */
+  ttlMs?: number;
+}
+
+export interface CacheStats {
+  recordHits: number;
+  recordMisses: number;
+  listHits: number;
+  listMisses: number;
+  invalidations: number;
+}
+
+export class RecordCache {
+  readonly stats: CacheStats = { recordHits: 0, recordMisses: 0, listHits: 0, listMisses: 0, invalidations: 0 };
+  private readonly entries: LRUCache<string, object>;
+  /** Per type: moves on every change of the type. List keys carry it, so a change drops every
+   * list of the type at once; a read started under an older version is not kept. */
+  private readonly versions = new Map<number, number>();
+  private epoch = 0;
+
+  constructor(options: RecordCacheOptions = {}) {
+    this.entries = new LRUCache<string, object>({ max: options.maxEntries ?? 50_000, ttl: options.ttlMs ?? 60_000 });
+  }
+
+  private version(entityTypeId: number): string {
+    return `${this.epoch}.${this.versions.get(entityTypeId) ?? 0}`;
+  }
+
+  /** A change of one record (its id), of a type (no id: every record of it), or of its lists
+   * only (an add). Every list of the type goes in each case. */
+  invalidate(entityTypeId: number, id?: number, listsOnly = false): void {
+    this.stats.invalidations++;
+    this.versions.set(entityTypeId, (this.versions.get(entityTypeId) ?? 0) + 1);
+    if (id !== undefined) this.entries.delete(`r:${entityTypeId}:${id}`);
+    else if (!listsOnly)
+      for (const key of this.entries.keys()) if (key.startsWith(`r:${entityTypeId}:`)) this.entries.delete(key);
+  }
+
+  /** Everything: a change whose reach we cannot name (bindings, an unknown write). */
+  invalidateAll(): void {
+    this.stats.invalidations++;
+    this.epoch++;
+    this.entries.clear();
+  }
+
+  apply(invalidation: CacheInvalidation): void {
+    if (invalidation.entityTypeId === undefined) this.invalidateAll();
+    else this.invalidate(invalidation.entityTypeId, invalidation.id, invalidation.listsOnly);
+  }
+
+  /** Follows the bus: every change and every invalidation a replica announces. */
+  follow(hub: EventHub): () => void {
+    return hub.listen((invalidation) => this.apply(invalidation));
+  }
+
+  /** The cache as one request sees it, counting its hits on the request's meter. */
+  forRequest(meter: CostMeter): ReadCache {
+    return {
+      rows: async (entityTypeId, ids, idOf, fetch) => {
+        const found: Row[] = [];
+        const missing: number[] = [];
+        for (const id of ids) {
+          const row = this.entries.get(`r:${entityTypeId}:${id}`) as Row | undefined;
+          if (row) found.push(row);
+          else missing.push(id);
+        }
+        this.stats.recordHits += found.length;
+        this.stats.recordMisses += missing.length;
+        meter.cachedRecords += found.length;
+        if (!missing.length) return found;
+        const version = this.version(entityTypeId);
+        const fetched = await fetch(missing);
+        if (this.version(entityTypeId) === version)
+          for (const row of fetched) this.entries.set(`r:${entityTypeId}:${idOf(row)}`, row);
+        return [...found, ...fetched].sort((a, b) => idOf(a) - idOf(b));
+      },
+      list: async <T extends object | number>(entityTypeId: number, shape: unknown, load: () => Promise<T>) => {
+        const version = this.version(entityTypeId);
+        const key = `l:${entityTypeId}:${version}:${stableJson(shape)}`;
+        const kept = this.entries.get(key) as { value: T } | undefined;
+        if (kept) {
+          this.stats.listHits++;
+          meter.cachedLists++;
+          return kept.value;
+        }
+        this.stats.listMisses++;
+        const value = await load();
+        if (this.version(entityTypeId) === version) this.entries.set(key, { value });
+        return value;
+      },
+    };
+  }
+}
+
+/** Reads through the request's cache when it has one and the read need not be fresh. */
+export function cacheOf(options: ReadOptions): ReadCache | undefined {
+  return options.fresh ? undefined : options.cache;
+}
