@@ -102,9 +102,12 @@ describe.skipIf(!hasRedis)('two replicas sharing one Redis', () => {
   }, 30_000);
 
   it("a write through replica A reaches replica B's read cache (Redis pub/sub), events or not", async () => {
-    const read = async (r: Replica) => (await r.gql('{ spaCard(entityTypeId: 128, id: 31) { title } }')).data.spaCard.title;
+    const read = async (r: Replica) =>
+      (await r.gql('{ spaCard(entityTypeId: 128, id: 31) { title } }')).data.spaCard.title;
     await read(b); // kept by B
-    const wrote = await a.gql('mutation { updateSpaCard(entityTypeId: 128, id: 31, input: {title: "Written on A"}) { __typename } }');
+    const wrote = await a.gql(
+      'mutation { updateSpaCard(entityTypeId: 128, id: 31, input: {title: "Written on A"}) { __typename } }',
+    );
     expect(wrote.data.updateSpaCard.__typename).toBe('UpdateSpaCardSuccess');
     // The announcement travels while A answers; B has it within milliseconds.
     await waitFor(async () => (await read(b)) === 'Written on A', 2_000);

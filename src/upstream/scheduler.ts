@@ -83,6 +83,9 @@ const CONNECT_ATTEMPTS = 3;
 const FILL_PRESSURE = 0.3;
 const FILL_HOLD_MS = 150;
 
+/** How long an idle scheduler lets a batch gather before it leaves (see schedulePump). */
+export const DEFAULT_COALESCE_MS = 3;
+
 /** Writes, and commands a batch cannot carry faithfully, travel alone (as direct calls). */
 function travelsAlone(unit: Unit): boolean {
   return unit.items[0].write || unit.literal === true;
@@ -97,6 +100,8 @@ export interface SchedulerOptions {
   baseBackoffMs?: number;
   budget?: OperatingBudget;
   breaker?: CircuitBreaker;
+  /** How long an idle scheduler holds a batch for more commands (ms). @default 3 */
+  coalesceMs?: number;
 }
 
 export interface SchedulerStats {
@@ -263,12 +268,18 @@ export class PortalScheduler {
   private schedulePump(): void {
     if (this.pumpScheduled || this.closed) return;
     this.pumpScheduled = true;
-    // setImmediate: every DataLoader of the current resolver level dispatches in microtasks,
-    // so by the next macrotask their commands are all here and leave together.
-    setImmediate(() => {
+    const run = () => {
       this.pumpScheduled = false;
       void this.pump();
-    });
+    };
+    // Idle (nothing in flight), a batch leaves `coalesceMs` after its first command: concurrent
+    // GraphQL requests each arrive on their own turn of the event loop, and would otherwise each
+    // spend one of the portal's requests. Busy, the commands gather while the batches in flight
+    // travel; setImmediate is enough for every DataLoader of one resolver level (they dispatch in
+    // microtasks).
+    const linger = this.options.coalesceMs ?? DEFAULT_COALESCE_MS;
+    if (linger > 0 && this.inFlight === 0 && !this.queue.some(travelsAlone)) setTimeout(run, linger);
+    else setImmediate(run);
   }
 
   private wakeIn(ms: number): void {
