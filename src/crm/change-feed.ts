@@ -94,17 +94,18 @@ export class ChangeFeed {
     return this.options.intervalMs ?? 10_000;
   }
 
-  /** Runs reconciliation (and, when due, the deletion scan) every interval. */
+  /** Runs reconciliation (and, when due, the deletion scan) now — a gateway that was down
+   * catches up at once — and then every interval. */
   start(): void {
     if (this.timer || this.stopped) return;
-    const loop = () => {
+    const loop = (ms: number) => {
       this.timer = setTimeout(async () => {
         await this.runOnce();
-        if (!this.stopped) loop();
-      }, this.intervalMs);
+        if (!this.stopped) loop(this.intervalMs);
+      }, ms);
       this.timer.unref();
     };
-    loop();
+    loop(0);
   }
 
   async stop(): Promise<void> {
