@@ -1,5 +1,5 @@
 // `npm run bench` — the benchmarks of issue 4 (B1 nested read, B2 bulk, B3 saturation, B4
-// overhead) and of issue 15 (B7 import), written to bench/results.md. `npm run bench -- B1 B3` runs some of them and
+// overhead), of issue 14 (B5 dashboard, B6 sync) and of issue 15 (B7 import), written to bench/results.md. `npm run bench -- B1 B3` runs some of them and
 // replaces only their sections. `npm run bench -- soak` runs the 10-minute soak of issue 5
 // (bench/soak.ts; not part of the default set; it exits 1 when the gateway's heap after GC
 // rises). Everything runs on loopback and stops by itself
@@ -10,17 +10,21 @@ import { b1Markdown, runB1 } from './b1.js';
 import { b2Markdown, runB2 } from './b2.js';
 import { b3Markdown, runB3 } from './b3.js';
 import { b4Markdown, runB4 } from './b4.js';
+import { b5Markdown, runB5 } from './b5.js';
+import { b6Markdown, runB6 } from './b6.js';
 import { b7Markdown, runB7 } from './b7.js';
 import { liveChildren, machine, machineLine, ROOT } from './lib.js';
 
 const RESULTS = `${ROOT}bench/results.md`;
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
-const ALL = ['B1', 'B2', 'B3', 'B4', 'B7'] as const;
+const ALL = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7'] as const;
 const TITLES: Record<string, string> = {
   B1: 'B1 — nested read (200 cards with stage, assignee, contact, custom fields)',
   B2: 'B2 — bulk: all 10,000 cards',
   B3: 'B3 — saturation: 200 concurrent clients',
   B4: 'B4 — overhead against plain Yoga + Pothos from memory',
+  B5: 'B5 — dashboard: 100 clients polling hot records and lists while the portal changes',
+  B6: 'B6 — sync: a backend mirrors 10,000 cards through `changes`, then follows 1,000 changes',
   B7: 'B7 — import: 10,000 cards with custom fields and contacts',
   SOAK: 'Soak — mixed reads and writes at 10% faults (issue 5)',
 };
@@ -106,6 +110,8 @@ try {
   if (selected.includes('B2')) await timed('B2', async () => b2Markdown(await runB2(emulator!, { log }), LATENCY_MS));
   if (selected.includes('B3')) await timed('B3', async () => b3Markdown(await runB3(emulator!, { log }), LATENCY_MS));
   if (selected.includes('B4')) await timed('B4', async () => b4Markdown(await runB4({ log })));
+  if (selected.includes('B5')) await timed('B5', async () => b5Markdown(await runB5({ log })));
+  if (selected.includes('B6')) await timed('B6', async () => b6Markdown(await runB6({ log })));
   if (selected.includes('B7')) await timed('B7', async () => b7Markdown(await runB7({ log })));
   if (selected.includes('SOAK')) {
     const { runSoak, soakMarkdown } = await import('./soak.js');

@@ -48,6 +48,8 @@ export class EventDispatcher {
   failed = 0;
   /** Events dropped by `lossRate`. */
   lost = 0;
+  /** The last 10,000 events dropped, with when (benchmarks tell lost from delivered changes). */
+  readonly lostEvents: (ChangeEvent & { at: number })[] = [];
   private chance: () => number = rng(1);
   private pending = new Set<Promise<void>>();
 
@@ -60,6 +62,8 @@ export class EventDispatcher {
       const { handlerUrl, applicationToken, lossRate = 0 } = this.config;
       if (lossRate > 0 && this.chance() < lossRate) {
         this.lost++;
+        this.lostEvents.push({ ...change, at: Date.now() });
+        if (this.lostEvents.length > 10_000) this.lostEvents.shift();
         return;
       }
       // Asynchronous, after the answer to the call that made the change: like the queue server.

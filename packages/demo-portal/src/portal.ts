@@ -56,6 +56,7 @@ export interface PortalExtras {
     readonly delivered: number;
     readonly failed: number;
     readonly lost: number;
+    readonly lostEvents: readonly { entityTypeId: number; id: number; action: string; at: number }[];
     drain(): Promise<void>;
   };
 }
