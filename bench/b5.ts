@@ -46,7 +46,7 @@ function stat(values: number[]): Stat {
     stale: values.filter((v) => v > 0).length,
     p50: values.length ? percentile(values, 50) : 0,
     p99: values.length ? percentile(values, 99) : 0,
-    max: values.length ? Math.max(...values) : 0,
+    max: values.reduce((a, b) => Math.max(a, b), 0),
   };
 }
 

@@ -30,6 +30,8 @@ export interface B6Result {
     eventsLost: number;
     eventsDelivered: number;
     pages: number;
+    /** `changes` calls that found the gateway down (restarting), tried again. */
+    unavailable: number;
   };
   missed: number;
   stale: number;
@@ -136,10 +138,16 @@ export async function runB6(options: { log?: (s: string) => void } = {}): Promis
   const mirror = new Mirror();
   let cursor: string | null = null;
   let pages = 0;
+  let unavailable = 0;
   /** Reads `changes` until it says it is up to date. */
   const readUp = async () => {
     for (;;) {
       const r = await gql(url, cursor ? NEXT : CHANGES, { since: cursor, first: 2_500 });
+      if (r.status === 0 || r.status >= 500) {
+        unavailable++; // the gateway is restarting: a backend tries again
+        await sleep(500);
+        continue;
+      }
       const page = r.body.data?.changes;
       if (!page) throw new Error(`B6: changes failed: ${JSON.stringify(r.body).slice(0, 400)}`);
       pages++;
@@ -250,6 +258,7 @@ export async function runB6(options: { log?: (s: string) => void } = {}): Promis
         eventsLost: emulator.events.lost,
         eventsDelivered: emulator.events.delivered,
         pages,
+        unavailable,
       },
       missed,
       stale,
@@ -276,7 +285,7 @@ export function b6Markdown(r: B6Result): string {
     `| initial sync: upstream HTTP requests (the gateway's, exact) | ${r.initial.requests} (${r.initial.pages} pages of \`changes\`) |`,
     `| follow: until the mirror equals the portal | ${fmtMs(r.follow.convergedMs)} after the first change |`,
     `| follow: upstream HTTP requests by the gateway (reconciliation, deletion scans, \`changes\`, events' reads) | ${r.follow.gatewayRequests} (the writer's own: ${r.follow.writerRequests}) |`,
-    `| follow: \`changes\` pages read | ${r.follow.pages} |`,
+    `| follow: \`changes\` pages read | ${r.follow.pages} (calls that found the gateway restarting, tried again: ${r.follow.unavailable}) |`,
     `| events delivered / lost by the portal | ${r.follow.eventsDelivered} / ${r.follow.eventsLost} (plus those sent while the gateway was down) |`,
     `| gateway restarts | ${r.follow.restarts} |`,
     `| **records missed** | **${r.missed}** (stale: ${r.stale}, still present after deletion: ${r.extra}) |`,

@@ -4,7 +4,7 @@ import type { ListMethod } from '../upstream/paging.js';
 import type { BitrixPortal } from '../upstream/portal.js';
 import type { SubmitOptions } from '../upstream/scheduler.js';
 import { asRecord, toDate, toInt, toIntList, toText } from './values.js';
-import { cacheOf, type ReadOptions } from './record-cache.js';
+import { cacheOf, submitOnly, type ReadOptions } from './record-cache.js';
 
 export interface ItemRecord {
   id: number;
@@ -59,12 +59,20 @@ export async function itemsByIds(
     portal.byIds(
       'crm.item.list',
       wanted,
-      (chunk) => ({ entityTypeId, select: ['*'], filter: { '@id': chunk }, order: { id: 'ASC' }, start: -1 }),
+      (chunk) => ({
+        entityTypeId,
+        select: options.select ?? ['*'],
+        filter: { '@id': chunk },
+        order: { id: 'ASC' },
+        start: -1,
+      }),
       ['items'],
-      options,
+      submitOnly(options),
     );
   const cache = cacheOf(options);
-  const rows = cache ? await cache.rows(entityTypeId, ids, (row) => toInt(row.id) ?? 0, fetch) : await fetch(ids);
+  const rows = cache
+    ? await cache.rows(entityTypeId, ids, options.select, (row) => toInt(row.id) ?? 0, fetch)
+    : await fetch(ids);
   return rows.map((row) => toItem(row, entityTypeId));
 }
 
@@ -118,20 +126,22 @@ export async function itemPage(
   options: ReadOptions = {},
 ): Promise<{ rows: ItemRecord[]; hasNextPage: boolean }> {
   const cache = cacheOf(options);
-  const load = () => readItemPage(portal, entityTypeId, filter, order, after, first, options);
-  return cache ? cache.list(entityTypeId, { page: [filter, order, after, first] }, load) : load();
+  const select = options.select ?? ['*'];
+  const load = () => readItemPage(portal, entityTypeId, select, filter, order, after, first, submitOnly(options));
+  return cache ? cache.list(entityTypeId, { page: [filter, order, after, first, select] }, load) : load();
 }
 
 async function readItemPage(
   portal: BitrixPortal,
   entityTypeId: number,
+  select: readonly string[],
   filter: Record<string, unknown>,
   order: Record<string, 'ASC' | 'DESC'> | null,
   after: number,
   first: number,
   options: SubmitOptions,
 ): Promise<{ rows: ItemRecord[]; hasNextPage: boolean }> {
-  const base = { entityTypeId, select: ['*'] };
+  const base = { entityTypeId, select };
   const page = order
     ? await portal.offsetPage<Record<string, unknown>>(ITEM_LIST, base, filter, order, after, first, options)
     : await portal.page<Record<string, unknown>>(ITEM_LIST, base, filter, after, first, options);

@@ -15,10 +15,12 @@ import type { CacheInvalidation, EventHub } from './changes.js';
 
 /** What one request sees of the cache. */
 export interface ReadCache {
-  /** Rows by id: the kept ones, and `fetch` for the rest (which are then kept). */
+  /** Rows by id: the kept ones that hold every field of `select` (none: the full row), and
+   * `fetch` for the rest (which are then kept, with the fields they were read with). */
   rows(
     entityTypeId: number,
     ids: readonly number[],
+    select: readonly string[] | undefined,
     idOf: (row: Row) => number,
     fetch: (missing: number[]) => Promise<Row[]>,
   ): Promise<Row[]>;
@@ -26,10 +28,18 @@ export interface ReadCache {
   list<T extends object | number>(entityTypeId: number, shape: unknown, load: () => Promise<T>): Promise<T>;
 }
 
-/** Read options of the domain's cached reads: the scheduler's, and the request's cache (none:
- * straight to the portal, as mutations and `Cache-Control: no-cache` requests read). */
+/** Read options of the domain's cached reads: the scheduler's, the request's cache (none:
+ * straight to the portal, as mutations and `Cache-Control: no-cache` requests read), and the
+ * fields the request needs (none: the entity's full select). */
 export interface ReadOptions extends SubmitOptions {
   cache?: ReadCache;
+  select?: readonly string[];
+}
+
+/** A kept row and the fields it was read with (null: every field). */
+interface Kept {
+  row: Row;
+  fields: ReadonlySet<string> | null;
 }
 
 export interface RecordCacheOptions {
@@ -93,12 +103,17 @@ export class RecordCache {
   /** The cache as one request sees it, counting its hits on the request's meter. */
   forRequest(meter: CostMeter): ReadCache {
     return {
-      rows: async (entityTypeId, ids, idOf, fetch) => {
+      rows: async (entityTypeId, ids, select, idOf, fetch) => {
         const found: Row[] = [];
         const missing: number[] = [];
         for (const id of ids) {
-          const row = this.entries.get(`r:${entityTypeId}:${id}`) as Row | undefined;
-          if (row) found.push(row);
+          const kept = this.entries.get(`r:${entityTypeId}:${id}`) as Kept | undefined;
+          if (
+            kept &&
+            (kept.fields === null || (select ?? []).every((f) => kept.fields!.has(f))) &&
+            (select || !kept.fields)
+          )
+            found.push(kept.row);
           else missing.push(id);
         }
         this.stats.recordHits += found.length;
@@ -107,8 +122,10 @@ export class RecordCache {
         if (!missing.length) return found;
         const version = this.version(entityTypeId);
         const fetched = await fetch(missing);
-        if (this.version(entityTypeId) === version)
-          for (const row of fetched) this.entries.set(`r:${entityTypeId}:${idOf(row)}`, row);
+        if (this.version(entityTypeId) === version) {
+          const fields = select ? new Set(select) : null;
+          for (const row of fetched) this.entries.set(`r:${entityTypeId}:${idOf(row)}`, { row, fields } satisfies Kept);
+        }
         return [...found, ...fetched].sort((a, b) => idOf(a) - idOf(b));
       },
       list: async <T extends object | number>(entityTypeId: number, shape: unknown, load: () => Promise<T>) => {
@@ -127,6 +144,11 @@ export class RecordCache {
       },
     };
   }
+}
+
+/** The scheduler's part of read options (the cache and the select list stay here). */
+export function submitOnly({ cache: _cache, select: _select, ...submit }: ReadOptions): SubmitOptions {
+  return submit;
 }
 
 /** Reads through the request's cache when it has one and the read need not be fresh. */

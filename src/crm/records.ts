@@ -7,7 +7,7 @@ import { PAGE, type ListMethod } from '../upstream/paging.js';
 import type { BitrixPortal } from '../upstream/portal.js';
 import type { SubmitOptions } from '../upstream/scheduler.js';
 import { asRecord, toDate, toId, toInt, toText } from './values.js';
-import { cacheOf, type ReadOptions } from './record-cache.js';
+import { cacheOf, submitOnly, type ReadOptions } from './record-cache.js';
 
 /** How many ids one by-ids read asks for in one command (one list page). */
 export const IDS_PER_READ = PAGE;
@@ -92,13 +92,18 @@ export async function recordsByIds<R extends { id: number }>(
     portal.byIds(
       `${entity.prefix}.list`,
       wanted,
-      (chunk) => ({ select: entity.select, filter: { '@ID': chunk }, order: { ID: 'ASC' }, start: -1 }),
+      (chunk) => ({
+        select: options.select ?? entity.select,
+        filter: { '@ID': chunk },
+        order: { ID: 'ASC' },
+        start: -1,
+      }),
       [],
-      options,
+      submitOnly(options),
     );
   const cache = cacheOf(options);
   const rows = cache
-    ? await cache.rows(entity.entityTypeId, ids, (row) => toInt(row.ID) ?? 0, fetch)
+    ? await cache.rows(entity.entityTypeId, ids, options.select, (row) => toInt(row.ID) ?? 0, fetch)
     : await fetch(ids);
   return rows.map((row) => entity.normalise(row));
 }
@@ -128,20 +133,22 @@ export async function recordPage<R extends { id: number }>(
   options: ReadOptions = {},
 ): Promise<{ rows: R[]; hasNextPage: boolean }> {
   const cache = cacheOf(options);
-  const load = () => readRecordPage(portal, entity, filter, afterId, first, options);
-  return cache ? cache.list(entity.entityTypeId, { page: [filter, afterId, first] }, load) : load();
+  const select = options.select ?? entity.select;
+  const load = () => readRecordPage(portal, entity, select, filter, afterId, first, submitOnly(options));
+  return cache ? cache.list(entity.entityTypeId, { page: [filter, afterId, first, select] }, load) : load();
 }
 
 async function readRecordPage<R extends { id: number }>(
   portal: BitrixPortal,
   entity: OldEntity<R>,
+  select: readonly string[],
   filter: RecordFilter,
   afterId: number,
   first: number,
   options: SubmitOptions,
 ): Promise<{ rows: R[]; hasNextPage: boolean }> {
   const read = (f: Record<string, unknown>) =>
-    portal.page<Record<string, unknown>>(listMethod(entity), { select: entity.select }, f, afterId, first, options);
+    portal.page<Record<string, unknown>>(listMethod(entity), { select }, f, afterId, first, options);
   if (!Array.isArray(filter)) {
     const page = await read(filter);
     return { rows: page.rows.map((row) => entity.normalise(row)), hasNextPage: page.hasNextPage };

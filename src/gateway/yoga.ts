@@ -17,6 +17,7 @@ import { ChangeFeed, type ChangeFeedOptions } from '../crm/change-feed.js';
 import { MemoryFeedStore } from '../crm/feed-store.js';
 import type { RecordCache, RecordCacheOptions } from '../crm/record-cache.js';
 import { readCache } from './use-read-cache.js';
+import { useSelection } from './use-selection.js';
 import { describeFailure } from '../schema/types/bulk.js';
 import { useJsonPostsOnly } from './use-json-posts.js';
 import { corsPolicy } from './cors.js';
@@ -208,6 +209,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         logger,
       }),
       ...(reads ? [reads.plugin] : []),
+      useSelection(),
       useVisibleCost(options.dev ?? false),
       useReadinessCheck({
         endpoint: '/ready',

@@ -6,6 +6,7 @@ import type { EventHub } from '../crm/changes.js';
 import type { BulkJobs } from '../crm/bulk-jobs.js';
 import type { ChangeFeed } from '../crm/change-feed.js';
 import type { ReadCache, ReadOptions } from '../crm/record-cache.js';
+import type { Selection } from './selection.js';
 
 export interface RequestLimits {
   /** Largest `first` a connection accepts (≤ 2,500: one chained batch). */
@@ -30,6 +31,8 @@ export interface Context {
   /** The read cache; none for mutations and for requests that ask for fresh data
    * (`Cache-Control: no-cache`). */
   cache?: ReadCache;
+  /** What the operation selects on each type (for upstream select lists); set at execution. */
+  selection?: Selection;
   /** The `Idempotency-Key` header, applied to the create mutation of the request. */
   idempotencyKey?: string;
 }

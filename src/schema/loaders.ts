@@ -11,19 +11,24 @@ import { LEAD } from '../crm/leads.js';
 import { IDS_PER_READ, recordsByIds, type OldEntity } from '../crm/records.js';
 import { departments, employeesByIds } from '../crm/users.js';
 import { upstream, type Context } from './context.js';
+import { cardSelect, contactSelect } from './selects.js';
 
 function byId<K, R>(load: (keys: K[], ctx: Context) => Promise<R[]>, key: (record: R) => K) {
   return { load, sort: key, loaderOptions: { maxBatchSize: IDS_PER_READ } };
 }
 
-function records<R extends { id: number }>(entity: OldEntity<R>) {
+function records<R extends { id: number }>(
+  entity: OldEntity<R>,
+  select: (ctx: Context) => string[] | undefined = () => undefined,
+) {
   return byId(
-    (ids: number[], ctx: Context) => recordsByIds(ctx.portal, entity, ids, upstream(ctx)),
+    async (ids: number[], ctx: Context) =>
+      recordsByIds(ctx.portal, entity, ids, { ...upstream(ctx), select: select(ctx) }),
     (r) => r.id,
   );
 }
 
-export const contactLoader = records(CONTACT);
+export const contactLoader = records(CONTACT, contactSelect);
 export const companyLoader = records(COMPANY);
 export const dealLoader = records(DEAL);
 export const leadLoader = records(LEAD);
@@ -57,7 +62,9 @@ async function loadCards(keys: string[], ctx: Context): Promise<ItemRecord[]> {
     if (parsed) idsByType.set(parsed.entityTypeId, [...(idsByType.get(parsed.entityTypeId) ?? []), parsed.id]);
   }
   const perType = await Promise.all(
-    [...idsByType].map(([entityTypeId, ids]) => itemsByIds(ctx.portal, entityTypeId, ids, upstream(ctx))),
+    [...idsByType].map(async ([entityTypeId, ids]) =>
+      itemsByIds(ctx.portal, entityTypeId, ids, { ...upstream(ctx), select: cardSelect(ctx) }),
+    ),
   );
   return perType.flat();
 }

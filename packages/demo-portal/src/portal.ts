@@ -27,6 +27,8 @@ export interface StartPortalOptions extends PortalOptions {
   state?: PortalState;
   /** Called with unexpected handler exceptions (answered 500 INTERNAL_SERVER_ERROR). */
   onInternalError?: (err: unknown, method: string) => void;
+  /** Sees every command the portal runs, with its parameters (tests: what a client asked for). */
+  onCommand?: (method: string, params: Record<string, unknown>) => void;
   /** Deliver change events to this handler, as a configured outgoing webhook does. */
   outgoingWebhook?: OutgoingWebhook;
 }
@@ -133,6 +135,7 @@ export async function startPortal(opts: StartPortalOptions = {}): Promise<Emulat
     oauth,
     latencyMs: () => latencyMs,
     onInternalError: opts.onInternalError,
+    onCommand: opts.onCommand,
     control: {
       counters: () => counters,
       resetCounters,

@@ -32,6 +32,8 @@ export interface FrontDeps {
   latencyMs(): number;
   control: ControlApi;
   onInternalError?: (err: unknown, method: string) => void;
+  /** Sees every command the portal runs, with its parameters (tests: what a client asked for). */
+  onCommand?: (method: string, params: Params) => void;
 }
 
 const INTERNAL = (): ApiError => new ApiError('INTERNAL_SERVER_ERROR', 'Internal server error', 500);
@@ -207,6 +209,7 @@ function runCommand(d: FrontDeps, method: string, params: Params, userId: number
   }
   bump(d.counters.commandsByMethod, method);
   if (inBatch) d.counters.batchCommands++;
+  d.onCommand?.(method, params);
 
   const handler = d.state.methods[method];
   const startMs = Date.now();

@@ -23,6 +23,7 @@ import { toInt, toText } from '../../crm/values.js';
 import { upstream, type Context } from '../context.js';
 import { badInput } from '../error-codes.js';
 import { contactLoader } from '../loaders.js';
+import { contactSelect } from '../selects.js';
 import { builder } from '../builder.js';
 import { addRecordFields } from './record-fields.js';
 import { connectionArgs, pageComplexity } from '../connection.js';
@@ -285,9 +286,16 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, ctx, info) =>
       // The cursor is bound to what the client asked, not to the bindings a companyId resolves to.
-      oldConnection(ctx, info, args, CONTACT, await buildContactFilters(ctx, args.filter), Contact, {
-        contacts: args.filter ?? null,
-      }),
+      oldConnection(
+        ctx,
+        info,
+        args,
+        CONTACT,
+        await buildContactFilters(ctx, args.filter),
+        Contact,
+        { contacts: args.filter ?? null },
+        contactSelect,
+      ),
   }),
   findContacts: t.field({
     type: [Contact],

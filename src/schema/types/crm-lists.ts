@@ -19,6 +19,7 @@ export function oldConnection<R extends { id: number }>(
   filter: RecordFilter,
   ref: Primable<NoInfer<R>>,
   scope: unknown = { [entity.prefix]: filter },
+  select: (ctx: Context) => string[] | undefined = () => undefined,
 ) {
   return keysetConnection(
     ctx,
@@ -26,7 +27,10 @@ export function oldConnection<R extends { id: number }>(
     scope,
     (r: R) => r.id,
     async (after, first) => {
-      const page = await recordPage(ctx.portal, entity, filter, after, first, upstream(ctx));
+      const page = await recordPage(ctx.portal, entity, filter, after, first, {
+        ...upstream(ctx),
+        select: select(ctx),
+      });
       const loader = ref.getDataloader(ctx);
       for (const row of page.rows) loader.prime(row.id, row);
       return page;

@@ -14,6 +14,7 @@ import { Employee } from './employee.js';
 import { FieldFilter, fieldFilterValue, fields } from './field.js';
 import { SpaType, smartProcessQueryArg } from './spa-type.js';
 import { Category, Stage } from './stage.js';
+import { cardSelect } from '../selects.js';
 
 export const SpaCard = builder.loadableNodeRef('SpaCard', {
   id: { resolve: (card: ItemRecord) => cardKey(card.entityTypeId, card.id) },
@@ -179,7 +180,8 @@ export async function cardConnection(ctx: Context, args: CardListArgs, info?: Gr
     { entityTypeId, filter, order },
     (card: ItemRecord) => positions.get(card) ?? card.id,
     async (after, first) => {
-      const page = await itemPage(ctx.portal, entityTypeId, filter, order, after, first, options);
+      const select = cardSelect(ctx);
+      const page = await itemPage(ctx.portal, entityTypeId, filter, order, after, first, { ...options, select });
       page.rows.forEach((row, i) => {
         loader.prime(cardKey(entityTypeId, row.id), row);
         if (order) positions.set(row, after + i + 1);
