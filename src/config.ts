@@ -44,6 +44,9 @@ const schema = z.object({
   CHANGE_FEED_DELETION_SCAN_MS: int(10_000, 86_400_000).default(300_000),
   /** Without REDIS_URL: where the change feed keeps its watermarks and deletion log. */
   CHANGE_FEED_FILE: z.string().min(1).default('.data/change-feed.json'),
+  /** How long the read cache keeps a record or a list page at most; 0 turns the cache off. */
+  READ_CACHE_TTL_MS: int(0, 3_600_000).default(60_000),
+  READ_CACHE_MAX_ENTRIES: int(100, 10_000_000).default(50_000),
   /** The outgoing webhook's application token: enables POST /bitrix/events. */
   BITRIX_EVENTS_TOKEN: z.string().min(8).optional(),
   METADATA_TTL_MS: int(0, 86_400_000).default(300_000),
@@ -96,6 +99,8 @@ export interface Config {
   /** A bulk job's lease (see BULK_JOB_LEASE_MS). */
   bulkJobLeaseMs: number;
   changeFeed: { intervalMs: number; deletionScanMs: number; file: string };
+  /** The read cache: TTL (0: off) and size. */
+  readCache: { ttlMs: number; maxEntries: number };
   /** Per-method execution budget over 10 minutes (cloud: 480 s). */
   operatingLimitSeconds: number;
   timeoutMs: number;
@@ -188,6 +193,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     eventsToken: env.BITRIX_EVENTS_TOKEN,
     redisUrl: env.REDIS_URL,
     bulkJobLeaseMs: env.BULK_JOB_LEASE_MS,
+    readCache: { ttlMs: env.READ_CACHE_TTL_MS, maxEntries: env.READ_CACHE_MAX_ENTRIES },
     changeFeed: {
       intervalMs: env.CHANGE_FEED_INTERVAL_MS,
       deletionScanMs: env.CHANGE_FEED_DELETION_SCAN_MS,

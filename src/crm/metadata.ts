@@ -187,7 +187,10 @@ export async function stages(
   const lists = await Promise.all(
     categoryIds.map(async (cat) => {
       const rows = await dictionary(portal, stageDictionary(entityTypeId, cat), options);
-      return rows.map(
+      // Every card asks for its funnel's stages: map the cached rows once, not once per card.
+      const known = stageRecords.get(rows);
+      if (known) return known;
+      const records = rows.map(
         (row): StageRecord => ({
           id: toInt(row.ID) ?? 0,
           statusId: toText(row.STATUS_ID) ?? '',
@@ -199,10 +202,15 @@ export async function stages(
           categoryId: cat ?? toInt(row.CATEGORY_ID),
         }),
       );
+      stageRecords.set(rows, records);
+      return records;
     }),
   );
-  return lists.flat();
+  return lists.length === 1 ? lists[0] : lists.flat();
 }
+
+/** Stage records by the cached dictionary rows they were made from (gone with those rows). */
+const stageRecords = new WeakMap<readonly Record<string, unknown>[], StageRecord[]>();
 
 const TYPE_LIST = { method: 'crm.type.list', idKey: 'id', rowsPath: ['types'] } as const;
 

@@ -4,17 +4,19 @@
 // global set until it aborts, and holds the timeout source only weakly, so once the timeout
 // signal is collected the composite never aborts and every request's signal (with everything its
 // listeners reach) stayed on the heap forever (issue 10, found with a heap snapshot).
+import type { ServerResponse } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 
 interface Open {
   controller: AbortController;
   timer: NodeJS.Timeout;
-  onClientGone: () => void;
+  forget: () => void;
 }
 
 export interface RequestDeadlines {
-  /** A signal for `request`, aborted at `Date.now() + ms` or when the client disconnects. */
-  open(request: Request): { signal: AbortSignal; deadline: number };
+  /** A signal for `request`, aborted at `Date.now() + ms` or when the client disconnects (seen on
+   * the Node response when there is one: cheaper than the Fetch request's own signal). */
+  open(request: Request, res?: ServerResponse): { signal: AbortSignal; deadline: number };
   /** Yoga plugin: releases the request's timer and listener once its response is ready. */
   plugin: Plugin;
 }
@@ -25,21 +27,31 @@ export function requestDeadlines(ms: number): RequestDeadlines {
   const release = (request: Request) => {
     for (const entry of open.get(request) ?? []) {
       clearTimeout(entry.timer);
-      request.signal.removeEventListener('abort', entry.onClientGone);
+      entry.forget();
     }
     open.delete(request);
   };
   return {
-    open(request) {
+    open(request, res) {
       const controller = new AbortController();
       const deadline = Date.now() + ms;
-      const onClientGone = () => controller.abort(request.signal.reason);
-      if (request.signal.aborted) onClientGone();
-      else request.signal.addEventListener('abort', onClientGone, { once: true });
+      let forget: () => void;
+      if (res) {
+        // 'close' before the response is released means the client went away.
+        const onClose = () => controller.abort(new DOMException('the client went away', 'AbortError'));
+        if (res.destroyed) onClose();
+        else res.once('close', onClose);
+        forget = () => res.off('close', onClose);
+      } else {
+        const onClientGone = () => controller.abort(request.signal.reason);
+        if (request.signal.aborted) onClientGone();
+        else request.signal.addEventListener('abort', onClientGone, { once: true });
+        forget = () => request.signal.removeEventListener('abort', onClientGone);
+      }
       const timer = setTimeout(() => controller.abort(new DOMException('request deadline passed', 'TimeoutError')), ms);
       timer.unref();
       const list = open.get(request) ?? [];
-      list.push({ controller, timer, onClientGone });
+      list.push({ controller, timer, forget });
       open.set(request, list);
       return { signal: controller.signal, deadline };
     },

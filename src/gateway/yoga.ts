@@ -5,6 +5,7 @@
 import { initContextCache } from '@pothos/core';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { BitrixError, redact } from '../upstream/errors.js';
 import type { BitrixPortal } from '../upstream/portal.js';
@@ -145,7 +146,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxRequestBodySize: abuse.maxBodyBytes,
     // documentId: persisted operations (GraphQL over HTTP's field for them).
     extraParamNames: options.persisted ? ['documentId'] : undefined,
-    context: ({ request }): Context => {
+    context: ({ request, res }: { request: Request; res?: ServerResponse }): Context => {
       // The meter is shared with the request log, which reads it when the answer leaves.
       const meter = newMeter();
       stateOf(request).meter = meter;
@@ -154,7 +155,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         portal,
         meter,
         // The request's deadline and the client going away both cancel queued upstream work.
-        ...deadlines.open(request),
+        ...deadlines.open(request, res),
         events: hub,
         feed,
         cache: reads?.forRequest(request, meter),
