@@ -1,0 +1,32 @@
+// MemoryFeedStore: the FeedStore contract, and a file that survives a restart.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MemoryFeedStore } from '../../src/crm/feed-store.js';
+import { feedStoreContract } from '../helpers/feed-store-contract.js';
+
+describe('MemoryFeedStore', () => {
+  feedStoreContract(async () => new MemoryFeedStore({ maxDeletions: 3 }));
+
+  const dirs: string[] = [];
+  afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+  it('writes its state to a file, atomically, and reads it back at start', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'feed-store-'));
+    dirs.push(dir);
+    const file = join(dir, 'nested', 'feed.json');
+    const store = await MemoryFeedStore.open({ file, flushMs: 10_000 });
+    expect(store.durable).toBe(true);
+    await store.setPosition(128, { time: '2026-11-30T16:00:00+03:00', id: 7 });
+    await store.setKnownIds(128, [1, 2, 3]);
+    await store.recordDeletions(128, [2], 5);
+    await store.flush();
+    expect(JSON.parse(await readFile(file, 'utf8')).seq).toBe(1);
+    const again = await MemoryFeedStore.open({ file });
+    expect(await again.position(128)).toEqual({ time: '2026-11-30T16:00:00+03:00', id: 7 });
+    expect([...(await again.knownIds(128))!]).toEqual([1, 3]);
+    expect(await again.deletionsAfter(0, 10)).toEqual([{ seq: 1, entityTypeId: 128, id: 2, at: 5 }]);
+    expect(await again.deletionBounds()).toEqual({ head: 1, oldest: 0 });
+  });
+});
