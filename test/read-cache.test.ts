@@ -53,6 +53,9 @@ describe('read cache', () => {
       expect(r.body.extensions.bitrix).toMatchObject({ httpRequests: 0, cachedRecords: 1 });
     }
     expect(s.emulator.counters.httpRequests).toBe(1);
+    const metrics = await (await fetch(s.url.replace('/graphql', '/metrics'))).text();
+    expect(Number(/^read_cache_record_hits_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(19);
+    expect(metrics).toMatch(/^change_feed_rounds_total \d+/m);
   });
 
   it('Cache-Control: no-cache reads the portal', async () => {

@@ -2,11 +2,15 @@
 // gateways in one process do not collide). GraphQL side: operations and latency by operation
 // name, errors by code. Upstream side: HTTP requests and commands per batch (from the
 // scheduler's onSend), retries, limiter and budget waits, de-duplicated commands, metadata cache
-// hits and misses, circuit state. When API keys are configured /metrics needs one too.
+// hits and misses, circuit state. Change feed and read cache: changes reconciliation found, deletions
+// the scan found, cache hits, misses and invalidations. When API keys are configured /metrics
+// needs one too.
 import type { Plugin } from 'graphql-yoga';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BitrixPortal } from '../upstream/portal.js';
 import type { SchedulerStats } from '../upstream/scheduler.js';
+import type { FeedStats } from '../crm/change-feed.js';
+import type { CacheStats } from '../crm/record-cache.js';
 import { findKey, presentedKey, type ApiKey } from './use-api-keys.js';
 import type { RequestState } from './request-state.js';
 
@@ -20,7 +24,13 @@ export interface Metrics {
 /** Operation names come from clients: keep label values plain and their number bounded. */
 const MAX_OPERATION_NAMES = 200;
 
-export function createMetrics(options: { portal: BitrixPortal; keys: readonly ApiKey[]; endpoint?: string }): Metrics {
+export function createMetrics(options: {
+  portal: BitrixPortal;
+  keys: readonly ApiKey[];
+  endpoint?: string;
+  feed?: FeedStats;
+  cache?: CacheStats | null;
+}): Metrics {
   const { portal } = options;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -95,6 +105,24 @@ export function createMetrics(options: { portal: BitrixPortal; keys: readonly Ap
   fromStats('bitrix_metadata_cache_hits_total', 'Metadata served from the cache.', () => portal.metadata.hits);
   fromStats('bitrix_metadata_cache_misses_total', 'Metadata that had to be fetched.', () => portal.metadata.misses);
   fromStats('bitrix_circuit_opened_total', 'Times the circuit breaker opened.', () => portal.scheduler.breaker.opened);
+  const { feed, cache } = options;
+  if (feed) {
+    fromStats('change_feed_rounds_total', 'Reconciliation rounds run by this replica.', () => feed.reconciliations);
+    fromStats(
+      'change_feed_reconciled_total',
+      'Changes reconciliation published that no event had brought (lost events).',
+      () => feed.reconciled,
+    );
+    fromStats('change_feed_events_total', 'Outgoing-webhook events read and published.', () => feed.eventsPublished);
+    fromStats('change_feed_deletions_found_total', 'Deletions the deletion scan found.', () => feed.deletionsFound);
+  }
+  if (cache) {
+    fromStats('read_cache_record_hits_total', 'Records served from the read cache.', () => cache.recordHits);
+    fromStats('read_cache_record_misses_total', 'Records the read cache did not hold.', () => cache.recordMisses);
+    fromStats('read_cache_list_hits_total', 'List pages and counts served from the read cache.', () => cache.listHits);
+    fromStats('read_cache_list_misses_total', 'List pages and counts read from the portal.', () => cache.listMisses);
+    fromStats('read_cache_invalidations_total', 'Changes that made the read cache forget.', () => cache.invalidations);
+  }
   new Gauge({
     name: 'bitrix_circuit_state',
     help: 'Circuit breaker state: 1 for the current state.',

@@ -129,7 +129,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const apiKeys = options.apiKeys ?? [];
   const abuse: AbuseLimits = { ...DEFAULT_LIMITS, ...options.abuse };
   const rateLimit = options.rateLimit === undefined ? { perSecond: 20, burst: 60 } : options.rateLimit;
-  const metrics = createMetrics({ portal, keys: apiKeys });
+  const metrics = createMetrics({ portal, keys: apiKeys, feed: feed.stats, cache: reads?.cache.stats });
   const deadlines = requestDeadlines(deadlineMs);
   if (!apiKeys.length)
     logger.warn('no GATEWAY_API_KEYS: the GraphQL endpoint is open to anyone who can reach it (read and write)');
