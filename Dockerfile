@@ -37,6 +37,9 @@ WORKDIR /app
 COPY --from=deps --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
 COPY --chown=root:root package.json schema.graphql ./
+# The change feed's watermarks (CHANGE_FEED_FILE) live here: mount a volume to keep them.
+RUN mkdir -p /app/.data && chown node:node /app/.data
+VOLUME /app/.data
 USER node
 EXPOSE 4000
 STOPSIGNAL SIGTERM

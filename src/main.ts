@@ -60,7 +60,13 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
     ? (await import('./gateway/use-telemetry.js')).startTelemetry({ ...config.otel, logger: log })
     : null;
   const { changeFeed } = config;
-  const feedStore = replication?.feed ?? (await MemoryFeedStore.open({ file: changeFeed.file }));
+  const feedStore =
+    replication?.feed ??
+    (await MemoryFeedStore.open({
+      file: changeFeed.file,
+      onWriteError: (error) =>
+        log.error({ err: error, file: changeFeed.file }, 'change feed: cannot write its state file (kept in memory)'),
+    }));
   const gateway = createGateway({
     portal,
     logger: log,

@@ -56,6 +56,8 @@ export interface MemoryFeedStoreOptions {
   flushMs?: number;
   /** Deletions kept for cursors (the oldest are dropped first). @default 100000 */
   maxDeletions?: number;
+  /** A write of the file failed (the state stays in memory; the next change writes again). */
+  onWriteError?: (error: unknown) => void;
 }
 
 export class MemoryFeedStore implements FeedStore {
@@ -183,11 +185,13 @@ export class MemoryFeedStore implements FeedStore {
       deletions: this.deletions,
     };
     // One write at a time; a temporary file renamed over the old one, so a crash leaves either.
-    this.writing = this.writing.then(async () => {
-      await mkdir(dirname(file), { recursive: true });
-      await writeFile(`${file}.tmp`, JSON.stringify(snapshot));
-      await rename(`${file}.tmp`, file);
-    });
+    this.writing = this.writing
+      .then(async () => {
+        await mkdir(dirname(file), { recursive: true });
+        await writeFile(`${file}.tmp`, JSON.stringify(snapshot));
+        await rename(`${file}.tmp`, file);
+      })
+      .catch((error: unknown) => this.options.onWriteError?.(error));
     return this.writing;
   }
 }

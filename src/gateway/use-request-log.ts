@@ -43,6 +43,7 @@ export function useRequestLog(options: { logger: Logger; onDone?: (state: Reques
       response.headers.set('x-request-id', state.id);
       if (!state.graphql) return;
       options.onDone?.(state);
+      if (!logger.isLevelEnabled('info')) return; // production at warn: no line to build
       logger.info(
         {
           requestId: state.id,

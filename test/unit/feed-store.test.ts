@@ -1,5 +1,5 @@
 // MemoryFeedStore: the FeedStore contract, and a file that survives a restart.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,5 +28,20 @@ describe('MemoryFeedStore', () => {
     expect([...(await again.knownIds(128))!]).toEqual([1, 3]);
     expect(await again.deletionsAfter(0, 10)).toEqual([{ seq: 1, entityTypeId: 128, id: 2, at: 5 }]);
     expect(await again.deletionBounds()).toEqual({ head: 1, oldest: 0 });
+  });
+
+  it('a file it cannot write is reported, not thrown: the state stays in memory', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'feed-store-'));
+    dirs.push(dir);
+    await writeFile(join(dir, 'taken'), 'a file, not a directory');
+    const errors: unknown[] = [];
+    const store = await MemoryFeedStore.open({
+      file: join(dir, 'taken', 'feed.json'),
+      onWriteError: (e) => errors.push(e),
+    });
+    await store.setPosition(3, { time: '2026-11-30T16:00:00+03:00', id: 1 });
+    await store.flush();
+    expect(errors).toHaveLength(1);
+    expect(await store.position(3)).toEqual({ time: '2026-11-30T16:00:00+03:00', id: 1 });
   });
 });
