@@ -1,6 +1,8 @@
 // Start-up as the README runs it: `npm start` (the demo portal and the gateway over it), the
 // gateway alone over a configured portal; config validated without echoing secrets; health and
 // readiness; orderly stop.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { startPortal } from '@bitrix24-graphql/demo-portal';
 import { describe, expect, it } from 'vitest';
@@ -95,7 +97,7 @@ describe('npm start', () => {
     } finally {
       child.kill('SIGTERM');
     }
-    expect(await exited).toBe(0);
+    expect(await exited, output).toBe(0);
   }, 30_000);
 });
 
@@ -108,6 +110,7 @@ describe('start()', () => {
       LOG_LEVEL: 'silent',
       BITRIX_WEBHOOK_URL: demo.webhookUrl,
       GATEWAY_AUTH: 'off',
+      CHANGE_FEED_FILE: join(tmpdir(), `feed-${process.pid}-${Date.now()}.json`),
     });
     const running = await start(config);
     try {
@@ -143,6 +146,7 @@ describe('slow clients', () => {
       HTTP_REQUEST_TIMEOUT_MS: '2000',
       BITRIX_WEBHOOK_URL: demo.webhookUrl,
       GATEWAY_AUTH: 'off',
+      CHANGE_FEED_FILE: join(tmpdir(), `feed-${process.pid}-${Date.now()}.json`),
     });
     const running = await start(config);
     const { port } = new URL(running.url);
@@ -212,6 +216,7 @@ describe('an unreachable portal', () => {
       HOST: '127.0.0.1',
       BITRIX_WEBHOOK_URL: `http://127.0.0.1:${closed}/rest/1/${secret}/`,
       GATEWAY_AUTH: 'off',
+      CHANGE_FEED_FILE: join(tmpdir(), `feed-${process.pid}-${Date.now()}.json`),
     });
     const running = await start(config, logger);
     try {

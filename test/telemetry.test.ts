@@ -1,6 +1,8 @@
 // OpenTelemetry: off and not even loaded without OTEL_EXPORTER_OTLP_ENDPOINT; with it, traces
 // reach an OTLP/HTTP collector (here a tiny node:http server on loopback that records POSTs),
 // with the GraphQL operation and the upstream calls, and without the webhook secret.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startPortal, type EmulatorPortal } from '@bitrix24-graphql/demo-portal';
@@ -25,6 +27,7 @@ describe('OpenTelemetry', () => {
       LOG_LEVEL: 'silent',
       BITRIX_WEBHOOK_URL: demo.webhookUrl,
       GATEWAY_AUTH: 'off',
+      CHANGE_FEED_FILE: join(tmpdir(), `feed-${process.pid}-${Date.now()}.json`),
       ...env,
     });
   const received: { path: string; type: string; body: string }[] = [];

@@ -3,6 +3,7 @@ import type { ListMethod } from '../upstream/paging.js';
 import type { BitrixPortal } from '../upstream/portal.js';
 import type { SubmitOptions } from '../upstream/scheduler.js';
 import { readAllByOffset, toFlag, toInt, toIntList, toText } from './values.js';
+import { cacheOf, submitOnly, type ReadOptions } from './record-cache.js';
 
 export interface EmployeeRecord {
   id: number;
@@ -84,19 +85,28 @@ export async function countEmployees(
   return (await portal.read('user.get', { FILTER: filter, start: 0 }, options)).total ?? 0;
 }
 
+/** Where the read cache keeps employees: no CRM type has this number. Users send no change
+ * events the gateway follows, so an employee is kept for the cache's TTL at most. */
+export const EMPLOYEES_IN_CACHE = -1;
+
 /** Employees by id, in storage order: one user.get command per 50 ids (an `@ID` filter). */
 export async function employeesByIds(
   portal: BitrixPortal,
   ids: readonly number[],
-  options: SubmitOptions = {},
+  options: ReadOptions = {},
 ): Promise<EmployeeRecord[]> {
-  const rows = await portal.byIds(
-    'user.get',
-    ids,
-    (chunk) => ({ FILTER: { '@ID': chunk }, sort: 'ID', order: 'ASC', start: -1 }),
-    [],
-    options,
-  );
+  const fetch = (wanted: readonly number[]) =>
+    portal.byIds(
+      'user.get',
+      wanted,
+      (chunk) => ({ FILTER: { '@ID': chunk }, sort: 'ID', order: 'ASC', start: -1 }),
+      [],
+      submitOnly(options),
+    );
+  const cache = cacheOf(options);
+  const rows = cache
+    ? await cache.rows(EMPLOYEES_IN_CACHE, ids, undefined, (row) => toInt(row.ID) ?? 0, fetch)
+    : await fetch(ids);
   return rows.map(toEmployee);
 }
 

@@ -3,7 +3,7 @@
 // src/gateway/ (auth, abuse limits, persisted operations, metrics, request logs) and is composed
 // here; plugin order matters where hooks share a phase (noted below).
 import { initContextCache } from '@pothos/core';
-import { GraphQLError, type ExecutionResult } from 'graphql';
+import { GraphQLError, getOperationAST, type ExecutionResult } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -19,6 +19,7 @@ import { MemoryFeedStore } from '../crm/feed-store.js';
 import type { RecordCache, RecordCacheOptions } from '../crm/record-cache.js';
 import { readCache } from './use-read-cache.js';
 import { useSelection } from './use-selection.js';
+import { useGraphQlJit } from '@envelop/graphql-jit';
 import { describeFailure } from '../schema/types/bulk.js';
 import { useJsonPostsOnly } from './use-json-posts.js';
 import { corsPolicy } from './cors.js';
@@ -211,6 +212,12 @@ export function createGateway(options: GatewayOptions): Gateway {
       }),
       ...(reads ? [reads.plugin] : []),
       useSelection(),
+      // Queries run compiled (graphql-jit): the hot path of dashboards. Mutations keep the
+      // reference executor (their typed error unions resolve through Pothos' isTypeOf).
+      useGraphQlJit(
+        {},
+        { enableIf: (args) => getOperationAST(args.document, args.operationName)?.operation === 'query' },
+      ),
       useVisibleCost(options.dev ?? false),
       useReadinessCheck({
         endpoint: '/ready',

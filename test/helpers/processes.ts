@@ -3,6 +3,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const REDIS = '/usr/bin/redis-server';
 export const hasRedis = existsSync(REDIS);
@@ -51,6 +53,8 @@ export async function startReplica(env: Record<string, string>): Promise<Replica
       LOG_LEVEL: 'info',
       GATEWAY_AUTH: 'off',
       REQUEST_DEADLINE_MS: '60000',
+      // Without Redis, each replica keeps its change feed in a file of its own.
+      CHANGE_FEED_FILE: join(tmpdir(), `replica-feed-${port}.json`),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
