@@ -64,6 +64,12 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
     replication?.feed ??
     (await MemoryFeedStore.open({
       file: changeFeed.file,
+      portal: portalName,
+      onForeignFile: (found) =>
+        log.warn(
+          { file: changeFeed.file, found: found ?? null },
+          'change feed: the state file is about another portal; starting afresh (it will be overwritten)',
+        ),
       onWriteError: (error) =>
         log.error({ err: error, file: changeFeed.file }, 'change feed: cannot write its state file (kept in memory)'),
     }));

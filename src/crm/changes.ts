@@ -1,7 +1,7 @@
 // CRM changes: what an outgoing-webhook event means (parseEvent), the record as it is after the
 // change (freshChange, read once however many subscribers wait), and the bus that delivers it to
 // every subscriber on every replica (in memory, or through Redis pub/sub).
-import { createPubSub, filter, pipe, type PubSub } from 'graphql-yoga';
+import { Repeater, SlidingBuffer } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import type { BitrixPortal } from '../upstream/portal.js';
 import { contactById, type ContactRecord } from './contacts.js';
@@ -35,49 +35,62 @@ export interface CacheInvalidation {
   listsOnly?: boolean;
 }
 
-export type HubTopics = { crm: [CrmChange]; invalidate: [CacheInvalidation] };
+/** How many changes a subscriber may fall behind before the oldest are dropped (a burst, such
+ * as a deletion scan's thousands, must never overflow a subscription). `changes` is the
+ * exactly-once way to follow everything. */
+export const SUBSCRIBER_BUFFER = 1_000;
 
+/** The bus: an EventTarget (in memory, or Redis pub/sub with replication) carrying `crm`
+ * changes and `invalidate` announcements as CustomEvents. */
 export class EventHub {
   published = 0;
 
-  constructor(private readonly pubsub: PubSub<HubTopics> = createPubSub<HubTopics>()) {}
+  constructor(private readonly target: EventTarget = new EventTarget()) {}
 
   publish(change: CrmChange): void {
     this.published++;
-    this.pubsub.publish('crm', change);
+    this.target.dispatchEvent(new CustomEvent('crm', { detail: change }));
   }
 
   /** Tells every replica's cache to forget what a write of this gateway touched. */
   announce(invalidation: CacheInvalidation): void {
-    this.pubsub.publish('invalidate', invalidation);
+    this.target.dispatchEvent(new CustomEvent('invalidate', { detail: invalidation }));
   }
 
-  /** Calls `listener` with what to forget for every change and every announcement; returns a
-   * function that stops listening. A deleted contact or company leaves every record bound to it
-   * changed without a change of its own, so its deletion means "everything". */
-  listen(listener: (invalidation: CacheInvalidation) => void): () => void {
-    const changes = this.pubsub.subscribe('crm');
-    const announced = this.pubsub.subscribe('invalidate');
-    void (async () => {
-      for await (const change of changes)
-        listener(
-          change.action === 'delete' && (change.entityTypeId === 3 || change.entityTypeId === 4)
-            ? {}
-            : { entityTypeId: change.entityTypeId, id: change.id },
-        );
-    })();
-    void (async () => {
-      for await (const invalidation of announced) listener(invalidation);
-    })();
-    return () => {
-      void changes.return?.();
-      void announced.return?.();
-    };
-  }
-
-  /** Changes matching `accept`, as an async iterable for a subscription resolver. */
+  /** Changes matching `accept`, as an async iterable for a subscription resolver; a subscriber
+   * more than SUBSCRIBER_BUFFER changes behind loses the oldest. */
   subscribe<C extends CrmChange>(accept: (change: CrmChange) => change is C): AsyncIterable<C> {
-    return pipe(this.pubsub.subscribe('crm'), filter(accept)) as AsyncIterable<C>;
+    const target = this.target;
+    return new Repeater<C>((push, stop) => {
+      const onChange = (event: Event) => {
+        const change = (event as CustomEvent<CrmChange>).detail;
+        if (accept(change)) void push(change).catch(() => undefined);
+      };
+      target.addEventListener('crm', onChange);
+      void stop.then(() => target.removeEventListener('crm', onChange));
+    }, new SlidingBuffer(SUBSCRIBER_BUFFER));
+  }
+
+  /** Calls `listener`, synchronously, with what to forget for every change and every
+   * announcement; returns a function that stops listening. A deleted contact or company leaves
+   * every record bound to it changed without a change of its own, so its deletion means
+   * "everything". */
+  listen(listener: (invalidation: CacheInvalidation) => void): () => void {
+    const onChange = (event: Event) => {
+      const change = (event as CustomEvent<CrmChange>).detail;
+      listener(
+        change.action === 'delete' && (change.entityTypeId === 3 || change.entityTypeId === 4)
+          ? {}
+          : { entityTypeId: change.entityTypeId, id: change.id },
+      );
+    };
+    const onAnnounce = (event: Event) => listener((event as CustomEvent<CacheInvalidation>).detail);
+    this.target.addEventListener('crm', onChange);
+    this.target.addEventListener('invalidate', onAnnounce);
+    return () => {
+      this.target.removeEventListener('crm', onChange);
+      this.target.removeEventListener('invalidate', onAnnounce);
+    };
   }
 }
 

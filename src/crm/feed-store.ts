@@ -43,6 +43,8 @@ export interface FeedStore {
 }
 
 interface Snapshot {
+  /** The portal the state is about (its host): a file of another portal is not read. */
+  portal?: string;
   positions: Record<string, FeedPosition>;
   known: Record<string, number[]>;
   seq: number;
@@ -58,6 +60,11 @@ export interface MemoryFeedStoreOptions {
   maxDeletions?: number;
   /** A write of the file failed (the state stays in memory; the next change writes again). */
   onWriteError?: (error: unknown) => void;
+  /** The portal this state is about (its host). A file about another portal is set aside:
+   * its ids would all look deleted. */
+  portal?: string;
+  /** The file was about another portal (`found`): the feed starts afresh. */
+  onForeignFile?: (found: string | undefined) => void;
 }
 
 export class MemoryFeedStore implements FeedStore {
@@ -90,6 +97,10 @@ export class MemoryFeedStore implements FeedStore {
       throw error;
     }
     const snapshot = JSON.parse(text) as Snapshot;
+    if (this.options.portal && snapshot.portal !== this.options.portal) {
+      this.options.onForeignFile?.(snapshot.portal);
+      return;
+    }
     for (const [type, position] of Object.entries(snapshot.positions)) this.positions.set(Number(type), position);
     for (const [type, ids] of Object.entries(snapshot.known)) this.known.set(Number(type), new Set(ids));
     this.seq = snapshot.seq;
@@ -179,6 +190,7 @@ export class MemoryFeedStore implements FeedStore {
   private write(): Promise<void> {
     const file = this.options.file!;
     const snapshot: Snapshot = {
+      portal: this.options.portal,
       positions: Object.fromEntries(this.positions),
       known: Object.fromEntries([...this.known].map(([type, ids]) => [type, [...ids]])),
       seq: this.seq,

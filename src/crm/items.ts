@@ -70,10 +70,9 @@ export async function itemsByIds(
       submitOnly(options),
     );
   const cache = cacheOf(options);
-  const rows = cache
-    ? await cache.rows(entityTypeId, ids, options.select, (row) => toInt(row.id) ?? 0, fetch)
-    : await fetch(ids);
-  return rows.map((row) => toItem(row, entityTypeId));
+  const normalise = (row: Record<string, unknown>) => toItem(row, entityTypeId);
+  if (!cache) return (await fetch(ids)).map(normalise);
+  return cache.records(entityTypeId, ids, options.select, (row) => toInt(row.id) ?? 0, fetch, normalise);
 }
 
 export async function itemById(

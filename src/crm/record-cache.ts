@@ -15,15 +15,17 @@ import type { CacheInvalidation, EventHub } from './changes.js';
 
 /** What one request sees of the cache. */
 export interface ReadCache {
-  /** Rows by id: the kept ones that hold every field of `select` (none: the full row), and
-   * `fetch` for the rest (which are then kept, with the fields they were read with). */
-  rows(
+  /** Records by id, in id order: the kept ones that hold every field of `select` (none: the full
+   * row), and `fetch` for the rest (then kept, with the fields they were read with). A kept
+   * row is normalised once, and the record shared by every request that reads it. */
+  records<R>(
     entityTypeId: number,
     ids: readonly number[],
     select: readonly string[] | undefined,
     idOf: (row: Row) => number,
     fetch: (missing: number[]) => Promise<Row[]>,
-  ): Promise<Row[]>;
+    normalise: (row: Row) => R,
+  ): Promise<R[]>;
   /** A list page (or count) of one type, by everything that shapes it. */
   list<T extends object | number>(entityTypeId: number, shape: unknown, load: () => Promise<T>): Promise<T>;
 }
@@ -36,10 +38,11 @@ export interface ReadOptions extends SubmitOptions {
   select?: readonly string[];
 }
 
-/** A kept row and the fields it was read with (null: every field). */
+/** A kept row, the fields it was read with (null: every field), and the record made of it. */
 interface Kept {
   row: Row;
   fields: ReadonlySet<string> | null;
+  record?: unknown;
 }
 
 export interface RecordCacheOptions {
@@ -103,30 +106,44 @@ export class RecordCache {
   /** The cache as one request sees it, counting its hits on the request's meter. */
   forRequest(meter: CostMeter): ReadCache {
     return {
-      rows: async (entityTypeId, ids, select, idOf, fetch) => {
-        const found: Row[] = [];
+      records: async <R>(
+        entityTypeId: number,
+        ids: readonly number[],
+        select: readonly string[] | undefined,
+        idOf: (row: Row) => number,
+        fetch: (missing: number[]) => Promise<Row[]>,
+        normalise: (row: Row) => R,
+      ) => {
+        const found: { id: number; record: R }[] = [];
         const missing: number[] = [];
         for (const id of ids) {
           const kept = this.entries.get(`r:${entityTypeId}:${id}`) as Kept | undefined;
-          if (
-            kept &&
-            (kept.fields === null || (select ?? []).every((f) => kept.fields!.has(f))) &&
-            (select || !kept.fields)
-          )
-            found.push(kept.row);
-          else missing.push(id);
+          // A full row serves any select; a partial one only a select it covers.
+          const enough = kept && (kept.fields === null || select?.every((f) => kept.fields!.has(f)) === true);
+          if (!kept || !enough) {
+            missing.push(id);
+            continue;
+          }
+          kept.record ??= normalise(kept.row);
+          found.push({ id, record: kept.record as R });
         }
         this.stats.recordHits += found.length;
         this.stats.recordMisses += missing.length;
         meter.cachedRecords += found.length;
-        if (!missing.length) return found;
-        const version = this.version(entityTypeId);
-        const fetched = await fetch(missing);
-        if (this.version(entityTypeId) === version) {
+        if (missing.length) {
+          const version = this.version(entityTypeId);
+          const fetched = await fetch(missing);
+          const keep = this.version(entityTypeId) === version;
           const fields = select ? new Set(select) : null;
-          for (const row of fetched) this.entries.set(`r:${entityTypeId}:${idOf(row)}`, { row, fields } satisfies Kept);
+          for (const row of fetched) {
+            const record = normalise(row);
+            const id = idOf(row);
+            if (keep) this.entries.set(`r:${entityTypeId}:${id}`, { row, fields, record } satisfies Kept);
+            found.push({ id, record });
+          }
+          found.sort((a, b) => a.id - b.id);
         }
-        return [...found, ...fetched].sort((a, b) => idOf(a) - idOf(b));
+        return found.map((f) => f.record);
       },
       list: async <T extends object | number>(entityTypeId: number, shape: unknown, load: () => Promise<T>) => {
         const version = this.version(entityTypeId);

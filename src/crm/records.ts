@@ -102,10 +102,8 @@ export async function recordsByIds<R extends { id: number }>(
       submitOnly(options),
     );
   const cache = cacheOf(options);
-  const rows = cache
-    ? await cache.rows(entity.entityTypeId, ids, options.select, (row) => toInt(row.ID) ?? 0, fetch)
-    : await fetch(ids);
-  return rows.map((row) => entity.normalise(row));
+  if (!cache) return (await fetch(ids)).map((row) => entity.normalise(row));
+  return cache.records(entity.entityTypeId, ids, options.select, (row) => toInt(row.ID) ?? 0, fetch, entity.normalise);
 }
 
 /** One record by id, or null when there is none. */

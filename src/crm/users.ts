@@ -104,10 +104,8 @@ export async function employeesByIds(
       submitOnly(options),
     );
   const cache = cacheOf(options);
-  const rows = cache
-    ? await cache.rows(EMPLOYEES_IN_CACHE, ids, undefined, (row) => toInt(row.ID) ?? 0, fetch)
-    : await fetch(ids);
-  return rows.map(toEmployee);
+  if (!cache) return (await fetch(ids)).map(toEmployee);
+  return cache.records(EMPLOYEES_IN_CACHE, ids, undefined, (row) => toInt(row.ID) ?? 0, fetch, toEmployee);
 }
 
 export function departments(portal: BitrixPortal, options: SubmitOptions = {}): Promise<DepartmentRecord[]> {

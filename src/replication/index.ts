@@ -2,7 +2,6 @@
 // cache, the idempotency locks, the stage memory and the event bus live in Redis, so N replicas
 // together stay within the portal's limit and every replica's subscribers see every event.
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { createPubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RateLimitPlan } from '../upstream/bucket.js';
@@ -10,7 +9,7 @@ import { OperatingBudget, type OperatingOptions } from '../upstream/operating-bu
 import { RedisLeakyBucket, SharedOperating, SharedState, remoteMetadata, withLock } from './redis-state.js';
 import { RedisJobStore } from './redis-jobs.js';
 import { RedisFeedStore } from './redis-feed.js';
-import { EventHub, type HubTopics, type StageMemory } from '../crm/changes.js';
+import { EventHub, type StageMemory } from '../crm/changes.js';
 
 export interface Replication {
   limiter: RedisLeakyBucket;
@@ -50,9 +49,7 @@ export function connectReplication(
   const shared = new SharedState(redis, portalName, logger.child({ component: 'redis' }));
   const budget = new OperatingBudget(operating);
   const sharedOperating = new SharedOperating(shared, budget);
-  const hub = new EventHub(
-    createPubSub<HubTopics>({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) }),
-  );
+  const hub = new EventHub(createRedisEventTarget({ publishClient, subscribeClient }) as unknown as EventTarget);
   return {
     limiter: new RedisLeakyBucket(shared, plan),
     budget,

@@ -199,7 +199,7 @@ describe('the image commands: build, start, health, query, SIGTERM', () => {
       () => 0,
       (e: { code?: number }) => e.code ?? 1,
     );
-    expect(probe).toBe(0);
+    expect(probe, output).toBe(0);
 
     const res = await fetch(`${base}/graphql`, {
       method: 'POST',

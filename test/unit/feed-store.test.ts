@@ -30,6 +30,21 @@ describe('MemoryFeedStore', () => {
     expect(await again.deletionBounds()).toEqual({ head: 1, oldest: 0 });
   });
 
+  it('sets aside a file about another portal: its ids would all look deleted', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'feed-store-'));
+    dirs.push(dir);
+    const file = join(dir, 'feed.json');
+    const first = await MemoryFeedStore.open({ file, portal: 'a.bitrix24.com' });
+    await first.setKnownIds(128, [1, 2, 3]);
+    await first.flush();
+    const foreign: (string | undefined)[] = [];
+    const other = await MemoryFeedStore.open({ file, portal: 'b.bitrix24.com', onForeignFile: (p) => foreign.push(p) });
+    expect(foreign).toEqual(['a.bitrix24.com']);
+    expect(await other.knownIds(128)).toBeNull();
+    const same = await MemoryFeedStore.open({ file, portal: 'a.bitrix24.com' });
+    expect([...(await same.knownIds(128))!]).toEqual([1, 2, 3]);
+  });
+
   it('a file it cannot write is reported, not thrown: the state stays in memory', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'feed-store-'));
     dirs.push(dir);
