@@ -13,11 +13,12 @@ import { b4Markdown, runB4 } from './b4.js';
 import { b5Markdown, runB5 } from './b5.js';
 import { b6Markdown, runB6 } from './b6.js';
 import { b7Markdown, runB7 } from './b7.js';
+import { coalesceMarkdown, runCoalesce } from './coalesce.js';
 import { liveChildren, machine, machineLine, ROOT } from './lib.js';
 
 const RESULTS = `${ROOT}bench/results.md`;
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
-const ALL = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7'] as const;
+const ALL = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'COALESCE'] as const;
 const TITLES: Record<string, string> = {
   B1: 'B1 — nested read (200 cards with stage, assignee, contact, custom fields)',
   B2: 'B2 — bulk: all 10,000 cards',
@@ -26,6 +27,7 @@ const TITLES: Record<string, string> = {
   B5: 'B5 — dashboard: 100 clients polling hot records and lists while the portal changes',
   B6: 'B6 — sync: a backend mirrors 10,000 cards through `changes`, then follows 1,000 changes',
   B7: 'B7 — import: 10,000 cards with custom fields and contacts',
+  COALESCE: 'Coalescing at low load: what the idle 3 ms hold costs and buys',
   SOAK: 'Soak — mixed reads and writes at 10% faults (issue 5)',
 };
 
@@ -113,6 +115,7 @@ try {
   if (selected.includes('B5')) await timed('B5', async () => b5Markdown(await runB5({ log })));
   if (selected.includes('B6')) await timed('B6', async () => b6Markdown(await runB6({ log })));
   if (selected.includes('B7')) await timed('B7', async () => b7Markdown(await runB7({ log })));
+  if (selected.includes('COALESCE')) await timed('COALESCE', async () => coalesceMarkdown(await runCoalesce({ log })));
   if (selected.includes('SOAK')) {
     const { runSoak, soakMarkdown } = await import('./soak.js');
     await timed('SOAK', async () => {
