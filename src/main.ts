@@ -81,7 +81,7 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
     graphiql: config.graphiql,
     dev: config.env === 'development',
     events: { applicationToken: eventsToken, hub: replication?.hub, stages: replication?.stages },
-    cache: config.readCache.ttlMs > 0 ? config.readCache : false,
+    cache: config.readCache.ttlMs > 0 ? { ...config.readCache, shared: replication?.rows } : false,
     feed: {
       store: feedStore,
       start: changeFeed.intervalMs > 0,

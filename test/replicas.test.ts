@@ -113,6 +113,21 @@ describe.skipIf(!hasRedis)('two replicas sharing one Redis', () => {
     await waitFor(async () => (await read(b)) === 'Written on A', 2_000);
   }, 30_000);
 
+  it('a record one replica read serves the other from Redis, and a write forgets it on both', async () => {
+    const read = async (r: Replica, id: number) =>
+      (await r.gql(`{ spaCard(entityTypeId: 128, id: ${id}) { title } }`)).data.spaCard.title;
+    await read(b, 33); // B's metadata is warm
+    const title = await read(a, 32); // A reads, and shares
+    await new Promise((r) => setTimeout(r, 100)); // the shared write is in the background
+    emulator.resetCounters();
+    expect(await read(b, 32)).toBe(title);
+    expect(emulator.counters.httpRequests).toBe(0);
+    await a.gql(
+      'mutation { updateSpaCard(entityTypeId: 128, id: 32, input: {title: "Shared, then written"}) { __typename } }',
+    );
+    await waitFor(async () => (await read(b, 32)) === 'Shared, then written', 2_000);
+  }, 30_000);
+
   it('10 concurrent adds of one phone through both replicas leave one copy', async () => {
     const created = await a.gql(
       'mutation { createContact(input: {name: "Replicated"}) { ... on CreateContactSuccess { data { bitrixId } } } }',

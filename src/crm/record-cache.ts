@@ -45,11 +45,24 @@ interface Kept {
   record?: unknown;
 }
 
+/** A second tier shared by replicas (Redis): rows by key (`r:<type>:<id>`), with the fields
+ * they were read with (null: every field). Best effort: a failure reads as a miss. */
+export interface SharedRows {
+  get(keys: readonly string[]): Promise<({ row: Row; fields: string[] | null } | null)[]>;
+  set(entries: readonly { key: string; row: Row; fields: string[] | null }[], ttlMs: number): Promise<void>;
+  delete(keys: readonly string[]): Promise<void>;
+  /** Drops every row of a type, or every row. */
+  clear(entityTypeId?: number): Promise<void>;
+}
+
 export interface RecordCacheOptions {
   /** Records and list pages kept (least recently used go first). @default 50000 */
   maxEntries?: number;
   /** The longest anything is kept. @default 60000 */
   ttlMs?: number;
+  /** Records shared by the replicas (Redis): a record one replica read serves the others.
+   * List pages stay per replica. */
+  shared?: SharedRows;
 }
 
 export interface CacheStats {
@@ -67,9 +80,19 @@ export class RecordCache {
    * list of the type at once; a read started under an older version is not kept. */
   private readonly versions = new Map<number, number>();
   private epoch = 0;
+  private readonly shared?: SharedRows;
+  private readonly ttlMs: number;
 
   constructor(options: RecordCacheOptions = {}) {
-    this.entries = new LRUCache<string, object>({ max: options.maxEntries ?? 50_000, ttl: options.ttlMs ?? 60_000 });
+    this.ttlMs = options.ttlMs ?? 60_000;
+    this.entries = new LRUCache<string, object>({ max: options.maxEntries ?? 50_000, ttl: this.ttlMs });
+    this.shared = options.shared;
+  }
+
+  /** Best effort on the shared tier, in the background: every replica hears every invalidation
+   * and forgets there too (repeated, harmless); a failure is left to the TTL. */
+  private onSharedTier(call: (shared: SharedRows) => Promise<void>): void {
+    if (this.shared) call(this.shared).catch(() => undefined);
   }
 
   private version(entityTypeId: number): string {
@@ -81,9 +104,13 @@ export class RecordCache {
   invalidate(entityTypeId: number, id?: number, listsOnly = false): void {
     this.stats.invalidations++;
     this.versions.set(entityTypeId, (this.versions.get(entityTypeId) ?? 0) + 1);
-    if (id !== undefined) this.entries.delete(`r:${entityTypeId}:${id}`);
-    else if (!listsOnly)
+    if (id !== undefined) {
+      this.entries.delete(`r:${entityTypeId}:${id}`);
+      this.onSharedTier((shared) => shared.delete([`r:${entityTypeId}:${id}`]));
+    } else if (!listsOnly) {
       for (const key of this.entries.keys()) if (key.startsWith(`r:${entityTypeId}:`)) this.entries.delete(key);
+      this.onSharedTier((shared) => shared.clear(entityTypeId));
+    }
   }
 
   /** Everything: a change whose reach we cannot name (bindings, an unknown write). */
@@ -91,6 +118,7 @@ export class RecordCache {
     this.stats.invalidations++;
     this.epoch++;
     this.entries.clear();
+    this.onSharedTier((shared) => shared.clear());
   }
 
   apply(invalidation: CacheInvalidation): void {
@@ -127,22 +155,42 @@ export class RecordCache {
           kept.record ??= normalise(kept.row);
           found.push({ id, record: kept.record as R });
         }
-        this.stats.recordHits += found.length;
-        this.stats.recordMisses += missing.length;
-        meter.cachedRecords += found.length;
-        if (missing.length) {
-          const version = this.version(entityTypeId);
-          const fetched = await fetch(missing);
+        const version = this.version(entityTypeId);
+        let wanted = missing;
+        if (wanted.length && this.shared) {
+          // The replicas' tier: what another replica read, with enough fields, is taken as kept.
+          const kept = await this.shared.get(wanted.map((id) => `r:${entityTypeId}:${id}`)).catch(() => []);
+          const keep = this.version(entityTypeId) === version;
+          wanted = wanted.filter((id, i) => {
+            const hit = kept[i];
+            if (!hit || !(hit.fields === null || select?.every((f) => hit.fields!.includes(f)) === true)) return true;
+            const record = normalise(hit.row);
+            const fields = hit.fields ? new Set(hit.fields) : null;
+            if (keep) this.entries.set(`r:${entityTypeId}:${id}`, { row: hit.row, fields, record } satisfies Kept);
+            found.push({ id, record });
+            return false;
+          });
+        }
+        this.stats.recordHits += ids.length - wanted.length;
+        this.stats.recordMisses += wanted.length;
+        meter.cachedRecords += ids.length - wanted.length;
+        if (wanted.length) {
+          const fetched = await fetch(wanted);
           const keep = this.version(entityTypeId) === version;
           const fields = select ? new Set(select) : null;
+          const toShare: { key: string; row: Row; fields: string[] | null }[] = [];
           for (const row of fetched) {
             const record = normalise(row);
             const id = idOf(row);
-            if (keep) this.entries.set(`r:${entityTypeId}:${id}`, { row, fields, record } satisfies Kept);
+            if (keep) {
+              this.entries.set(`r:${entityTypeId}:${id}`, { row, fields, record } satisfies Kept);
+              toShare.push({ key: `r:${entityTypeId}:${id}`, row, fields: select ? [...select] : null });
+            }
             found.push({ id, record });
           }
-          found.sort((a, b) => a.id - b.id);
+          if (toShare.length) this.onSharedTier((shared) => shared.set(toShare, this.ttlMs));
         }
+        if (missing.length) found.sort((a, b) => a.id - b.id);
         return found.map((f) => f.record);
       },
       list: async <T extends object | number>(entityTypeId: number, shape: unknown, load: () => Promise<T>) => {

@@ -9,6 +9,7 @@ import { OperatingBudget, type OperatingOptions } from '../upstream/operating-bu
 import { RedisLeakyBucket, SharedOperating, SharedState, remoteMetadata, withLock } from './redis-state.js';
 import { RedisJobStore } from './redis-jobs.js';
 import { RedisFeedStore } from './redis-feed.js';
+import { RedisRows } from './redis-rows.js';
 import { EventHub, type StageMemory } from '../crm/changes.js';
 
 export interface Replication {
@@ -23,6 +24,8 @@ export interface Replication {
   jobs: RedisJobStore;
   /** The change feed's watermarks, known ids and deletion log, and the lease of its scans. */
   feed: RedisFeedStore;
+  /** The read cache's records, shared by the replicas. */
+  rows: RedisRows;
   close(): Promise<void>;
 }
 
@@ -71,6 +74,7 @@ export function connectReplication(
     shared,
     jobs: new RedisJobStore(shared, jobLeaseMs),
     feed: new RedisFeedStore(shared),
+    rows: new RedisRows(shared),
     async close() {
       sharedOperating.close();
       await Promise.allSettled([redis.quit(), publishClient.quit(), subscribeClient.quit()]);
