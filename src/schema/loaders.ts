@@ -11,7 +11,7 @@ import { LEAD } from '../crm/leads.js';
 import { IDS_PER_READ, recordsByIds, type OldEntity } from '../crm/records.js';
 import { departments, employeesByIds } from '../crm/users.js';
 import { upstream, type Context } from './context.js';
-import { cardSelect, contactSelect } from './selects.js';
+import { cardSelect, companySelect, contactSelect, dealSelect, leadSelect } from './selects.js';
 
 function byId<K, R>(load: (keys: K[], ctx: Context) => Promise<R[]>, key: (record: R) => K) {
   return { load, sort: key, loaderOptions: { maxBatchSize: IDS_PER_READ } };
@@ -29,9 +29,9 @@ function records<R extends { id: number }>(
 }
 
 export const contactLoader = records(CONTACT, contactSelect);
-export const companyLoader = records(COMPANY);
-export const dealLoader = records(DEAL);
-export const leadLoader = records(LEAD);
+export const companyLoader = records(COMPANY, companySelect);
+export const dealLoader = records(DEAL, dealSelect);
+export const leadLoader = records(LEAD, leadSelect);
 
 export const employeeLoader = byId(
   (ids: number[], ctx: Context) => employeesByIds(ctx.portal, ids, upstream(ctx)),

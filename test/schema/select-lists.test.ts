@@ -1,6 +1,7 @@
 // Issue 14: upstream select lists follow the GraphQL selection. A query that reads a card's title
 // and stage asks crm.item.list for those fields only; one that reads custom fields (or any field
-// by name) asks for everything; contacts likewise. The answers are the same either way.
+// by name) asks for everything; contacts, companies, deals and leads likewise. The answers are the
+// same either way.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { data, startStack, type Stack } from '../helpers/stack.js';
 
@@ -29,6 +30,18 @@ describe('select lists', () => {
       ['categoryId', 'contactId', 'contactIds', 'entityTypeId', 'id', 'stageId', 'title'],
     ]);
     expect(selects('crm.contact.list')).toEqual([['ID', 'NAME', 'PHONE']]);
+  });
+
+  it('deals, companies and leads likewise', async () => {
+    seen.length = 0;
+    data(
+      await s.gql('{ deals(first: 3) { edges { node { title stage { name } company { title phones { value } } } } } }'),
+    );
+    expect(selects('crm.deal.list')).toEqual([['CATEGORY_ID', 'COMPANY_ID', 'ID', 'STAGE_ID', 'TITLE']]);
+    expect(selects('crm.company.list')).toEqual([['ID', 'PHONE', 'TITLE']]);
+    seen.length = 0;
+    data(await s.gql('{ leads(first: 3) { edges { node { fullName status { name } } } } }'));
+    expect(selects('crm.lead.list')).toEqual([['ID', 'LAST_NAME', 'NAME', 'SECOND_NAME', 'STATUS_ID']]);
   });
 
   it('custom fields, or a field by name, ask for everything; the values are the same', async () => {

@@ -6,6 +6,7 @@ import { EntityTypeId } from '../../crm/entity-types.js';
 import { upstream } from '../context.js';
 import { companyLoader } from '../loaders.js';
 import { builder } from '../builder.js';
+import { companySelect } from '../selects.js';
 import { addRecordFields } from './record-fields.js';
 import { connectionArgs, keysetConnection, pageComplexity } from '../connection.js';
 import { CommunicationRef, Contact, ContactConnection } from './contact.js';
@@ -144,7 +145,7 @@ builder.queryFields((t) => ({
         companyType: args.filter?.companyType,
         fields: extra,
       });
-      return oldConnection(ctx, info, args, COMPANY, filter, Company);
+      return oldConnection(ctx, info, args, COMPANY, filter, Company, undefined, companySelect);
     },
   }),
 }));

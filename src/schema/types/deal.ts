@@ -7,6 +7,7 @@ import { DEAL, dealFilter, type DealFilter, type DealRecord } from '../../crm/de
 import { upstream, type Context } from '../context.js';
 import { dealLoader } from '../loaders.js';
 import { builder } from '../builder.js';
+import { dealSelect } from '../selects.js';
 import { addRecordFields } from './record-fields.js';
 import { connectionArgs, type ConnectionArgs, pageComplexity } from '../connection.js';
 import { Company } from './company.js';
@@ -95,7 +96,7 @@ export const DealConnection = builder.connectionObject({ type: Deal, name: 'Deal
 
 /** A deal list: the root `deals` field and the ones under Company and Contact. */
 export function dealConnection(ctx: Context, info: GraphQLResolveInfo, args: ConnectionArgs, spec: DealFilter) {
-  return oldConnection(ctx, info, args, DEAL, dealFilter(spec), Deal);
+  return oldConnection(ctx, info, args, DEAL, dealFilter(spec), Deal, undefined, dealSelect);
 }
 
 builder.queryFields((t) => ({

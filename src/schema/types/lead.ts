@@ -7,6 +7,7 @@ import { fullName } from '../../crm/users.js';
 import { upstream } from '../context.js';
 import { leadLoader } from '../loaders.js';
 import { builder } from '../builder.js';
+import { leadSelect } from '../selects.js';
 import { addRecordFields } from './record-fields.js';
 import { connectionArgs, pageComplexity } from '../connection.js';
 import { Company } from './company.js';
@@ -137,7 +138,7 @@ builder.queryFields((t) => ({
         assignedById: f?.assignedById,
         fields: extra,
       });
-      return oldConnection(ctx, info, args, LEAD, filter, Lead);
+      return oldConnection(ctx, info, args, LEAD, filter, Lead, undefined, leadSelect);
     },
   }),
   leadFields: t.field({
