@@ -75,7 +75,7 @@ export class CursorError extends Error {
   }
 }
 
-export function encodeCursor(cursor: SyncCursor): string {
+function encodeCursor(cursor: SyncCursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
@@ -105,7 +105,7 @@ export function decodeCursor(text: string): SyncCursor {
 }
 
 /** The record a row is, normalised as every read normalises it. */
-export function recordOf(entityTypeId: number, row: Row): unknown {
+function recordOf(entityTypeId: number, row: Row): unknown {
   switch (entityTypeId) {
     case EntityTypeId.contact:
       return CONTACT.normalise(row);

@@ -87,7 +87,7 @@ export async function countEmployees(
 
 /** Where the read cache keeps employees: no CRM type has this number. Users send no change
  * events the gateway follows, so an employee is kept for the cache's TTL at most. */
-export const EMPLOYEES_IN_CACHE = -1;
+const EMPLOYEES_IN_CACHE = -1;
 
 /** Employees by id, in storage order: one user.get command per 50 ids (an `@ID` filter). */
 export async function employeesByIds(

@@ -18,7 +18,7 @@ export interface ReadCacheSetup {
 }
 
 /** True when the client asks for data straight from the portal. */
-export function wantsFresh(request: Request): boolean {
+function wantsFresh(request: Request): boolean {
   return /\b(no-cache|no-store)\b/i.test(request.headers.get('cache-control') ?? '');
 }
 

@@ -84,7 +84,7 @@ const FILL_PRESSURE = 0.3;
 const FILL_HOLD_MS = 150;
 
 /** How long an idle scheduler lets a batch gather before it leaves (see schedulePump). */
-export const DEFAULT_COALESCE_MS = 3;
+const DEFAULT_COALESCE_MS = 3;
 
 /** Writes, and commands a batch cannot carry faithfully, travel alone (as direct calls). */
 function travelsAlone(unit: Unit): boolean {
