@@ -5,7 +5,7 @@
 // started. The gateway is its own process (src/main.ts, default settings: read cache on, change
 // feed every CHANGE_FEED_INTERVAL_MS=10 s); the emulator has the real limit and 20 ms latency.
 import { startPortal } from '@bitrix24-graphql/demo-portal';
-import { fmtMs, freePort, gql, percentile, sleep, spawnNode, waitFor, type Child } from './lib.js';
+import { fmtMs, freePort, gql, percentile, sleep, spawnGateway, type Child } from './lib.js';
 
 const TOKEN = 'b5-application-token-0123';
 const CLIENTS = 100;
@@ -61,22 +61,11 @@ export async function runB5(options: { log?: (s: string) => void } = {}): Promis
   const url = `http://127.0.0.1:${port}/graphql`;
   let gateway: Child | null = null;
   try {
-    gateway = spawnNode('src/main.ts', {
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      GATEWAY_AUTH: 'off',
-      BITRIX_WEBHOOK_URL: emulator.webhookUrl,
+    ({ child: gateway } = await spawnGateway(emulator.webhookUrl, port, {
       BITRIX_EVENTS_TOKEN: TOKEN,
       CHANGE_FEED_FILE: `/tmp/b5-feed-${port}.json`,
       CHANGE_FEED_INTERVAL_MS: String(FEED_MS),
-      RATE_LIMIT_PER_SECOND: '0',
-    });
-    await waitFor(
-      async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.ok ?? false,
-      'B5 gateway',
-    );
+    }));
     emulator.setOutgoingWebhook({
       handlerUrl: `http://127.0.0.1:${port}/bitrix/events`,
       applicationToken: TOKEN,

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPortal, type EmulatorPortal } from '@bitrix24-graphql/demo-portal';
-import { fmtMs, freePort, gql, sleep, spawnNode, waitFor, type Child } from './lib.js';
+import { fmtMs, freePort, gql, sleep, spawnGateway, type Child } from './lib.js';
 
 const TOKEN = 'b6-application-token-0123';
 const CHANGES = `query($since: String, $first: Int) {
@@ -120,24 +120,13 @@ export async function runB6(options: { log?: (s: string) => void } = {}): Promis
   const url = `http://127.0.0.1:${port}/graphql`;
   let gateway: Child | null = null;
   const start = async () => {
-    gateway = spawnNode('src/main.ts', {
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      GATEWAY_AUTH: 'off',
-      BITRIX_WEBHOOK_URL: emulator.webhookUrl,
+    ({ child: gateway } = await spawnGateway(emulator.webhookUrl, port, {
       BITRIX_EVENTS_TOKEN: TOKEN,
       CHANGE_FEED_FILE: join(dir, 'feed.json'),
       CHANGE_FEED_INTERVAL_MS: String(feedIntervalMs),
       CHANGE_FEED_DELETION_SCAN_MS: String(deletionScanMs),
       REQUEST_DEADLINE_MS: '120000',
-      RATE_LIMIT_PER_SECOND: '0',
-    });
-    await waitFor(
-      async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.ok ?? false,
-      'B6 gateway',
-    );
+    }));
   };
   const mirror = new Mirror();
   let cursor: string | null = null;

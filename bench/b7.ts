@@ -11,7 +11,7 @@ import { DEFAULT_WEBHOOK_SECRET, DEMO, startPortal, type EmulatorPortal } from '
 import { demoCards } from '../test/helpers/cards.js';
 import { SeedLikeClient } from './contenders/seed-like.js';
 import { createSdkClient, sdkImport } from './contenders/sdk.js';
-import { fmtMs, freePort, gql, ratio, sleep, spawnNode, startGateway, startTlsFront, waitFor } from './lib.js';
+import { fmtMs, freePort, gql, ratio, sleep, spawnGateway, startGateway, startTlsFront, type Child } from './lib.js';
 
 const N = 10_000;
 const SEED_MEASURED = 100;
@@ -174,26 +174,16 @@ async function runRestart(log: (s: string) => void): Promise<B7Result['restart']
   const redis = spawn(REDIS, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   });
-  const gateways: ReturnType<typeof spawnNode>[] = [];
+  const gateways: Child[] = [];
   const start = async () => {
-    const port = await freePort();
-    const child = spawnNode('src/main.ts', {
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      GATEWAY_AUTH: 'off',
-      BITRIX_WEBHOOK_URL: emulator.webhookUrl,
+    const { child, url } = await spawnGateway(emulator.webhookUrl, await freePort(), {
       REDIS_URL: `redis://127.0.0.1:${redisPort}`,
       REQUEST_DEADLINE_MS: '3000',
       BULK_JOB_LEASE_MS: '5000',
       MAX_BODY_BYTES: String(8 * 1024 * 1024),
-      RATE_LIMIT_PER_SECOND: '0',
     });
     gateways.push(child);
-    const url = `http://127.0.0.1:${port}`;
-    await waitFor(async () => (await fetch(`${url}/health`)).ok, 'a gateway process');
-    return `${url}/graphql`;
+    return url;
   };
   try {
     await sleep(300);

@@ -4,7 +4,6 @@
 // an idle gateway, the two gateways alternating request by request (so both see the same noise).
 // Sharing: 20 concurrent reads of different contacts from a separate client process over
 // kept-alive connections, 10 rounds each: upstream HTTP requests per round.
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
@@ -12,6 +11,7 @@ import { startPortal, type EmulatorPortal } from '@bitrix24-graphql/demo-portal'
 import { createGateway } from '../src/gateway/yoga.js';
 import { createLogger } from '../src/lib/logger.js';
 import { BitrixPortal } from '../src/upstream/portal.js';
+import { concurrentReads } from '../test/helpers/concurrent-reads.js';
 import { fmtMs, gql, median, sleep } from './lib.js';
 
 export interface CoalesceResult {
@@ -41,43 +41,20 @@ async function gateway(emulator: EmulatorPortal, coalesceMs: number) {
   };
 }
 
-const CLIENT = `
-const url = process.argv[1];
-const read = (id) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ query: '{ contact(id: ' + id + ') { bitrixId name } }' }) }).then((r) => r.json());
-const round = (from) => Promise.all(Array.from({ length: 20 }, (_, i) => read(from + i)));
-process.stdin.setEncoding('utf8');
-let chain = round(300).then(() => process.stdout.write('ready\\n'));
-process.stdin.on('data', (line) => {
-  for (const from of line.split('\\n').filter(Boolean).map(Number))
-    chain = chain.then(() => round(from)).then(() => process.stdout.write('done\\n'));
-});`;
-
 /** Upstream requests per round of 20 concurrent reads, from a client in its own process. */
 async function rounds(emulator: EmulatorPortal, url: string): Promise<number[]> {
-  const client = spawn(process.execPath, ['-e', CLIENT, url], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines: string[] = [];
-  let wake = () => {};
-  client.stdout!.setEncoding('utf8').on('data', (d: string) => {
-    lines.push(...d.split('\n').filter(Boolean));
-    wake();
-  });
-  const next = async () => {
-    while (!lines.length) await new Promise<void>((r) => (wake = r));
-    return lines.shift()!;
-  };
+  const client = concurrentReads(url);
   const out: number[] = [];
   try {
-    await next();
+    await client.ready;
     for (let k = 0; k < 10; k++) {
       await sleep(100);
       emulator.resetCounters();
-      client.stdin!.write(`${10 + 20 * k}\n`);
-      await next();
+      await client.round(10 + 20 * k);
       out.push(emulator.counters.httpRequests);
     }
   } finally {
-    client.kill();
+    client.close();
   }
   return out;
 }

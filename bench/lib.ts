@@ -212,6 +212,29 @@ export function spawnNode(
   };
 }
 
+/** A gateway process (src/main.ts) over `webhookUrl` on `port`, as production runs it (open
+ * access, no per-caller rate limit: every bench client is 127.0.0.1), started and answering
+ * /health; `env` adds to or overrides its settings. */
+export async function spawnGateway(
+  webhookUrl: string,
+  port: number,
+  env: Record<string, string> = {},
+): Promise<{ child: Child; url: string }> {
+  const child = spawnNode('src/main.ts', {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    GATEWAY_AUTH: 'off',
+    BITRIX_WEBHOOK_URL: webhookUrl,
+    RATE_LIMIT_PER_SECOND: '0',
+    ...env,
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(`${base}/health`).catch(() => null))?.ok ?? false, `a gateway on ${port}`);
+  return { child, url: `${base}/graphql` };
+}
+
 export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {

@@ -9,7 +9,7 @@ import { ChangeFeed } from '../src/crm/change-feed.js';
 import type { CrmChange } from '../src/crm/changes.js';
 import { MemoryFeedStore } from '../src/crm/feed-store.js';
 import { createLogger } from '../src/lib/logger.js';
-import { startStack, type Stack } from './helpers/stack.js';
+import { startStack, type Stack, portalCall } from './helpers/stack.js';
 import { subscribe } from './helpers/sse.js';
 
 const TOKEN = 'feed-token-for-tests-0123';
@@ -30,17 +30,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A REST call straight to the portal, as another user's browser would make it. */
-async function rest(method: string, params: Record<string, unknown>): Promise<any> {
-  const res = await fetch(`${s.emulator.webhookUrl}${method}.json`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(params),
-  });
-  const body = await res.json();
-  if (body.error) throw new Error(`${method}: ${body.error} ${body.error_description}`);
-  return body.result;
-}
+const rest = async (method: string, params: Record<string, unknown>) => (await portalCall(s, method, params)).result;
 
 const quiet = createLogger('silent');
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));

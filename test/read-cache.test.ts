@@ -2,7 +2,7 @@
 // event says it changed, when reconciliation finds a change whose event was lost, and when the
 // gateway itself writes (a client reads its own writes); lists forget any change of their type.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { data, startStack, type Stack } from './helpers/stack.js';
+import { data, startStack, type Stack, portalCall } from './helpers/stack.js';
 
 const TOKEN = 'cache-token-for-tests-0123';
 let s: Stack;
@@ -19,14 +19,7 @@ function events(lossRate: number) {
   });
 }
 
-async function rest(method: string, params: Record<string, unknown>): Promise<any> {
-  const res = await fetch(`${s.emulator.webhookUrl}${method}.json`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(params),
-  });
-  return (await res.json()).result;
-}
+const rest = async (method: string, params: Record<string, unknown>) => (await portalCall(s, method, params)).result;
 
 const CARD = (id: number) => `{ spaCard(entityTypeId: 128, id: ${id}) { title } }`;
 const COST = { 'x-bitrix-cost': '1' };

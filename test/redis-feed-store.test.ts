@@ -1,33 +1,22 @@
 // RedisFeedStore against a private redis-server: the FeedStore contract, and the scans' lease.
-import type { ChildProcess } from 'node:child_process';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/lib/logger.js';
 import { RedisFeedStore } from '../src/replication/redis-feed.js';
 import { SharedState } from '../src/replication/redis-state.js';
 import { feedStoreContract } from './helpers/feed-store-contract.js';
-import { freePort, hasRedis, startRedis, waitFor } from './helpers/processes.js';
+import { hasRedis, privateRedis } from './helpers/processes.js';
 
 describe.skipIf(!hasRedis)('RedisFeedStore', () => {
-  let redisProcess: ChildProcess;
   let redis: Redis;
+  let stop: () => Promise<void>;
   let portals = 0;
   const shared = () => new SharedState(redis, `portal${++portals}.test`, createLogger('silent'));
 
   beforeAll(async () => {
-    const port = await freePort();
-    redisProcess = startRedis(port);
-    redis = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1 });
-    redis.on('error', () => undefined); // refused until the server is up
-    await waitFor(async () => {
-      await redis.connect().catch(() => undefined);
-      return (await redis.ping()) === 'PONG';
-    });
+    ({ redis, stop } = await privateRedis());
   });
-  afterAll(async () => {
-    await redis?.quit();
-    redisProcess?.kill('SIGTERM');
-  });
+  afterAll(() => stop?.());
 
   // Each check gets its own portal prefix: an empty store.
   feedStoreContract(async () => new RedisFeedStore(shared(), 3));

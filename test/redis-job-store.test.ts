@@ -1,13 +1,12 @@
 // RedisJobStore against a private redis-server: a job, its items and outcomes, the lease, and a
 // finished job reopened for its failed items.
-import type { ChildProcess } from 'node:child_process';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BulkJob, BulkJobSpec } from '../src/crm/bulk-jobs.js';
 import { createLogger } from '../src/lib/logger.js';
 import { RedisJobStore } from '../src/replication/redis-jobs.js';
 import { SharedState } from '../src/replication/redis-state.js';
-import { freePort, hasRedis, startRedis, waitFor } from './helpers/processes.js';
+import { hasRedis, privateRedis } from './helpers/processes.js';
 
 const target = { kind: 'item', entityTypeId: 128, operation: 'create' } as const;
 const spec: BulkJobSpec = {
@@ -29,25 +28,15 @@ const job = (over: Partial<BulkJob> = {}): BulkJob => ({
 });
 
 describe.skipIf(!hasRedis)('RedisJobStore', () => {
-  let redisProcess: ChildProcess;
   let redis: Redis;
+  let stop: () => Promise<void>;
   let store: RedisJobStore;
 
   beforeAll(async () => {
-    const port = await freePort();
-    redisProcess = startRedis(port);
-    redis = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1 });
-    redis.on('error', () => undefined); // refused until the server is up
-    await waitFor(async () => {
-      await redis.connect().catch(() => undefined);
-      return (await redis.ping()) === 'PONG';
-    });
+    ({ redis, stop } = await privateRedis());
     store = new RedisJobStore(new SharedState(redis, 'portal.test', createLogger('silent')), 1_000);
   });
-  afterAll(async () => {
-    await redis?.quit();
-    redisProcess?.kill('SIGTERM');
-  });
+  afterAll(() => stop?.());
 
   it('keeps a job and its outcomes; a finished job drops its items, and reopened runs again for the failed ones', async () => {
     expect(await store.create(job(), spec)).toBe(true);

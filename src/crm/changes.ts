@@ -35,6 +35,16 @@ export interface CacheInvalidation {
   listsOnly?: boolean;
 }
 
+/** What a cached read must forget when a record is added, changed or deleted: its type's lists,
+ * and the record itself; everything when a contact or company is deleted (the records bound to it
+ * change without a change of their own). */
+export function invalidationFor(entityTypeId: number, action: ChangeAction, id?: number): CacheInvalidation {
+  if (action === 'delete' && (entityTypeId === EntityTypeId.contact || entityTypeId === EntityTypeId.company))
+    return {};
+  if (action === 'add') return { entityTypeId, listsOnly: true };
+  return id ? { entityTypeId, id } : { entityTypeId };
+}
+
 /** How many changes a subscriber may fall behind before the oldest are dropped (a burst, such
  * as a deletion scan's thousands, must never overflow a subscription). `changes` is the
  * exactly-once way to follow everything. */
@@ -72,17 +82,11 @@ export class EventHub {
   }
 
   /** Calls `listener`, synchronously, with what to forget for every change and every
-   * announcement; returns a function that stops listening. A deleted contact or company leaves
-   * every record bound to it changed without a change of its own, so its deletion means
-   * "everything". */
+   * announcement; returns a function that stops listening. */
   listen(listener: (invalidation: CacheInvalidation) => void): () => void {
     const onChange = (event: Event) => {
-      const change = (event as CustomEvent<CrmChange>).detail;
-      listener(
-        change.action === 'delete' && (change.entityTypeId === 3 || change.entityTypeId === 4)
-          ? {}
-          : { entityTypeId: change.entityTypeId, id: change.id },
-      );
+      const { entityTypeId, action, id } = (event as CustomEvent<CrmChange>).detail;
+      listener(invalidationFor(entityTypeId, action, id));
     };
     const onAnnounce = (event: Event) => listener((event as CustomEvent<CacheInvalidation>).detail);
     this.target.addEventListener('crm', onChange);

@@ -1,9 +1,7 @@
-// What a write command makes the read cache forget: the record it changed and the lists of its
-// type (an add: the lists only); everything when its reach cannot be named (a deleted contact or
-// company leaves the records bound to it changed without a change of their own; an unknown
-// method may touch anything).
+// What a write command makes the read cache forget: what the same change would make it forget
+// when the bus tells it (invalidationFor); everything when the method's reach cannot be named.
 import type { Command } from '../upstream/batch.js';
-import type { CacheInvalidation } from './changes.js';
+import { invalidationFor, type CacheInvalidation } from './changes.js';
 import { EntityTypeId } from './entity-types.js';
 import { toInt } from './values.js';
 
@@ -22,9 +20,6 @@ export function invalidationsOf(command: Command): CacheInvalidation[] {
     : toInt(params.entityTypeId);
   const action = (old ? old[2] : item![1]).toLowerCase();
   if (!entityTypeId) return [{}];
-  if (action === 'delete' && (entityTypeId === EntityTypeId.contact || entityTypeId === EntityTypeId.company))
-    return [{}];
-  if (action === 'add' || action === 'batchimport') return [{ entityTypeId, listsOnly: true }];
-  const id = toInt(params.id ?? params.ID);
-  return [id ? { entityTypeId, id } : { entityTypeId }];
+  const change = action === 'batchimport' ? 'add' : (action as 'add' | 'update' | 'delete');
+  return [invalidationFor(entityTypeId, change, toInt(params.id ?? params.ID) ?? undefined)];
 }

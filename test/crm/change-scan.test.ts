@@ -10,7 +10,7 @@ import {
   type ChangePosition,
   type Row,
 } from '../../src/crm/change-scan.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { startStack, type Stack, portalCall } from '../helpers/stack.js';
 
 let s: Stack;
 beforeAll(async () => {
@@ -18,14 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-async function rest(method: string, params: Record<string, unknown>): Promise<any> {
-  const res = await fetch(`${s.emulator.webhookUrl}${method}.json`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(params),
-  });
-  return res.json();
-}
+const rest = async (method: string, params: Record<string, unknown>) => portalCall(s, method, params);
 
 /** Reads a whole type through changedRows, `limit` rows per call. */
 async function readAll(entityTypeId: number, after: ChangePosition | null, limit: number, horizon?: string) {

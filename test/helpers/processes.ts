@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -31,6 +32,25 @@ export function startRedis(port: number): ChildProcess {
   return spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   });
+}
+
+/** A private redis-server on a free port and a client connected to it; `stop` ends both. */
+export async function privateRedis(): Promise<{ redis: Redis; stop(): Promise<void> }> {
+  const port = await freePort();
+  const server = startRedis(port);
+  const redis = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1 });
+  redis.on('error', () => undefined); // refused until the server is up
+  await waitFor(async () => {
+    await redis.connect().catch(() => undefined);
+    return (await redis.ping()) === 'PONG';
+  });
+  return {
+    redis,
+    async stop() {
+      await redis.quit();
+      server.kill('SIGTERM');
+    },
+  };
 }
 
 export interface Replica {

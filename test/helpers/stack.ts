@@ -25,6 +25,20 @@ export function data<T = any>(r: GraphQLResponse<T>): T {
   return r.body.data as T;
 }
 
+/** A REST call straight to the portal, not through the gateway, as another of its clients would
+ * make it (a change the gateway learns of only by an event or the change feed): the whole
+ * envelope; a Bitrix error throws. */
+export async function portalCall(s: Stack, method: string, params: Record<string, unknown> = {}): Promise<any> {
+  const res = await fetch(`${s.emulator.webhookUrl}${method}.json`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(params),
+  });
+  const body = await res.json();
+  if (body.error) throw new Error(`${method}: ${body.error} ${body.error_description ?? ''}`);
+  return body;
+}
+
 export interface Stack {
   emulator: EmulatorPortal;
   portal: BitrixPortal;

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryFeedStore } from '../../src/crm/feed-store.js';
 import { SETTLE_MS } from '../../src/crm/sync.js';
-import { data, startStack, type Stack } from '../helpers/stack.js';
+import { data, startStack, type Stack, portalCall } from '../helpers/stack.js';
 
 const TOKEN = 'changes-token-for-tests-01';
 let s: Stack;
@@ -23,16 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-async function rest(method: string, params: Record<string, unknown>): Promise<any> {
-  const res = await fetch(`${s.emulator.webhookUrl}${method}.json`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(params),
-  });
-  const body = await res.json();
-  if (body.error) throw new Error(`${method}: ${body.error}`);
-  return body;
-}
+const rest = async (method: string, params: Record<string, unknown>) => portalCall(s, method, params);
 
 const CHANGES = `query($since: String, $first: Int) { changes(since: $since, first: $first) {
   cursor hasMore
