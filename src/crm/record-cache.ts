@@ -134,14 +134,8 @@ export class RecordCache {
   /** The cache as one request sees it, counting its hits on the request's meter. */
   forRequest(meter: CostMeter): ReadCache {
     return {
-      records: async <R>(
-        entityTypeId: number,
-        ids: readonly number[],
-        select: readonly string[] | undefined,
-        idOf: (row: Row) => number,
-        fetch: (missing: number[]) => Promise<Row[]>,
-        normalise: (row: Row) => R,
-      ) => {
+      records: async (entityTypeId, ids, select, idOf, fetch, normalise) => {
+        type R = ReturnType<typeof normalise>;
         const found: { id: number; record: R }[] = [];
         const missing: number[] = [];
         for (const id of ids) {
