@@ -50,7 +50,7 @@ export function createPortalState(opts: StateOptions): PortalState {
     ...oldMethods(db, 3, 'crm.contact'),
     ...oldMethods(db, 4, 'crm.company'),
     ...oldMethods(db, 1, 'crm.lead'),
-    ...oldMethods(db, 2, 'crm.deal', true),
+    ...oldMethods(db, 2, 'crm.deal'),
     'crm.contact.userfield.list': userfieldList(db, 3),
     ...itemMethods(db),
     ...metaMethods(db),

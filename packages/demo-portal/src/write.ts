@@ -6,7 +6,7 @@ import { categoriesOf, defaultCategory, findStage, stagesOf, statusesOf } from '
 import { storageOf, type FieldDef } from './fields.js';
 import { isDerived, MULTI_TYPES, type Multi, type Rec, type Schema } from './schemas.js';
 import type { Db, EntityStore } from './store.js';
-import { asList, isObj, parseDate, parseDateTime, toBool, toInt, toNum } from './util.js';
+import { asList, isObj, isoDateTime, parseDate, parseDateTime, toBool, toInt, toNum } from './util.js';
 
 export type Mode = 'old' | 'item';
 
@@ -273,12 +273,15 @@ function applyStage(w: WriteCtx, prev: Rec | null, next: Rec, input: Record<stri
 
 const DEFAULTS: Record<number, Record<string, unknown>> = {
   1: { OPENED: true, CURRENCY_ID: 'USD', OPPORTUNITY: 0, IS_MANUAL_OPPORTUNITY: false, SOURCE_ID: 'CALL' },
+  // crm-deal-add.md: the first deal type and source, amount and tax 0.00, open, not closed.
   2: {
     OPENED: true,
     CURRENCY_ID: 'USD',
     OPPORTUNITY: 0,
     IS_MANUAL_OPPORTUNITY: false,
+    TAX_VALUE: 0,
     TYPE_ID: 'SALE',
+    SOURCE_ID: 'CALL',
     PROBABILITY: null,
     CLOSED: false,
   },
@@ -295,6 +298,14 @@ function spaDefaults(schema: Schema): Record<string, unknown> {
     Object.assign(d, { OPPORTUNITY: 0, CURRENCY_ID: 'USD', IS_MANUAL_OPPORTUNITY: false, TAX_VALUE: 0 });
   if (schema.spa?.flags.isObserversEnabled) d.OBSERVERS = [];
   return d;
+}
+
+/** crm-deal-add.md: BEGINDATE defaults to the day the deal is created, CLOSEDATE to that day plus
+ * 7 days (calendar days in the portal's time zone). */
+function dealDates(w: WriteCtx, next: Rec): void {
+  const day = (ms: number) => isoDateTime(ms, w.db.offset).slice(0, 10);
+  if (!next.BEGINDATE) next.BEGINDATE = day(w.now);
+  if (!next.CLOSEDATE) next.CLOSEDATE = day(w.now + 7 * 86_400_000);
 }
 
 /** Applies mapped input to a copy of `prev` (or a fresh record) and returns it; throws before
@@ -327,6 +338,7 @@ export function applyInput(w: WriteCtx, prev: Rec | null, input: Record<string, 
     next[sys.createdBy] = w.userId;
     if (next.ASSIGNED_BY_ID === undefined || next.ASSIGNED_BY_ID === null) next.ASSIGNED_BY_ID = w.userId;
     if (schema.byUpper.has('TITLE') && !next.TITLE) next.TITLE = `${schema.title} #${id}`;
+    if (schema.entityTypeId === 2) dealDates(w, next);
   }
   next[sys.modified] = w.now;
   next[sys.modifiedBy] = w.userId;

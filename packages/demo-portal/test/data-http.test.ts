@@ -87,4 +87,31 @@ describe('data methods over HTTP', () => {
       error_description: 'Invalid value for field "Priority"',
     });
   });
+
+  it('crm.deal.add / update / delete over the wire: JSON and batch (form-style) callers, the documented envelopes', async () => {
+    const added = await post('crm.deal.add', {
+      FIELDS: { TITLE: 'Wire deal', CATEGORY_ID: 1, OPPORTUNITY: 10 },
+      PARAMS: { REGISTER_SONET_EVENT: 'N' },
+    });
+    expect(added.status).toBe(200);
+    const id = added.json.result;
+    expect(typeof id).toBe('number');
+    const batch = await post('batch', {
+      halt: 0,
+      cmd: {
+        up: `crm.deal.update?id=${id}&fields[STAGE_ID]=C1:WON&params[REGISTER_SONET_EVENT]=N`,
+        get: `crm.deal.get?id=${id}`,
+        del: `crm.deal.delete?id=${id}`,
+        again: `crm.deal.delete?id=${id}`,
+      },
+    });
+    const r = batch.json.result;
+    expect(r.result.up).toBe(true);
+    expect(r.result.get).toMatchObject({ TITLE: 'Wire deal', STAGE_ID: 'C1:WON', OPPORTUNITY: '10.00' });
+    expect(r.result.del).toBe(true);
+    expect(r.result_error.again).toEqual({ error: '', error_description: 'Not found' });
+    const bad = await post('crm.deal.add', { fields: { TITLE: 'x' }, params: 'N' });
+    expect(bad.status).toBe(400);
+    expect(bad.json).toEqual({ error: '', error_description: "Parameter 'params' must be array" });
+  });
 });

@@ -275,6 +275,168 @@ describe('bindings', () => {
   });
 });
 
+describe('crm.deal.add / update / delete (crm-deal-add.md, crm-deal-update.md, crm-deal-delete.md)', () => {
+  it('add: the new id as a number; the documented defaults; the funnel from CATEGORY_ID; an event', () => {
+    const events: unknown[] = [];
+    s.onChange((e) => events.push(e));
+    const id = call(s, 'crm.deal.add', { fields: {}, params: { REGISTER_SONET_EVENT: 'N' } }).result;
+    expect(typeof id).toBe('number');
+    const d = call(s, 'crm.deal.get', { id }).result;
+    expect(d).toMatchObject({
+      TITLE: `Deal #${id}`,
+      TYPE_ID: 'SALE',
+      SOURCE_ID: 'CALL',
+      CATEGORY_ID: '0',
+      STAGE_ID: DEMO.stages.dealGeneral[0],
+      OPPORTUNITY: '0.00',
+      TAX_VALUE: '0.00',
+      IS_MANUAL_OPPORTUNITY: 'N',
+      OPENED: 'Y',
+      CLOSED: 'N',
+      ASSIGNED_BY_ID: '1',
+      CREATED_BY_ID: '1',
+      // The day it was created (NOW is 2025-03-01 15:00 in the portal's +03:00), plus 7 for CLOSEDATE.
+      BEGINDATE: '2025-03-01T00:00:00+03:00',
+      CLOSEDATE: '2025-03-08T00:00:00+03:00',
+    });
+    expect(events).toEqual([{ entityTypeId: 2, id, action: 'add' }]);
+
+    const partner = call(s, 'crm.deal.add', {
+      fields: {
+        TITLE: 'Partner deal',
+        CATEGORY_ID: '1',
+        COMPANY_ID: 2,
+        CONTACT_IDS: [3, '4'],
+        CURRENCY_ID: 'EUR',
+        OPPORTUNITY: '1500.5',
+        BEGINDATE: '2025-04-01',
+        ORIGINATOR_ID: 'gw',
+        ORIGIN_ID: 'deal-1',
+        UF_CRM_1721244707107: '12.5',
+        BOGUS: 'ignored',
+      },
+    }).result;
+    const p = call(s, 'crm.deal.get', { id: partner }).result;
+    expect(p).toMatchObject({
+      TITLE: 'Partner deal',
+      CATEGORY_ID: '1',
+      STAGE_ID: DEMO.stages.dealPartners[0],
+      COMPANY_ID: '2',
+      CONTACT_ID: '3',
+      CURRENCY_ID: 'EUR',
+      OPPORTUNITY: '1500.50',
+      BEGINDATE: '2025-04-01T00:00:00+03:00',
+      ORIGIN_ID: 'deal-1',
+    });
+    expect(p).not.toHaveProperty('BOGUS');
+    expect(Number(p.UF_CRM_1721244707107)).toBe(12.5);
+    // The idempotency lookup the gateway makes: ORIGINATOR_ID and a LIKE on ORIGIN_ID.
+    const found = call(s, 'crm.deal.list', {
+      filter: { '=ORIGINATOR_ID': 'gw', '=%ORIGIN_ID': 'deal-%' },
+      select: ['ID', 'ORIGIN_ID', 'ORIGINATOR_ID'],
+      start: -1,
+    }).result;
+    expect(found).toEqual([{ ID: String(partner), ORIGIN_ID: 'deal-1', ORIGINATOR_ID: 'gw' }]);
+  });
+
+  it('add errors: fields and params must be objects; a bad currency, funnel or stage is refused; nothing is stored', () => {
+    const before = call(s, 'crm.deal.list', { select: ['ID'] }).total;
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{}, '', "Parameter 'fields' must be array"],
+      [{ fields: 'TITLE' }, '', "Parameter 'fields' must be array"],
+      [{ fields: { TITLE: 'x' }, params: 'N' }, '', "Parameter 'params' must be array"],
+      [{ fields: { TITLE: 'x', CURRENCY_ID: 'XYZ' } }, '', 'Invalid value for the "Currency" field'],
+      [{ fields: { TITLE: 'x', CATEGORY_ID: -1 } }, 'ERROR_CORE', 'Invalid value for field "Pipeline"'],
+      [{ fields: { TITLE: 'x', CATEGORY_ID: 0, STAGE_ID: 'C1:WON' } }, 'ERROR_CORE', 'Invalid value for field "Stage"'],
+    ];
+    for (const [params, code, description] of cases) {
+      const e = fail(s, 'crm.deal.add', params);
+      expect([e.code, e.description, e.status], JSON.stringify(params)).toEqual([code, description, 400]);
+    }
+    expect(call(s, 'crm.deal.list', { select: ['ID'] }).total).toBe(before);
+  });
+
+  it('update: changes only the given fields; a stage of its own funnel moves it; CATEGORY_ID is ignored', () => {
+    const id = call(s, 'crm.deal.add', { fields: { TITLE: 'To change', CATEGORY_ID: 1, COMMENTS: 'keep' } }).result;
+    const events: unknown[] = [];
+    s.onChange((e) => events.push(e));
+    expect(
+      call(s, 'crm.deal.update', {
+        id: String(id),
+        fields: { TITLE: 'Changed', STAGE_ID: 'C1:WON', OPPORTUNITY: 99, CURRENCY_ID: 'BRL' },
+        params: { REGISTER_SONET_EVENT: 'N', REGISTER_HISTORY_EVENT: 'N' },
+      }).result,
+    ).toBe(true);
+    let d = call(s, 'crm.deal.get', { id }).result;
+    expect(d).toMatchObject({
+      TITLE: 'Changed',
+      COMMENTS: 'keep',
+      STAGE_ID: 'C1:WON',
+      STAGE_SEMANTIC_ID: 'S',
+      CLOSED: 'Y',
+      OPPORTUNITY: '99.00',
+      CURRENCY_ID: 'BRL',
+    });
+    expect(events).toEqual([{ entityTypeId: 2, id, action: 'update' }]);
+    // CATEGORY_ID is immutable (crm.deal.fields): set on add only, ignored by update.
+    expect(call(s, 'crm.deal.fields').result.CATEGORY_ID.isImmutable).toBe(true);
+    call(s, 'crm.deal.update', { id, fields: { CATEGORY_ID: 0, TITLE: 'Still partner' } });
+    d = call(s, 'crm.deal.get', { id }).result;
+    expect([d.TITLE, d.CATEGORY_ID, d.STAGE_ID]).toEqual(['Still partner', '1', 'C1:WON']);
+    // A stage of another funnel is a bad value, not a move to that funnel.
+    expect(fail(s, 'crm.deal.update', { id, fields: { STAGE_ID: 'WON' } }).description).toBe(
+      'Invalid value for field "Stage"',
+    );
+    expect(call(s, 'crm.deal.get', { id }).result.STAGE_ID).toBe('C1:WON');
+  });
+
+  it('update errors, in the documented order: the id, then fields and params, then whether the deal exists', () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ fields: { TITLE: 'x' } }, 'ID is not defined or invalid.'],
+      [{ id: 0, fields: { TITLE: 'x' } }, 'ID is not defined or invalid.'],
+      [{ id: 'abc', fields: { TITLE: 'x' } }, 'ID is not defined or invalid.'],
+      [{ id: 999999 }, "Parameter 'fields' must be array"],
+      [{ id: 999999, fields: { TITLE: 'x' }, params: 'Y' }, "Parameter 'params' must be array"],
+      [{ id: 999999, fields: { TITLE: 'x' } }, 'Not found'],
+      [{ id: 1, fields: { CURRENCY_ID: 'ZZZ' } }, 'Invalid value for the "Currency" field'],
+    ];
+    for (const [params, description] of cases) {
+      const e = fail(s, 'crm.deal.update', params);
+      expect([e.code, e.description, e.status], JSON.stringify(params)).toEqual(['', description, 400]);
+    }
+    expect(call(s, 'crm.deal.get', { id: 1 }).result.CURRENCY_ID).not.toBe('ZZZ');
+  });
+
+  it('delete: true, then the deal is gone; a missing or bad id answers as documented', () => {
+    const id = call(s, 'crm.deal.add', { fields: { TITLE: 'Doomed' } }).result;
+    const events: unknown[] = [];
+    s.onChange((e) => events.push(e));
+    expect(call(s, 'crm.deal.delete', { id }).result).toBe(true);
+    expect(events).toEqual([{ entityTypeId: 2, id, action: 'delete' }]);
+    expect(fail(s, 'crm.deal.get', { id }).description).toBe('Not found');
+    expect(call(s, 'crm.item.list', { entityTypeId: 2, filter: { id } }).result.items).toEqual([]);
+    for (const [params, description] of [
+      [{ id }, 'Not found'],
+      [{}, 'ID is not defined or invalid.'],
+      [{ id: -3 }, 'ID is not defined or invalid.'],
+    ] as [Record<string, unknown>, string][]) {
+      const e = fail(s, 'crm.deal.delete', params);
+      expect([e.code, e.description, e.status]).toEqual(['', description, 400]);
+    }
+  });
+
+  it('one record behind both families: crm.deal.add is read by crm.item, crm.item.update by crm.deal', () => {
+    const id = call(s, 'crm.deal.add', { fields: { TITLE: 'Shared', CATEGORY_ID: 1 } }).result;
+    expect(call(s, 'crm.item.get', { entityTypeId: 2, id }).result.item).toMatchObject({
+      id,
+      title: 'Shared',
+      categoryId: 1,
+    });
+    call(s, 'crm.item.update', { entityTypeId: 2, id, fields: { stageId: 'C1:EXECUTING' } });
+    expect(call(s, 'crm.deal.get', { id }).result.STAGE_ID).toBe('C1:EXECUTING');
+  });
+});
+
 describe('companies, leads, deals', () => {
   it('company add/get/list with ORIGIN_ID filter', () => {
     const id = call(s, 'crm.company.add', {
@@ -305,7 +467,6 @@ describe('companies, leads, deals', () => {
       expect(d.OPPORTUNITY).toMatch(/^\d+\.\d\d$/);
     }
     expect(call(s, 'crm.deal.get', { id: 3 }).result.STAGE_SEMANTIC_ID).toMatch(/^[PSF]$/);
-    expect(s.methods['crm.deal.add']).toBeUndefined();
   });
 
   it('*.fields descriptors: UF title is the code, labels separate', () => {

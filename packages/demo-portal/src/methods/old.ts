@@ -1,12 +1,14 @@
 // Old-style CRM methods (crm.contact.*, crm.company.*, crm.lead.*, crm.deal.*): UPPER_CASE
 // names, ids and numbers as strings, 'Y'/'N', `*.add` → new id as a number, update/delete →
-// true, errors with the empty code (§2.5, §2.6, §6).
+// true, errors with the empty code (§2.5, §2.6, §6). Every entity reads and writes; where the
+// method pages of one entity document other answers (crm.deal.*), they are its WriteRules.
 import { ApiError, type MethodTable, type Params } from '../types.js';
 import { oldResolver } from '../access.js';
 import { createRecord, deleteRecord, updateRecord } from '../entities.js';
 import { oldDescriptor } from '../fields.js';
 import { compileFilter, compileOrder, runQuery } from '../filter.js';
 import { oldSelect, renderOld } from '../render.js';
+import type { Schema } from '../schemas.js';
 import type { Db, EntityStore } from '../store.js';
 import { isObj, oldError, pget, toId, toStart } from '../util.js';
 import { mapOldFields } from '../write.js';
@@ -43,10 +45,60 @@ export function oldList(db: Db, es: EntityStore, params: Params) {
   return page.next === undefined ? { result, total: page.total } : { result, total: page.total, next: page.next };
 }
 
-export function oldMethods(db: Db, entityTypeId: number, prefix: string, readOnly = false): MethodTable {
+/** How one entity's writes answer where its own method pages differ (each from its doc table). */
+interface WriteRules {
+  /** `<prefix>.update` of a missing id. */
+  updateMissing(schema: Schema): ApiError;
+  /** `<prefix>.delete` of a missing id. */
+  deleteMissing(): ApiError;
+  /** The currencies CURRENCY_ID may name (the portal's own); others are refused. */
+  currencies?: readonly string[];
+}
+
+/** The currencies of the demo portal (base USD; what the seed and the tests use). */
+export const PORTAL_CURRENCIES = ['USD', 'EUR', 'BRL'] as const;
+
+// crm.contact.update: "Contact is not found"; crm.contact.delete: ERROR_CORE "Element not found"
+// (crm-contact-delete.md). Company and lead keep the same shape ("<Title> is not found").
+const DEFAULT_RULES: WriteRules = {
+  updateMissing: (schema) => oldError(`${schema.title} is not found`),
+  deleteMissing: () => new ApiError('ERROR_CORE', 'Element not found'),
+};
+
+const RULES: Record<string, WriteRules> = {
+  // crm-deal-update.md and crm-deal-delete.md: `Not found` with the empty code; crm-deal-add.md and
+  // crm-deal-update.md: `Invalid value for the "Currency" field` with the empty code.
+  'crm.deal': {
+    updateMissing: () => oldError('Not found'),
+    deleteMissing: () => oldError('Not found'),
+    currencies: PORTAL_CURRENCIES,
+  },
+};
+
+/** `params` of add/update is optional, but an object when given ("Parameter 'params' must be
+ * array", in the error table of every crm.<entity>.add/update page). */
+function checkParams(params: Params): void {
+  objParam(params, 'params', false);
+}
+
+/** Old-style `fields` of add/update as record keys. Update drops immutable fields: they are set
+ * on add only (crm.deal.fields: CATEGORY_ID `isImmutable`; crm-deal-update.md moves a deal to
+ * another funnel through crm.item.update, and lists no CATEGORY_ID). */
+function writeFields(schema: Schema, fields: Record<string, unknown>, rules: WriteRules, update: boolean) {
+  const mapped = mapOldFields(schema, fields);
+  if (update) for (const key of Object.keys(mapped)) if (schema.byUpper.get(key)?.immutable) delete mapped[key];
+  const currency = mapped.CURRENCY_ID;
+  if (rules.currencies && currency !== undefined && currency !== null && currency !== '') {
+    if (!rules.currencies.includes(String(currency))) throw oldError('Invalid value for the "Currency" field');
+  }
+  return mapped;
+}
+
+export function oldMethods(db: Db, entityTypeId: number, prefix: string): MethodTable {
   const es = db.entities.get(entityTypeId)!;
   const { schema } = es;
-  const t: MethodTable = {
+  const rules = RULES[prefix] ?? DEFAULT_RULES;
+  return {
     [`${prefix}.get`]: (params) => {
       const rec = es.table.get(idParam(params));
       if (!rec) throw oldError('Not found');
@@ -58,28 +110,29 @@ export function oldMethods(db: Db, entityTypeId: number, prefix: string, readOnl
       for (const d of schema.fields) if (d.old !== false) result[d.upper] = oldDescriptor(d);
       return { result };
     },
+    [`${prefix}.add`]: (params, ctx) => {
+      const fields = objParam(params, 'fields', true)!;
+      checkParams(params);
+      const rec = createRecord(db, es, writeFields(schema, fields, rules, false), 'old', ctx);
+      return { result: rec.ID };
+    },
+    // The order of the checks is the docs' (crm-deal-update.md): the id, the parameters, then
+    // whether the record exists.
+    [`${prefix}.update`]: (params, ctx) => {
+      const id = idParam(params);
+      const fields = objParam(params, 'fields', true)!;
+      checkParams(params);
+      const rec = es.table.get(id);
+      if (!rec) throw rules.updateMissing(schema);
+      updateRecord(db, es, rec, writeFields(schema, fields, rules, true), 'old', ctx);
+      return { result: true };
+    },
+    [`${prefix}.delete`]: (params) => {
+      const id = idParam(params);
+      if (!deleteRecord(db, es, id)) throw rules.deleteMissing();
+      return { result: true };
+    },
   };
-  if (readOnly) return t;
-  t[`${prefix}.add`] = (params, ctx) => {
-    const fields = objParam(params, 'fields', true)!;
-    const rec = createRecord(db, es, mapOldFields(schema, fields), 'old', ctx);
-    return { result: rec.ID };
-  };
-  t[`${prefix}.update`] = (params, ctx) => {
-    const id = idParam(params);
-    const rec = es.table.get(id);
-    if (!rec) throw oldError(`${schema.title} is not found`);
-    const fields = objParam(params, 'fields', true)!;
-    updateRecord(db, es, rec, mapOldFields(schema, fields), 'old', ctx);
-    return { result: true };
-  };
-  t[`${prefix}.delete`] = (params) => {
-    const id = idParam(params);
-    // §2.5 doc table: delete of a missing record → ERROR_CORE "Element not found".
-    if (!deleteRecord(db, es, id)) throw new ApiError('ERROR_CORE', 'Element not found');
-    return { result: true };
-  };
-  return t;
 }
 
 /** crm.contact.userfield.list (§6.6): exact-match filter on a fixed key set, default order
