@@ -1,4 +1,5 @@
-// lead / leads / createLead / updateLead / deleteLead end to end over HTTP (60 demo leads).
+// lead / leads / createLead / updateLead / clearLeadFields / moveLeadStage / deleteLead end to end
+// over HTTP (60 demo leads).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { data, startStack, type Stack } from '../helpers/stack.js';
 import { MUTATION_RESULT } from '../helpers/mutations.js';
@@ -221,5 +222,92 @@ describe('updateLead and deleteLead', () => {
     });
     expect(row(s, 'crm.lead', id)).toBeNull();
     expect((await s.gql(DELETE, { id })).body.data.deleteLead).toMatchObject({ __typename: 'NotFoundError' });
+  });
+});
+
+describe('clearLeadFields', () => {
+  const CLEAR = `mutation($id: Int!, $fields: [String!]!) { clearLeadFields(id: $id, fields: $fields) { ${RESULT} ... on ClearLeadFieldsSuccess { data { ${LEAD} companyTitle comments: field(name: "COMMENTS") { value } } } } }`;
+
+  it('empties system fields, links and every e-mail (crm.lead.update); the rest stays', async () => {
+    const made = (
+      await create({
+        title: 'Clear me',
+        name: 'Ana',
+        companyTitle: 'Ana Ltda',
+        comments: 'note',
+        companyId: 3,
+        emails: [{ value: 'ana@clear.test' }, { value: 'ana2@clear.test' }],
+        phones: [{ value: '+55 11 3333-0000' }],
+      })
+    ).data;
+    s.emulator.resetCounters();
+    const r = await s.gql(CLEAR, { id: made.bitrixId, fields: ['COMMENTS', 'companyTitle', 'companyId', 'emails'] });
+    expect(data(r).clearLeadFields.data).toMatchObject({
+      title: 'Clear me',
+      name: 'Ana',
+      companyTitle: null,
+      comments: { value: null },
+      company: null,
+      emails: [],
+      phones: [{ value: '+55 11 3333-0000' }],
+    });
+    expect(commands(s, 'crm.lead.update')).toBe(1);
+    expect(row(s, 'crm.lead', made.bitrixId)).toMatchObject({
+      TITLE: 'Clear me',
+      COMPANY_TITLE: null,
+      COMPANY_ID: null,
+    });
+    expect(row(s, 'crm.lead', made.bitrixId)).not.toHaveProperty('EMAIL');
+  });
+
+  it('refuses unknown and read-only names, the title and the status; a missing lead is a NotFoundError; nothing is sent', async () => {
+    for (const [name, field] of [
+      ['ufCrmNothing', 'ufCrmNothing'],
+      ['DATE_CREATE', 'DATE_CREATE'],
+      ['title', 'title'],
+      ['STATUS_ID', 'STATUS_ID'],
+      ['stageId', 'stageId'],
+    ]) {
+      const r = await s.gql(CLEAR, { id: 1, fields: [name] });
+      expect(r.body.data.clearLeadFields, name).toMatchObject({ __typename: 'ValidationError', field });
+    }
+    const empty = await s.gql(CLEAR, { id: 1, fields: [] });
+    expect(empty.body.data.clearLeadFields).toMatchObject({ __typename: 'ValidationError', field: 'fields' });
+    const missing = await s.gql(CLEAR, { id: 434343, fields: ['COMMENTS'] });
+    expect(missing.body.data.clearLeadFields).toMatchObject({
+      __typename: 'NotFoundError',
+      entity: 'Lead',
+      bitrixId: 434343,
+    });
+    expect(commands(s, 'crm.lead.update')).toBe(0);
+  });
+});
+
+describe('moveLeadStage', () => {
+  const MOVE = `mutation($id: Int!, $statusId: String!) { moveLeadStage(id: $id, statusId: $statusId) { ${RESULT} ... on MoveLeadStageSuccess { data { ${LEAD} } } } }`;
+
+  it('moves a lead to another status by code or by name; only the status changes', async () => {
+    const made = (await create({ title: 'Mover', statusId: 'NEW', comments: 'stays' })).data;
+    const byCode = await s.gql(MOVE, { id: made.bitrixId, statusId: 'IN_PROCESS' });
+    expect(data(byCode).moveLeadStage.data).toMatchObject({
+      title: 'Mover',
+      statusId: 'IN_PROCESS',
+      status: { semantics: 'PROCESS' },
+    });
+    const byName = await s.gql(MOVE, { id: made.bitrixId, statusId: 'junk lead' });
+    expect(data(byName).moveLeadStage.data).toMatchObject({ statusId: 'JUNK', status: { semantics: 'FAILURE' } });
+    expect(row(s, 'crm.lead', made.bitrixId)).toMatchObject({ STATUS_ID: 'JUNK', COMMENTS: 'stays', TITLE: 'Mover' });
+  });
+
+  it('an unknown status is a ValidationError and a missing lead a NotFoundError; nothing is sent', async () => {
+    const bad = await s.gql(MOVE, { id: 1, statusId: 'C1:WON' });
+    expect(bad.body.data.moveLeadStage).toMatchObject({ __typename: 'ValidationError', field: 'statusId' });
+    const missing = await s.gql(MOVE, { id: 565656, statusId: 'NEW' });
+    expect(missing.body.data.moveLeadStage).toMatchObject({
+      __typename: 'NotFoundError',
+      entity: 'Lead',
+      bitrixId: 565656,
+    });
+    expect(commands(s, 'crm.lead.update')).toBe(0);
   });
 });

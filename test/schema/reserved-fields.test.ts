@@ -76,6 +76,7 @@ describe('reserved idempotency fields', () => {
         { v: { title: 'x', fields: { [name]: 'k' } } },
         'createLead',
       );
+      await refused(m('clearLeadFields', 'id: 1, fields: $v', '[String!]!'), { v: [name] }, 'clearLeadFields');
     }
   });
 });

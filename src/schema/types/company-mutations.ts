@@ -2,7 +2,7 @@
 // fields, delete. Everything is checked before anything is sent.
 import { COMPANY, type CompanyRecord } from '../../crm/companies.js';
 import { EntityTypeId } from '../../crm/entity-types.js';
-import { deleteRecord, recordById, updateRecord } from '../../crm/records.js';
+import { deleteRecord, recordById } from '../../crm/records.js';
 import type { FieldSet } from '../../crm/fields.js';
 import { upstream, type Context } from '../context.js';
 import { builder } from '../builder.js';
@@ -10,16 +10,14 @@ import { Company } from './company.js';
 import { CommunicationInput, CommunicationsUpdate } from './contact-inputs.js';
 import {
   checkEmployee,
-  exclusiveRecord,
   updateOldRecord,
-  clearedFields,
+  clearOldRecordFields,
   customFields,
   dictionaryCode,
   existing,
   createOldRecord,
 } from './crm-writes.js';
 import { asMutation, MUTATION_ERRORS, NotFoundError, ValidationError } from './errors.js';
-import { fields } from './field.js';
 
 const fieldsDoc =
   'Custom (or other) fields by name, `ufCrmCnpj` or `UF_CRM_CNPJ`, e.g. {"ufCrmCnpj": "12345678000199"}. List values by label or id. Unknown names, read-only fields and bad values are a ValidationError naming the field; nothing is sent then.';
@@ -148,31 +146,9 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: (_root, args, ctx) =>
-      asMutation(ctx, 'Company', args.id, async () => {
-        if (args.fields.length === 0) throw new ValidationError('name at least one field to clear', 'fields');
-        const multi: Record<string, 'PHONE' | 'EMAIL'> = {
-          phones: 'PHONE',
-          phone: 'PHONE',
-          emails: 'EMAIL',
-          email: 'EMAIL',
-        };
-        const plain = args.fields.filter((name) => !multi[name.toLowerCase()]);
-        return await exclusiveRecord(ctx, 'crm.company', args.id, async () => {
-          const [set, current] = await Promise.all([
-            fields(ctx, EntityTypeId.company),
-            existing(ctx, COMPANY, args.id, 'Company'),
-          ]);
-          const out = clearedFields(set, EntityTypeId.company, plain);
-          for (const name of args.fields) {
-            const kind = multi[name.toLowerCase()];
-            const list = kind === 'PHONE' ? current.phones : kind === 'EMAIL' ? current.emails : [];
-            if (kind && list.length) out[kind] = list.map((c) => ({ ID: c.id, DELETE: 'Y' }));
-          }
-          if (Object.keys(out).length === 0) return current;
-          await updateRecord(ctx.portal, COMPANY, args.id, out, upstream(ctx));
-          return await reloaded(ctx, args.id);
-        });
-      }),
+      asMutation(ctx, 'Company', args.id, () =>
+        clearOldRecordFields(ctx, COMPANY, args.id, 'Company', args.fields, {}, () => reloaded(ctx, args.id)),
+      ),
   }),
   deleteCompany: t.field({
     type: DeletedCompany,

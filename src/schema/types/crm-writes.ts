@@ -1,6 +1,6 @@
-// Shared steps of the company and lead mutations (old-style crm.company.* / crm.lead.*): custom
-// fields checked against the metadata, references checked before anything is sent, existence
-// checks, and idempotent creates keyed by ORIGIN_ID.
+// Shared steps of the company, lead and deal mutations (old-style crm.company.* / crm.lead.*, and
+// crm.deal.add / delete): custom fields checked against the metadata, references checked before
+// anything is sent, existence checks, clears, and idempotent creates keyed by ORIGIN_ID.
 import { dictionary } from '../../crm/metadata.js';
 import { createRecordOnce } from '../../crm/idempotency.js';
 import { oldKey, recordById, updateRecord, type OldEntity } from '../../crm/records.js';
@@ -45,10 +45,19 @@ export function customFields(
   return out;
 }
 
-/** The names of fields to clear → `{OLD_KEY: null}`; required and read-only fields refused. */
-export function clearedFields(set: FieldSet, entityTypeId: number, names: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const name of names) {
+/** Fields that have a value on every record of an entity (its old-style key → why), so a clear
+ * refuses them like a required field. */
+export type AlwaysSet = Record<string, string>;
+
+/** The names of fields to clear, checked: unknown, read-only, reserved, required, managed and
+ * always-set names are refused. */
+function clearable(
+  set: FieldSet,
+  entityTypeId: number,
+  names: readonly string[],
+  alwaysSet: AlwaysSet,
+): FieldDefinition[] {
+  return names.map((name) => {
     let def: FieldDefinition;
     try {
       def = resolveField(set, name);
@@ -60,8 +69,33 @@ export function clearedFields(set: FieldSet, entityTypeId: number, names: readon
     assertNotReserved(def, name);
     if (def.required) throw new ValidationError(`field "${name}" is required and cannot be emptied`, name);
     if (MANAGED.test(key)) throw new ValidationError(`field "${name}" cannot be cleared here`, name);
-    out[key] = def.multiple ? [] : null;
-  }
+    if (alwaysSet[key]) throw new ValidationError(`field "${name}" cannot be emptied: ${alwaysSet[key]}`, name);
+    return def;
+  });
+}
+
+/** The names of fields to clear → `{OLD_KEY: null}` (old-style update); see clearable. */
+export function clearedFields(
+  set: FieldSet,
+  entityTypeId: number,
+  names: readonly string[],
+  alwaysSet: AlwaysSet = {},
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const def of clearable(set, entityTypeId, names, alwaysSet))
+    out[oldKey(entityTypeId, def)] = def.multiple ? [] : null;
+  return out;
+}
+
+/** The names of fields to clear → `{camelName: null}` (crm.item.update); see clearable. */
+export function clearedItemFields(
+  set: FieldSet,
+  entityTypeId: number,
+  names: readonly string[],
+  alwaysSet: AlwaysSet = {},
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const def of clearable(set, entityTypeId, names, alwaysSet)) out[def.name] = def.multiple ? [] : null;
   return out;
 }
 
@@ -143,6 +177,36 @@ export function updateOldRecord<
   return exclusiveRecord(ctx, entity.prefix, id, async () => {
     const [set, current] = await Promise.all([fields(ctx, entity.entityTypeId), existing(ctx, entity, id, name)]);
     const out = await changedRecordFields(set, current, input, scalars);
+    if (Object.keys(out).length === 0) return current;
+    await updateRecord(ctx.portal, entity, id, out, upstream(ctx));
+    return reloaded();
+  });
+}
+
+const MULTI: Record<string, 'PHONE' | 'EMAIL'> = { phones: 'PHONE', phone: 'PHONE', emails: 'EMAIL', email: 'EMAIL' };
+
+/** Empties the named fields of a company or lead (old-style update): either spelling, and
+ * `phones` / `emails` remove every phone / e-mail. Run as the one writer of the record. Returns
+ * the record as it is after the write (or as it was, when nothing changes). */
+export function clearOldRecordFields<R extends { id: number; phones: Communication[]; emails: Communication[] }>(
+  ctx: Context,
+  entity: OldEntity<R>,
+  id: number,
+  name: string,
+  names: readonly string[],
+  alwaysSet: AlwaysSet,
+  reloaded: () => Promise<R>,
+): Promise<R> {
+  if (names.length === 0) throw new ValidationError('name at least one field to clear', 'fields');
+  const plain = names.filter((n) => !MULTI[n.toLowerCase()]);
+  return exclusiveRecord(ctx, entity.prefix, id, async () => {
+    const [set, current] = await Promise.all([fields(ctx, entity.entityTypeId), existing(ctx, entity, id, name)]);
+    const out = clearedFields(set, entity.entityTypeId, plain, alwaysSet);
+    for (const n of names) {
+      const kind = MULTI[n.toLowerCase()];
+      const list = kind === 'PHONE' ? current.phones : kind === 'EMAIL' ? current.emails : [];
+      if (kind && list.length) out[kind] = list.map((c) => ({ ID: c.id, DELETE: 'Y' }));
+    }
     if (Object.keys(out).length === 0) return current;
     await updateRecord(ctx.portal, entity, id, out, upstream(ctx));
     return reloaded();

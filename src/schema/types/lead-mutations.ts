@@ -1,5 +1,6 @@
 // Writes on leads: create (idempotent, WITH its title: the seed deleted TITLE from the caller's
-// dict and never sent it) and update. Everything is checked before anything is sent.
+// dict and never sent it), update, clear fields, move to another status, delete. Everything is
+// checked before anything is sent.
 import { COMPANY } from '../../crm/companies.js';
 import { CONTACT } from '../../crm/contacts.js';
 import { EntityTypeId } from '../../crm/entity-types.js';
@@ -12,6 +13,7 @@ import { CommunicationInput, CommunicationsUpdate } from './contact-inputs.js';
 import {
   checkEmployee,
   updateOldRecord,
+  clearOldRecordFields,
   checkLinked,
   customFields,
   dictionaryCode,
@@ -137,6 +139,12 @@ async function reloaded(ctx: Context, id: number): Promise<LeadRecord> {
   return lead;
 }
 
+/** What every lead has, so a clear refuses it. */
+const LEAD_ALWAYS_SET = {
+  TITLE: 'a lead always has a title',
+  STATUS_ID: 'a lead always has a status (move it with moveLeadStage)',
+};
+
 interface DeletedLeadRecord {
   bitrixId: number;
 }
@@ -181,6 +189,45 @@ builder.mutationFields((t) => ({
           () => reloaded(ctx, args.id),
         );
       }),
+  }),
+  clearLeadFields: t.field({
+    type: Lead,
+    description:
+      'Empties the named fields of a lead (either spelling; `phones`/`emails` remove every phone / e-mail). Unknown, read-only or required names, the title and the status are a ValidationError; nothing is sent then. A missing lead is a NotFoundError.',
+    errors: { types: MUTATION_ERRORS },
+    args: {
+      id: t.arg.int({ required: true, description: 'The lead id.' }),
+      fields: t.arg.stringList({
+        required: true,
+        description: 'Field names, e.g. ["COMMENTS", "companyTitle", "emails"].',
+      }),
+    },
+    resolve: (_root, args, ctx) =>
+      asMutation(ctx, 'Lead', args.id, () =>
+        clearOldRecordFields(ctx, LEAD, args.id, 'Lead', args.fields, LEAD_ALWAYS_SET, () => reloaded(ctx, args.id)),
+      ),
+  }),
+  moveLeadStage: t.field({
+    type: Lead,
+    description:
+      'Moves a lead to another status (its stage: crm.status STATUS), by code or by name. An unknown status is a ValidationError, a missing lead a NotFoundError.',
+    errors: { types: MUTATION_ERRORS },
+    args: {
+      id: t.arg.int({ required: true, description: 'The lead id.' }),
+      statusId: t.arg.string({ required: true, description: 'The new status, by code (e.g. IN_PROCESS) or by name.' }),
+    },
+    resolve: (_root, args, ctx) =>
+      asMutation(ctx, 'Lead', args.id, () =>
+        updateOldRecord(
+          ctx,
+          LEAD,
+          args.id,
+          'Lead',
+          { statusId: args.statusId },
+          (set, plain) => leadFields(ctx, set, plain),
+          () => reloaded(ctx, args.id),
+        ),
+      ),
   }),
   deleteLead: t.field({
     type: DeletedLead,

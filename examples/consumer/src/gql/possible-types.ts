@@ -22,6 +22,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "ClearLeadFieldsResult": [
+      "ClearLeadFieldsSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "ClearSpaCardFieldsResult": [
       "ClearSpaCardFieldsSuccess",
       "ForbiddenError",
@@ -161,6 +168,13 @@
     "MoveDealsResult": [
       "ForbiddenError",
       "MoveDealsSuccess",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "MoveLeadStageResult": [
+      "ForbiddenError",
+      "MoveLeadStageSuccess",
       "NotFoundError",
       "UpstreamError",
       "ValidationError"
@@ -300,6 +314,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "ClearLeadFieldsResult": [
+      "ClearLeadFieldsSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "ClearSpaCardFieldsResult": [
       "ClearSpaCardFieldsSuccess",
       "ForbiddenError",
@@ -439,6 +460,13 @@
     "MoveDealsResult": [
       "ForbiddenError",
       "MoveDealsSuccess",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "MoveLeadStageResult": [
+      "ForbiddenError",
+      "MoveLeadStageSuccess",
       "NotFoundError",
       "UpstreamError",
       "ValidationError"
