@@ -1,4 +1,4 @@
-// Deals (old-style crm.deal.list/get): normalised records and list filters. A deal belongs to
+// Deals (old-style crm.deal.list/get/add/delete): normalised records and list filters. A deal belongs to
 // one company (COMPANY_ID) and has a primary contact (CONTACT_ID); the seed's getDealsByCompany
 // filtered on `COMPANY_IDS`, a field deals do not have.
 import { listFilter, type OldEntity, OldRecord } from './records.js';

@@ -1,6 +1,6 @@
 // Idempotent creates, one way for every entity: the key lives on the record itself, with a hash of
 // the input, so any replica finds it and a create whose answer was lost is found, not repeated.
-// - old-style records (contacts, companies, leads): ORIGINATOR_ID = bitrix24-graphql and
+// - old-style records (contacts, companies, leads, deals): ORIGINATOR_ID = bitrix24-graphql and
 //   ORIGIN_ID = key, ORIGIN_VERSION = input hash where the entity has ORIGIN_VERSION; otherwise
 //   ORIGIN_ID = b24gql:<hash of key>:<input hash>, found by prefix (hex: no LIKE wildcard in it);
 // - smart-process cards: xmlId = b24gql:<hash of key>:<input hash>, found the same way.
@@ -95,7 +95,8 @@ function originStamp(key: string, input: unknown, hasOriginVersion: boolean) {
   return {
     fields: { ORIGINATOR_ID: ORIGINATOR, ORIGIN_ID: `${prefix}${hash}` },
     filter: { '=ORIGINATOR_ID': ORIGINATOR, '=%ORIGIN_ID': `${prefix}%` },
-    // Only fields the entity has: leads have no ORIGIN_VERSION (crm-lead-fields.md).
+    // Only fields the entity has: leads and deals have no ORIGIN_VERSION (crm-lead-fields.md,
+    // crm-deal-fields.md).
     select: ['ID', 'ORIGIN_ID', 'ORIGINATOR_ID'],
     matches: (row: Record<string, unknown>) => {
       const origin = toText(row.ORIGIN_ID) ?? '';
@@ -217,7 +218,7 @@ export function itemKeys(entityTypeId: number): BulkKeys {
 }
 
 /** Old-style records: with ORIGIN_VERSION, one list per 50 keys (`@ORIGIN_ID`, the key itself);
- * without it (leads) the key is a prefix of ORIGIN_ID, which old-style filters can only match one
+ * without it (leads, deals) the key is a prefix of ORIGIN_ID, which old-style filters can only match one
  * at a time (they have no OR groups), so one list per key. */
 export function recordKeys(entity: OldEntity<unknown>, hasOriginVersion: boolean): BulkKeys {
   return {

@@ -1,5 +1,5 @@
 // Issue 10.8: the fields that hold idempotency records (a card's xmlId; ORIGIN_ID, ORIGINATOR_ID,
-// ORIGIN_VERSION of contacts, companies and leads) cannot be written, updated or cleared through
+// ORIGIN_VERSION of contacts, companies, leads and deals) cannot be written, updated or cleared through
 // the API, so nobody can claim or forge another caller's key; and keys compare exactly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MUTATION_RESULT } from '../helpers/mutations.js';
@@ -79,6 +79,22 @@ describe('reserved idempotency fields', () => {
       await refused(m('clearLeadFields', 'id: 1, fields: $v', '[String!]!'), { v: [name] }, 'clearLeadFields');
     }
   });
+
+  it('deals: the origin fields in create, update and clear are ValidationErrors', async () => {
+    for (const name of ['ORIGIN_ID', 'originatorId']) {
+      await refused(
+        m('createDeal', 'input: $v', 'CreateDealInput!'),
+        { v: { title: 'x', fields: { [name]: 'k' } } },
+        'createDeal',
+      );
+      await refused(
+        m('updateDeal', 'id: 1, input: $v', 'UpdateDealInput!'),
+        { v: { fields: { [name]: 'k' } } },
+        'updateDeal',
+      );
+      await refused(m('clearDealFields', 'id: 1, fields: $v', '[String!]!'), { v: [name] }, 'clearDealFields');
+    }
+  });
 });
 
 describe('reading them stays possible', () => {
@@ -107,6 +123,7 @@ describe('idempotency keys compare exactly, for every entity', () => {
         (key, n) => ({ title: `Case ${n}`, idempotencyKey: key }),
       ],
       ['createLead', 'CreateLeadInput!', ID('CreateLead'), (key, n) => ({ title: `Case ${n}`, idempotencyKey: key })],
+      ['createDeal', 'CreateDealInput!', ID('CreateDeal'), (key, n) => ({ title: `Case ${n}`, idempotencyKey: key })],
     ];
     for (const [name, type, success, input] of cases) {
       const ids = [];

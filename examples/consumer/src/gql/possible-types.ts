@@ -22,6 +22,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "ClearDealFieldsResult": [
+      "ClearDealFieldsSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "ClearLeadFieldsResult": [
       "ClearLeadFieldsSuccess",
       "ForbiddenError",
@@ -59,6 +66,13 @@
     ],
     "CreateContactsResult": [
       "CreateContactsSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "CreateDealResult": [
+      "CreateDealSuccess",
       "ForbiddenError",
       "NotFoundError",
       "UpstreamError",
@@ -131,6 +145,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "DeleteDealResult": [
+      "DeleteDealSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "DeleteLeadResult": [
       "DeleteLeadSuccess",
       "ForbiddenError",
@@ -161,6 +182,13 @@
     ],
     "Error": [
       "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "MoveDealStageResult": [
+      "ForbiddenError",
+      "MoveDealStageSuccess",
       "NotFoundError",
       "UpstreamError",
       "ValidationError"
@@ -314,6 +342,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "ClearDealFieldsResult": [
+      "ClearDealFieldsSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "ClearLeadFieldsResult": [
       "ClearLeadFieldsSuccess",
       "ForbiddenError",
@@ -351,6 +386,13 @@
     ],
     "CreateContactsResult": [
       "CreateContactsSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "CreateDealResult": [
+      "CreateDealSuccess",
       "ForbiddenError",
       "NotFoundError",
       "UpstreamError",
@@ -423,6 +465,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "DeleteDealResult": [
+      "DeleteDealSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "DeleteLeadResult": [
       "DeleteLeadSuccess",
       "ForbiddenError",
@@ -453,6 +502,13 @@
     ],
     "Error": [
       "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "MoveDealStageResult": [
+      "ForbiddenError",
+      "MoveDealStageSuccess",
       "NotFoundError",
       "UpstreamError",
       "ValidationError"
