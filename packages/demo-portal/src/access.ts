@@ -60,7 +60,9 @@ export function oldResolver(schema: Schema, offset: string): Resolver {
   };
 }
 
-/** crm.item names (§7.3/§7.4). `fm` is not filterable (UNCONFIRMED, §11). */
+/** crm.item names (§7.3/§7.4). What a filter or an order may name is what crm.item.fields lists
+ * (crm-item-list.md): `fm` is not a field (UNCONFIRMED, §11), and a field the type's flags switch
+ * off is not listed — naming either is "not allowed in filter/order", like an unknown name. */
 export function itemResolver(schema: Schema, offset: string, useOriginal: boolean): Resolver {
   const cache = new Map<string, Access | null>();
   return (name) => {
@@ -71,7 +73,7 @@ export function itemResolver(schema: Schema, offset: string, useOriginal: boolea
       const up = schema.byUpper.get(name);
       if (up?.uf) def = up;
     }
-    const acc = def && def.upper !== 'FM' ? accessFor(schema, def, name, offset) : null;
+    const acc = def && def.upper !== 'FM' && schema.enabled(def) ? accessFor(schema, def, name, offset) : null;
     cache.set(name, acc);
     return acc;
   };

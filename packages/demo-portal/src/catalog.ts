@@ -1,5 +1,6 @@
 // Portal metadata: smart-process types, funnels (categories), stages and the other crm.status
-// dictionaries. Static for the demo portal (there is no crm.type.add here), built once.
+// dictionaries. Each portal holds its own Catalog (crm.type.add adds a type with its default
+// funnel and stages at run time); the seeded part is the same for every portal.
 
 export const SPA_FLAGS = [
   'isCategoriesEnabled',
@@ -63,12 +64,13 @@ export interface Dictionary {
   CATEGORY_ID?: number;
 }
 
-const ALL_OFF = Object.fromEntries(SPA_FLAGS.map((k) => [k, false])) as Record<SpaFlag, boolean>;
+export const ALL_OFF = Object.fromEntries(SPA_FLAGS.map((k) => [k, false])) as Record<SpaFlag, boolean>;
 const on = (...keys: SpaFlag[]) => ({ ...ALL_OFF, ...Object.fromEntries(keys.map((k) => [k, true])) });
 
 const T0 = Date.parse('2024-01-10T09:00:00Z');
 
-export const SPA_TYPES: SpaType[] = [
+/** The smart processes every demo portal starts with. */
+const SEEDED_TYPES: SpaType[] = [
   {
     id: 1,
     entityTypeId: 128,
@@ -108,20 +110,31 @@ export const SPA_TYPES: SpaType[] = [
     createdTime: T0 + 2 * 86_400_000,
     updatedTime: T0 + 2 * 86_400_000,
   },
+  {
+    // A smart process of a Russian-speaking team: title, funnel and stages in Russian.
+    id: 4,
+    entityTypeId: 1034,
+    title: 'Договоры',
+    code: 'contracts',
+    flags: on('isStagesEnabled', 'isClientEnabled', 'isBeginCloseDatesEnabled', 'isSetOpenPermissions'),
+    createdTime: T0 + 3 * 86_400_000,
+    updatedTime: T0 + 3 * 86_400_000,
+  },
 ];
 
-/** Item-field flags of §7.7 on the type record. */
-export const CATEGORIES: Category[] = [
+const SEEDED_CATEGORIES: Category[] = [
   { id: 0, entityTypeId: 2, name: 'General', sort: 100, isDefault: true },
   { id: 1, entityTypeId: 2, name: 'Partners', sort: 200, isDefault: false },
   { id: 7, entityTypeId: 128, name: 'Main', sort: 100, isDefault: true },
   { id: 8, entityTypeId: 128, name: 'Enterprise', sort: 200, isDefault: false },
   { id: 9, entityTypeId: 130, name: 'General', sort: 100, isDefault: true },
   { id: 10, entityTypeId: 1032, name: 'General', sort: 100, isDefault: true },
+  { id: 11, entityTypeId: 1034, name: 'Основная', sort: 100, isDefault: true },
 ];
 
 type StageSpec = [code: string, name: string, semantics: Semantics, color: string];
 
+/** The stages a new smart-process funnel gets. */
 const SPA_DEFAULT_STAGES: StageSpec[] = [
   ['NEW', 'Start', 'process', '#22B9FF'],
   ['PREPARATION', 'Preparation', 'process', '#88B9FF'],
@@ -130,36 +143,53 @@ const SPA_DEFAULT_STAGES: StageSpec[] = [
   ['FAIL', 'Failure', 'failure', '#FF5752'],
 ];
 
+/** Funnels whose stages differ from the defaults. */
+const CUSTOM_STAGES: Record<number, StageSpec[]> = {
+  // A custom in-progress stage (UC_ codes are what the portal generates for user stages).
+  7: [...SPA_DEFAULT_STAGES.slice(0, 3), ['UC_REVIEW', 'Review', 'process', '#FF8800'], ...SPA_DEFAULT_STAGES.slice(3)],
+  // Stages renamed by the team that uses them.
+  11: [
+    ['NEW', 'Черновик', 'process', '#22B9FF'],
+    ['PREPARATION', 'Согласование', 'process', '#88B9FF'],
+    ['CLIENT', 'На подписи', 'process', '#FFCC00'],
+    ['SUCCESS', 'Подписан', 'success', '#7BD500'],
+    ['FAIL', 'Отклонён', 'failure', '#FF5752'],
+  ],
+};
+
 function dict(entity: string, rows: [string, string][]): [string, StageSpec[]] {
   return [entity, rows.map(([c, n]) => [c, n, 'process', ''] as StageSpec)];
 }
 
-/** Builds every crm.status row; ids are sequential so they are stable for a given build. */
-function buildStatuses(): StatusRow[] {
-  const out: StatusRow[] = [];
-  const push = (
-    entity: string,
-    category: number | null,
-    specs: StageSpec[],
-    prefix: string,
-    extra: boolean,
-    isStage: boolean,
-  ) => {
-    specs.forEach(([code, name, sem, color], i) => {
-      out.push({
-        ID: out.length + 1,
-        ENTITY_ID: entity,
-        STATUS_ID: prefix + code,
-        NAME: name,
-        SORT: (i + 1) * 10,
-        SYSTEM: isStage ? sem !== 'process' || code === 'NEW' : true,
-        CATEGORY_ID: category,
-        COLOR: isStage ? color : null,
-        semantics: sem,
-        extra,
-      });
+/** Appends crm.status rows; ids are sequential so they are stable for a given build. */
+function pushRows(
+  out: StatusRow[],
+  entity: string,
+  category: number | null,
+  specs: StageSpec[],
+  prefix: string,
+  extra: boolean,
+  isStage: boolean,
+): void {
+  specs.forEach(([code, name, sem, color], i) => {
+    out.push({
+      ID: out.length + 1,
+      ENTITY_ID: entity,
+      STATUS_ID: prefix + code,
+      NAME: name,
+      SORT: (i + 1) * 10,
+      SYSTEM: isStage ? sem !== 'process' || code === 'NEW' : true,
+      CATEGORY_ID: category,
+      COLOR: isStage ? color : null,
+      semantics: sem,
+      extra,
     });
-  };
+  });
+}
+
+/** Builds every seeded crm.status row. */
+function buildStatuses(types: SpaType[], categories: Category[]): StatusRow[] {
+  const out: StatusRow[] = [];
   const dicts: [string, StageSpec[]][] = [
     dict('CONTACT_TYPE', [
       ['CLIENT', 'Clients'],
@@ -203,8 +233,9 @@ function buildStatuses(): StatusRow[] {
       ['GOODS', 'Goods'],
     ]),
   ];
-  for (const [entity, specs] of dicts) push(entity, null, specs, '', false, false);
-  push(
+  for (const [entity, specs] of dicts) pushRows(out, entity, null, specs, '', false, false);
+  pushRows(
+    out,
     'STATUS',
     null,
     [
@@ -218,7 +249,8 @@ function buildStatuses(): StatusRow[] {
     true,
     true,
   );
-  push(
+  pushRows(
+    out,
     'DEAL_STAGE',
     0,
     [
@@ -235,7 +267,8 @@ function buildStatuses(): StatusRow[] {
     true,
     true,
   );
-  push(
+  pushRows(
+    out,
     'DEAL_STAGE_1',
     1,
     [
@@ -249,15 +282,17 @@ function buildStatuses(): StatusRow[] {
     true,
     true,
   );
-  for (const c of CATEGORIES) {
-    const t = SPA_TYPES.find((x) => x.entityTypeId === c.entityTypeId);
+  for (const c of categories) {
+    const t = types.find((x) => x.entityTypeId === c.entityTypeId);
     if (!t?.flags.isStagesEnabled) continue;
-    const specs = [...SPA_DEFAULT_STAGES];
-    // A custom in-progress stage (UC_ codes are what the portal generates for user stages).
-    if (c.id === 7) specs.splice(3, 0, ['UC_REVIEW', 'Review', 'process', '#FF8800']);
-    push(stageEntityId(c.entityTypeId, c.id), c.id, specs, `DT${c.entityTypeId}_${c.id}:`, false, true);
+    pushStages(out, c);
   }
   return out;
+}
+
+function pushStages(out: StatusRow[], c: Category): void {
+  const specs = CUSTOM_STAGES[c.id] ?? SPA_DEFAULT_STAGES;
+  pushRows(out, stageEntityId(c.entityTypeId, c.id), c.id, specs, `DT${c.entityTypeId}_${c.id}:`, false, true);
 }
 
 /** Dictionary id holding the stages of a funnel (§7.9). */
@@ -267,84 +302,137 @@ export function stageEntityId(entityTypeId: number, categoryId: number): string 
   return `DYNAMIC_${entityTypeId}_STAGE_${categoryId}`;
 }
 
-export const STATUSES: StatusRow[] = buildStatuses();
-
-const byEntity = new Map<string, StatusRow[]>();
-for (const s of STATUSES) {
-  const list = byEntity.get(s.ENTITY_ID) ?? [];
-  list.push(s);
-  byEntity.set(s.ENTITY_ID, list);
-}
-
-export function statusesOf(entityId: string): StatusRow[] {
-  return byEntity.get(entityId) ?? [];
-}
-
-/** Stages of a funnel, in SORT order. */
-export function stagesOf(entityTypeId: number, categoryId: number): StatusRow[] {
-  return statusesOf(stageEntityId(entityTypeId, categoryId));
-}
-
-/** Finds a stage anywhere among the type's funnels. */
-export function findStage(entityTypeId: number, stageId: string): StatusRow | undefined {
-  for (const c of categoriesOf(entityTypeId)) {
-    const s = stagesOf(entityTypeId, c.id).find((r) => r.STATUS_ID === stageId);
-    if (s) return s;
-  }
-  if (entityTypeId === 1) return statusesOf('STATUS').find((r) => r.STATUS_ID === stageId);
-  return undefined;
-}
-
 /** P/S/F as on items (§7.9: `stageSemanticId`); apology is a failure. */
 export function semanticLetter(s: StatusRow | undefined): 'P' | 'S' | 'F' | null {
   if (!s) return null;
   return s.semantics === 'success' ? 'S' : s.semantics === 'process' ? 'P' : 'F';
 }
 
-export function categoriesOf(entityTypeId: number): Category[] {
-  return CATEGORIES.filter((c) => c.entityTypeId === entityTypeId);
+/** What crm.type.add takes (already validated). */
+export interface NewType {
+  title: string;
+  entityTypeId: number;
+  code: string;
+  flags: Record<SpaFlag, boolean>;
+  createdTime: number;
 }
 
-export function defaultCategory(entityTypeId: number): Category | undefined {
-  return CATEGORIES.find((c) => c.entityTypeId === entityTypeId && c.isDefault);
-}
+/** One portal's types, funnels and dictionaries. */
+export class Catalog {
+  readonly types: SpaType[] = SEEDED_TYPES.map((t) => ({ ...t, flags: { ...t.flags } }));
+  readonly categories: Category[] = SEEDED_CATEGORIES.map((c) => ({ ...c }));
+  readonly statuses: StatusRow[] = buildStatuses(this.types, this.categories);
+  private readonly byEntity = new Map<string, StatusRow[]>();
 
-export function spaType(entityTypeId: number): SpaType | undefined {
-  return SPA_TYPES.find((t) => t.entityTypeId === entityTypeId);
-}
-
-/** crm.status.entity.types (§7.9). */
-export function dictionaries(): Dictionary[] {
-  const out: Dictionary[] = [
-    { ID: 'STATUS', NAME: 'Lead statuses', ENTITY_TYPE_ID: 1 },
-    { ID: 'SOURCE', NAME: 'Sources' },
-    { ID: 'CONTACT_TYPE', NAME: 'Contact type' },
-    { ID: 'COMPANY_TYPE', NAME: 'Company type' },
-    { ID: 'INDUSTRY', NAME: 'Industry' },
-    { ID: 'DEAL_TYPE', NAME: 'Deal type' },
-    { ID: 'HONORIFIC', NAME: 'Salutations' },
-  ];
-  for (const c of CATEGORIES) {
-    if (c.entityTypeId === 2) {
-      out.push({
-        ID: stageEntityId(2, c.id),
-        NAME: c.id === 0 ? 'Deal stages' : `Deal stages (${c.name})`,
-        PREFIX: c.id === 0 ? '' : `C${c.id}`,
-        ENTITY_TYPE_ID: 2,
-        CATEGORY_ID: c.id,
-      });
-      continue;
-    }
-    const t = spaType(c.entityTypeId);
-    if (t?.flags.isStagesEnabled) {
-      out.push({
-        ID: stageEntityId(c.entityTypeId, c.id),
-        NAME: `${t.title} stages (${c.name})`,
-        PREFIX: `DT${c.entityTypeId}_${c.id}`,
-        ENTITY_TYPE_ID: c.entityTypeId,
-        CATEGORY_ID: c.id,
-      });
-    }
+  constructor() {
+    for (const s of this.statuses) this.index(s);
   }
-  return out;
+
+  private index(s: StatusRow): void {
+    const list = this.byEntity.get(s.ENTITY_ID) ?? [];
+    list.push(s);
+    this.byEntity.set(s.ENTITY_ID, list);
+  }
+
+  statusesOf(entityId: string): StatusRow[] {
+    return this.byEntity.get(entityId) ?? [];
+  }
+
+  /** Stages of a funnel, in SORT order. */
+  stagesOf(entityTypeId: number, categoryId: number): StatusRow[] {
+    return this.statusesOf(stageEntityId(entityTypeId, categoryId));
+  }
+
+  /** Finds a stage anywhere among the type's funnels. */
+  findStage(entityTypeId: number, stageId: string): StatusRow | undefined {
+    for (const c of this.categoriesOf(entityTypeId)) {
+      const s = this.stagesOf(entityTypeId, c.id).find((r) => r.STATUS_ID === stageId);
+      if (s) return s;
+    }
+    if (entityTypeId === 1) return this.statusesOf('STATUS').find((r) => r.STATUS_ID === stageId);
+    return undefined;
+  }
+
+  categoriesOf(entityTypeId: number): Category[] {
+    return this.categories.filter((c) => c.entityTypeId === entityTypeId);
+  }
+
+  defaultCategory(entityTypeId: number): Category | undefined {
+    return this.categories.find((c) => c.entityTypeId === entityTypeId && c.isDefault);
+  }
+
+  spaType(entityTypeId: number): SpaType | undefined {
+    return this.types.find((t) => t.entityTypeId === entityTypeId);
+  }
+
+  /** The entityTypeId crm.type.add gives when none is asked for: the next free even number from
+   * 1030 up (crm-type-add.md: "an even integer that is greater than or equal to 1030"). */
+  nextEntityTypeId(): number {
+    let e = 1030;
+    while (this.spaType(e)) e += 2;
+    return e;
+  }
+
+  /** crm.type.add: the type, its default funnel and that funnel's default stages (a new smart
+   * process always has one funnel and its stages; the flags only show or hide them). */
+  addType(spec: NewType): SpaType {
+    const t: SpaType = {
+      id: Math.max(0, ...this.types.map((x) => x.id)) + 1,
+      entityTypeId: spec.entityTypeId,
+      title: spec.title,
+      code: spec.code,
+      flags: spec.flags,
+      createdTime: spec.createdTime,
+      updatedTime: spec.createdTime,
+    };
+    this.types.push(t);
+    const c: Category = {
+      id: Math.max(0, ...this.categories.map((x) => x.id)) + 1,
+      entityTypeId: t.entityTypeId,
+      name: 'General',
+      sort: 100,
+      isDefault: true,
+    };
+    this.categories.push(c);
+    const from = this.statuses.length;
+    pushStages(this.statuses, c);
+    for (const s of this.statuses.slice(from)) this.index(s);
+    return t;
+  }
+
+  /** crm.status.entity.types (§7.9). */
+  dictionaries(): Dictionary[] {
+    const out: Dictionary[] = [
+      { ID: 'STATUS', NAME: 'Lead statuses', ENTITY_TYPE_ID: 1 },
+      { ID: 'SOURCE', NAME: 'Sources' },
+      { ID: 'CONTACT_TYPE', NAME: 'Contact type' },
+      { ID: 'COMPANY_TYPE', NAME: 'Company type' },
+      { ID: 'INDUSTRY', NAME: 'Industry' },
+      { ID: 'DEAL_TYPE', NAME: 'Deal type' },
+      { ID: 'HONORIFIC', NAME: 'Salutations' },
+    ];
+    for (const c of this.categories) {
+      if (c.entityTypeId === 2) {
+        out.push({
+          ID: stageEntityId(2, c.id),
+          NAME: c.id === 0 ? 'Deal stages' : `Deal stages (${c.name})`,
+          PREFIX: c.id === 0 ? '' : `C${c.id}`,
+          ENTITY_TYPE_ID: 2,
+          CATEGORY_ID: c.id,
+        });
+        continue;
+      }
+      const t = this.spaType(c.entityTypeId);
+      if (t?.flags.isStagesEnabled) {
+        out.push({
+          ID: stageEntityId(c.entityTypeId, c.id),
+          NAME: `${t.title} stages (${c.name})`,
+          PREFIX: `DT${c.entityTypeId}_${c.id}`,
+          ENTITY_TYPE_ID: c.entityTypeId,
+          CATEGORY_ID: c.id,
+        });
+      }
+    }
+    return out;
+  }
 }

@@ -26,8 +26,11 @@ export interface UfDef {
   /** CRM_CONTACT, CRM_1 (SPA uses the type id, §7.1) */
   entityId: string;
   label: string;
+  /** Labels by language (`en`, `br`, `ru`) when a field was created with a lang_map. */
+  labels?: Record<string, string>;
   sort: number;
   mandatory?: boolean;
+  xmlId?: string | null;
   settings: Record<string, unknown>;
   items?: EnumItem[];
 }
@@ -78,6 +81,9 @@ const INT_TYPES = new Set([
 
 export function storageOf(def: FieldDef): Storage {
   const t = def.type;
+  // A `file` custom field holds a file id (b_file): filtered and ordered as a number, rendered as
+  // an object (render.ts). System file fields (PHOTO, LOGO) hold nothing here.
+  if (t === 'file' && def.uf) return 'int';
   if (INT_TYPES.has(t)) return 'int';
   if (t === 'double') return 'num';
   if (t === 'boolean' || t === 'char') return 'bool';
@@ -91,6 +97,48 @@ export function storageOf(def: FieldDef): Storage {
 /** Fields whose values are dictionary codes or bindings: LIKE does not apply (§6.4). */
 export function isLikeless(def: FieldDef): boolean {
   return /^crm_(status|contact|company|lead|category|currency|entity)$/.test(def.type);
+}
+
+// ---- `crm` custom fields (binding to CRM items) ------------------------------------------------
+
+/** Settings keys of a `crm` field and the types they bind (userfieldconfig-add.md, `crm` tab);
+ * `DYNAMIC_<entityTypeId>` binds a smart process. */
+const CRM_SETTING_TYPES: Record<string, number> = {
+  LEAD: 1,
+  DEAL: 2,
+  CONTACT: 3,
+  COMPANY: 4,
+  QUOTE: 7,
+  SMART_INVOICE: 31,
+};
+
+/** The entity types a `crm` field binds, in the settings' order. */
+export function crmBoundTypes(settings: Record<string, unknown> | undefined): number[] {
+  const out: number[] = [];
+  for (const [k, v] of Object.entries(settings ?? {})) {
+    if (v !== 'Y' && v !== true) continue;
+    const dyn = /^DYNAMIC_(\d+)$/.exec(k);
+    const e = dyn ? Number(dyn[1]) : CRM_SETTING_TYPES[k];
+    if (e !== undefined && !out.includes(e)) out.push(e);
+  }
+  return out;
+}
+
+/** Short type code of crm/data-types.md (`entityTypeAbbr`): L, D, C, CO, Q, SI, T<hex> for SPAs. */
+export function crmAbbr(entityTypeId: number): string {
+  const fixed: Record<number, string> = { 1: 'L', 2: 'D', 3: 'C', 4: 'CO', 7: 'Q', 31: 'SI' };
+  return fixed[entityTypeId] ?? `T${entityTypeId.toString(16)}`;
+}
+
+/** `CO_3` → {4, 3}; null when the prefix is unknown or the id is not a positive integer. */
+export function parseCrmRef(v: string): { entityTypeId: number; id: number } | null {
+  const m = /^([A-Za-z0-9]+)_(\d+)$/.exec(v.trim());
+  if (!m || Number(m[2]) <= 0) return null;
+  const abbr = m[1].toUpperCase();
+  const fixed: Record<string, number> = { L: 1, D: 2, C: 3, CO: 4, Q: 7, SI: 31 };
+  if (fixed[abbr] !== undefined) return { entityTypeId: fixed[abbr], id: Number(m[2]) };
+  const t = /^T([0-9A-F]+)$/.exec(abbr);
+  return t ? { entityTypeId: Number.parseInt(t[1], 16), id: Number(m[2]) } : null;
 }
 
 // ---- UF names (§7.3) -------------------------------------------------------------------------

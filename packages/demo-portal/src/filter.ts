@@ -122,6 +122,21 @@ function vals(acc: Access, rec: unknown): unknown[] {
   return [v];
 }
 
+/**
+ * One condition. The prefixes of crm-item-list.md: `=` / none (equal; a list means IN), `!=` / `!`
+ * (not equal), `@` / `!@` (IN / NOT IN), `>`, `>=`, `<`, `<=`, `%` (substring), `=%` / `%=` (LIKE
+ * with the caller's `%`), `!%`, `!=%`, `!%=` (their negations).
+ *
+ * Multiple fields match when ANY of their values matches (a negation: when none does).
+ *
+ * EMPTY values and negations — the docs are silent on whether `!=x`, `!@[…]`, `!%x` match a record
+ * whose field is empty. The reading taken is the real portal's: Bitrix's ORM builds a negation as
+ * `NOT (cond)` of the positive condition and the old CSQLWhere adds `OR field IS NULL` to it, so
+ * a record without a value is one the positive condition does not match, and the negation returns
+ * it. EVERY negation here therefore also matches records whose field is empty/NULL (and a
+ * multiple field with no values), consistently for every field type. Comparisons (`>`, `>=`, `<`,
+ * `<=`) never match NULL, as in SQL; `=''` (or null) finds the empty ones, `!=''` the filled ones.
+ */
 function leaf(acc: Access, op: string, raw: unknown, opts: FilterOptions): Pred {
   const list =
     Array.isArray(raw) ||
@@ -294,13 +309,21 @@ export function compileOrder(order: unknown, resolve: Resolver, strict: boolean)
   return keys;
 }
 
+/** The value a row sorts by: a multiple field by its first value, no values being NULL. */
+function sortValue(acc: Access, row: unknown): unknown {
+  const v = acc.get(row as never);
+  if (!acc.multiple) return v;
+  return Array.isArray(v) && v.length ? v[0] : null;
+}
+
 function compareRows(keys: OrderKey[]) {
   return (a: { ID: number }, b: { ID: number }): number => {
     for (const k of keys) {
-      const va = k.acc.get(a as never);
-      const vb = k.acc.get(b as never);
+      const va = sortValue(k.acc, a);
+      const vb = sortValue(k.acc, b);
       let c: number;
-      // NULLs sort first ascending, as in MySQL.
+      // NULLs sort first ascending and last descending, as in MySQL; an empty string is a value
+      // (it sorts before every other string).
       if (va === null || va === undefined) c = vb === null || vb === undefined ? 0 : -1;
       else if (vb === null || vb === undefined) c = 1;
       else c = cmp(va, vb) ?? 0;

@@ -167,6 +167,7 @@ export async function startPortal(opts: StartPortalOptions = {}): Promise<Emulat
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('portal: unexpected server address');
   origin = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  state.setOrigin?.(origin);
 
   let closing: Promise<void> | null = null;
   const needOAuth = (): OAuthServer => {

@@ -17,6 +17,7 @@ function oldScalar(def: FieldDef, v: unknown, offset: string): unknown {
     if (v === null || v === undefined) return '';
     if (s === 'bool') return v ? '1' : '0';
     if (s === 'date') return isoDate(String(v), offset);
+    if (s === 'datetime') return isoDateTime(Number(v), offset);
     return String(v);
   }
   if (v === null || v === undefined) return s === 'date' || s === 'datetime' ? '' : null;
@@ -67,6 +68,32 @@ export function oldSelect(schema: Schema, select: unknown): Set<string> {
   return out;
 }
 
+// ---- file custom fields ----------------------------------------------------------------------
+
+/** Old-style reading of a `file` custom field: the file id and links to the entity's show_file
+ * page (the shape crm.<entity>.get gives for file fields; the docs do not show it — UNCONFIRMED).
+ * crm.item reads {id, url, urlMachine} (object-fields.md: "Value of the file type field is
+ * returned as an object"). Links point at the portal; it does not serve the files. */
+function oldFile(schema: Schema, rec: Rec, def: FieldDef, id: unknown): unknown {
+  if (id === null || id === undefined) return '';
+  const entity = schema.name.toLowerCase();
+  const show = `/bitrix/components/bitrix/crm.${entity}.show/show_file.php?ownerId=${rec.ID}&fieldName=${def.upper}&dynamic=Y&fileId=${id}`;
+  return { id: Number(id), showUrl: show, downloadUrl: `${show}&download=y` };
+}
+
+function itemFile(schema: Schema, rec: Rec, def: FieldDef, id: unknown): unknown {
+  if (id === null || id === undefined) return null;
+  const q = `entityTypeId=${schema.entityTypeId}&id=${rec.ID}&fieldName=${def.upper}&fileId=${id}`;
+  const origin = schema.links.origin;
+  return {
+    id: Number(id),
+    url: `${origin}/bitrix/services/main/ajax.php?action=crm.controller.item.getFile&SITE_ID=s1&${q}`,
+    urlMachine: `${origin}/rest/crm.controller.item.getFile.json?${q}`,
+  };
+}
+
+const isUfFile = (d: FieldDef) => !!d.uf && d.type === 'file';
+
 /** `sel` null = crm.*.get: every field, multi-fields when non-empty (§2.6). */
 export function renderOld(schema: Schema, rec: Rec, offset: string, sel: Set<string> | null): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -79,11 +106,8 @@ export function renderOld(schema: Schema, rec: Rec, offset: string, sel: Set<str
       continue;
     }
     const v = isDerived(d) ? schema.derive(rec, d) : rec[d.upper];
-    out[d.upper] = d.multiple
-      ? Array.isArray(v)
-        ? v.map((x) => oldScalar(d, x, offset))
-        : []
-      : oldScalar(d, v, offset);
+    const one = isUfFile(d) ? (x: unknown) => oldFile(schema, rec, d, x) : (x: unknown) => oldScalar(d, x, offset);
+    out[d.upper] = d.multiple ? (Array.isArray(v) ? v.map(one) : []) : one(v);
   }
   return out;
 }
@@ -169,7 +193,8 @@ export function renderItem(schema: Schema, rec: Rec, offset: string, sel: ItemSe
       continue;
     }
     const v = isDerived(d) ? schema.derive(rec, d) : rec[d.upper];
-    out[key] = d.multiple ? (Array.isArray(v) ? v.map((x) => itemScalar(d, x, offset)) : []) : itemScalar(d, v, offset);
+    const one = isUfFile(d) ? (x: unknown) => itemFile(schema, rec, d, x) : (x: unknown) => itemScalar(d, x, offset);
+    out[key] = d.multiple ? (Array.isArray(v) ? v.map(one) : []) : one(v);
   }
   if (sel.entityTypeId) out.entityTypeId = schema.entityTypeId;
   if (sel.fm) out.fm = itemMulti(rec.FM);

@@ -1,7 +1,8 @@
 // Entity schemas: the field lists of lead (1), deal (2), contact (3), company (4), estimate (7),
 // invoice (31) and each smart process. One canonical record per entity, keyed by UPPER_CASE names; the schema says how each
 // field is named and typed in both renderings.
-import { findStage, semanticLetter, spaType, type SpaType } from './catalog.js';
+import { semanticLetter, type Catalog, type SpaType } from './catalog.js';
+import { demoUfs } from './custom-fields.js';
 import { f, nameUfs, RO, type FieldDef, type UfDef } from './fields.js';
 
 /** A multi-field value (PHONE/EMAIL/WEB/IM), stored once for both renderings. */
@@ -42,6 +43,8 @@ export interface Schema {
   };
   /** Field switched on for this type (SPA flags, §7.7). */
   enabled(def: FieldDef): boolean;
+  /** The portal's origin (absolute links to files of `file` fields). */
+  links: { origin: string };
   /** Derived (read-only computed) values: HAS_PHONE, stage semantics. */
   derive(rec: Rec, def: FieldDef): unknown;
 }
@@ -196,7 +199,7 @@ export const SPA130_UFS: FieldDef[] = [
 
 // ---- system entities --------------------------------------------------------------------------
 
-function contactFields(): FieldDef[] {
+function contactFields(ufs: FieldDef[]): FieldDef[] {
   return [
     f('ID', 'id', 'integer', 'ID', RO),
     f('HONORIFIC', 'honorific', 'crm_status', 'Salutation', { statusType: 'HONORIFIC' }),
@@ -222,11 +225,11 @@ function contactFields(): FieldDef[] {
     f('FACE_ID', 'faceId', 'integer', 'Face ID', RO),
     ...bookkeeping(),
     ...multiDefs(),
-    ...CONTACT_UFS,
+    ...ufs,
   ];
 }
 
-function companyFields(): FieldDef[] {
+function companyFields(ufs: FieldDef[]): FieldDef[] {
   return [
     f('ID', 'id', 'integer', 'ID', RO),
     f('TITLE', 'title', 'string', 'Company name', { required: true }),
@@ -241,11 +244,11 @@ function companyFields(): FieldDef[] {
     f('ORIGIN_VERSION', 'originVersion', 'string', 'Original version'),
     ...bookkeeping(),
     ...multiDefs(),
-    ...COMPANY_UFS,
+    ...ufs,
   ];
 }
 
-function leadFields(): FieldDef[] {
+function leadFields(ufs: FieldDef[]): FieldDef[] {
   return [
     f('ID', 'id', 'integer', 'ID', RO),
     f('TITLE', 'title', 'string', 'Lead name'),
@@ -277,10 +280,11 @@ function leadFields(): FieldDef[] {
     f('MOVED_TIME', 'movedTime', 'datetime', 'Moved on', RO),
     ...bookkeeping(),
     ...multiDefs(),
+    ...ufs,
   ];
 }
 
-function dealFields(): FieldDef[] {
+function dealFields(ufs: FieldDef[]): FieldDef[] {
   return [
     f('ID', 'id', 'integer', 'ID', RO),
     f('TITLE', 'title', 'string', 'Name'),
@@ -311,13 +315,12 @@ function dealFields(): FieldDef[] {
     f('MOVED_BY_ID', 'movedBy', 'user', 'Moved by', RO),
     f('MOVED_TIME', 'movedTime', 'datetime', 'Moved on', RO),
     ...bookkeeping(),
-    ...DEAL_UFS,
+    ...ufs,
   ];
 }
 
-function spaFields(t: SpaType): FieldDef[] {
+function spaFields(t: SpaType, defaultCategory: number, ufs: FieldDef[]): FieldDef[] {
   const e = t.entityTypeId;
-  const ufs = e === 128 ? SPA128_UFS : e === 130 ? SPA130_UFS : [];
   return [
     f('ID', 'id', 'integer', 'ID', RO),
     f('XML_ID', 'xmlId', 'string', 'External ID'),
@@ -332,7 +335,7 @@ function spaFields(t: SpaType): FieldDef[] {
     f('OPENED', 'opened', 'boolean', 'Available to everyone'),
     f('STAGE_ID', 'stageId', 'crm_status', 'Stage', {
       flag: 'isStagesEnabled',
-      statusType: `DYNAMIC_${e}_STAGE_${defaultCat(e)}`,
+      statusType: `DYNAMIC_${e}_STAGE_${defaultCategory}`,
     }),
     f('PREVIOUS_STAGE_ID', 'previousStageId', 'crm_status', 'Previous stage', { ...RO, flag: 'isStagesEnabled' }),
     f('STAGE_SEMANTIC_ID', 'stageSemanticId', 'string', 'Stage group', { ...RO, flag: 'isStagesEnabled' }),
@@ -388,11 +391,9 @@ function clientBoundFields(): FieldDef[] {
   ];
 }
 
-function defaultCat(e: number): number {
-  return e === 128 ? 7 : e === 130 ? 9 : 10;
-}
+type SchemaBase = Omit<Schema, 'byUpper' | 'byCamel' | 'hasFm' | 'enabled' | 'derive' | 'links'>;
 
-function build(partial: Omit<Schema, 'byUpper' | 'byCamel' | 'hasFm' | 'enabled' | 'derive'>): Schema {
+function build(partial: SchemaBase, catalog: Catalog, links: { origin: string }): Schema {
   nameUfs(partial.fields, !partial.spa);
   const byUpper = new Map(partial.fields.map((d) => [d.upper, d]));
   const byCamel = new Map(partial.fields.filter((d) => d.camel && d.item !== false).map((d) => [d.camel, d]));
@@ -402,6 +403,7 @@ function build(partial: Omit<Schema, 'byUpper' | 'byCamel' | 'hasFm' | 'enabled'
     ...partial,
     byUpper,
     byCamel,
+    links,
     hasFm: byUpper.has('FM'),
     enabled: (def) => !def.flag || !partial.spa || partial.spa.flags[def.flag],
     derive(rec, def) {
@@ -414,7 +416,7 @@ function build(partial: Omit<Schema, 'byUpper' | 'byCamel' | 'hasFm' | 'enabled'
           return (rec.FM ?? []).some((m) => m.typeId === 'IM' && m.valueType === 'IMOL');
         case 'STAGE_SEMANTIC_ID':
         case 'STATUS_SEMANTIC_ID':
-          return stageKey ? semanticLetter(findStage(e, String(rec[stageKey] ?? ''))) : null;
+          return stageKey ? semanticLetter(catalog.findStage(e, String(rec[stageKey] ?? ''))) : null;
         default:
           return rec[def.upper];
       }
@@ -426,55 +428,126 @@ export function isDerived(def: FieldDef): boolean {
   return /^(HAS_PHONE|HAS_EMAIL|HAS_IMOL|STAGE_SEMANTIC_ID|STATUS_SEMANTIC_ID)$/.test(def.upper);
 }
 
-export function buildSchemas(): Map<number, Schema> {
+/** A fresh copy of a seeded descriptor: each portal names (and may add to) its own fields. */
+const own = (d: FieldDef): FieldDef => ({ ...d });
+
+const SEEDED_SPA_UFS: Record<number, FieldDef[]> = { 128: SPA128_UFS, 130: SPA130_UFS };
+
+/** The SPA schema of a type: its system fields (by its flags) and its custom fields. */
+export function spaSchema(t: SpaType, catalog: Catalog, links: { origin: string }, ufs: FieldDef[]): Schema {
+  const e = t.entityTypeId;
+  return build(
+    {
+      entityTypeId: e,
+      name: `DYNAMIC_${e}`,
+      title: t.title,
+      ufEntityId: `CRM_${t.id}`,
+      fields: spaFields(t, catalog.defaultCategory(e)?.id ?? 0, ufs),
+      oldStyle: false,
+      spa: t,
+      sys: {
+        created: 'CREATED_TIME',
+        modified: 'UPDATED_TIME',
+        createdBy: 'CREATED_BY',
+        modifiedBy: 'UPDATED_BY',
+        stage: t.flags.isStagesEnabled ? 'STAGE_ID' : undefined,
+        movedTime: 'MOVED_TIME',
+        movedBy: 'MOVED_BY',
+      },
+    },
+    catalog,
+    links,
+  );
+}
+
+/** Adds a custom field to a schema at run time (crm.*.userfield.add, userfieldconfig.add): it
+ * gets its crm.item name by the rules of §7.3 and is listed, read, written and filtered at once. */
+export function addField(schema: Schema, def: FieldDef): void {
+  schema.fields.push(def);
+  nameUfs(schema.fields, !schema.spa);
+  schema.byUpper.set(def.upper, def);
+  schema.byCamel.clear();
+  for (const d of schema.fields) if (d.camel && d.item !== false) schema.byCamel.set(d.camel, d);
+}
+
+export interface BuiltSchemas {
+  schemas: Map<number, Schema>;
+  /** The last custom-field and enumeration-item ids the seeded fields use. */
+  lastFieldId: number;
+  lastEnumId: number;
+}
+
+export function buildSchemas(catalog: Catalog, links: { origin: string }): BuiltSchemas {
+  const ufEntityId = (e: number): string => {
+    const fixed: Record<number, string> = { 1: 'CRM_LEAD', 2: 'CRM_DEAL', 3: 'CRM_CONTACT', 4: 'CRM_COMPANY' };
+    return fixed[e] ?? `CRM_${catalog.spaType(e)?.id}`;
+  };
+  const demo = demoUfs(ufEntityId);
+  const ufs = (e: number, seeded: FieldDef[] = []) => [...seeded.map(own), ...(demo.byEntity.get(e) ?? [])];
   const m = new Map<number, Schema>();
   m.set(
     1,
-    build({
-      entityTypeId: 1,
-      name: 'LEAD',
-      title: 'Lead',
-      ufEntityId: 'CRM_LEAD',
-      fields: leadFields(),
-      oldStyle: true,
-      sys: { ...OLD_SYS, stage: 'STATUS_ID', movedTime: 'MOVED_TIME', movedBy: 'MOVED_BY_ID' },
-    }),
+    build(
+      {
+        entityTypeId: 1,
+        name: 'LEAD',
+        title: 'Lead',
+        ufEntityId: 'CRM_LEAD',
+        fields: leadFields(ufs(1)),
+        oldStyle: true,
+        sys: { ...OLD_SYS, stage: 'STATUS_ID', movedTime: 'MOVED_TIME', movedBy: 'MOVED_BY_ID' },
+      },
+      catalog,
+      links,
+    ),
   );
   m.set(
     2,
-    build({
-      entityTypeId: 2,
-      name: 'DEAL',
-      title: 'Deal',
-      ufEntityId: 'CRM_DEAL',
-      fields: dealFields(),
-      oldStyle: true,
-      sys: { ...OLD_SYS, stage: 'STAGE_ID', movedTime: 'MOVED_TIME', movedBy: 'MOVED_BY_ID' },
-    }),
+    build(
+      {
+        entityTypeId: 2,
+        name: 'DEAL',
+        title: 'Deal',
+        ufEntityId: 'CRM_DEAL',
+        fields: dealFields(ufs(2, DEAL_UFS)),
+        oldStyle: true,
+        sys: { ...OLD_SYS, stage: 'STAGE_ID', movedTime: 'MOVED_TIME', movedBy: 'MOVED_BY_ID' },
+      },
+      catalog,
+      links,
+    ),
   );
   m.set(
     3,
-    build({
-      entityTypeId: 3,
-      name: 'CONTACT',
-      title: 'Contact',
-      ufEntityId: 'CRM_CONTACT',
-      fields: contactFields(),
-      oldStyle: true,
-      sys: OLD_SYS,
-    }),
+    build(
+      {
+        entityTypeId: 3,
+        name: 'CONTACT',
+        title: 'Contact',
+        ufEntityId: 'CRM_CONTACT',
+        fields: contactFields(ufs(3, CONTACT_UFS)),
+        oldStyle: true,
+        sys: OLD_SYS,
+      },
+      catalog,
+      links,
+    ),
   );
   m.set(
     4,
-    build({
-      entityTypeId: 4,
-      name: 'COMPANY',
-      title: 'Company',
-      ufEntityId: 'CRM_COMPANY',
-      fields: companyFields(),
-      oldStyle: true,
-      sys: OLD_SYS,
-    }),
+    build(
+      {
+        entityTypeId: 4,
+        name: 'COMPANY',
+        title: 'Company',
+        ufEntityId: 'CRM_COMPANY',
+        fields: companyFields(ufs(4, COMPANY_UFS)),
+        oldStyle: true,
+        sys: OLD_SYS,
+      },
+      catalog,
+      links,
+    ),
   );
   const itemSys = {
     created: 'CREATED_TIME',
@@ -484,51 +557,39 @@ export function buildSchemas(): Map<number, Schema> {
   };
   m.set(
     7,
-    build({
-      entityTypeId: 7,
-      name: 'QUOTE',
-      title: 'Estimate',
-      ufEntityId: 'CRM_QUOTE',
-      fields: clientBoundFields(),
-      oldStyle: false,
-      sys: itemSys,
-    }),
+    build(
+      {
+        entityTypeId: 7,
+        name: 'QUOTE',
+        title: 'Estimate',
+        ufEntityId: 'CRM_QUOTE',
+        fields: clientBoundFields(),
+        oldStyle: false,
+        sys: itemSys,
+      },
+      catalog,
+      links,
+    ),
   );
   m.set(
     31,
-    build({
-      entityTypeId: 31,
-      name: 'SMART_INVOICE',
-      title: 'Invoice',
-      ufEntityId: 'CRM_SMART_INVOICE',
-      fields: clientBoundFields(),
-      oldStyle: false,
-      sys: itemSys,
-    }),
-  );
-  for (const e of [128, 130, 1032]) {
-    const t = spaType(e)!;
-    m.set(
-      e,
-      build({
-        entityTypeId: e,
-        name: `DYNAMIC_${e}`,
-        title: t.title,
-        ufEntityId: `CRM_${t.id}`,
-        fields: spaFields(t),
+    build(
+      {
+        entityTypeId: 31,
+        name: 'SMART_INVOICE',
+        title: 'Invoice',
+        ufEntityId: 'CRM_SMART_INVOICE',
+        fields: clientBoundFields(),
         oldStyle: false,
-        spa: t,
-        sys: {
-          created: 'CREATED_TIME',
-          modified: 'UPDATED_TIME',
-          createdBy: 'CREATED_BY',
-          modifiedBy: 'UPDATED_BY',
-          stage: t.flags.isStagesEnabled ? 'STAGE_ID' : undefined,
-          movedTime: 'MOVED_TIME',
-          movedBy: 'MOVED_BY',
-        },
-      }),
-    );
+        sys: itemSys,
+      },
+      catalog,
+      links,
+    ),
+  );
+  for (const t of catalog.types) {
+    const e = t.entityTypeId;
+    m.set(e, spaSchema(t, catalog, links, ufs(e, SEEDED_SPA_UFS[e])));
   }
-  return m;
+  return { schemas: m, lastFieldId: demo.lastFieldId, lastEnumId: demo.lastEnumId };
 }

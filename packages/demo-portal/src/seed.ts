@@ -1,16 +1,25 @@
 // Deterministic demo data: the same seed and sizes always give the same portal. Each section
 // draws from its own PRNG stream. The facts tests rely on are exported as DEMO / demoFacts().
 import type { DemoSizes } from './types.js';
-import { stagesOf } from './catalog.js';
+import { DEMO_UF_SPECS } from './custom-fields.js';
+import { seedCustomValues } from './seed-uf.js';
 import type { Multi, Rec } from './schemas.js';
 import type { AddressRec, Db, DeptRec, UserRec } from './store.js';
 import { pick, stream } from './util.js';
 
 export const DEMO = {
   /** entityTypeId of each smart process and its crm.type id. */
-  spa: { onboarding: 128, support: 130, assets: 1032 },
-  typeIds: { 128: 1, 130: 2, 1032: 3 } as Record<number, number>,
-  categories: { onboardingMain: 7, onboardingEnterprise: 8, support: 9, assets: 10, dealGeneral: 0, dealPartners: 1 },
+  spa: { onboarding: 128, support: 130, assets: 1032, contracts: 1034 },
+  typeIds: { 128: 1, 130: 2, 1032: 3, 1034: 4 } as Record<number, number>,
+  categories: {
+    onboardingMain: 7,
+    onboardingEnterprise: 8,
+    support: 9,
+    assets: 10,
+    contracts: 11,
+    dealGeneral: 0,
+    dealPartners: 1,
+  },
   stages: {
     onboardingMain: [
       'DT128_7:NEW',
@@ -22,6 +31,7 @@ export const DEMO = {
     ],
     onboardingEnterprise: ['DT128_8:NEW', 'DT128_8:PREPARATION', 'DT128_8:CLIENT', 'DT128_8:SUCCESS', 'DT128_8:FAIL'],
     support: ['DT130_9:NEW', 'DT130_9:PREPARATION', 'DT130_9:CLIENT', 'DT130_9:SUCCESS', 'DT130_9:FAIL'],
+    contracts: ['DT1034_11:NEW', 'DT1034_11:PREPARATION', 'DT1034_11:CLIENT', 'DT1034_11:SUCCESS', 'DT1034_11:FAIL'],
     dealGeneral: ['NEW', 'PREPARATION', 'PREPAYMENT_INVOICE', 'EXECUTING', 'FINAL_INVOICE', 'WON', 'LOSE', 'APOLOGY'],
     dealPartners: ['C1:NEW', 'C1:PREPARATION', 'C1:EXECUTING', 'C1:WON', 'C1:LOSE'],
     lead: ['NEW', 'IN_PROCESS', 'PROCESSED', 'CONVERTED', 'JUNK'],
@@ -45,6 +55,9 @@ export const DEMO = {
     company: { cnpj: { upper: 'UF_CRM_CNPJ', camel: 'ufCrmCnpj', type: 'string' } },
     deal: { margin: { upper: 'UF_CRM_1721244707107', camel: 'ufCrm_1721244707107', type: 'double' } },
   },
+  /** The custom fields of every type added on top of those above, per entityTypeId
+   * (custom-fields.ts): name, type, label, multiple, enumeration values, bound types. */
+  customFields: DEMO_UF_SPECS,
   /** Enumeration item ids (strings in descriptors). */
   priorityItems: { '301': 'Low', '302': 'Normal', '303': 'High', '304': 'Urgent' } as Record<string, string>,
   segmentItems: { '201': 'Retail', '202': 'Wholesale', '203': 'Government' } as Record<string, string>,
@@ -77,6 +90,7 @@ export function demoFacts(sizes: DemoSizes) {
       128: sizes.cardsPerType,
       130: Math.floor(sizes.cardsPerType / 4),
       1032: Math.floor(sizes.cardsPerType / 4),
+      1034: Math.floor(sizes.cardsPerType / 4),
     } as Record<number, number>,
     contacts: sizes.contacts,
     companies: sizes.companies,
@@ -370,7 +384,10 @@ export function seedPortal(db: Db, sizes: DemoSizes): void {
   }
 
   seedLeadsAndDeals(db, sizes, fm, assignee);
-  for (const e of [128, 130, 1032]) seedCards(db, sizes, e, assignee);
+  for (const e of [128, 130, 1032, 1034]) seedCards(db, sizes, e, assignee);
+  // The custom fields of every type (custom-fields.ts) get their values from streams of their
+  // own, after everything else: the values drawn above stay what they were.
+  seedCustomValues(db, active);
 }
 
 type Fm = (typeId: Multi['typeId'], valueType: string, value: string) => Multi;
@@ -421,7 +438,7 @@ function seedLeadsAndDeals(db: Db, sizes: DemoSizes, fm: Fm, assignee: (r: () =>
   r = stream(db.seed, 'deals');
   for (let i = 1; i <= sizes.deals; i++) {
     const cat = i % 3 === 0 ? 1 : 0;
-    const stages = stagesOf(2, cat).map((s) => s.STATUS_ID);
+    const stages = db.catalog.stagesOf(2, cat).map((s) => s.STATUS_ID);
     const stage = pick(r, stages);
     const contacts = sizes.contacts ? [1 + Math.floor(r() * sizes.contacts)] : [];
     if (contacts.length && r() < 0.3) contacts.push(1 + ((contacts[0] + 7) % sizes.contacts));
@@ -471,11 +488,11 @@ function seedCards(db: Db, sizes: DemoSizes, e: number, assignee: (r: () => numb
   const es = db.entities.get(e)!;
   const flags = es.schema.spa!.flags;
   const n = e === 128 ? sizes.cardsPerType : Math.floor(sizes.cardsPerType / 4);
-  const prefix = { 128: 'ONB', 130: 'SUP', 1032: 'AST' }[e] ?? 'SPA';
-  const cats = { 128: [7, 7, 7, 8], 130: [9], 1032: [10] }[e] ?? [];
+  const prefix = { 128: 'ONB', 130: 'SUP', 1032: 'AST', 1034: 'CTR' }[e] ?? 'SPA';
+  const cats = { 128: [7, 7, 7, 8], 130: [9], 1032: [10], 1034: [11] }[e] ?? [];
   for (let i = 1; i <= n; i++) {
     const cat = pick(r, cats);
-    const stages = flags.isStagesEnabled ? stagesOf(e, cat).map((s) => s.STATUS_ID) : [];
+    const stages = flags.isStagesEnabled ? db.catalog.stagesOf(e, cat).map((s) => s.STATUS_ID) : [];
     const k = r();
     const count = k < 0.1 ? 0 : k < 0.7 ? 1 : k < 0.95 ? 2 : 3;
     // Contacts drawn from a window so neighbours share contacts (several cards per contact).
@@ -487,7 +504,7 @@ function seedCards(db: Db, sizes: DemoSizes, e: number, assignee: (r: () => numb
     const rec: Rec = {
       ID: i,
       XML_ID: `${prefix}-${pad(i, 5)}`,
-      TITLE: `${es.schema.title} ${i}`,
+      TITLE: e === 1034 ? `Договор № ${i}` : `${es.schema.title} ${i}`,
       CREATED_BY: 1,
       UPDATED_BY: 1,
       MOVED_BY: 1,

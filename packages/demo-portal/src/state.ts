@@ -1,6 +1,8 @@
 // The data side of the embedded portal: builds the in-memory store, seeds the demo data and
 // returns the lower-case method table the HTTP front dispatches to (see types.ts).
-import type { ChangeEvent, DemoSizes, MethodTable, PortalState } from './types.js';
+import type { ChangeEvent, DemoSizes, MetaEvent, MethodTable, PortalState } from './types.js';
+import { Catalog } from './catalog.js';
+import { customFieldMethods } from './methods/userfields.js';
 import { oldMethods, userfieldList } from './methods/old.js';
 import { itemMethods } from './methods/item.js';
 import { metaMethods } from './methods/meta.js';
@@ -10,7 +12,15 @@ import { bindingMethods } from './methods/bindings.js';
 import { requisiteMethods } from './methods/requisites.js';
 import { buildSchemas } from './schemas.js';
 import { seedPortal } from './seed.js';
-import { Table, type AddressRec, type Db, type DeptRec, type RequisiteRec, type UserRec } from './store.js';
+import {
+  Table,
+  type AddressRec,
+  type Db,
+  type DeptRec,
+  type FileRec,
+  type RequisiteRec,
+  type UserRec,
+} from './store.js';
 
 export { DEMO, demoFacts } from './seed.js';
 
@@ -24,6 +34,10 @@ export interface StateOptions {
 
 export function createPortalState(opts: StateOptions): PortalState {
   const listeners = new Set<(e: ChangeEvent) => void>();
+  const metaListeners = new Set<(e: MetaEvent) => void>();
+  const catalog = new Catalog();
+  const links = { origin: 'http://127.0.0.1' };
+  const built = buildSchemas(catalog, links);
   const db: Db = {
     offset: opts.utcOffset,
     seed: opts.seed,
@@ -42,8 +56,21 @@ export function createPortalState(opts: StateOptions): PortalState {
         }
       }
     },
+    catalog,
+    files: new Table<FileRec>(),
+    ufSeq: { field: built.lastFieldId, enumItem: built.lastEnumId },
+    links,
+    emitMeta(event) {
+      for (const l of [...metaListeners]) {
+        try {
+          l(event);
+        } catch {
+          // As for emit: the change is committed whatever a subscriber does.
+        }
+      }
+    },
   };
-  for (const [e, schema] of buildSchemas()) db.entities.set(e, { schema, table: new Table() });
+  for (const [e, schema] of built.schemas) db.entities.set(e, { schema, table: new Table() });
   seedPortal(db, opts.sizes);
 
   const methods: MethodTable = {
@@ -58,12 +85,20 @@ export function createPortalState(opts: StateOptions): PortalState {
     ...commMethods(db),
     ...bindingMethods(db),
     ...requisiteMethods(db),
+    ...customFieldMethods(db),
   };
   return {
     methods,
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onMeta(listener) {
+      metaListeners.add(listener);
+      return () => metaListeners.delete(listener);
+    },
+    setOrigin(origin) {
+      links.origin = origin;
     },
   };
 }

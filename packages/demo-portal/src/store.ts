@@ -1,6 +1,7 @@
 // In-memory tables. Rows stay sorted by ID (ids only grow, so inserts are appends) so that the
 // keyset loop of §5 (`>ID` + order ID ASC + start=-1) is a binary search plus one page of work.
-import type { ChangeEvent } from './types.js';
+import type { Catalog } from './catalog.js';
+import type { ChangeEvent, MetaEvent } from './types.js';
 import type { Rec, Schema } from './schemas.js';
 
 export class Table<R extends { ID: number }> {
@@ -110,6 +111,13 @@ export interface RequisiteRec {
   SORT: number;
 }
 
+/** A file kept in a `file` custom field (b_file): values hold its id. */
+export interface FileRec {
+  ID: number;
+  NAME: string;
+  SIZE: number;
+}
+
 export interface EntityStore {
   schema: Schema;
   table: Table<Rec>;
@@ -127,4 +135,14 @@ export interface Db {
   /** Multi-field values get portal-wide ids, like b_crm_field_multi. */
   fmSeq: { value: number };
   emit(event: ChangeEvent): void;
+  /** Smart-process types, funnels, stages and dictionaries (crm.type.add changes them). */
+  catalog: Catalog;
+  /** Files of `file` custom fields. */
+  files: Table<FileRec>;
+  /** Portal-wide ids of custom fields (b_user_field) and of enumeration items. */
+  ufSeq: { field: number; enumItem: number };
+  /** The portal's address once it listens: links to files are absolute, as on a portal. */
+  links: { origin: string };
+  /** Announces a metadata change (a custom field or a smart process added). */
+  emitMeta(event: MetaEvent): void;
 }

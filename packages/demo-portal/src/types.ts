@@ -127,12 +127,24 @@ export interface ChangeEvent {
   action: 'add' | 'update' | 'delete';
 }
 
+/** A change of the portal's metadata for outgoing events: a custom field added
+ * (ONCRMCONTACTUSERFIELDADD, ONCRMTYPEUSERFIELDADD, …SETENUMVALUES) or a smart process added
+ * (ONCRMTYPEADD). `fields` is `data.FIELDS` of the event, as the event pages show it. */
+export interface MetaEvent {
+  event: string;
+  fields: Record<string, string>;
+}
+
 /** The data side of the portal (built by `createPortalState` in state.ts): the method table
  * over an in-memory store seeded with deterministic demo data. */
 export interface PortalState {
   methods: MethodTable;
   /** Subscribe to committed changes; returns an unsubscribe function. */
   onChange(listener: (event: ChangeEvent) => void): () => void;
+  /** Subscribe to metadata changes (custom fields, smart-process types). */
+  onMeta?(listener: (event: MetaEvent) => void): () => void;
+  /** Told the portal's origin once it listens (absolute links in answers). */
+  setOrigin?(origin: string): void;
 }
 
 /** A running portal (started by `startPortal` in portal.ts). */

@@ -2,8 +2,7 @@
 // (strings from form/batch callers), validation, multi-field semantics (§6.3, §7.5), bindings,
 // funnels/stages and bookkeeping fields.
 import { ApiError } from './types.js';
-import { categoriesOf, defaultCategory, findStage, stagesOf, statusesOf } from './catalog.js';
-import { storageOf, type FieldDef } from './fields.js';
+import { crmAbbr, crmBoundTypes, parseCrmRef, storageOf, type FieldDef } from './fields.js';
 import { isDerived, MULTI_TYPES, type Multi, type Rec, type Schema } from './schemas.js';
 import type { Db, EntityStore } from './store.js';
 import { asList, isObj, isoDateTime, parseDate, parseDateTime, toBool, toInt, toNum } from './util.js';
@@ -63,9 +62,11 @@ function phpType(v: unknown): string {
   return typeof v;
 }
 
-function coerceScalar(w: WriteCtx, def: FieldDef, v: unknown): unknown {
+function coerceScalar(w: WriteCtx, def: FieldDef, v: unknown, current: unknown[] = []): unknown {
   if (v === null || v === undefined || v === '') return null;
   const bad = () => invalid(w.mode, def);
+  if (def.uf && def.type === 'file') return fileValue(w, def, v, current);
+  if (def.uf && def.type === 'crm') return crmValue(def, v, bad);
   switch (storageOf(def)) {
     case 'int': {
       const n = toInt(v);
@@ -105,7 +106,7 @@ function coerceScalar(w: WriteCtx, def: FieldDef, v: unknown): unknown {
         def.type === 'crm_status' &&
         def.statusType &&
         !def.upper.match(/STAGE_ID|STATUS_ID/) &&
-        !statusesOf(def.statusType).some((r) => r.STATUS_ID === s)
+        !w.db.catalog.statusesOf(def.statusType).some((r) => r.STATUS_ID === s)
       )
         throw bad();
       return s;
@@ -113,18 +114,69 @@ function coerceScalar(w: WriteCtx, def: FieldDef, v: unknown): unknown {
   }
 }
 
-function coerce(w: WriteCtx, def: FieldDef, v: unknown): unknown {
-  if (!def.multiple) return coerceScalar(w, def, v);
+/** `current`: the value before the write (file fields keep a file only when it is named again). */
+function coerce(w: WriteCtx, def: FieldDef, v: unknown, current: unknown): unknown {
+  const kept = Array.isArray(current) ? current : current === null || current === undefined ? [] : [current];
+  if (!def.multiple) return coerceScalar(w, def, v, kept);
   if (v === null || v === '' || v === undefined) return [];
   if (!Array.isArray(v) && !isObj(v)) {
     if (w.mode === 'item')
       throw new ApiError('100', `Expected iterable value for multiple field, but got ${phpType(v)} instead`);
     v = [v];
   }
-  const list = asList(v)
-    .map((x) => coerceScalar(w, def, x))
-    .filter((x) => x !== null);
+  // A file given as ["name", "base64"] is one value, not a list of two (crm-item-update.md).
+  const values = def.type === 'file' && Array.isArray(v) && isUpload(v) ? [v] : asList(v);
+  const list = values.map((x) => coerceScalar(w, def, x, kept)).filter((x) => x !== null);
   return [...new Set(list)];
+}
+
+/** `["name.pdf", "<base64>"]` (crm.item) — a file to upload. */
+function isUpload(v: unknown[]): boolean {
+  return v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' && !/^\d+$/.test(v[0]);
+}
+
+/**
+ * A `file` field (crm-item-update.md "How to update a file type custom field"; files/index.md):
+ * - `["name", "<base64>"]` (crm.item) or `{fileData: ["name", "<base64>"]}` (crm.<entity>.add/update)
+ *   uploads a new file;
+ * - `{id: N}` (or the bare id) keeps file N when the field holds it; any other id resets the value
+ *   ("If you pass a value different from the current one in id, the field value will be reset");
+ * - `""` clears the field (handled by the caller).
+ */
+function fileValue(w: WriteCtx, def: FieldDef, v: unknown, current: unknown[]): number | null {
+  let upload: unknown = null;
+  if (Array.isArray(v) && isUpload(v)) upload = v;
+  else if (isObj(v) && Array.isArray(v.fileData)) upload = v.fileData;
+  if (Array.isArray(upload)) {
+    const [name, content] = upload;
+    if (typeof name !== 'string' || name.trim() === '' || typeof content !== 'string' || content === '')
+      throw invalid(w.mode, def);
+    const id = w.db.files.nextIdPeek();
+    w.db.files.insert({ ID: id, NAME: name.trim(), SIZE: Math.floor((content.length * 3) / 4) });
+    return id;
+  }
+  const id = toInt(isObj(v) ? v.id : v);
+  return id !== null && current.includes(id) ? id : null;
+}
+
+/**
+ * A `crm` field (binding to CRM items, crm/data-types.md#crm-binding-format): values are
+ * `{PREFIX}_{ID}` (`C_12`, `CO_3`, `T80_6`). A field bound to ONE type stores the bare id ("12",
+ * as the portal does: the type is implied) and also accepts that type's prefixed form; a field
+ * bound to several types stores the prefixed form and refuses a bare id or an unbound type.
+ */
+function crmValue(def: FieldDef, v: unknown, bad: () => ApiError): string {
+  const bound = crmBoundTypes(def.uf?.settings);
+  const s = String(v).trim();
+  if (bound.length === 1) {
+    if (/^\d+$/.test(s) && Number(s) > 0) return String(Number(s));
+    const ref = parseCrmRef(s);
+    if (ref && ref.entityTypeId === bound[0]) return String(ref.id);
+    throw bad();
+  }
+  const ref = parseCrmRef(s);
+  if (!ref || !bound.includes(ref.entityTypeId)) throw bad();
+  return `${crmAbbr(ref.entityTypeId)}_${ref.id}`;
 }
 
 // ---- multi-fields -------------------------------------------------------------------------------
@@ -236,6 +288,7 @@ function syncBinding(next: Rec, input: Record<string, unknown>, single: string, 
 }
 
 function applyStage(w: WriteCtx, prev: Rec | null, next: Rec, input: Record<string, unknown>): void {
+  const { catalog } = w.db;
   const { schema } = w.es;
   const e = schema.entityTypeId;
   const stageKey = schema.sys.stage;
@@ -243,16 +296,21 @@ function applyStage(w: WriteCtx, prev: Rec | null, next: Rec, input: Record<stri
   const stageDef = stageKey ? schema.byUpper.get(stageKey)! : null;
   if (hasCats) {
     const catDef = schema.byUpper.get('CATEGORY_ID')!;
-    if ('CATEGORY_ID' in input && input.CATEGORY_ID !== null && !categoriesOf(e).some((c) => c.id === next.CATEGORY_ID))
+    if (
+      'CATEGORY_ID' in input &&
+      input.CATEGORY_ID !== null &&
+      !catalog.categoriesOf(e).some((c) => c.id === next.CATEGORY_ID)
+    )
       throw invalid(w.mode, catDef);
     if (next.CATEGORY_ID === null || next.CATEGORY_ID === undefined) {
       // A stage given without a funnel picks its funnel (emulator choice); else the default one.
-      const st = stageKey && typeof next[stageKey] === 'string' ? findStage(e, next[stageKey] as string) : undefined;
-      next.CATEGORY_ID = st?.CATEGORY_ID ?? defaultCategory(e)?.id ?? 0;
+      const st =
+        stageKey && typeof next[stageKey] === 'string' ? catalog.findStage(e, next[stageKey] as string) : undefined;
+      next.CATEGORY_ID = st?.CATEGORY_ID ?? catalog.defaultCategory(e)?.id ?? 0;
     }
   }
   if (!stageKey || !stageDef) return;
-  const stages = hasCats ? stagesOf(e, next.CATEGORY_ID as number) : statusesOf('STATUS');
+  const stages = hasCats ? catalog.stagesOf(e, next.CATEGORY_ID as number) : catalog.statusesOf('STATUS');
   const given = stageKey in input && next[stageKey] !== null;
   const catChanged = prev !== null && prev.CATEGORY_ID !== next.CATEGORY_ID;
   if (given) {
@@ -327,7 +385,7 @@ export function applyInput(w: WriteCtx, prev: Rec | null, input: Record<string, 
     }
     const def = schema.byUpper.get(key);
     if (!def || def.readOnly || isDerived(def) || !schema.enabled(def)) continue;
-    next[key] = coerce(w, def, v);
+    next[key] = coerce(w, def, v, next[key]);
   }
   if (schema.byUpper.has('CONTACT_IDS')) syncBinding(next, input, 'CONTACT_ID', 'CONTACT_IDS');
   if (schema.byUpper.has('COMPANY_IDS')) syncBinding(next, input, 'COMPANY_ID', 'COMPANY_IDS');

@@ -16,11 +16,12 @@ const uids = (rows: { ID: string }[]) => rows.map((r) => Number(r.ID));
 describe('crm.type / crm.category', () => {
   it('crm.type.list, get, getByEntityTypeId', () => {
     const r = call(s, 'crm.type.list');
-    expect(r.total).toBe(3);
+    expect(r.total).toBe(4);
     expect(r.result.types.map((t: { id: number; entityTypeId: number }) => [t.id, t.entityTypeId])).toEqual([
       [1, 128],
       [2, 130],
       [3, 1032],
+      [4, 1034],
     ]);
     const t = r.result.types[0];
     expect(t).toMatchObject({

@@ -494,10 +494,12 @@ describe('companies, leads, deals', () => {
     expect(r.result[0].LIST[0]).toMatchObject({ ID: '201', VALUE: 'Retail', DEF: 'N' });
     expect(r.result[0]).not.toHaveProperty('EDIT_FORM_LABEL');
     const all = call(s, 'crm.contact.userfield.list', { filter: { LANG: 'en' } }).result;
+    // The first fields of the portal, then the demo's fields of every type (custom-fields.ts), by SORT.
     expect(all.map((u: { FIELD_NAME: string }) => u.FIELD_NAME)).toEqual([
       'UF_CRM_CPF',
       'UF_CRM_1720697698689',
       'UF_CRM_NEWSLETTER',
+      ...DEMO.customFields[3].map((f) => f.name),
     ]);
     expect(all[0].EDIT_FORM_LABEL).toBe('CPF');
   });
