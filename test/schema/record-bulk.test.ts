@@ -1,6 +1,6 @@
 // Bulk writes on contacts, companies, leads and deals: the single mutations' own checks on every
 // item before anything is sent, 50 writes per upstream request, idempotent reruns by key, status
-// and stage moves.
+// and stage moves, deletes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '@bitrix24-graphql/demo-portal';
 import { data, startStack, type Stack } from '../helpers/stack.js';
@@ -150,5 +150,69 @@ describe('deals', () => {
     expect(commands('crm.item.update')).toBe(4);
     const deal = data(await s.gql(`{ deal(id: ${deals[3]}) { stage { statusId } } }`)).deal;
     expect(deal.stage.statusId).toBe(DEMO.stages.dealPartners[2]);
+  });
+
+  it('creates deals in their funnels (crm.deal.add, keyed: a rerun creates nothing), refusing the whole list for one bad item; deletes them', async () => {
+    const inputs = Array.from({ length: 12 }, (_, i) => ({
+      title: `Bulk deal ${i}`,
+      categoryId: i % 2,
+      contactIds: [3],
+      opportunity: 100 + i,
+      idempotencyKey: `bulk-deal-${i}`,
+    }));
+    s.emulator.resetCounters();
+    const refused = await bulk('createDeals', 'CreateDealsSuccess', '$i: [CreateDealInput!]!', 'inputs: $i', {
+      i: [
+        ...inputs.slice(0, 2),
+        { title: 'Bad funnel', categoryId: 42 },
+        { title: 'Foreign stage', categoryId: 0, stageId: 'C1:WON' },
+        { title: 'Ghost contact', contactIds: [9_999_999] },
+      ],
+    });
+    expect(refused.job).toBeNull();
+    expect(refused.invalid.map((i: any) => [i.index, i.error.field])).toEqual([
+      [2, 'categoryId'],
+      [3, 'stageId'],
+      [4, 'contactIds[0]'],
+    ]);
+    expect(commands('crm.deal.add')).toBe(0);
+
+    const made = await bulk('createDeals', 'CreateDealsSuccess', '$i: [CreateDealInput!]!', 'inputs: $i', {
+      i: inputs,
+    });
+    expect(made.job).toEqual({ status: 'DONE', done: 12, failed: 0 });
+    expect(made.results.every((r: any) => r.ok && r.created)).toBe(true);
+    expect(commands('crm.deal.add')).toBe(12);
+    expect(commands('crm.item.add')).toBe(0);
+    const ids = made.results.map((r: any) => r.bitrixId);
+    const last = data(
+      await s.gql(`{ deal(id: ${ids[11]}) { title categoryId stage { statusId } opportunity contact { bitrixId } } }`),
+    ).deal;
+    expect(last).toEqual({
+      title: 'Bulk deal 11',
+      categoryId: 1,
+      stage: { statusId: DEMO.stages.dealPartners[0] },
+      opportunity: 111,
+      contact: { bitrixId: 3 },
+    });
+
+    const again = await bulk('createDeals', 'CreateDealsSuccess', '$i: [CreateDealInput!]!', 'inputs: $i', {
+      i: inputs,
+    });
+    expect(again.results.map((r: any) => [r.bitrixId, r.created])).toEqual(ids.map((id: number) => [id, false]));
+    expect(commands('crm.deal.add')).toBe(12);
+
+    const missing = await bulk('deleteDeals', 'DeleteDealsSuccess', '$ids: [Int!]!', 'ids: $ids', {
+      ids: [ids[0], 9_999_999],
+    });
+    expect(missing.invalid.map((i: any) => [i.index, i.error.__typename, i.error.bitrixId])).toEqual([
+      [1, 'NotFoundError', 9_999_999],
+    ]);
+    expect(commands('crm.deal.delete')).toBe(0);
+    const deleted = await bulk('deleteDeals', 'DeleteDealsSuccess', '$ids: [Int!]!', 'ids: $ids', { ids });
+    expect(deleted.job).toEqual({ status: 'DONE', done: 12, failed: 0 });
+    expect(commands('crm.deal.delete')).toBe(12);
+    expect(data(await s.gql(`{ deal(id: ${ids[5]}) { bitrixId } }`)).deal).toBeNull();
+    expect(data(await s.gql(`{ contact(id: 3) { bitrixId } }`)).contact).toEqual({ bitrixId: 3 });
   });
 });

@@ -1,10 +1,11 @@
 // Bulk writes on contacts, companies, leads and deals: up to 10,000 records per call, 50 per
 // upstream request, each item converted and checked exactly as its single mutation does it (the
 // same functions), all of them before anything is sent. Leads move through their statuses, deals
-// through the stages of their funnels (deals are written through crm.item, as updateDeal does).
+// through the stages of their funnels (deals are created and deleted through crm.deal.*, as
+// createDeal and deleteDeal do, and changed through crm.item, as updateDeal does).
 import { COMPANY, type CompanyRecord } from '../../crm/companies.js';
 import { CONTACT, type ContactRecord } from '../../crm/contacts.js';
-import { DEAL } from '../../crm/deals.js';
+import { DEAL, type DealRecord } from '../../crm/deals.js';
 import { EntityTypeId } from '../../crm/entity-types.js';
 import type { BulkTargetSpec } from '../../crm/bulk-jobs.js';
 import type { FieldSet } from '../../crm/fields.js';
@@ -25,20 +26,25 @@ import { CreateCompanyInput, UpdateCompanyInput, companyFields } from './company
 import { CreateContactInput, UpdateContactInput, type CreateInput, type UpdateInput } from './contact-inputs.js';
 import { changedContactFields, newContactFields } from './contact-mutations.js';
 import { changedRecordFields, dictionaryCode, hasOriginVersion, newRecordFields } from './crm-writes.js';
-import { UpdateDealInput, dealFields } from './deal-mutations.js';
+import { CreateDealInput, UpdateDealInput, dealFields, newDealFields } from './deal-mutations.js';
 import { asMutation, MUTATION_ERRORS } from './errors.js';
 import { fields } from './field.js';
 import { CreateLeadInput, UpdateLeadInput, leadFields } from './lead-mutations.js';
 
-type Kind = 'contact' | 'company' | 'lead';
+type Kind = 'contact' | 'company' | 'lead' | 'deal';
 
-/** One old-style entity's bulk mutations: what is specific is only how an input becomes
- * portal fields (the single mutations' own functions). */
-interface RecordBulk<R extends OldRecord, C, U> {
+/** One old-style entity's bulk creates and deletes: what is specific is only how an input
+ * becomes portal fields (the single mutations' own functions). */
+interface RecordCreates<R extends OldRecord, C> {
   kind: Kind;
   type: string;
   entity: OldEntity<R>;
   newFields(ctx: Context, set: FieldSet, input: C): Promise<{ fields: Record<string, unknown>; keyed: unknown }>;
+}
+
+/** ... and its bulk updates through its own crm.<entity>.update (deals change through crm.item:
+ * bulkDeals). */
+interface RecordBulk<R extends OldRecord, C, U> extends RecordCreates<R, C> {
   changedFields(ctx: Context, set: FieldSet, current: R, input: U): Promise<Record<string, unknown>>;
 }
 
@@ -54,7 +60,7 @@ function recordTarget(kind: Kind, operation: 'create' | 'update' | 'delete', set
 
 async function bulkCreate<R extends OldRecord, C extends { idempotencyKey?: string | null }>(
   ctx: Context,
-  spec: RecordBulk<R, C, never>,
+  spec: RecordCreates<R, C>,
   inputs: readonly C[],
   importKey: string | null | undefined,
 ) {
@@ -95,11 +101,7 @@ async function bulkUpdate<R extends OldRecord, U>(
   });
 }
 
-async function bulkDelete<R extends OldRecord>(
-  ctx: Context,
-  spec: RecordBulk<R, never, never>,
-  ids: readonly number[],
-) {
+async function bulkDelete<R extends OldRecord>(ctx: Context, spec: RecordCreates<R, never>, ids: readonly number[]) {
   const [set, current] = await Promise.all([
     fields(ctx, spec.entity.entityTypeId),
     currentRecords(ctx, spec.entity, ids),
@@ -144,6 +146,13 @@ const LEADS: RecordBulk<LeadRecord, typeof CreateLeadInput.$inferInput, typeof U
   newFields: (ctx, set, input) => newRecordFields(set, input, (s, plain) => leadFields(ctx, s, plain)),
   changedFields: (ctx, set, current, input) =>
     changedRecordFields(set, current, input, (s, plain) => leadFields(ctx, s, plain)),
+};
+
+const DEALS: RecordCreates<DealRecord, typeof CreateDealInput.$inferInput> = {
+  kind: 'deal',
+  type: 'Deal',
+  entity: DEAL,
+  newFields: (ctx, set, input) => newRecordFields(set, input, (s, plain) => newDealFields(ctx, s, plain)),
 };
 
 const ContactChangeInput = changeInput('Contact', UpdateContactInput);
@@ -273,6 +282,17 @@ builder.mutationFields((t) => ({
     args: { ids: t.arg.intList({ required: true, description: 'The leads to delete.' }) },
     resolve: (_root, args, ctx) => asMutation(ctx, 'Lead', null, () => bulkDelete(ctx, LEADS, args.ids)),
   }),
+  createDeals: t.field({
+    type: BulkWritePayload,
+    description: `Creates many deals (${SIZE}; through crm.deal.add, as createDeal). ${CHECKED} ${KEYED}`,
+    errors: { types: MUTATION_ERRORS },
+    args: {
+      inputs: t.arg({ type: [CreateDealInput], required: true, description: 'The new deals.' }),
+      importKey: t.arg.string({ description: IMPORT_KEY }),
+    },
+    resolve: (_root, args, ctx) =>
+      asMutation(ctx, 'Deal', null, () => bulkCreate(ctx, DEALS, args.inputs, args.importKey)),
+  }),
   updateDeals: t.field({
     type: BulkWritePayload,
     description: `Changes many deals (${SIZE}; through crm.item.update, as updateDeal). ${CHECKED}`,
@@ -292,6 +312,13 @@ builder.mutationFields((t) => ({
           args.moves.map((m) => ({ id: m.id, input: { stageId: m.stageId } })),
         ),
       ),
+  }),
+  deleteDeals: t.field({
+    type: BulkWritePayload,
+    description: `Deletes many deals (${SIZE}; through crm.deal.delete, as deleteDeal); only the deals. A missing one refuses the call.`,
+    errors: { types: MUTATION_ERRORS },
+    args: { ids: t.arg.intList({ required: true, description: 'The deals to delete.' }) },
+    resolve: (_root, args, ctx) => asMutation(ctx, 'Deal', null, () => bulkDelete(ctx, DEALS, args.ids)),
   }),
 }));
 

@@ -78,6 +78,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "CreateDealsResult": [
+      "CreateDealsSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "CreateLeadResult": [
       "CreateLeadSuccess",
       "ForbiddenError",
@@ -147,6 +154,13 @@
     ],
     "DeleteDealResult": [
       "DeleteDealSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "DeleteDealsResult": [
+      "DeleteDealsSuccess",
       "ForbiddenError",
       "NotFoundError",
       "UpstreamError",
@@ -398,6 +412,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "CreateDealsResult": [
+      "CreateDealsSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "CreateLeadResult": [
       "CreateLeadSuccess",
       "ForbiddenError",
@@ -467,6 +488,13 @@
     ],
     "DeleteDealResult": [
       "DeleteDealSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "DeleteDealsResult": [
+      "DeleteDealsSuccess",
       "ForbiddenError",
       "NotFoundError",
       "UpstreamError",
