@@ -50,6 +50,10 @@ const schema = z.object({
   /** The outgoing webhook's application token: enables POST /bitrix/events. */
   BITRIX_EVENTS_TOKEN: z.string().min(8).optional(),
   METADATA_TTL_MS: int(0, 86_400_000).default(300_000),
+  // The names file that pins generated names (npm run schema -- --lock writes it).
+  SCHEMA_NAMES_FILE: z.string().min(1).default('bitrix24-names.json'),
+  // How often the schema follows the portal's metadata (0: only on the portal's events).
+  SCHEMA_REFRESH_MS: int(0, 86_400_000).default(300_000),
   MAX_PAGE_SIZE: int(1, 2_500).default(2_500),
   REQUEST_DEADLINE_MS: int(1_000, 600_000).default(30_000),
   /** A client must send its request headers within this time, and its whole request within
@@ -105,6 +109,8 @@ export interface Config {
   operatingLimitSeconds: number;
   timeoutMs: number;
   metadataTtlMs: number;
+  /** The typed schema: its names file and how often it follows the portal's metadata. */
+  schema: { namesFile: string; refreshMs: number };
   maxPageSize: number;
   deadlineMs: number;
   http: { headersTimeoutMs: number; requestTimeoutMs: number };
@@ -202,6 +208,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     operatingLimitSeconds: env.BITRIX_OPERATING_LIMIT_SECONDS,
     timeoutMs: env.BITRIX_TIMEOUT_MS,
     metadataTtlMs: env.METADATA_TTL_MS,
+    schema: { namesFile: env.SCHEMA_NAMES_FILE, refreshMs: env.SCHEMA_REFRESH_MS },
     maxPageSize: env.MAX_PAGE_SIZE,
     deadlineMs: env.REQUEST_DEADLINE_MS,
     http: {

@@ -11,6 +11,7 @@ import { createLogger, registerSecrets } from './lib/logger.js';
 import { connectReplication } from './replication/index.js';
 import { loadPersistedDocuments, type PersistedOptions } from './gateway/use-persisted.js';
 import { createGateway } from './gateway/yoga.js';
+import { readNamesFile } from './schema/portal/names-file.js';
 import { MemoryFeedStore } from './crm/feed-store.js';
 
 export interface Running {
@@ -101,7 +102,10 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
     suggestions: security.suggestions,
     persisted,
     plugins: telemetry ? [telemetry.plugin] : [],
+    typedSchema: { names: readNamesFile(config.schema.namesFile), refreshMs: config.schema.refreshMs },
   });
+  // Served from the first request on: the schema generated from the portal's metadata.
+  await gateway.schema?.ready;
   // Node checks these timeouts every connectionsCheckingInterval (30 s by default): checked each
   // second, a connection that drips its headers or body is closed close to its limit.
   const server = createServer(

@@ -26,6 +26,8 @@ export interface FieldDefinition {
   /** Dictionary for crm_status fields (e.g. `CONTACT_TYPE`). */
   statusType: string | null;
   options: FieldOption[];
+  /** The descriptor's `settings` (a CRM binding's entity types, a list's display, …). */
+  settings: Record<string, unknown>;
 }
 
 export interface FieldSet {
@@ -53,6 +55,7 @@ function toDefinition(name: string, raw: Record<string, unknown>): FieldDefiniti
     custom,
     statusType: toText(raw.statusType),
     options: items.map((item) => ({ id: String(item.ID ?? item.id), label: String(item.VALUE ?? item.value ?? '') })),
+    settings: asRecord(raw.settings),
   };
 }
 

@@ -143,6 +143,11 @@ async function funnelsWithStages(
     if (stageRows.length > 0 && stageRows.every((stage) => stage.ENTITY_ID === dictionary))
       portal.metadata.prime(`status:${dictionary}`, stageRows);
   });
+  return sortedCategories(rows, entityTypeId);
+}
+
+/** Funnel records in the portal's order (sort, then id). */
+export function sortedCategories(rows: Record<string, unknown>[], entityTypeId: number): CategoryRecord[] {
   return rows.map((row) => toCategory(row, entityTypeId)).sort((a, b) => a.sort - b.sort || a.id - b.id);
 }
 
@@ -159,7 +164,7 @@ export async function categories(
         const prefix = dictionaryPrefix(entityTypeId);
         if (prefix) return await funnelsWithStages(portal, entityTypeId, prefix, options);
         const rows = await readAllByOffset(portal, 'crm.category.list', { entityTypeId }, ['categories'], options);
-        return rows.map((row) => toCategory(row, entityTypeId)).sort((a, b) => a.sort - b.sort || a.id - b.id);
+        return sortedCategories(rows, entityTypeId);
       } catch (error) {
         // Types without funnels answer ENTITY_TYPE_NOT_SUPPORTED: they have no categories.
         if (error instanceof BitrixError && error.code === 'ENTITY_TYPE_NOT_SUPPORTED') return [];
@@ -240,7 +245,7 @@ export function spaTypes(portal: BitrixPortal, options: SubmitOptions = {}): Pro
   );
 }
 
-function toSpaType(row: Record<string, unknown>): SpaTypeRecord {
+export function toSpaType(row: Record<string, unknown>): SpaTypeRecord {
   const flags = Object.fromEntries(SPA_FLAGS.map((flag) => [flag, toFlag(row[flag])])) as Record<SpaFlag, boolean>;
   return {
     id: toInt(row.id) ?? 0,

@@ -3,7 +3,7 @@
 // src/gateway/ (auth, abuse limits, persisted operations, metrics, request logs) and is composed
 // here; plugin order matters where hooks share a phase (noted below).
 import { initContextCache } from '@pothos/core';
-import { GraphQLError, getOperationAST, type ExecutionResult } from 'graphql';
+import { GraphQLError, type ExecutionResult } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -19,7 +19,6 @@ import { MemoryFeedStore } from '../crm/feed-store.js';
 import type { RecordCache, RecordCacheOptions } from '../crm/record-cache.js';
 import { readCache } from './use-read-cache.js';
 import { useSelection } from './use-selection.js';
-import { useGraphQlJit } from '@envelop/graphql-jit';
 import { describeFailure } from '../schema/types/bulk.js';
 import { useJsonPostsOnly } from './use-json-posts.js';
 import { corsPolicy } from './cors.js';
@@ -42,7 +41,10 @@ import { createMetrics, type Metrics } from './use-metrics.js';
 import { usePersisted, type PersistedOptions } from './use-persisted.js';
 import { useExactRoutes } from './use-routes.js';
 import { stateOf } from './request-state.js';
-import { schema } from '../schema/index.js';
+import { schema as staticSchema } from '../schema/index.js';
+import { LiveSchema } from '../schema/portal/live-schema.js';
+import type { NamesFile } from '../schema/portal/names-file.js';
+import { useJit } from './use-jit.js';
 
 export interface GatewayOptions {
   portal: BitrixPortal;
@@ -80,6 +82,9 @@ export interface GatewayOptions {
   corsOrigins?: readonly string[];
   /** More Yoga plugins (OpenTelemetry), run before the gateway's own. */
   plugins?: Plugin[];
+  /** The schema generated from the portal's metadata (typed smart processes, custom fields,
+   * filters); false serves only the static, generic schema. */
+  typedSchema?: { names?: NamesFile; refreshMs?: number } | false;
 }
 
 export interface Gateway {
@@ -94,6 +99,8 @@ export interface Gateway {
   /** Bulk jobs this gateway runs and reports. */
   bulk: BulkJobs;
   metrics: Metrics;
+  /** The schema served, following the portal's metadata (null: the static schema only). */
+  schema: LiveSchema | null;
   /** Stops looking for unfinished jobs. */
   close(): void;
 }
@@ -135,8 +142,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   if (!apiKeys.length)
     logger.warn('no GATEWAY_API_KEYS: the GraphQL endpoint is open to anyone who can reach it (read and write)');
 
+  const live =
+    options.typedSchema === false
+      ? null
+      : new LiveSchema(portal, staticSchema, { ...options.typedSchema, logger: logger.child({ component: 'schema' }) });
   const yoga = createYoga<Record<string, never>, Context>({
-    schema,
+    // The first requests wait for the first build; later ones take the schema of the moment.
+    schema: live ? () => (live.model ? live.current : live.ready.then(() => live.current)) : staticSchema,
     graphqlEndpoint: GRAPHQL_PATH,
     cors: corsPolicy(options.corsOrigins ?? []),
     // GraphiQL is served by useGraphiQL (compressed, cached, opened on an example).
@@ -212,12 +224,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       }),
       ...(reads ? [reads.plugin] : []),
       useSelection(),
-      // Queries run compiled (graphql-jit): the hot path of dashboards. Mutations keep the
-      // reference executor (their typed error unions resolve through Pothos' isTypeOf).
-      useGraphQlJit(
-        {},
-        { enableIf: (args) => getOperationAST(args.document, args.operationName)?.operation === 'query' },
-      ),
+      // Queries run compiled (graphql-jit): the hot path of dashboards.
+      useJit(),
       useVisibleCost(options.dev ?? false),
       useReadinessCheck({
         endpoint: '/ready',
@@ -238,9 +246,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     cache: reads?.cache ?? null,
     bulk,
     metrics,
+    schema: live,
     close: () => {
       void feed.stop();
       reads?.close();
+      live?.close();
       // Jobs still running stop with the process: a durable one is resumed by the next gateway.
       if (resuming) clearInterval(resuming);
     },

@@ -46,6 +46,29 @@ export function decodeCursor(cursor: string, filter: unknown): number {
   return parsed.id;
 }
 
+/** A position in an ordered list (its ordered values and id), bound to the list's scope. */
+export interface CursorPosition {
+  values: (string | number | null)[];
+  id: number;
+}
+
+export function encodeOrderedCursor(position: CursorPosition, hash: string): string {
+  return Buffer.from(JSON.stringify({ v: position.values, id: position.id, f: hash })).toString('base64url');
+}
+
+export function decodeOrderedCursor(cursor: string, scope: unknown): CursorPosition {
+  const id = decodeCursor(cursor, scope);
+  const { v } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown };
+  const scalar = (x: unknown) => x === null || typeof x === 'string' || typeof x === 'number';
+  if (!Array.isArray(v) || !v.every(scalar)) throw badInput('`after` is not a cursor issued by this API', 'after');
+  return { values: v as CursorPosition['values'], id };
+}
+
+/** The hash binding cursors to a list's scope (its filter, order and parent). */
+export function scopeHash(scope: unknown): string {
+  return filterHash(scope);
+}
+
 /** Validates `first` against the request's limits; returns the page size. */
 export function pageSize(ctx: Context, first: number | null | undefined): number {
   if (first === null || first === undefined) return ctx.limits.defaultPageSize;

@@ -16,11 +16,16 @@ import {
 /** Type name → the names of the fields selected on it anywhere in the operation. */
 export type Selection = ReadonlyMap<string, ReadonlySet<string>>;
 
-const memo = new WeakMap<DocumentNode, Map<string, Selection>>();
+const memo = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, Selection>>>();
 
 export function selectionOf(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): Selection {
   const key = operationName ?? '';
-  let byName = memo.get(document);
+  let bySchema = memo.get(schema);
+  if (!bySchema) {
+    bySchema = new WeakMap();
+    memo.set(schema, bySchema);
+  }
+  let byName = bySchema.get(document);
   const known = byName?.get(key);
   if (known) return known;
   const operation = document.definitions.find(
@@ -35,10 +40,24 @@ export function selectionOf(schema: GraphQLSchema, document: DocumentNode, opera
   }
   if (!byName) {
     byName = new Map();
-    memo.set(document, byName);
+    bySchema.set(document, byName);
   }
   byName.set(key, out);
   return out;
+}
+
+function add(out: Map<string, Set<string>>, type: string, field: string): void {
+  const fields = out.get(type) ?? new Set<string>();
+  out.set(type, fields);
+  fields.add(field);
+}
+
+/** The type names whose upstream reads serve `type`: a smart process's generated type is read
+ * through the generic card's loader, so what it selects counts for `SpaCard` too. */
+function readAs(type: GraphQLNamedType): string[] {
+  const generatedCard =
+    isObjectType(type) && type.name !== 'SpaCard' && type.getInterfaces().some((i) => i.name === 'SmartProcessCard');
+  return generatedCard ? [type.name, 'SpaCard'] : [type.name];
 }
 
 function walk(
@@ -54,11 +73,7 @@ function walk(
   for (const selection of set.selections) {
     if (selection.kind === Kind.FIELD) {
       const name = selection.name.value;
-      for (const t of concrete) {
-        const fields = out.get(t.name) ?? new Set<string>();
-        out.set(t.name, fields);
-        fields.add(name);
-      }
+      for (const t of concrete) for (const as of readAs(t)) add(out, as, name);
       if (!selection.selectionSet) continue;
       for (const t of concrete) {
         if (!isObjectType(t)) continue;

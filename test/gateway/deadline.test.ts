@@ -53,6 +53,7 @@ describe('request signal', () => {
     const slow = await startStack({ gateway: { deadlineMs: 300, plugins: [capture] } });
     try {
       slow.emulator.setFaults({ rate: 1, kinds: ['slow'], slowMs: 1_000 });
+      slow.portal.metadata.invalidate(); // read at start with the schema: make the dictionary cold
       const r = await slow.gql('{ contactTypes { name } }');
       expect(r.body.errors?.[0]?.extensions?.code).toMatch(/^UPSTREAM_/);
       expect(last?.aborted).toBe(true);

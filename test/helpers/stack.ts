@@ -84,6 +84,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   registerSecrets(portal.secrets());
   // Tests fire bursts of requests: the per-caller rate limit is off unless a test sets one.
   const gateway = createGateway({ portal, logger, rateLimit: null, ...options.gateway });
+  // The schema is built from the portal's metadata first: tests count requests from here on.
+  await gateway.schema?.ready;
   const server: Server = createServer(gateway.yoga);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
