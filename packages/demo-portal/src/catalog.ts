@@ -365,12 +365,11 @@ export class Catalog {
     return this.types.find((t) => t.entityTypeId === entityTypeId);
   }
 
-  /** The entityTypeId crm.type.add gives when none is asked for: the next free even number from
-   * 1030 up (crm-type-add.md: "an even integer that is greater than or equal to 1030"). */
+  /** The entityTypeId crm.type.add gives when none is asked for: after the highest of the range
+   * of new types ("an even integer that is greater than or equal to 1030", crm-type-add.md). */
   nextEntityTypeId(): number {
-    let e = 1030;
-    while (this.spaType(e)) e += 2;
-    return e;
+    const used = this.types.map((t) => t.entityTypeId).filter((e) => e >= 1030);
+    return used.length ? Math.max(...used) + 2 : 1030;
   }
 
   /** crm.type.add: the type, its default funnel and that funnel's default stages (a new smart

@@ -10,12 +10,14 @@ export {
   type StartPortalOptions,
 } from './portal.js';
 export { DEMO, demoFacts, createPortalState } from './state.js';
-export { eventBody } from './events.js';
+export { eventBody, metaEventBody } from './events.js';
+export { USER_TYPES, type UfSpec, type UserTypeId } from './custom-fields.js';
 export { ufCamelName } from './fields.js';
 export {
   ApiError,
   DEMO_SIZES,
   type FaultKind,
+  type MetaEvent,
   type MethodContext,
   type MethodHandler,
   type MethodResult,
