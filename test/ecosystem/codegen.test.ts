@@ -10,7 +10,13 @@ import { join, relative, resolve } from 'node:path';
 import { generate } from '@graphql-codegen/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import config from '../../codegen.js';
-import { CreateCard, ListCards, ListEmployees } from '../../examples/consumer/src/operations.js';
+import {
+  CreateCard,
+  CreateOnboarding,
+  ListCards,
+  ListEmployees,
+  UrgentOnboardings,
+} from '../../examples/consumer/src/operations.js';
 import { data, startStack, type Stack } from '../helpers/stack.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -41,8 +47,10 @@ describe('codegen output', () => {
     for (const [id, document] of Object.entries(manifest)) {
       expect(id).toBe(`sha256:${createHash('sha256').update(document).digest('hex')}`);
     }
-    const ids = [ListEmployees, ListCards, CreateCard].map((doc) => doc.__meta__?.hash);
-    expect(new Set(ids).size).toBe(3);
+    const ids = [ListEmployees, ListCards, CreateCard, UrgentOnboardings, CreateOnboarding].map(
+      (doc) => doc.__meta__?.hash,
+    );
+    expect(new Set(ids).size).toBe(5);
     expect(Object.keys(manifest).sort()).toEqual([...ids].sort());
     expect(manifest[CreateCard.__meta__!.hash]).toMatch(/^mutation CreateCard\b/);
   });

@@ -72,3 +72,58 @@ export const CreateCard = graphql(`
     }
   }
 `);
+
+// Typed by the portal's own metadata: the smart process "Onboarding" has its own type and list,
+// its custom fields are fields ("Priority" → `priority`, an enum of its list values), and the
+// filter and order speak in the same names.
+export const UrgentOnboardings = graphql(`
+  query UrgentOnboardings($first: Int!, $after: String, $dueBefore: LocalDate!) {
+    onboardings(
+      first: $first
+      after: $after
+      where: { priority: { in: [HIGH, URGENT] }, dueDate: { lt: $dueBefore }, not: { stage: { eq: MAIN_SUCCESS } } }
+      orderBy: [{ field: DUE_DATE }, { field: UPDATED_AT, direction: DESC }]
+    ) {
+      totalCount
+      edges {
+        node {
+          bitrixId
+          title
+          priority
+          vip
+          dueDate
+          budget {
+            amount
+            currency
+          }
+          mentor {
+            fullName
+          }
+          tags
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+export const CreateOnboarding = graphql(`
+  mutation CreateOnboarding($input: CreateOnboardingInput!) {
+    createOnboarding(input: $input) {
+      __typename
+      ... on CreateOnboardingSuccess {
+        data {
+          bitrixId
+          priority
+          dueDate
+        }
+      }
+      ... on Error {
+        message
+      }
+    }
+  }
+`);

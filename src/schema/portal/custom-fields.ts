@@ -159,7 +159,7 @@ async function readValue(field: CustomFieldModel, value: unknown, ctx: Context, 
     case 'file': {
       const file = asRecord(value);
       return {
-        id: toInt(file.id) ?? toInt(value),
+        bitrixId: toInt(file.id) ?? toInt(value),
         url: toText(file.urlMachine) ?? toText(file.url) ?? toText(file.downloadUrl) ?? toText(file.showUrl),
       };
     }

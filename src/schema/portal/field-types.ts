@@ -73,7 +73,7 @@ export class FieldTypes {
     name: 'PortalFile',
     description: 'A file stored in a custom field.',
     fields: {
-      id: { type: GraphQLInt, description: "The file's id on the portal." },
+      bitrixId: { type: GraphQLInt, description: "The file's id on the portal." },
       url: { type: GraphQLString, description: 'Where to download it (requires access to the portal).' },
     },
   });

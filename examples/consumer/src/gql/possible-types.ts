@@ -43,6 +43,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "CreateAssetResult": [
+      "CreateAssetSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "CreateCompaniesResult": [
       "CreateCompaniesSuccess",
       "ForbiddenError",
@@ -85,6 +92,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "CreateDogovoryResult": [
+      "CreateDogovorySuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "CreateLeadResult": [
       "CreateLeadSuccess",
       "ForbiddenError",
@@ -99,6 +113,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "CreateOnboardingResult": [
+      "CreateOnboardingSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "CreateSpaCardResult": [
       "CreateSpaCardSuccess",
       "ForbiddenError",
@@ -108,6 +129,13 @@
     ],
     "CreateSpaCardsResult": [
       "CreateSpaCardsSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "CreateSupportTicketResult": [
+      "CreateSupportTicketSuccess",
       "ForbiddenError",
       "NotFoundError",
       "UpstreamError",
@@ -243,16 +271,34 @@
       "ValidationError"
     ],
     "Node": [
+      "Asset",
       "Category",
       "Company",
       "Contact",
       "Deal",
       "Department",
+      "Dogovory",
       "Employee",
       "Lead",
+      "Onboarding",
       "SpaCard",
       "SpaType",
-      "Stage"
+      "Stage",
+      "SupportTicket"
+    ],
+    "SmartProcessCard": [
+      "Asset",
+      "Dogovory",
+      "Onboarding",
+      "SpaCard",
+      "SupportTicket"
+    ],
+    "UpdateAssetResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateAssetSuccess",
+      "UpstreamError",
+      "ValidationError"
     ],
     "UpdateCompaniesResult": [
       "ForbiddenError",
@@ -296,6 +342,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "UpdateDogovoryResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateDogovorySuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "UpdateLeadResult": [
       "ForbiddenError",
       "NotFoundError",
@@ -310,6 +363,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "UpdateOnboardingResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateOnboardingSuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "UpdateSpaCardResult": [
       "ForbiddenError",
       "NotFoundError",
@@ -321,6 +381,13 @@
       "ForbiddenError",
       "NotFoundError",
       "UpdateSpaCardsSuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "UpdateSupportTicketResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateSupportTicketSuccess",
       "UpstreamError",
       "ValidationError"
     ],
@@ -377,6 +444,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "CreateAssetResult": [
+      "CreateAssetSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "CreateCompaniesResult": [
       "CreateCompaniesSuccess",
       "ForbiddenError",
@@ -419,6 +493,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "CreateDogovoryResult": [
+      "CreateDogovorySuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "CreateLeadResult": [
       "CreateLeadSuccess",
       "ForbiddenError",
@@ -433,6 +514,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "CreateOnboardingResult": [
+      "CreateOnboardingSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "CreateSpaCardResult": [
       "CreateSpaCardSuccess",
       "ForbiddenError",
@@ -442,6 +530,13 @@
     ],
     "CreateSpaCardsResult": [
       "CreateSpaCardsSuccess",
+      "ForbiddenError",
+      "NotFoundError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "CreateSupportTicketResult": [
+      "CreateSupportTicketSuccess",
       "ForbiddenError",
       "NotFoundError",
       "UpstreamError",
@@ -577,16 +672,34 @@
       "ValidationError"
     ],
     "Node": [
+      "Asset",
       "Category",
       "Company",
       "Contact",
       "Deal",
       "Department",
+      "Dogovory",
       "Employee",
       "Lead",
+      "Onboarding",
       "SpaCard",
       "SpaType",
-      "Stage"
+      "Stage",
+      "SupportTicket"
+    ],
+    "SmartProcessCard": [
+      "Asset",
+      "Dogovory",
+      "Onboarding",
+      "SpaCard",
+      "SupportTicket"
+    ],
+    "UpdateAssetResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateAssetSuccess",
+      "UpstreamError",
+      "ValidationError"
     ],
     "UpdateCompaniesResult": [
       "ForbiddenError",
@@ -630,6 +743,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "UpdateDogovoryResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateDogovorySuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "UpdateLeadResult": [
       "ForbiddenError",
       "NotFoundError",
@@ -644,6 +764,13 @@
       "UpstreamError",
       "ValidationError"
     ],
+    "UpdateOnboardingResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateOnboardingSuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
     "UpdateSpaCardResult": [
       "ForbiddenError",
       "NotFoundError",
@@ -655,6 +782,13 @@
       "ForbiddenError",
       "NotFoundError",
       "UpdateSpaCardsSuccess",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "UpdateSupportTicketResult": [
+      "ForbiddenError",
+      "NotFoundError",
+      "UpdateSupportTicketSuccess",
       "UpstreamError",
       "ValidationError"
     ],
