@@ -23,7 +23,12 @@ export interface ReceiverOptions {
   logger: Logger;
   path?: string;
   coalescing?: Partial<Coalescing>;
+  /** A custom field or a smart process was added, changed or deleted: the schema follows. */
+  onMetadataChange?: (event: string) => void;
 }
+
+/** Metadata events (userfieldconfig/events, crm.<entity>.userfield events, crm.type events). */
+const METADATA_EVENT = /^ONCRM(TYPE|(LEAD|DEAL|CONTACT|COMPANY|TYPE)USERFIELD)(ADD|UPDATE|DELETE|SETENUMVALUES)$/;
 
 function sameToken(given: string, expected: string): boolean {
   // Hash both so the comparison is constant-time whatever the lengths.
@@ -113,6 +118,12 @@ export function useBitrixEvents(options: ReceiverOptions): Plugin {
     if (typeof token !== 'string' || !sameToken(token, options.applicationToken!)) {
       options.logger.warn('event refused: wrong application token');
       return refuse(401, ErrorCode.UNAUTHENTICATED, 'invalid application token');
+    }
+    const name = String(body.event ?? '').toUpperCase();
+    if (METADATA_EVENT.test(name) && options.onMetadataChange) {
+      options.logger.info({ event: name }, 'metadata event: the schema follows');
+      options.onMetadataChange(name);
+      return json(200, { schema: 'refreshing' });
     }
     const event = parseEvent(body);
     if (!event) return json(200, { ignored: true });

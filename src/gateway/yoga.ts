@@ -221,6 +221,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         feed,
         coalescing: options.events?.coalescing,
         logger,
+        onMetadataChange: live ? () => void live.metadataChanged() : undefined,
       }),
       ...(reads ? [reads.plugin] : []),
       useSelection(),

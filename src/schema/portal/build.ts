@@ -203,6 +203,8 @@ export function buildPortalSchema(base: GraphQLSchema, model: PortalModel): Grap
         edges: {
           type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(edge))),
           description: 'The cards of this page.',
+          // The list field's page size multiplies already: the edges count once.
+          extensions: { complexity: { field: 1, multiplier: 1 } },
         },
         pageInfo: { type: new GraphQLNonNull(pageInfo), description: 'Where this page is.' },
         totalCount: {

@@ -177,7 +177,8 @@ export function outputField(
   return {
     type: listed(outputOf(field, fc), field.def.multiple),
     description: describe(field),
-    extensions: { customField: field.def.upperName },
+    // A multiple field's values count once, as every plain list of the schema (builder.ts).
+    extensions: { customField: field.def.upperName, complexity: { field: 1, multiplier: 1 } },
     resolve: async (record, _args, ctx) => {
       const normal = normalizeValue(field.def, read(record, field.def));
       if (!field.def.multiple) return readValue(field, normal, ctx, fc);
