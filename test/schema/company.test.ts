@@ -48,15 +48,19 @@ describe('company(id)', () => {
     );
     expect(c.emails.map((e: any) => e.value)).toEqual(truth.EMAIL.map((e: any) => e.VALUE));
     expect(new Date(c.createdAt).getTime()).toBe(Date.parse(truth.DATE_CREATE));
-    expect(c.customFields).toEqual([
-      {
-        name: 'ufCrmCnpj',
-        upperName: 'UF_CRM_CNPJ',
-        title: 'CNPJ',
-        value: truth.UF_CRM_CNPJ,
-        display: truth.UF_CRM_CNPJ,
-      },
-    ]);
+    // Every custom field of the company (the demo has one of each type); CNPJ as its row holds it.
+    expect(c.customFields.find((f: { upperName: string }) => f.upperName === 'UF_CRM_CNPJ')).toEqual({
+      name: 'ufCrmCnpj',
+      upperName: 'UF_CRM_CNPJ',
+      title: 'CNPJ',
+      value: truth.UF_CRM_CNPJ,
+      display: truth.UF_CRM_CNPJ,
+    });
+    expect(c.customFields.map((f: { upperName: string }) => f.upperName).sort()).toEqual(
+      Object.keys(truth)
+        .filter((k) => k.startsWith('UF_'))
+        .sort(),
+    );
     expect(c.cnpj.value).toBe(truth.UF_CRM_CNPJ);
     expect(c.same.value).toBe(truth.UF_CRM_CNPJ);
     expect(c.sys.value).toBe(truth.TITLE);

@@ -50,12 +50,15 @@ describe('deal(id)', () => {
       assignedBy: { bitrixId: Number(truth.ASSIGNED_BY_ID) },
     });
     expect(d.stageId.startsWith('C1:')).toBe(true);
-    expect(d.customFields).toEqual([
-      {
-        upperName: 'UF_CRM_1721244707107',
-        value: truth.UF_CRM_1721244707107 ? Number(truth.UF_CRM_1721244707107) : null,
-      },
-    ]);
+    expect(d.customFields.find((f: { upperName: string }) => f.upperName === 'UF_CRM_1721244707107')).toEqual({
+      upperName: 'UF_CRM_1721244707107',
+      value: truth.UF_CRM_1721244707107 ? Number(truth.UF_CRM_1721244707107) : null,
+    });
+    expect(d.customFields.map((f: { upperName: string }) => f.upperName).sort()).toEqual(
+      Object.keys(truth)
+        .filter((k) => k.startsWith('UF_'))
+        .sort(),
+    );
     expect(Buffer.from(d.id, 'base64').toString()).toBe(`Deal:${truth.ID}`);
   });
 

@@ -24,7 +24,7 @@ describe('smart-process metadata', () => {
       data(r)
         .spaTypes.map((t: any) => t.entityTypeId)
         .sort((a: number, b: number) => a - b),
-    ).toEqual([128, 130, 1032]);
+    ).toEqual([128, 130, 1032, 1034]);
     const t = r.body.data.spaType;
     expect(t.categories.map((c: any) => c.bitrixId)).toEqual([7, 8]);
     expect(t.stages.map((x: any) => x.statusId)).toEqual([

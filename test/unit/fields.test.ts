@@ -66,6 +66,7 @@ describe('fieldSet', () => {
         { id: '10', label: 'Red' },
         { id: '11', label: 'Green' },
       ],
+      settings: {},
     });
     expect([f('TITLE').required, f('id').readOnly, f('ufcrm1tags').multiple, f('title').custom]).toEqual([
       true,
