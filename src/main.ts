@@ -44,7 +44,7 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
     logger: log.child({ component: 'bitrix' }),
   });
   registerSecrets([...portal.secrets(), ...(eventsToken ? [eventsToken] : [])]);
-  await probePortal(portal, portalName, log.child({ component: 'bitrix' }));
+  const probe = await probePortal(portal, portalName, log.child({ component: 'bitrix' }));
   const { security } = config;
   let persisted: PersistedOptions | undefined;
   if (security.persisted) {
@@ -104,8 +104,9 @@ export async function start(config: Config, logger?: Logger): Promise<Running> {
     plugins: telemetry ? [telemetry.plugin] : [],
     typedSchema: { names: readNamesFile(config.schema.namesFile), refreshMs: config.schema.refreshMs },
   });
-  // Served from the first request on: the schema generated from the portal's metadata.
-  await gateway.schema?.ready;
+  // Served from the first request on: the schema generated from the portal's metadata (a portal
+  // the probe could not reach is not waited for: the static schema serves until it answers).
+  if (probe.ok) await gateway.schema?.ready;
   // Node checks these timeouts every connectionsCheckingInterval (30 s by default): checked each
   // second, a connection that drips its headers or body is closed close to its limit.
   const server = createServer(

@@ -101,7 +101,8 @@ describe('limits', () => {
     const s = await startStack({
       emulator: { operatingLimit: { enabled: true, limitSeconds: 10, costSeconds: 1 } },
       portal: { operating: { limitSeconds: 10, marginSeconds: 2 } },
-      gateway: { deadlineMs: 3_000 },
+      // At 1 s a command, the typed schema's 26 crm.item.fields would spend that method's budget.
+      gateway: { deadlineMs: 3_000, typedSchema: false },
     });
     try {
       const codes: string[] = [];
@@ -155,7 +156,8 @@ describe('a failing portal', () => {
 describe('cancellation', () => {
   it('a client that disconnects cancels the upstream work nobody else waits for', async () => {
     // A tight bucket holds the second level of the query in the queue for ~2 s.
-    const s = await startStack({ plan: { drainPerSecond: 0.5, bucket: 3 } });
+    // The static schema: the typed one's build would spend the tight bucket before the query.
+    const s = await startStack({ plan: { drainPerSecond: 0.5, bucket: 3 }, gateway: { typedSchema: false } });
     try {
       const controller = new AbortController();
       const pending = fetch(s.url, {

@@ -62,6 +62,8 @@ export class LiveSchema {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
+  private failures = 0;
+  private closed = false;
 
   constructor(
     private readonly portal: BitrixPortal,
@@ -121,8 +123,17 @@ export class LiveSchema {
         },
         'schema built from the portal metadata',
       );
+      this.failures = 0;
     } catch (error) {
-      log?.warn({ err: error }, 'could not build the schema from the portal metadata: serving the previous one');
+      // Tried again soon (5 s, doubling up to the refresh interval), not only at the next refresh:
+      // a portal that was down at start gets its typed schema once it answers.
+      this.failures++;
+      const retryMs = Math.min(5_000 * 2 ** (this.failures - 1), this.options.refreshMs || 300_000);
+      log?.warn(
+        { err: error, retryMs },
+        'could not build the schema from the portal metadata: serving the previous one, trying again',
+      );
+      if (!this.closed) setTimeout(() => void this.refresh(), retryMs).unref();
     }
   }
 
@@ -137,6 +148,7 @@ export class LiveSchema {
   }
 
   close(): void {
+    this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
   }
