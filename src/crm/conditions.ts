@@ -17,7 +17,9 @@ export type Condition =
   | { op: 'contains' | 'notContains' | 'startsWith' | 'notStartsWith'; key: string; value: string }
   | { op: 'and' | 'or'; items: Condition[] }
   | { op: 'not'; item: Condition }
-  | { op: 'all' | 'none' };
+  | { op: 'all' | 'none' }
+  /** A filter the gateway already wrote (the generic lists' simple filters); never negated. */
+  | { op: 'filter'; filter: Record<string, unknown> };
 
 export const ALL: Condition = { op: 'all' };
 export const NONE: Condition = { op: 'none' };
@@ -66,6 +68,8 @@ export function negate(c: Condition): Condition {
       return NONE;
     case 'none':
       return ALL;
+    case 'filter':
+      throw new RangeError('a written filter is not negated');
   }
 }
 
@@ -100,6 +104,8 @@ function build(c: Condition): Filter | boolean {
       return false;
     case 'not':
       return build(negate(c.item));
+    case 'filter':
+      return Object.keys(c.filter).length === 0 ? true : c.filter;
     case 'isNull':
       return { [`${c.value ? '=' : '!='}${c.key}`]: '' };
     case 'in':

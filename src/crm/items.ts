@@ -113,21 +113,20 @@ export function itemFilter(filter: ItemFilter): Record<string, unknown> {
   return out;
 }
 
-/** One page of cards: keyset by id (the default, up to 2,500 rows in one request), or by offset
- * when ordered by another field (a COUNT per 50 rows: correct, slower on large portals). */
+/** One page of cards in id order, keyset (up to 2,500 rows in one request); other orders:
+ * ordered-pages.ts. */
 export async function itemPage(
   portal: BitrixPortal,
   entityTypeId: number,
   filter: Record<string, unknown>,
-  order: Record<string, 'ASC' | 'DESC'> | null,
   after: number,
   first: number,
   options: ReadOptions = {},
 ): Promise<{ rows: ItemRecord[]; hasNextPage: boolean }> {
   const cache = cacheOf(options);
   const select = options.select ?? ['*'];
-  const load = () => readItemPage(portal, entityTypeId, select, filter, order, after, first, submitOnly(options));
-  return cache ? cache.list(entityTypeId, { page: [filter, order, after, first, select] }, load) : load();
+  const load = () => readItemPage(portal, entityTypeId, select, filter, after, first, submitOnly(options));
+  return cache ? cache.list(entityTypeId, { page: [filter, after, first, select] }, load) : load();
 }
 
 async function readItemPage(
@@ -135,15 +134,18 @@ async function readItemPage(
   entityTypeId: number,
   select: readonly string[],
   filter: Record<string, unknown>,
-  order: Record<string, 'ASC' | 'DESC'> | null,
   after: number,
   first: number,
   options: SubmitOptions,
 ): Promise<{ rows: ItemRecord[]; hasNextPage: boolean }> {
-  const base = { entityTypeId, select };
-  const page = order
-    ? await portal.offsetPage<Record<string, unknown>>(ITEM_LIST, base, filter, order, after, first, options)
-    : await portal.page<Record<string, unknown>>(ITEM_LIST, base, filter, after, first, options);
+  const page = await portal.page<Record<string, unknown>>(
+    ITEM_LIST,
+    { entityTypeId, select },
+    filter,
+    after,
+    first,
+    options,
+  );
   return { rows: page.rows.map((row) => toItem(row, entityTypeId)), hasNextPage: page.hasNextPage };
 }
 

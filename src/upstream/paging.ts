@@ -110,39 +110,3 @@ async function settle(promise: Promise<CommandResult>): Promise<CommandResult | 
     throw error;
   }
 }
-
-/** Offset paging for a custom order (the fallback when the order is not by id): pages start at
- * `offset`, every command of the page travels in one batch (they are independent), ordered by
- * the requested fields then by id so the order is total. Each command makes the portal COUNT,
- * which is what makes this slower than keyset paging on large portals. */
-export async function readOffsetPage<Row>(
-  scheduler: PortalScheduler,
-  list: ListMethod,
-  base: Record<string, unknown>,
-  filter: Record<string, unknown>,
-  order: Record<string, 'ASC' | 'DESC'>,
-  offset: number,
-  first: number,
-  options: SubmitOptions = {},
-): Promise<KeysetPage<Row>> {
-  if (first < 1 || first > MAX_CHAIN_ROWS) throw new RangeError(`first must be between 1 and ${MAX_CHAIN_ROWS}`);
-  const count = Math.min(Math.ceil((first + 1) / PAGE), MAX_BATCH);
-  const fullOrder = { ...order, [list.idKey]: order[list.idKey] ?? 'ASC' };
-  const pages = await Promise.all(
-    Array.from({ length: count }, (_, i) =>
-      scheduler.submit(
-        { method: list.method, params: { ...base, filter, order: fullOrder, start: offset + i * PAGE } },
-        options,
-      ),
-    ),
-  );
-  const rows: Row[] = [];
-  let more = false;
-  for (const page of pages) {
-    const chunk = rowsOf(page.result, list.rowsPath) as Row[];
-    rows.push(...chunk);
-    more = page.next !== undefined;
-    if (chunk.length < PAGE) break;
-  }
-  return { rows: rows.slice(0, first), hasNextPage: rows.length > first || (rows.length === first && more) };
-}

@@ -7,7 +7,7 @@ import { CircuitBreaker, type BreakerOptions } from './breaker.js';
 import { LeakyBucket, type PortalLimiter, type RateLimitPlan } from './bucket.js';
 import { OperatingBudget, type OperatingOptions } from './operating-budget.js';
 import { MetadataCache, type MetadataCacheOptions } from './metadata-cache.js';
-import { readByIds, readKeysetPage, readOffsetPage, type KeysetPage, type ListMethod } from './paging.js';
+import { readByIds, readKeysetPage, type KeysetPage, type ListMethod } from './paging.js';
 import { PortalScheduler, type SubmitOptions } from './scheduler.js';
 import type { BitrixError } from './errors.js';
 import { BitrixTransport, type TransportOptions } from './transport.js';
@@ -108,19 +108,6 @@ export class BitrixPortal {
     return sent.finally(() => {
       for (const listener of this.writeListeners) listener(commands);
     });
-  }
-
-  /** Offset paging for a custom order (see paging.readOffsetPage). */
-  offsetPage<Row>(
-    list: ListMethod,
-    base: Record<string, unknown>,
-    filter: Record<string, unknown>,
-    order: Record<string, 'ASC' | 'DESC'>,
-    offset: number,
-    first: number,
-    options: SubmitOptions = {},
-  ): Promise<KeysetPage<Row>> {
-    return readOffsetPage<Row>(this.scheduler, list, base, filter, order, offset, first, options);
   }
 
   /** Rows by id, one command per 50 ids (see paging.readByIds). */

@@ -222,7 +222,7 @@ describe('spaCards', () => {
     ).toEqual([...cards].sort((a, b) => a - b));
   });
 
-  it('custom orderBy pages correctly with the offset fallback (one request per page)', async () => {
+  it('a custom orderBy pages by keyset: every card once, in order (one request per page)', async () => {
     const q = `query($after: String) { spaCards(entityTypeId: 128, first: 70, after: $after, orderBy: {field: TITLE, direction: DESC}) {
       edges { node { bitrixId title } } pageInfo { hasNextPage endCursor } } }`;
     const seen: { bitrixId: number; title: string }[] = [];

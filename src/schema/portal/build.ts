@@ -46,8 +46,8 @@ import { asGenerated, inputField, outputField, typedFields, type FieldContext, t
 import { enumType, FieldTypes } from './field-types.js';
 import { claim } from './inflection.js';
 import type { BaseType, EntityModel, PortalModel } from './model.js';
-import { orderedConnection } from './ordered-connection.js';
-import { entityQueryTypes, orderKeys, whereCondition, type EntityQueryTypes } from './where.js';
+import { orderedConnection, orderKeys } from '../ordered-connection.js';
+import { entityQueryTypes, whereCondition, type EntityQueryTypes } from './where.js';
 
 type Fields = GraphQLFieldConfigMap<unknown, Context>;
 type Resolver = GraphQLFieldResolver<unknown, Context>;

@@ -11,7 +11,6 @@ import {
   type GraphQLInputType,
 } from 'graphql';
 import { and, negate, or, type Comparison, type Condition, type Scalar } from '../../crm/conditions.js';
-import type { OrderKey } from '../../crm/ordered-pages.js';
 import type { Context } from '../context.js';
 import { badInput } from '../error-codes.js';
 import { filterKindOf, orderable, type FieldTypes, type FilterKind } from './field-types.js';
@@ -181,18 +180,4 @@ function portalValue(name: string, field: FilterableField, value: unknown, ctx: 
     default:
       return value as Scalar;
   }
-}
-
-/** `orderBy` as crm.item order keys; the list ends at `bitrixId` (ids are unique: nothing after
- * it can matter, and the id tiebreak then follows its direction). */
-export function orderKeys(
-  orderBy: { field: string; direction?: 'ASC' | 'DESC' | null }[] | null | undefined,
-): OrderKey[] {
-  const keys: OrderKey[] = [];
-  for (const o of orderBy ?? []) {
-    if (keys.some((k) => k.key === o.field)) continue;
-    keys.push({ key: o.field, direction: o.direction ?? 'ASC' });
-    if (o.field === 'id') break;
-  }
-  return keys;
 }

@@ -2,7 +2,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { categories, spaType, stages } from '../../crm/metadata.js';
 import type { ContactRecord } from '../../crm/contacts.js';
-import { countItems, itemFilter, itemPage, type ItemRecord } from '../../crm/items.js';
+import { countItems, itemFilter, itemPage, toItem, type ItemRecord } from '../../crm/items.js';
+import { orderedConnection, orderKeys } from '../ordered-connection.js';
 import { upstream, type Context } from '../context.js';
 import { cardKey, cardLoader } from '../loaders.js';
 import { builder } from '../builder.js';
@@ -144,7 +145,7 @@ export interface CardListArgs {
   } | null;
   first?: number | null;
   after?: string | null;
-  orderBy?: { field: string; direction?: 'ASC' | 'DESC' | null } | null;
+  orderBy?: readonly { field: string; direction?: 'ASC' | 'DESC' | null }[] | null;
 }
 
 /** The card list behind `spaCards` and `Contact.spaCards`. */
@@ -168,24 +169,35 @@ export async function cardConnection(ctx: Context, args: CardListArgs, info?: Gr
     fields: byField,
   });
   const loader = SpaCard.getDataloader(ctx);
-  const order: Record<string, 'ASC' | 'DESC'> | null =
-    args.orderBy && !(args.orderBy.field === 'id' && args.orderBy.direction !== 'DESC')
-      ? { [args.orderBy.field]: args.orderBy.direction ?? 'ASC' }
-      : null;
-  // Keyset cursors hold the last id; offset cursors (custom order) hold the position.
-  const positions = new Map<ItemRecord, number>();
+  const order = orderKeys(args.orderBy);
+  // Any order but the default: keyset pages over the ordered values and the id.
+  if (order.length > 0 && !(order.length === 1 && order[0].key === 'id' && order[0].direction === 'ASC'))
+    return orderedConnection(
+      ctx,
+      args,
+      {
+        entityTypeId,
+        where: { op: 'filter', filter },
+        order,
+        select: cardSelect(ctx) ?? ['*'],
+        nodes: async (rows) =>
+          rows.map((row) => {
+            const card = toItem(row, entityTypeId);
+            loader.prime(cardKey(entityTypeId, card.id), card);
+            return card;
+          }),
+      },
+      info,
+    );
   return keysetConnection(
     ctx,
     args,
-    { entityTypeId, filter, order },
-    (card: ItemRecord) => positions.get(card) ?? card.id,
+    { entityTypeId, filter, order: null },
+    (card: ItemRecord) => card.id,
     async (after, first) => {
       const select = cardSelect(ctx);
-      const page = await itemPage(ctx.portal, entityTypeId, filter, order, after, first, { ...options, select });
-      page.rows.forEach((row, i) => {
-        loader.prime(cardKey(entityTypeId, row.id), row);
-        if (order) positions.set(row, after + i + 1);
-      });
+      const page = await itemPage(ctx.portal, entityTypeId, filter, after, first, { ...options, select });
+      for (const row of page.rows) loader.prime(cardKey(entityTypeId, row.id), row);
       return page;
     },
     () => countItems(ctx.portal, entityTypeId, filter, options),
@@ -216,9 +228,9 @@ builder.queryFields((t) => ({
       stageId: t.arg.string({ description: 'Only cards in this stage, e.g. `DT128_7:NEW`.' }),
       filter: t.arg({ type: SpaCardFilter, description: 'More conditions.' }),
       orderBy: t.arg({
-        type: SpaCardOrder,
+        type: [SpaCardOrder],
         description:
-          'Sort order. By id ascending (the default) pages are keyset-paged: fast at any depth. Any other order falls back to offset paging with a COUNT per 50 rows: correct, but slower on large portals, and a card created meanwhile can shift later pages by one.',
+          "Sort keys, first to last; ties are broken by id ascending. Pages stay keyset and exact in any order (a cursor holds the last row's ordered values and id), up to 2,500 rows per upstream request. One object is read as a list of one.",
       }),
       first: t.arg.int(connectionArgs.first),
       after: t.arg.string(connectionArgs.after),

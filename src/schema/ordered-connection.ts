@@ -4,10 +4,10 @@
 // type's own loader, so smart-process cards come from the list itself and records of other types
 // (contacts, companies, deals, leads: their types read old-style rows) by id.
 import type { GraphQLResolveInfo } from 'graphql';
-import { compile, type Condition } from '../../crm/conditions.js';
-import { positionOf, readOrderedPage, type OrderKey } from '../../crm/ordered-pages.js';
-import { cacheOf, submitOnly } from '../../crm/record-cache.js';
-import { upstream, type Context } from '../context.js';
+import { compile, type Condition } from '../crm/conditions.js';
+import { positionOf, readOrderedPage, type OrderKey } from '../crm/ordered-pages.js';
+import { cacheOf, submitOnly } from '../crm/record-cache.js';
+import { upstream, type Context } from './context.js';
 import {
   decodeOrderedCursor,
   encodeOrderedCursor,
@@ -16,7 +16,7 @@ import {
   selects,
   type ConnectionArgs,
   type ConnectionResult,
-} from '../connection.js';
+} from './connection.js';
 
 type Row = Record<string, unknown>;
 
@@ -93,4 +93,18 @@ export async function orderedConnection<Node>(
     },
     totalCount: () => (counted ??= count()),
   };
+}
+
+/** `orderBy` as crm.item order keys; the list ends at `bitrixId` (ids are unique: nothing after
+ * it can matter, and the id tiebreak then follows its direction). */
+export function orderKeys(
+  orderBy: readonly { field: string; direction?: 'ASC' | 'DESC' | null }[] | null | undefined,
+): OrderKey[] {
+  const keys: OrderKey[] = [];
+  for (const o of orderBy ?? []) {
+    if (keys.some((k) => k.key === o.field)) continue;
+    keys.push({ key: o.field, direction: o.direction ?? 'ASC' });
+    if (o.field === 'id') break;
+  }
+  return keys;
 }
