@@ -9,8 +9,7 @@
 // row has an empty ordered value, and the page goes on from that row's concrete position in the
 // next request. Such a boundary costs one request more; a page never comes back short.
 import { ref, type Command, type CommandResult } from '../upstream/batch.js';
-import { BitrixError } from '../upstream/errors.js';
-import { PAGE } from '../upstream/paging.js';
+import { PAGE, settle } from '../upstream/paging.js';
 import type { BitrixPortal } from '../upstream/portal.js';
 import { MAX_BATCH, type SubmitOptions } from '../upstream/scheduler.js';
 import { ALL, and, compile, NONE, or, type Condition, type Scalar } from './conditions.js';
@@ -145,13 +144,4 @@ async function readChain(
 function rowsOf(outcome: CommandResult): Row[] {
   const items = (outcome.result as { items?: unknown } | undefined)?.items;
   return Array.isArray(items) ? (items as Row[]) : [];
-}
-
-async function settle(promise: Promise<CommandResult>): Promise<CommandResult | BitrixError> {
-  try {
-    return await promise;
-  } catch (error) {
-    if (error instanceof BitrixError) return error;
-    throw error;
-  }
 }

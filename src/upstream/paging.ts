@@ -102,7 +102,8 @@ export async function readByIds(
   return (await Promise.all(commands)).flatMap((page) => rowsOf(page.result, rowsPath) as Record<string, unknown>[]);
 }
 
-async function settle(promise: Promise<CommandResult>): Promise<CommandResult | BitrixError> {
+/** A command's answer or its Bitrix error as a value (other failures still throw). */
+export async function settle(promise: Promise<CommandResult>): Promise<CommandResult | BitrixError> {
   try {
     return await promise;
   } catch (error) {

@@ -13,6 +13,7 @@ import {
   type GraphQLInputFieldConfig,
   type GraphQLInputType,
   type GraphQLOutputType,
+  type GraphQLScalarType,
   type GraphQLSchema,
 } from 'graphql';
 import { EntityTypeId, isSmartProcessId } from '../../crm/entity-types.js';
@@ -100,7 +101,8 @@ function describe(field: CustomFieldModel, extra = ''): string {
   return `${def.title} (\`${def.upperName}\`, ${def.type}${def.multiple ? ', multiple' : ''}).${extra}`;
 }
 
-function outputOf(field: CustomFieldModel, fc: FieldContext): GraphQLOutputType {
+/** The type of the kinds read and written alike; null for the others. */
+function scalarOf(field: CustomFieldModel, fc: FieldContext): GraphQLScalarType | GraphQLEnumType | null {
   switch (field.kind) {
     case 'string':
     case 'url':
@@ -115,10 +117,19 @@ function outputOf(field: CustomFieldModel, fc: FieldContext): GraphQLOutputType 
       return fc.kit.localDate;
     case 'datetime':
       return fc.kit.dateTime;
+    case 'enum':
+      return fc.enums.get(field) ?? null;
+    default:
+      return null;
+  }
+}
+
+function outputOf(field: CustomFieldModel, fc: FieldContext): GraphQLOutputType {
+  const scalar = scalarOf(field, fc);
+  if (scalar) return scalar;
+  switch (field.kind) {
     case 'money':
       return fc.kit.money;
-    case 'enum':
-      return fc.enums.get(field) as GraphQLEnumType;
     case 'employee':
       return fc.base.getType('Employee') as GraphQLOutputType;
     case 'crm': {
@@ -189,25 +200,13 @@ export function outputField(
 }
 
 function inputOf(field: CustomFieldModel, fc: FieldContext): GraphQLInputType | null {
+  const scalar = scalarOf(field, fc);
+  if (scalar) return scalar;
   switch (field.kind) {
-    case 'string':
-    case 'url':
-      return GraphQLString;
-    case 'int':
     case 'employee':
-      return GraphQLInt;
-    case 'float':
-      return GraphQLFloat;
-    case 'boolean':
-      return GraphQLBoolean;
-    case 'date':
-      return fc.kit.localDate;
-    case 'datetime':
-      return fc.kit.dateTime;
+      return GraphQLInt; // the employee's user id
     case 'money':
       return fc.kit.moneyInput;
-    case 'enum':
-      return fc.enums.get(field) ?? null;
     case 'crm':
       return field.bound?.length === 1 ? GraphQLInt : fc.kit.crmBindingInput;
     case 'file':

@@ -48,26 +48,22 @@ export function orderable(kind: FieldKind): boolean {
   return ['string', 'url', 'int', 'float', 'date', 'datetime', 'employee'].includes(kind);
 }
 
+/** The fields of Money and MoneyInput (the same on both sides). */
+const MONEY = {
+  amount: { type: new GraphQLNonNull(GraphQLFloat), description: 'The amount (negative for refunds, credits).' },
+  currency: { type: new GraphQLNonNull(GraphQLString), description: 'ISO 4217 currency code, e.g. `EUR`.' },
+};
+
 const NEGATIONS =
   '`ne`, `notIn` and the negations `not` makes also match records whose field is empty (the portal negates a condition as "not equal, or empty"); comparisons (`lt` … `gte`) never match an empty field; `isNull: true` matches only empty fields.';
 
 export class FieldTypes {
   readonly localDate: GraphQLScalarType = LocalDateResolver;
-  readonly money = new GraphQLObjectType({
-    name: 'Money',
-    description: 'An amount and its currency.',
-    fields: {
-      amount: { type: new GraphQLNonNull(GraphQLFloat), description: 'The amount.' },
-      currency: { type: new GraphQLNonNull(GraphQLString), description: 'ISO 4217 currency code, e.g. `EUR`.' },
-    },
-  });
+  readonly money = new GraphQLObjectType({ name: 'Money', description: 'An amount and its currency.', fields: MONEY });
   readonly moneyInput = new GraphQLInputObjectType({
     name: 'MoneyInput',
     description: 'An amount and its currency.',
-    fields: {
-      amount: { type: new GraphQLNonNull(GraphQLFloat), description: 'The amount (negative for refunds, credits).' },
-      currency: { type: new GraphQLNonNull(GraphQLString), description: 'ISO 4217 currency code, e.g. `EUR`.' },
-    },
+    fields: MONEY,
   });
   readonly file = new GraphQLObjectType({
     name: 'PortalFile',

@@ -74,28 +74,19 @@ function clearable(
   });
 }
 
-/** The names of fields to clear → `{OLD_KEY: null}` (old-style update); see clearable. */
+/** The names of fields to clear → `{key: null}` (`[]` for a multiple field), keyed as the update
+ * method takes them: old-style UPPER_CASE keys by default, crm.item's camelCase names with
+ * `'item'`; see clearable. */
 export function clearedFields(
   set: FieldSet,
   entityTypeId: number,
   names: readonly string[],
   alwaysSet: AlwaysSet = {},
+  keys: 'old' | 'item' = 'old',
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const def of clearable(set, entityTypeId, names, alwaysSet))
-    out[oldKey(entityTypeId, def)] = def.multiple ? [] : null;
-  return out;
-}
-
-/** The names of fields to clear → `{camelName: null}` (crm.item.update); see clearable. */
-export function clearedItemFields(
-  set: FieldSet,
-  entityTypeId: number,
-  names: readonly string[],
-  alwaysSet: AlwaysSet = {},
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const def of clearable(set, entityTypeId, names, alwaysSet)) out[def.name] = def.multiple ? [] : null;
+    out[keys === 'item' ? def.name : oldKey(entityTypeId, def)] = def.multiple ? [] : null;
   return out;
 }
 

@@ -13,7 +13,7 @@ import { convertInput, type FieldSet } from '../../crm/fields.js';
 import { updateItem } from '../../crm/items.js';
 import { upstream, type Context } from '../context.js';
 import { builder } from '../builder.js';
-import { checkEmployee, checkLinked, clearedItemFields, createOldRecord, existing } from './crm-writes.js';
+import { checkEmployee, checkLinked, clearedFields, createOldRecord, existing } from './crm-writes.js';
 import { Deal } from './deal.js';
 import { asMutation, MUTATION_ERRORS, NotFoundError, ValidationError } from './errors.js';
 import { fields } from './field.js';
@@ -246,7 +246,7 @@ builder.mutationFields((t) => ({
       asMutation(ctx, 'Deal', args.id, async () => {
         if (args.fields.length === 0) throw new ValidationError('name at least one field to clear', 'fields');
         const [set, deal] = await Promise.all([fields(ctx, EntityTypeId.deal), existing(ctx, DEAL, args.id, 'Deal')]);
-        const out = clearedItemFields(set, EntityTypeId.deal, args.fields, DEAL_ALWAYS_SET);
+        const out = clearedFields(set, EntityTypeId.deal, args.fields, DEAL_ALWAYS_SET, 'item');
         if (Object.keys(out).length === 0) return deal;
         await updateItem(ctx.portal, EntityTypeId.deal, args.id, out, upstream(ctx));
         return await reloaded(ctx, args.id);
