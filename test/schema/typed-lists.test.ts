@@ -236,3 +236,29 @@ describe('orderBy: keyset pages in the portal order, exact for any order', () =>
     expect(r.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   });
 });
+
+describe('nested lists', () => {
+  it("a company's and a contact's deals take where and orderBy; a contact's cards take orderBy", async () => {
+    const deals = await portalRows(2, { '>opportunity': 0 });
+    const company = Number(deals.find((d) => d.companyId)?.companyId);
+    const contact = Number(deals.find((d) => d.contactId)?.contactId);
+    const expectedCompany = ids(
+      await portalRows(2, { '=companyId': company, '>opportunity': 0 }, { opportunity: 'DESC', id: 'ASC' }),
+    );
+    const expectedContact = ids(await portalRows(2, { '=contactId': contact }, { title: 'ASC', id: 'ASC' }));
+    const r = data(
+      await s.gql(
+        `query($company: Int!, $contact: Int!) {
+          company(id: $company) { deals(first: 100, where: { opportunity: { gt: 0 } }, orderBy: [{ field: OPPORTUNITY, direction: DESC }]) { edges { node { bitrixId } } } }
+          contact(id: $contact) { deals(first: 100, orderBy: [{ field: TITLE }]) { edges { node { bitrixId } } }
+                                  spaCards(entityTypeId: 128, first: 100, orderBy: [{ field: TITLE, direction: DESC }]) { edges { node { bitrixId title } } } } }`,
+        { company, contact },
+      ),
+    );
+    const bitrixIds = (c: Page) => c.edges.map((e) => e.node.bitrixId);
+    expect(bitrixIds(r.company.deals)).toEqual(expectedCompany);
+    expect(bitrixIds(r.contact.deals)).toEqual(expectedContact);
+    const cards = ids(await portalRows(128, { '=contactIds': contact }, { title: 'DESC', id: 'ASC' }));
+    expect(bitrixIds(r.contact.spaCards)).toEqual(cards);
+  });
+});

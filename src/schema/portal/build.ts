@@ -42,6 +42,7 @@ import { Contact } from '../types/contact.js';
 import { Deal } from '../types/deal.js';
 import { Lead } from '../types/lead.js';
 import { SpaCard } from '../types/spa-card.js';
+import { ALL, and, type Condition } from '../../crm/conditions.js';
 import { asGenerated, inputField, outputField, typedFields, type FieldContext, type ReadRaw } from './custom-fields.js';
 import { enumType, FieldTypes } from './field-types.js';
 import { claim } from './inflection.js';
@@ -426,38 +427,45 @@ export function buildPortalSchema(base: GraphQLSchema, model: PortalModel): Grap
 
   function withTypedLists(fields: Fields): Fields {
     const out: Fields = {};
-    for (const [name, list] of standardLists) {
-      const field = fields[name];
-      if (!field) continue;
-      const original = field.resolve as Resolver;
-      const loader = LOADERS[list.entity.base as keyof typeof LOADERS];
-      const typedArgs = listArgs(list.types);
-      out[name] = {
-        ...field,
-        args: { ...field.args, where: typedArgs.where, orderBy: typedArgs.orderBy },
-        resolve: (root, args, ctx, info) => {
-          if (!args.where && !args.orderBy) return original(root, args, ctx, info);
-          if (args.filter)
-            throw badInput('give `where` or `filter`, not both (`where` can say everything `filter` can)', 'filter');
-          return orderedConnection(
-            ctx,
-            args,
-            {
-              entityTypeId: list.entity.entityTypeId,
-              where: whereCondition(args.where as never, list.types, ctx),
-              order: orderKeys(args.orderBy as never),
-              select: ['id'],
-              nodes: async (rows) => {
-                const loaded = await loader.getDataloader(ctx).loadMany(rows.map((row) => Number(row.id)));
-                return loaded.map((r) => (r instanceof Error ? null : r));
-              },
-            },
-            info,
-          );
-        },
-      };
-    }
+    for (const [name, list] of standardLists) if (fields[name]) out[name] = typedList(fields[name], list);
     return out;
+  }
+
+  /** A list of the static schema with `where` and `orderBy` beside its own arguments: given
+   * either, crm.item.list picks the ids (within `scope`, the parent's records) and the type's
+   * loader reads the records. */
+  function typedList(
+    field: GraphQLFieldConfig<unknown, Context>,
+    list: { entity: EntityModel; types: EntityQueryTypes },
+    scope: (parent: unknown) => Condition = () => ALL,
+  ): GraphQLFieldConfig<unknown, Context> {
+    const original = field.resolve as Resolver;
+    const loader = LOADERS[list.entity.base as keyof typeof LOADERS];
+    const typedArgs = listArgs(list.types);
+    return {
+      ...field,
+      args: { ...field.args, where: typedArgs.where, orderBy: typedArgs.orderBy },
+      resolve: (parent, args, ctx, info) => {
+        if (!args.where && !args.orderBy) return original(parent, args, ctx, info);
+        if (args.filter)
+          throw badInput('give `where` or `filter`, not both (`where` can say everything `filter` can)', 'filter');
+        return orderedConnection(
+          ctx,
+          args,
+          {
+            entityTypeId: list.entity.entityTypeId,
+            where: and(scope(parent), whereCondition(args.where as never, list.types, ctx)),
+            order: orderKeys(args.orderBy as never),
+            select: ['id'],
+            nodes: async (rows) => {
+              const loaded = await loader.getDataloader(ctx).loadMany(rows.map((row) => Number(row.id)));
+              return loaded.map((r) => (r instanceof Error ? null : r));
+            },
+          },
+          info,
+        );
+      },
+    };
   }
 
   /** `node`/`nodes` also resolve the generated types' ids. */
@@ -524,12 +532,19 @@ export function buildPortalSchema(base: GraphQLSchema, model: PortalModel): Grap
         return new GraphQLObjectType({ ...config, interfaces: [...config.interfaces, cardInterface] });
       }
       const entity = byBase.get(type.name);
-      if (!entity || entity.fields.length === 0) return type;
+      if (!entity) return type;
       const config = type.toConfig();
-      return new GraphQLObjectType({
-        ...config,
-        fields: { ...config.fields, ...customOutputs(entity, reader(entity)) },
-      });
+      const fields = { ...config.fields, ...customOutputs(entity, reader(entity)) };
+      // A company's and a contact's deals take `where` and `orderBy` like the root list.
+      const deals = standardLists.get('deals');
+      const bound = { Company: 'companyId', Contact: 'contactId' }[type.name];
+      if (deals && bound && fields.deals)
+        fields.deals = typedList(fields.deals, deals, (parent) => ({
+          op: 'eq',
+          key: bound,
+          value: (parent as { id: number }).id,
+        }));
+      return new GraphQLObjectType({ ...config, fields });
     },
     [MapperKind.INPUT_OBJECT_TYPE]: (type) => {
       const entity = extendedInputs.get(type.name);

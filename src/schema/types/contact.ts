@@ -30,7 +30,7 @@ import { connectionArgs, pageComplexity } from '../connection.js';
 import { Company } from './company.js';
 import { DealConnection, dealConnection } from './deal.js';
 import { Employee } from './employee.js';
-import { SpaCardConnection, cardConnection } from './spa-card.js';
+import { SpaCardConnection, SpaCardOrder, cardConnection } from './spa-card.js';
 import { FieldDefinitionRef, FieldFilter, fieldError, fieldFilterValue, fields } from './field.js';
 
 export interface ContactTypeRecord {
@@ -193,13 +193,23 @@ Contact.implement({
         "Cards of one smart-process type linked to this contact (the seed's getSpaCardByContactId returned only the first, in no order).",
       args: {
         entityTypeId: t.arg.int({ required: true, description: 'The smart-process type, e.g. 128.' }),
+        orderBy: t.arg({
+          type: [SpaCardOrder],
+          description: 'Sort keys, first to last; ties are broken by id ascending (keyset-paged in any order).',
+        }),
         first: t.arg.int(connectionArgs.first),
         after: t.arg.string(connectionArgs.after),
       },
       resolve: (contact, args, ctx, info) =>
         cardConnection(
           ctx,
-          { entityTypeId: args.entityTypeId, first: args.first, after: args.after, filter: { contactId: contact.id } },
+          {
+            entityTypeId: args.entityTypeId,
+            first: args.first,
+            after: args.after,
+            orderBy: args.orderBy,
+            filter: { contactId: contact.id },
+          },
           info,
         ),
     }),

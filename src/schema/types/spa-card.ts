@@ -124,7 +124,7 @@ export const OrderDirection = builder.enumType('OrderDirection', {
   values: { ASC: { description: 'Ascending.' }, DESC: { description: 'Descending.' } } as const,
 });
 
-const SpaCardOrder = builder.inputType('SpaCardOrder', {
+export const SpaCardOrder = builder.inputType('SpaCardOrder', {
   description: 'A sort order for cards; ties are broken by id.',
   fields: (t) => ({
     field: t.field({ type: SpaCardOrderField, required: true, description: 'What to sort by.' }),
