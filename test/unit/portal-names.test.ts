@@ -5,7 +5,7 @@ import { fieldSet } from '../../src/crm/fields.js';
 import type { SpaTypeRecord, StageRecord } from '../../src/crm/metadata.js';
 import { camelName, constantName, typeNames } from '../../src/schema/portal/inflection.js';
 import { portalModel, type PortalMetadata, type ReservedNames } from '../../src/schema/portal/model.js';
-import { parseNames, NamesFileError } from '../../src/schema/portal/names-file.js';
+import { formatNames, parseNames, NamesFileError } from '../../src/schema/portal/names-file.js';
 
 describe('names from labels', () => {
   it('transliterates and camel-cases labels in any script', () => {
@@ -153,5 +153,20 @@ describe('the portal model', () => {
   it('refuses a names file with a name GraphQL cannot have', () => {
     expect(() => parseNames({ fields: { '3': { UF_CRM_1: 'has space' } } })).toThrow(NamesFileError);
     expect(() => parseNames({ types: { '128': { type: 'Ok', one: '__x', many: 'oks' } } })).toThrow(NamesFileError);
+  });
+
+  it('a locked file (what --lock writes) keeps every name when the portal renames its labels', () => {
+    const before = portalModel(metadata({ 3: contactFields, 128: [] }, [{}]), reserved);
+    const lock = parseNames(JSON.parse(formatNames(before.names)));
+    const renamed = contactFields.map(([key, raw]) => [
+      key,
+      { ...(raw as object), listLabel: 'Renamed', formLabel: 'Renamed' },
+    ]);
+    const free = portalModel(metadata({ 3: renamed, 128: [] }, [{ title: 'Deliveries' }]), reserved);
+    const locked = portalModel(metadata({ 3: renamed, 128: [] }, [{ title: 'Deliveries' }]), reserved, lock);
+    const names = (m: typeof before) => m.entities.flatMap((e) => [e.names.type, ...e.fields.map((f) => f.name)]);
+    expect(names(free)).not.toEqual(names(before));
+    expect(names(locked)).toEqual(names(before));
+    expect(formatNames(locked.names)).toBe(formatNames(before.names));
   });
 });
