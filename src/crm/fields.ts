@@ -69,15 +69,33 @@ export function fieldSet(fields: Record<string, unknown>): FieldSet {
   return { all, byName };
 }
 
-/** Field definitions of an entity type, cached (crm.item.fields). */
-export function fieldsOf(portal: BitrixPortal, entityTypeId: number, options: SubmitOptions = {}): Promise<FieldSet> {
-  return portal.metadata.get(
-    `fields:${entityTypeId}`,
-    async () =>
-      fieldSet(asRecord(asRecord((await portal.read('crm.item.fields', { entityTypeId }, options)).result).fields)),
+/** Field definitions of an entity type, cached (crm.item.fields). The cache keeps the portal's
+ * descriptors as they came (plain JSON: replicas share them through Redis); the set made of them
+ * is kept beside, once per descriptors object. */
+export async function fieldsOf(
+  portal: BitrixPortal,
+  entityTypeId: number,
+  options: SubmitOptions = {},
+): Promise<FieldSet> {
+  const descriptors = await portal.metadata.get(
+    fieldsKey(entityTypeId),
+    async () => asRecord(asRecord((await portal.read('crm.item.fields', { entityTypeId }, options)).result).fields),
     options.meter,
   );
+  let set = sets.get(descriptors);
+  if (!set) {
+    set = fieldSet(descriptors);
+    sets.set(descriptors, set);
+  }
+  return set;
 }
+
+/** The metadata cache key of a type's field descriptors (what `fieldsOf` reads). */
+export function fieldsKey(entityTypeId: number): string {
+  return `fields:${entityTypeId}`;
+}
+
+const sets = new WeakMap<Record<string, unknown>, FieldSet>();
 
 export class FieldInputError extends Error {
   constructor(

@@ -10,7 +10,7 @@ import { BitrixError } from '../upstream/errors.js';
 import type { BitrixPortal } from '../upstream/portal.js';
 import { MAX_BATCH, type SubmitOptions } from '../upstream/scheduler.js';
 import { EntityTypeId } from './entity-types.js';
-import { fieldSet, fieldsOf, type FieldSet } from './fields.js';
+import { fieldsKey, fieldsOf, type FieldSet } from './fields.js';
 import {
   categories,
   sortedCategories,
@@ -114,7 +114,7 @@ export async function readMetadataSnapshot(
   };
 
   function primeFields(entityTypeId: number, answer: CommandResult | null) {
-    if (answer) portal.metadata.prime(`fields:${entityTypeId}`, fieldSet(asRecord(asRecord(answer.result).fields)));
+    if (answer) portal.metadata.prime(fieldsKey(entityTypeId), asRecord(asRecord(answer.result).fields));
   }
 
   function primeCategories(entityTypeId: number, rows: Record<string, unknown>[], answer: CommandResult) {
