@@ -5,9 +5,12 @@
 //
 // Empty values: the portal orders them first ascending and last descending (MySQL: NULL sorts
 // lowest) and filters them with `''` (`=key: ''` empty, `!=key: ''` not). A reference to an empty
-// value cannot say "after empty" (it would compare with ''), so the chain stops at a page whose last
+// value cannot say "after empty" (it would compare with ''), so a chain stops at a page whose last
 // row has an empty ordered value, and the page goes on from that row's concrete position in the
-// next request. Such a boundary costs one request more; a page never comes back short.
+// next request. Inside a run of empty first keys that next request reads the run as a chain of its
+// own (ordered by the other keys and id, references that are never the empty key), followed in the
+// same batch by the rows after the run: a long run costs one or two requests, not one per 50 rows.
+// A page never comes back short.
 import { ref, type Command, type CommandResult } from '../upstream/batch.js';
 import { PAGE, settle } from '../upstream/paging.js';
 import type { BitrixPortal } from '../upstream/portal.js';
@@ -66,9 +69,32 @@ export function positionOf(order: OrderKey[], row: Row): OrderedPosition {
   };
 }
 
+/** A part of the list read by one chain: its condition, its order, and where in it to start
+ * (null: at its beginning). */
+interface Segment {
+  where: Condition;
+  order: OrderKey[];
+  from: OrderedPosition | null;
+}
+
+/** The chains to read after `position`: the whole list, one chain; but inside a run of rows whose
+ * first key is empty, that run (ordered by the other keys and id: references there are never the
+ * empty key) and, ascending, the rows after it from their beginning. */
+function segments(order: OrderKey[], position: OrderedPosition | null): Segment[] {
+  const whole: Segment[] = [{ where: ALL, order, from: position }];
+  if (!position || position.values[0] !== null || order.length === 0 || order[0].key === 'id') return whole;
+  const [{ key, direction }, ...rest] = order;
+  const run: Segment = {
+    where: { op: 'isNull', key, value: true },
+    order: rest,
+    from: { values: position.values.slice(1), id: position.id },
+  };
+  return direction === 'ASC' ? [run, { where: { op: 'isNull', key, value: false }, order, from: null }] : [run];
+}
+
 /**
  * `first` rows after `position` (from the start when null), and whether more follow. One HTTP
- * request per 2,500 rows, plus one per empty-value boundary crossed (see above).
+ * request per 2,500 rows, plus one where a segment ends with the batch's commands spent on it.
  */
 export async function readOrderedPage(
   portal: BitrixPortal,
@@ -81,66 +107,95 @@ export async function readOrderedPage(
   let from = position;
   for (;;) {
     const chain = await readChain(portal, query, from, first + 1 - rows.length, options);
+    if (chain.rows.length === 0 && !chain.ended) throw new Error('an ordered read made no progress');
     rows.push(...chain.rows);
-    if (rows.length > first) return { rows: rows.slice(0, first), hasNextPage: true };
+    if (rows.length > first || (rows.length === first && chain.more))
+      return { rows: rows.slice(0, first), hasNextPage: true };
     if (chain.ended) return { rows, hasNextPage: false };
     from = positionOf(query.order, rows[rows.length - 1]);
   }
 }
 
-/** Up to `wanted` rows in one chained batch; `ended` when the list has no more. When more rows are
- * wanted than a batch holds, its last command runs with `start=0`: its `next` says whether more
- * rows follow (a COUNT over the rest only). */
+/** Up to `wanted` rows in one chained batch: each segment's commands, one after the other.
+ * `ended`: the list has no more; `more`: it surely has (a counted command said `next`). When more
+ * rows are wanted than a batch holds, its last command runs with `start=0`, whose `next` says
+ * whether more rows follow in its segment (a COUNT over the rest only). */
 async function readChain(
   portal: BitrixPortal,
   query: OrderedQuery,
   position: OrderedPosition | null,
   wanted: number,
   options: SubmitOptions,
-): Promise<{ rows: Row[]; ended: boolean }> {
+): Promise<{ rows: Row[]; ended: boolean; more: boolean }> {
   const pages = Math.ceil(wanted / PAGE);
-  const count = Math.min(pages, MAX_BATCH);
-  const order: Record<string, string> = {};
-  for (const o of query.order) order[o.key] = o.direction;
-  order.id ??= 'ASC'; // the tiebreak, last
   const select = [...new Set([...query.select, 'id', ...query.order.map((o) => o.key)])];
-  const command = (bound: Condition, start: number): Command | null => {
-    const filter = compile(and(query.where, bound));
-    const params = { entityTypeId: query.entityTypeId, select, filter, order, start };
-    return filter && { method: 'crm.item.list', params };
-  };
-  const counted = (i: number) => (pages > MAX_BATCH && i === count - 1 ? 0 : -1);
-  const head = command(position ? after(query.order, position.values, position.id) : ALL, counted(0));
-  if (!head) return { rows: [], ended: true };
-  const commands: Command[] = [head];
-  for (let i = 1; i < count; i++) {
-    const last = (key: string) => ref(i - 1, 'items', PAGE - 1, key);
-    const next = command(
-      after(
-        query.order,
-        query.order.map((o) => last(o.key)),
-        last('id'),
-      ),
-      counted(i),
-    );
-    if (next) commands.push(next);
+  const commands: Command[] = [];
+  const parts: { segment: Segment; first: number; count: number }[] = [];
+  let unread = false; // a segment left for the next batch
+  const segmentList = segments(query.order, position);
+  for (const segment of segmentList) {
+    const order: Record<string, string> = {};
+    for (const o of query.order) order[o.key] = o.direction;
+    order.id ??= 'ASC'; // the tiebreak, last
+    const command = (bound: Condition): Command | null => {
+      const filter = compile(and(query.where, segment.where, bound));
+      const params = { entityTypeId: query.entityTypeId, select, filter, order, start: -1 };
+      return filter && { method: 'crm.item.list', params };
+    };
+    const start = commands.length;
+    // A later segment keeps one command at least: the batch always gets past this one.
+    const later = segmentList.length - 1 - segmentList.indexOf(segment);
+    const count = Math.min(pages, MAX_BATCH - start - later);
+    if (count <= 0) {
+      unread = true;
+      break;
+    }
+    const head = command(segment.from ? after(segment.order, segment.from.values, segment.from.id) : ALL);
+    if (!head) continue; // nothing can match in this segment
+    commands.push(head);
+    for (let i = 1; i < count; i++) {
+      const last = (key: string) => ref(start + i - 1, 'items', PAGE - 1, key);
+      const next = command(
+        after(
+          segment.order,
+          segment.order.map((o) => last(o.key)),
+          last('id'),
+        ),
+      );
+      if (next) commands.push(next);
+    }
+    parts.push({ segment, first: start, count: commands.length - start });
   }
+  if (commands.length === 0) return { rows: [], ended: !unread, more: false };
+  const counted = pages > MAX_BATCH ? commands.length - 1 : -1;
+  if (counted >= 0) commands[counted].params.start = 0;
   const outcomes =
     commands.length === 1
       ? [await settle(portal.scheduler.submit(commands[0], options))]
       : await portal.chain(commands, options);
   const rows: Row[] = [];
-  for (const [i, outcome] of outcomes.entries()) {
-    if (outcome instanceof Error) throw outcome;
-    const page = rowsOf(outcome);
-    rows.push(...page);
-    if (page.length < PAGE) return { rows, ended: true };
-    // The next command referred to an empty value: what it answered is not trusted.
-    if (query.order.some((o) => isEmpty(page[PAGE - 1][o.key]))) return { rows, ended: false };
-    if (counted(i) === 0) return { rows, ended: outcome.next === undefined };
+  for (const [n, part] of parts.entries()) {
+    let segmentEnded = false;
+    for (let i = part.first; i < part.first + part.count; i++) {
+      const outcome = outcomes[i];
+      if (outcome instanceof Error) throw outcome;
+      const page = rowsOf(outcome);
+      rows.push(...page);
+      if (page.length < PAGE || (i === counted && outcome.next === undefined)) {
+        segmentEnded = true;
+        break;
+      }
+      if (i === counted) return { rows, ended: false, more: true };
+      // The next command referred to an empty value: what it answered is not trusted.
+      if (part.segment.order.some((o) => isEmpty(page[PAGE - 1][o.key]))) return { rows, ended: false, more: false };
+    }
+    // A segment not read to its end: the next segment's rows do not follow these yet.
+    if (!segmentEnded) return { rows, ended: false, more: false };
+    if (n === parts.length - 1) return { rows, ended: !unread, more: false };
   }
-  return { rows, ended: false };
+  return { rows, ended: !unread, more: false };
 }
+
 function rowsOf(outcome: CommandResult): Row[] {
   const items = (outcome.result as { items?: unknown } | undefined)?.items;
   return Array.isArray(items) ? (items as Row[]) : [];
