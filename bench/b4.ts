@@ -118,11 +118,12 @@ function startGatewayProcess(
   );
 }
 
-function startBaselineProcess(port: number, cpus: string | undefined, nodeArgs: string[] = []): Child {
+/** `origin`: the emulator's, for the absolute links its answers hold (file fields). */
+function startBaselineProcess(port: number, origin: string, cpus: string | undefined, nodeArgs: string[] = []): Child {
   nodeArgs = [...EXTRA_NODE_ARGS, ...nodeArgs];
   return spawnNode(
     'bench/contenders/baseline-server.ts',
-    { NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1' },
+    { NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', PORTAL_ORIGIN: origin },
     { cpus, nodeArgs },
   );
 }
@@ -164,7 +165,7 @@ export async function runB4(
     const gateway = startGatewayProcess(gatewayPort, webhookUrl, serverCpu);
     children.push(gateway);
     const baselinePort = await freePort();
-    const baseline = startBaselineProcess(baselinePort, serverCpu);
+    const baseline = startBaselineProcess(baselinePort, origin, serverCpu);
     children.push(baseline);
     const gatewayGcPort = await freePort();
     const gatewayGc = startGatewayProcess(gatewayGcPort, webhookUrl, serverCpu, [GC_FLAG]);
@@ -240,7 +241,7 @@ export async function runB4(
     if (wantProfile) {
       const restart = {
         gateway: (nodeArgs: string[]) => startGatewayProcess(gatewayPort, webhookUrl, serverCpu, nodeArgs),
-        baseline: (nodeArgs: string[]) => startBaselineProcess(baselinePort, serverCpu, nodeArgs),
+        baseline: (nodeArgs: string[]) => startBaselineProcess(baselinePort, origin, serverCpu, nodeArgs),
       };
       for (const name of ['gateway', 'baseline'] as const) {
         await (name === 'gateway' ? gateway : baseline).stop();

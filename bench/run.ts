@@ -1,9 +1,11 @@
 // `npm run bench` — the benchmarks of issue 4 (B1 nested read, B2 bulk, B3 saturation, B4
-// overhead), of issue 14 (B5 dashboard, B6 sync) and of issue 15 (B7 import), written to bench/results.md. `npm run bench -- B1 B3` runs some of them and
+// overhead), of issue 14 (B5 dashboard, B6 sync), of issue 15 (B7 import) and of the typed schema
+// (SCHEMA: built from a portal of 30 smart processes and 500 custom fields; ORDERED: 10,000 cards
+// exported in several orders), written to bench/results.md. `npm run bench -- B1 B3` runs some of them and
 // replaces only their sections. `npm run bench -- soak` runs the 10-minute soak of issue 5
 // (bench/soak.ts; not part of the default set; it exits 1 when the gateway's heap after GC
 // rises). Everything runs on loopback and stops by itself
-// (a watchdog ends the run after BENCH_MAX_MINUTES, default 14).
+// (a watchdog ends the run after BENCH_MAX_MINUTES, default 20).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { startPortal } from '@bitrix24-graphql/demo-portal';
 import { b1Markdown, runB1 } from './b1.js';
@@ -14,11 +16,13 @@ import { b5Markdown, runB5 } from './b5.js';
 import { b6Markdown, runB6 } from './b6.js';
 import { b7Markdown, runB7 } from './b7.js';
 import { coalesceMarkdown, runCoalesce } from './coalesce.js';
+import { orderedExportMarkdown, runOrderedExport } from './ordered-export.js';
+import { runSchemaBuild, schemaBuildMarkdown } from './schema-build.js';
 import { liveChildren, machine, machineLine, ROOT } from './lib.js';
 
 const RESULTS = `${ROOT}bench/results.md`;
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
-const ALL = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'COALESCE'] as const;
+const ALL = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'COALESCE', 'SCHEMA', 'ORDERED'] as const;
 const TITLES: Record<string, string> = {
   B1: 'B1 — nested read (200 cards with stage, assignee, contact, custom fields)',
   B2: 'B2 — bulk: all 10,000 cards',
@@ -28,6 +32,8 @@ const TITLES: Record<string, string> = {
   B6: 'B6 — sync: a backend mirrors 10,000 cards through `changes`, then follows 1,000 changes',
   B7: 'B7 — import: 10,000 cards with custom fields and contacts',
   COALESCE: 'Coalescing at low load: what the idle 3 ms hold costs and buys',
+  SCHEMA: 'Schema build — the typed schema of a portal with 30 smart processes and 500 custom fields',
+  ORDERED: 'Ordered export — 10,000 cards of one smart process through the typed list, in several orders',
   SOAK: 'Soak — mixed reads and writes at 10% faults (issue 5)',
 };
 
@@ -40,7 +46,7 @@ for (const name of selected) {
   }
 }
 
-const maxMinutes = Number(process.env.BENCH_MAX_MINUTES ?? (selected.includes('SOAK') ? 30 : 14));
+const maxMinutes = Number(process.env.BENCH_MAX_MINUTES ?? (selected.includes('SOAK') ? 30 : 20));
 const watchdog = setTimeout(() => {
   console.error(`bench: still running after ${maxMinutes} min, stopping`);
   for (const child of liveChildren) child.kill('SIGKILL');
@@ -116,6 +122,10 @@ try {
   if (selected.includes('B6')) await timed('B6', async () => b6Markdown(await runB6({ log })));
   if (selected.includes('B7')) await timed('B7', async () => b7Markdown(await runB7({ log })));
   if (selected.includes('COALESCE')) await timed('COALESCE', async () => coalesceMarkdown(await runCoalesce({ log })));
+  if (selected.includes('SCHEMA'))
+    await timed('SCHEMA', async () => schemaBuildMarkdown(await runSchemaBuild({ log })));
+  if (selected.includes('ORDERED'))
+    await timed('ORDERED', async () => orderedExportMarkdown(await runOrderedExport({ log })));
   if (selected.includes('SOAK')) {
     const { runSoak, soakMarkdown } = await import('./soak.js');
     await timed('SOAK', async () => {

@@ -3,7 +3,8 @@
 // contact {fullName phones {value}}, customFields {display}}, pageInfo) from memory. The data
 // is the demo portal's (same seed), read once at start-up by calling the emulator's method
 // handlers directly (no HTTP), then held in Maps. No portal, no scheduler, no plugins: what a
-// GraphQL server costs on its own. `PORT` (default 4300), `HOST` 127.0.0.1.
+// GraphQL server costs on its own. `PORT` (default 4300), `HOST` 127.0.0.1, `PORTAL_ORIGIN` the
+// emulator's origin (file values hold absolute links on it).
 import { createServer } from 'node:http';
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
@@ -37,6 +38,8 @@ interface FieldDef {
 
 // ---- data, read once from the demo portal's handlers
 const state = createPortalState({ seed: 42, sizes: DEMO_SIZES.large, utcOffset: '+03:00', userId: 1 });
+// Absolute links in answers (file fields) name the portal's origin: the emulator's, when given.
+if (process.env.PORTAL_ORIGIN) state.setOrigin?.(process.env.PORTAL_ORIGIN);
 const ctx = { userId: 1, now: () => new Date(), inBatch: false };
 const call = (method: string, params: Record<string, unknown>) =>
   state.methods[method](params, ctx) as { result: any; next?: number };

@@ -124,7 +124,8 @@ function display(def: any, raw: unknown, users: Map<number, string>): string | n
         case 'employee':
           return users.get(Number(v)) ?? String(v);
         default:
-          return String(v);
+          // Objects (a file: {id, url, urlMachine}) as JSON, as the gateway's display shows them.
+          return typeof v === 'object' ? JSON.stringify(v) : String(v);
       }
     });
   return shown.length ? shown.join(', ') : null;
