@@ -32,8 +32,8 @@ export interface MetadataSnapshot {
   stages: Map<number, StageRecord[]>;
 }
 
-/** Reads (and caches) the metadata of every entity type; one HTTP request for a portal of up to
- * 21 smart processes. */
+/** Reads (and caches) the metadata of every entity type: one HTTP request for a portal of up to
+ * 22 smart processes, one more per 25 beyond. */
 export async function readMetadataSnapshot(
   portal: BitrixPortal,
   options: SubmitOptions = {},
@@ -89,14 +89,21 @@ export async function readMetadataSnapshot(
 
   types.slice(0, inBatch).forEach((type, i) => {
     primeFields(type.entityTypeId, ok(fixed + i * perType));
-    const funnels = ok(fixed + i * perType + 1);
-    if (funnels) primeCategories(type.entityTypeId, rowsAt(funnels.result, ['categories']), funnels);
-    // A funnel whose dictionary the whole list did not hold has no stages yet.
-    for (const funnel of funnels && dictionariesWhole ? rowsAt(funnels.result, ['categories']) : []) {
-      const dictionary = stageDictionary(type.entityTypeId, toInt(funnel.id));
-      if (!byDictionary.has(dictionary)) portal.metadata.prime(`status:${dictionary}`, []);
-    }
+    primeFunnels(type.entityTypeId, ok(fixed + i * perType + 1));
   });
+  // Types the batch had no room for: their funnels read plainly, beside their fields (the
+  // scheduler packs them 50 commands a request); the dictionaries are already in hand.
+  await Promise.all(
+    types.slice(inBatch).flatMap((type) => [
+      fieldsOf(portal, type.entityTypeId, options),
+      dictionariesWhole
+        ? portal
+            .read('crm.category.list', { entityTypeId: type.entityTypeId, start: 0 }, options)
+            .then((answer) => primeFunnels(type.entityTypeId, answer))
+            .catch(() => undefined) // read again, alone, by categories() below
+        : undefined,
+    ]),
+  );
 
   // Funnels and stages are typed for smart processes only.
   const all = [...STANDARD, ...types.map((t) => t.entityTypeId)];
@@ -117,8 +124,16 @@ export async function readMetadataSnapshot(
     if (answer) portal.metadata.prime(fieldsKey(entityTypeId), asRecord(asRecord(answer.result).fields));
   }
 
-  function primeCategories(entityTypeId: number, rows: Record<string, unknown>[], answer: CommandResult) {
-    if (answer.next !== undefined) return; // more than one page: read in full by categories()
+  /** A smart process's funnels, and an empty stage list for each funnel whose dictionary the
+   * whole status list did not hold (it has no stages yet). */
+  function primeFunnels(entityTypeId: number, answer: CommandResult | null) {
+    if (!answer || answer.next !== undefined) return; // more than one page: read in full by categories()
+    const rows = rowsAt(answer.result, ['categories']);
     portal.metadata.prime(`categories:${entityTypeId}`, sortedCategories(rows, entityTypeId));
+    if (!dictionariesWhole) return;
+    for (const funnel of rows) {
+      const dictionary = stageDictionary(entityTypeId, toInt(funnel.id));
+      if (!byDictionary.has(dictionary)) portal.metadata.prime(`status:${dictionary}`, []);
+    }
   }
 }

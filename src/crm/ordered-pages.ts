@@ -9,7 +9,7 @@
 // row has an empty ordered value, and the page goes on from that row's concrete position in the
 // next request. Inside a run of empty first keys that next request reads the run as a chain of its
 // own (ordered by the other keys and id, references that are never the empty key), followed in the
-// same batch by the rows after the run: a long run costs one or two requests, not one per 50 rows.
+// same batch by the rows after the run: a long run costs two or three requests, not one per 50 rows.
 // A page never comes back short.
 import { ref, type Command, type CommandResult } from '../upstream/batch.js';
 import { PAGE, settle } from '../upstream/paging.js';
