@@ -10,12 +10,13 @@ import { Company } from './company.js';
 import { CommunicationInput, CommunicationsUpdate } from './contact-inputs.js';
 import {
   checkEmployee,
-  updateOldRecord,
   clearOldRecordFields,
+  createOldRecord,
   customFields,
+  deletedRecordType,
   dictionaryCode,
   existing,
-  createOldRecord,
+  updateOldRecord,
 } from './crm-writes.js';
 import { asMutation, MUTATION_ERRORS, NotFoundError, ValidationError } from './errors.js';
 
@@ -89,16 +90,7 @@ async function reloaded(ctx: Context, id: number): Promise<CompanyRecord> {
   return company;
 }
 
-interface DeletedCompanyRecord {
-  bitrixId: number;
-}
-
-const DeletedCompany = builder.objectRef<DeletedCompanyRecord>('DeletedCompany').implement({
-  description: 'A deleted company.',
-  fields: (t) => ({
-    bitrixId: t.exposeInt('bitrixId', { nullable: false, description: 'The id the company had.' }),
-  }),
-});
+const DeletedCompany = deletedRecordType('DeletedCompany', 'company');
 
 builder.mutationFields((t) => ({
   createCompany: t.field({

@@ -26,7 +26,7 @@ import { createRecordOnce } from '../../crm/idempotency.js';
 import { deleteRecord, updateRecord } from '../../crm/records.js';
 import { upstream, type Context } from '../context.js';
 import { builder } from '../builder.js';
-import { checkEmployee, checkLinked, exclusiveRecord, existing } from './crm-writes.js';
+import { checkEmployee, checkLinked, deletedRecordType, exclusiveRecord, existing } from './crm-writes.js';
 import { COMPANY } from '../../crm/companies.js';
 import { asMutation, MUTATION_ERRORS, ValidationError } from './errors.js';
 import { fields } from './field.js';
@@ -186,16 +186,7 @@ const UpsertContactPayload = builder.objectRef<UpsertResult>('UpsertContactPaylo
   }),
 });
 
-interface DeletedContactRecord {
-  bitrixId: number;
-}
-
-const DeletedContact = builder.objectRef<DeletedContactRecord>('DeletedContact').implement({
-  description: 'A deleted contact.',
-  fields: (t) => ({
-    bitrixId: t.exposeInt('bitrixId', { nullable: false, description: 'The id the contact had.' }),
-  }),
-});
+const DeletedContact = deletedRecordType('DeletedContact', 'contact');
 
 /** Makes sure a created contact carries the value it was matched on, so a retried upsert finds it. */
 function withMatch(input: CreateInput, match: Match): CreateInput {

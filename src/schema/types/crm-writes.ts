@@ -14,6 +14,7 @@ import {
   type FieldSet,
 } from '../../crm/fields.js';
 import { toText } from '../../crm/values.js';
+import { builder } from '../builder.js';
 import { upstream, type Context } from '../context.js';
 import { NotFoundError, ValidationError } from './errors.js';
 import { Employee } from './employee.js';
@@ -249,4 +250,14 @@ export async function createOldRecord<R, I extends Record<string, unknown>>(
 /** Whether the entity keeps ORIGIN_VERSION (where a key's input hash is stored). */
 export function hasOriginVersion(set: FieldSet): boolean {
   return set.byName.has('origin_version');
+}
+
+/** What a delete of a contact, company, deal or lead answers: the id the record had. */
+export function deletedRecordType(name: string, noun: string) {
+  return builder.objectRef<{ bitrixId: number }>(name).implement({
+    description: `A deleted ${noun}.`,
+    fields: (t) => ({
+      bitrixId: t.exposeInt('bitrixId', { nullable: false, description: `The id the ${noun} had.` }),
+    }),
+  });
 }

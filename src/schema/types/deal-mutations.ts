@@ -13,7 +13,14 @@ import { convertInput, type FieldSet } from '../../crm/fields.js';
 import { updateItem } from '../../crm/items.js';
 import { upstream, type Context } from '../context.js';
 import { builder } from '../builder.js';
-import { checkEmployee, checkLinked, clearedFields, createOldRecord, existing } from './crm-writes.js';
+import {
+  checkEmployee,
+  checkLinked,
+  clearedFields,
+  createOldRecord,
+  deletedRecordType,
+  existing,
+} from './crm-writes.js';
 import { Deal } from './deal.js';
 import { asMutation, MUTATION_ERRORS, NotFoundError, ValidationError } from './errors.js';
 import { fields } from './field.js';
@@ -195,16 +202,7 @@ const DEAL_ALWAYS_SET = {
   STAGE_ID: 'a deal always has a stage (move it with moveDealStage)',
 };
 
-interface DeletedDealRecord {
-  bitrixId: number;
-}
-
-const DeletedDeal = builder.objectRef<DeletedDealRecord>('DeletedDeal').implement({
-  description: 'A deleted deal.',
-  fields: (t) => ({
-    bitrixId: t.exposeInt('bitrixId', { nullable: false, description: 'The id the deal had.' }),
-  }),
-});
+const DeletedDeal = deletedRecordType('DeletedDeal', 'deal');
 
 builder.mutationFields((t) => ({
   createDeal: t.field({

@@ -12,13 +12,14 @@ import { builder } from '../builder.js';
 import { CommunicationInput, CommunicationsUpdate } from './contact-inputs.js';
 import {
   checkEmployee,
-  updateOldRecord,
-  clearOldRecordFields,
   checkLinked,
+  clearOldRecordFields,
+  createOldRecord,
   customFields,
+  deletedRecordType,
   dictionaryCode,
   existing,
-  createOldRecord,
+  updateOldRecord,
 } from './crm-writes.js';
 import { asMutation, MUTATION_ERRORS, NotFoundError, ValidationError } from './errors.js';
 import { Lead } from './lead.js';
@@ -145,16 +146,7 @@ const LEAD_ALWAYS_SET = {
   STATUS_ID: 'a lead always has a status (move it with moveLeadStage)',
 };
 
-interface DeletedLeadRecord {
-  bitrixId: number;
-}
-
-const DeletedLead = builder.objectRef<DeletedLeadRecord>('DeletedLead').implement({
-  description: 'A deleted lead.',
-  fields: (t) => ({
-    bitrixId: t.exposeInt('bitrixId', { nullable: false, description: 'The id the lead had.' }),
-  }),
-});
+const DeletedLead = deletedRecordType('DeletedLead', 'lead');
 
 builder.mutationFields((t) => ({
   createLead: t.field({
