@@ -184,6 +184,21 @@ describe('the schema follows the portal', () => {
     expect(r).toEqual({ contact: { nivelDeFidelidade: 7 }, contacts: { totalCount: 1 } });
   });
 
+  it('a field deleted on the portal disappears from the schema with a warning', async () => {
+    const added = (
+      await portalCall(s, 'crm.contact.userfield.add', {
+        fields: { FIELD_NAME: 'TEMPORARIO', USER_TYPE_ID: 'string', EDIT_FORM_LABEL: 'Campo temporário' },
+      })
+    ).result;
+    const has = () => !!(s.gateway.schema!.current.getType('Contact') as any).getFields().campoTemporario;
+    await expect.poll(has, { timeout: 5_000 }).toBe(true);
+    await portalCall(s, 'crm.contact.userfield.delete', { id: added });
+    await expect.poll(has, { timeout: 5_000 }).toBe(false);
+    expect(s.logs.some((l) => l.includes('Contact.campoTemporario is gone from the portal'))).toBe(true);
+    const r = await s.gql('{ contact(id: 1) { campoTemporario } }');
+    expect(r.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
   it('a smart process created on the portal gets its type and lists', async () => {
     const type = (await portalCall(s, 'crm.type.add', { fields: { title: 'Vehicles' } })).result.type;
     await expect

@@ -470,6 +470,13 @@ export function addField(schema: Schema, def: FieldDef): void {
   for (const d of schema.fields) if (d.camel && d.item !== false) schema.byCamel.set(d.camel, d);
 }
 
+/** Takes a custom field out of an entity's schema (its stored values stay, unseen). */
+export function removeField(schema: Schema, def: FieldDef): void {
+  schema.fields.splice(schema.fields.indexOf(def), 1);
+  schema.byUpper.delete(def.upper);
+  if (def.camel && schema.byCamel.get(def.camel) === def) schema.byCamel.delete(def.camel);
+}
+
 export interface BuiltSchemas {
   schemas: Map<number, Schema>;
   /** The last custom-field and enumeration-item ids the seeded fields use. */

@@ -284,6 +284,28 @@ describe('crm.<entity>.userfield.add', () => {
   });
 });
 
+describe('crm.<entity>.userfield.delete', () => {
+  it('takes the field out of every view of the entity, answers true, and sends its event; a bad id is refused', async () => {
+    const id = (await post('crm.lead.userfield.add', { fields: { FIELD_NAME: 'TO_DROP', USER_TYPE_ID: 'string' } }))
+      .json.result;
+    await events();
+    received = [];
+    const r = await post('crm.lead.userfield.delete', { id });
+    expect(r.json).toMatchObject({ result: true });
+    expect(await events()).toEqual([
+      ['ONCRMLEADUSERFIELDDELETE', { ID: String(id), ENTITY_ID: 'CRM_LEAD', FIELD_NAME: 'UF_CRM_TO_DROP' }],
+    ]);
+    const fields = (await post('crm.item.fields', { entityTypeId: 1 })).json.result.fields;
+    expect(fields.ufCrmToDrop).toBeUndefined();
+    expect((await post('crm.lead.fields', {})).json.result.UF_CRM_TO_DROP).toBeUndefined();
+    for (const bad of [{ id }, { id: 0 }, {}]) {
+      const again = await post('crm.lead.userfield.delete', bad);
+      expect(again.status).toBe(400);
+      expect(again.json).toMatchObject({ error: '', error_description: 'ID is not defined or invalid' });
+    }
+  });
+});
+
 describe('crm.type.add', () => {
   it('a smart process with its default funnel and stages, usable at once; ONCRMTYPEADD with the type id', async () => {
     const r = await post('crm.type.add', {

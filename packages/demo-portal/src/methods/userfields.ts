@@ -10,7 +10,7 @@
 import { ApiError, type MethodTable, type Params } from '../types.js';
 import { defaultSettings, ufDef, USER_TYPES } from '../custom-fields.js';
 import type { EnumItem, FieldDef, UfDef } from '../fields.js';
-import { addField } from '../schemas.js';
+import { addField, removeField } from '../schemas.js';
 import type { Db } from '../store.js';
 import { asList, isObj, oldError, pget, toBool, toInt, toStart } from '../util.js';
 import { objParam, userfieldList } from './old.js';
@@ -191,6 +191,22 @@ function oldAdd(db: Db, entityTypeId: number, params: Params): number {
     items,
   });
   return def.uf!.id;
+}
+
+/** crm-contact-userfield-delete.md: `id` required and positive ("ID is not defined or invalid"),
+ * `result: true`; the event ONCRM<ENTITY>USERFIELDDELETE follows. An id of no field of the entity
+ * is not documented: refused the same way (UNCONFIRMED). */
+function oldDelete(db: Db, entityTypeId: number, params: Params): boolean {
+  const id = toInt(pget(params, 'id'));
+  const es = db.entities.get(entityTypeId)!;
+  const def = id && id > 0 ? es.schema.fields.find((d) => d.uf?.id === id) : undefined;
+  if (!def?.uf) throw new ApiError('', 'ID is not defined or invalid');
+  removeField(es.schema, def);
+  db.emitMeta({
+    event: `${eventPrefix(entityTypeId)}DELETE`,
+    fields: { ID: String(def.uf.id), ENTITY_ID: def.uf.entityId, FIELD_NAME: def.upper },
+  });
+  return true;
 }
 
 function langMap(uf: UfDef): Record<string, string> {
@@ -402,6 +418,7 @@ export function customFieldMethods(db: Db): MethodTable {
     t[`crm.${entity}.userfield.add`] = (params) => ({ result: oldAdd(db, e, params) });
     t[`crm.${entity}.userfield.get`] = (params) => ({ result: oldGet(db, e, params) });
     t[`crm.${entity}.userfield.list`] = userfieldList(db, e);
+    t[`crm.${entity}.userfield.delete`] = (params) => ({ result: oldDelete(db, e, params) });
   }
   return t;
 }
