@@ -5,6 +5,7 @@
 // (contacts, companies, deals, leads: their types read old-style rows) by id.
 import type { GraphQLResolveInfo } from 'graphql';
 import { compile, type Condition } from '../crm/conditions.js';
+import { countItems } from '../crm/items.js';
 import { positionOf, readOrderedPage, type OrderKey } from '../crm/ordered-pages.js';
 import { cacheOf, submitOnly } from '../crm/record-cache.js';
 import { upstream, type Context } from './context.js';
@@ -45,18 +46,7 @@ export async function orderedConnection<Node>(
   const cached = <T extends object | number>(shape: unknown, load: () => Promise<T>) =>
     cache ? cache.list(list.entityTypeId, shape, load) : load();
 
-  const count = async () => {
-    if (!filter) return 0;
-    const read = async () =>
-      (
-        await ctx.portal.read(
-          'crm.item.list',
-          { entityTypeId: list.entityTypeId, select: ['id'], filter, start: 0 },
-          submitOnly(options),
-        )
-      ).total ?? 0;
-    return cached({ count: filter }, read);
-  };
+  const count = async () => (filter ? countItems(ctx.portal, list.entityTypeId, filter, options) : 0);
   let counted: Promise<number> | undefined;
   if (info && selects(info, 'totalCount')) {
     counted = count();

@@ -78,6 +78,7 @@ describe('where: every operator is the portal answer to its documented filter', 
     ['{ assignedBy: { eq: 1 } }', { '=assignedById': 1 }],
     ['{ createdAt: { gte: "2024-01-15T00:00:00Z" } }', { '>=createdTime': '2024-01-15T03:00:00+03:00' }],
     ['{ stage: { eq: MAIN_PREPARATION } }', { '=stageId': 'DT128_7:PREPARATION' }],
+    ['{ category: { eq: ENTERPRISE } }', { '=categoryId': 8 }],
     ['{ stage: { in: [MAIN_START, MAIN_APPROVAL] } }', { '@stageId': ['DT128_7:NEW', 'DT128_7:CLIENT'] }],
     [
       '{ or: [{ priority: { eq: HIGH } }, { vip: { eq: true } }] }',
@@ -147,6 +148,20 @@ describe('where: every operator is the portal answer to its documented filter', 
     const badDate = await s.gql('{ onboardings(where: { dueDate: { eq: "2024-02-30" } }) { totalCount } }');
     expect(badDate.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(s.emulator.counters.httpRequests).toBe(0);
+  });
+
+  it('user text reaches the portal literally: a `$result` reference or an operator in it is only text', async () => {
+    const title = 'x $result[0][items][0][id] >=y';
+    await portalCall(s, 'crm.item.update', { entityTypeId: 128, id: 3, fields: { title } });
+    for (const first of [3, 200]) {
+      const r = data(
+        await s.gql(
+          `query($t: String!) { onboardings(first: ${first}, where: { title: { contains: $t } }, orderBy: [{ field: TITLE }]) { totalCount edges { node { bitrixId title } } } }`,
+          { t: '$result[0][items][0][id] >=' },
+        ),
+      );
+      expect(r.onboardings).toEqual({ totalCount: 1, edges: [{ node: { bitrixId: 3, title } }] });
+    }
   });
 
   it('an empty `in` matches nothing without asking the portal; `where` and `filter` together are refused', async () => {

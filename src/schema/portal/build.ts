@@ -3,7 +3,7 @@
 // custom fields on every type, typed inputs, `where`/`orderBy` on the lists, and root fields.
 // Built with graphql-js types; @graphql-tools/utils' mapSchema puts the extended static types in
 // place and rewires every reference to them.
-import { encodeGlobalID } from '@pothos/plugin-relay';
+import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import {
   assertValidSchema,
@@ -37,13 +37,17 @@ import type { Context } from '../context.js';
 import { badInput } from '../error-codes.js';
 import { cardKey } from '../loaders.js';
 import { connectionArgs, pageComplexity } from '../connection.js';
-import { Company } from '../types/company.js';
-import { Contact } from '../types/contact.js';
-import { Deal } from '../types/deal.js';
-import { Lead } from '../types/lead.js';
 import { SpaCard } from '../types/spa-card.js';
 import { ALL, and, type Condition } from '../../crm/conditions.js';
-import { asGenerated, inputField, outputField, typedFields, type FieldContext, type ReadRaw } from './custom-fields.js';
+import {
+  RECORD_LOADERS,
+  asGenerated,
+  inputField,
+  outputField,
+  typedFields,
+  type FieldContext,
+  type ReadRaw,
+} from './custom-fields.js';
 import { enumType, FieldTypes } from './field-types.js';
 import { claim } from './inflection.js';
 import type { BaseType, EntityModel, PortalModel } from './model.js';
@@ -52,8 +56,6 @@ import { entityQueryTypes, whereCondition, type EntityQueryTypes } from './where
 
 type Fields = GraphQLFieldConfigMap<unknown, Context>;
 type Resolver = GraphQLFieldResolver<unknown, Context>;
-
-const LOADERS = { Contact, Company, Deal, Lead } as const;
 
 /** Reading a custom field's stored value: crm.item rows by camelCase name; old-style rows by
  * their UPPER_CASE key (contacts name a few system fields differently). */
@@ -440,7 +442,7 @@ export function buildPortalSchema(base: GraphQLSchema, model: PortalModel): Grap
     scope: (parent: unknown) => Condition = () => ALL,
   ): GraphQLFieldConfig<unknown, Context> {
     const original = field.resolve as Resolver;
-    const loader = LOADERS[list.entity.base as keyof typeof LOADERS];
+    const loader = RECORD_LOADERS[list.entity.entityTypeId] as NonNullable<(typeof RECORD_LOADERS)[number]>;
     const typedArgs = listArgs(list.types);
     return {
       ...field,
@@ -472,11 +474,11 @@ export function buildPortalSchema(base: GraphQLSchema, model: PortalModel): Grap
   function withGeneratedNodes(fields: Fields): Fields {
     const decode = (id: unknown) => {
       try {
-        const [typename, raw] = Buffer.from(String(id), 'base64').toString('utf8').split(':');
+        const { typename, id: raw } = decodeGlobalID(String(id));
         const entity = generatedByName.get(typename);
         return entity && /^\d+$/.test(raw) ? { entity, id: Number(raw) } : null;
       } catch {
-        return null;
+        return null; // not a global id: the static resolver answers as it always has
       }
     };
     const load = async (ctx: Context, target: { entity: EntityModel; id: number }) => {

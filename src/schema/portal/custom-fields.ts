@@ -38,6 +38,21 @@ export function asGenerated(card: object, typeName: string): object {
   return { ...card, __typename: typeName };
 }
 
+interface RecordLoader {
+  getDataloader(ctx: Context): {
+    load(id: number): Promise<unknown>;
+    loadMany(ids: readonly number[]): Promise<unknown[]>;
+  };
+}
+
+/** The loadable types of contacts, companies, deals and leads, by entity type. */
+export const RECORD_LOADERS: Partial<Record<number, RecordLoader>> = {
+  [EntityTypeId.contact]: Contact,
+  [EntityTypeId.company]: Company,
+  [EntityTypeId.deal]: Deal,
+  [EntityTypeId.lead]: Lead,
+};
+
 /** The record a binding points at, loaded like any other of its type. */
 export async function loadBound(
   ctx: Context,
@@ -52,22 +67,12 @@ export async function loadBound(
       return null; // a binding to a record deleted meanwhile reads as nothing
     }
   };
-  switch (entityTypeId) {
-    case EntityTypeId.contact:
-      return one(Contact.getDataloader(ctx), id);
-    case EntityTypeId.company:
-      return one(Company.getDataloader(ctx), id);
-    case EntityTypeId.deal:
-      return one(Deal.getDataloader(ctx), id);
-    case EntityTypeId.lead:
-      return one(Lead.getDataloader(ctx), id);
-    default: {
-      if (!isSmartProcessId(entityTypeId)) return null;
-      const card = await one(SpaCard.getDataloader(ctx), cardKey(entityTypeId, id));
-      const name = generatedName(entityTypeId);
-      return card && name ? asGenerated(card, name) : card;
-    }
-  }
+  const records = RECORD_LOADERS[entityTypeId];
+  if (records) return one(records.getDataloader(ctx), id);
+  if (!isSmartProcessId(entityTypeId)) return null;
+  const card = await one(SpaCard.getDataloader(ctx), cardKey(entityTypeId, id));
+  const name = generatedName(entityTypeId);
+  return card && name ? asGenerated(card, name) : card;
 }
 
 const PREFIXES: Record<string, number> = { L: 1, D: 2, C: 3, CO: 4 };

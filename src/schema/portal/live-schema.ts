@@ -45,12 +45,7 @@ export async function portalSchema(
 
 /** What of a model shapes the schema: when it is unchanged the schema is kept. */
 function signature(model: PortalModel): string {
-  return stableJson(
-    model.entities.map((e) => ({
-      ...e,
-      fields: e.fields.map((f) => ({ ...f, def: { ...f.def } })),
-    })),
-  );
+  return stableJson(model.entities);
 }
 
 export class LiveSchema {

@@ -23,6 +23,8 @@ interface FilterableField {
   kind: FilterKind;
   /** Custom booleans are filtered by 1/0 (crm-item-list.md). */
   customBoolean: boolean;
+  /** Enum values that the portal keeps as numbers (funnel ids). */
+  numericIds?: boolean;
 }
 
 export interface EntityQueryTypes {
@@ -62,7 +64,7 @@ export function entityQueryTypes(entity: EntityModel, qc: QueryTypeContext): Ent
       if (!enumType) continue; // the generic card type has no typed stages
       kind = 'enum';
     } else kind = std.kind;
-    fields.set(std.name, { key: std.key, kind, customBoolean: false });
+    fields.set(std.name, { key: std.key, kind, customBoolean: false, numericIds: std.kind === 'funnel' });
     inputs[std.name] = { type: operatorsOf(kind, enumType), description: std.description };
     if (std.orderable)
       orderValues[claim(orderNames, constantName(std.name))] = { value: std.key, description: std.description };
@@ -176,7 +178,7 @@ function portalValue(name: string, field: FilterableField, value: unknown, ctx: 
       return ctx.portal.transport.clock.format(ms);
     }
     case 'enum':
-      return /^\d+$/.test(String(value)) && field.key === 'categoryId' ? Number(value) : String(value);
+      return field.numericIds ? Number(value) : String(value);
     default:
       return value as Scalar;
   }
