@@ -5,7 +5,7 @@
 import { ApiError, type MethodTable, type Params } from '../types.js';
 import { oldResolver } from '../access.js';
 import { createRecord, deleteRecord, updateRecord } from '../entities.js';
-import { oldDescriptor } from '../fields.js';
+import { oldDescriptor, type FieldDef } from '../fields.js';
 import { compileFilter, compileOrder, runQuery } from '../filter.js';
 import { oldSelect, renderOld } from '../render.js';
 import type { Schema } from '../schemas.js';
@@ -159,38 +159,15 @@ export function userfieldList(db: Db, entityTypeId: number): MethodTable[string]
     let rows = es.schema.fields
       .filter((d) => d.uf)
       .map((d) => {
-        const uf = d.uf!;
-        const row: Record<string, unknown> = {
-          ID: String(uf.id),
-          ENTITY_ID: uf.entityId,
-          FIELD_NAME: d.upper,
-          USER_TYPE_ID: d.type,
-          XML_ID: null,
-          SORT: String(uf.sort),
-          MULTIPLE: d.multiple ? 'Y' : 'N',
-          MANDATORY: uf.mandatory ? 'Y' : 'N',
-          SHOW_FILTER: 'E',
-          SHOW_IN_LIST: 'Y',
-          EDIT_IN_LIST: 'Y',
-          IS_SEARCHABLE: 'N',
-          SETTINGS: uf.settings,
-        };
+        const row = userfieldRow(d);
         if (lang)
           Object.assign(row, {
-            EDIT_FORM_LABEL: uf.label,
-            LIST_COLUMN_LABEL: uf.label,
-            LIST_FILTER_LABEL: uf.label,
+            EDIT_FORM_LABEL: d.uf!.label,
+            LIST_COLUMN_LABEL: d.uf!.label,
+            LIST_FILTER_LABEL: d.uf!.label,
             ERROR_MESSAGE: null,
             HELP_MESSAGE: null,
           });
-        if (uf.items)
-          row.LIST = uf.items.map((i) => ({
-            ID: i.ID,
-            SORT: String(i.SORT),
-            VALUE: i.VALUE,
-            DEF: i.DEF,
-            XML_ID: i.XML_ID,
-          }));
         return row;
       });
     for (const k of FILTERABLE) if (f[k] !== undefined) rows = rows.filter((r) => String(r[k]) === String(f[k]));
@@ -212,4 +189,27 @@ export function userfieldList(db: Db, entityTypeId: number): MethodTable[string]
     });
     return { result: rows, total: rows.length };
   };
+}
+
+/** A custom field as crm.<entity>.userfield.list and .get describe it (labels are theirs to add). */
+export function userfieldRow(def: FieldDef): Record<string, unknown> {
+  const uf = def.uf!;
+  const row: Record<string, unknown> = {
+    ID: String(uf.id),
+    ENTITY_ID: uf.entityId,
+    FIELD_NAME: def.upper,
+    USER_TYPE_ID: def.type,
+    XML_ID: null,
+    SORT: String(uf.sort),
+    MULTIPLE: def.multiple ? 'Y' : 'N',
+    MANDATORY: uf.mandatory ? 'Y' : 'N',
+    SHOW_FILTER: 'E',
+    SHOW_IN_LIST: 'Y',
+    EDIT_IN_LIST: 'Y',
+    IS_SEARCHABLE: 'N',
+    SETTINGS: uf.settings,
+  };
+  if (uf.items)
+    row.LIST = uf.items.map((i) => ({ ID: i.ID, SORT: String(i.SORT), VALUE: i.VALUE, DEF: i.DEF, XML_ID: i.XML_ID }));
+  return row;
 }

@@ -13,7 +13,7 @@ import type { EnumItem, FieldDef, UfDef } from '../fields.js';
 import { addField, removeField } from '../schemas.js';
 import type { Db } from '../store.js';
 import { asList, isObj, oldError, pget, toBool, toInt, toStart } from '../util.js';
-import { objParam, userfieldList } from './old.js';
+import { objParam, userfieldList, userfieldRow } from './old.js';
 
 const OLD_ENTITIES: Record<string, number> = { lead: 1, deal: 2, contact: 3, company: 4 };
 const FIXED_UF_ENTITIES: Record<string, number> = { CRM_LEAD: 1, CRM_DEAL: 2, CRM_CONTACT: 3, CRM_COMPANY: 4 };
@@ -226,29 +226,15 @@ function oldGet(db: Db, entityTypeId: number, params: Params): Record<string, un
     throw new ApiError('ERROR_NOT_FOUND', `The entity with ID '${id}' is not found`);
   }
   const uf = def.uf!;
-  const row: Record<string, unknown> = {
-    ID: String(uf.id),
-    ENTITY_ID: uf.entityId,
-    FIELD_NAME: def.upper,
-    USER_TYPE_ID: def.type,
+  return {
+    ...userfieldRow(def),
     XML_ID: uf.xmlId ?? null,
-    SORT: String(uf.sort),
-    MULTIPLE: yn(!!def.multiple),
-    MANDATORY: yn(!!uf.mandatory),
-    SHOW_FILTER: 'E',
-    SHOW_IN_LIST: 'Y',
-    EDIT_IN_LIST: 'Y',
-    IS_SEARCHABLE: 'N',
-    SETTINGS: uf.settings,
     EDIT_FORM_LABEL: langMap(uf),
     LIST_COLUMN_LABEL: langMap(uf),
     LIST_FILTER_LABEL: langMap(uf),
     ERROR_MESSAGE: Object.fromEntries(LANGS.map((l) => [l, null])),
     HELP_MESSAGE: Object.fromEntries(LANGS.map((l) => [l, null])),
   };
-  if (uf.items)
-    row.LIST = uf.items.map((i) => ({ ID: i.ID, SORT: String(i.SORT), VALUE: i.VALUE, DEF: i.DEF, XML_ID: i.XML_ID }));
-  return row;
 }
 
 // ---- userfieldconfig.* -------------------------------------------------------------------------
